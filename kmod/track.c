@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * How one valid TCP segment updates a connection record: classify it for the
+ * state table (state.c), check RSTs against the window, detect
+ * retransmissions, keep the handshake facts (ISNs, options, RTTs), counters,
+ * history and close reason.
+ *
+ * No locks, allocation or clocks here: the caller serialises access to the
+ * record and passes the time in. The module (conn.c) and "synwatch replay"
+ * run this same file.
+ */
+#include "track.h"
+
+static const u8 sw_dir_bit[SW_DIR_MAX] = {
+	[SW_DIR_IN] = SW_DF_END_IN,
+	[SW_DIR_OUT] = SW_DF_END_OUT,
+};
+
+static inline u8 sw_hist_code(enum sw_hist h, enum sw_dir dir)
+{
+	return 1 + 2 * h + (dir == SW_DIR_IN);
+}
+
+static inline bool sw_hist_has(const struct sw_rec *r, enum sw_hist h,
+			       enum sw_dir dir)
+{
+	return r->hist_seen & (1U << sw_hist_code(h, dir));
+}
+
+/* Record a history letter the first time it happens. */
+static void sw_hist_add(struct sw_rec *r, enum sw_hist h, enum sw_dir dir)
+{
+	u8 code = sw_hist_code(h, dir);
+	int i;
+
+	if (r->hist_seen & (1U << code))
+		return;
+	r->hist_seen |= 1U << code;
+	for (i = 0; i < SW_HIST_SLOTS; i++) {
+		u32 *w = &r->hist[i / 8];
+		int shift = (i % 8) * 4;
+
+		if (!((*w >> shift) & 0xf)) {
+			*w |= (u32)code << shift;
+			return;
+		}
+	}
+}
+
+int sw_rec_history(const struct sw_rec *r, char *buf, int len)
+{
+	static const char letters[] = "?SsHhAaDdFfRrTtPp";
+	int i, n = 0;
+
+	for (i = 0; i < SW_HIST_SLOTS && n < len - 1; i++) {
+		u8 code = (r->hist[i / 8] >> ((i % 8) * 4)) & 0xf;
+
+		if (!code)
+			break;
+		buf[n++] = letters[code];
+	}
+	if (len > 0)
+		buf[n] = '\0';
+	return n;
+}
+
+void sw_rec_init(struct sw_rec *r, u64 now_ns)
+{
+	memset(r, 0, sizeof(*r));
+	r->state = SW_STATE_NONE;
+	r->wscale = SW_WSCALE_NONE | SW_WSCALE_NONE << 4;
+	r->t_first = sw_coarse(now_ns);
+	r->t_state = r->t_first;
+	r->t_last = sw_fine(now_ns);
+}
+
+static enum sw_pkt_class sw_classify(const struct sw_rec *r, enum sw_dir dir,
+				     const struct sw_pkt *p)
+{
+	enum sw_dir other = !dir;
+	bool acks_fin;
+
+	if (p->flags & SW_TCP_RST)
+		return SW_PC_RST;
+	if (p->flags & SW_TCP_SYN)
+		return (p->flags & SW_TCP_ACK) ? SW_PC_SYNACK : SW_PC_SYN;
+	/*
+	 * Does this segment acknowledge the FIN the other side sent?
+	 * end[other] is that FIN's seq + 1 (a FIN is the last thing a side
+	 * sends), compared modulo 2^32 (RFC 9293 3.4).
+	 */
+	acks_fin = (p->flags & SW_TCP_ACK) &&
+		   sw_hist_has(r, SW_H_FIN, other) &&
+		   !sw_seq_before(p->ack, r->end[other]);
+	if (p->flags & SW_TCP_FIN)
+		return acks_fin ? SW_PC_FINACK : SW_PC_FIN;
+	return acks_fin ? SW_PC_ACKFIN : SW_PC_ACK;
+}
+
+/*
+ * RFC 9293 3.10.7.3 (SYN-SENT): an RST is acceptable only if it acks our
+ * SYN. Elsewhere (3.10.7.4 and RFC 5961 3.2) it must fall in the receive
+ * window. We do not see the receiver's RCV.NXT, but the sender's highest
+ * sequence number stands for it; one largest-advertised window either side
+ * of it is accepted. A sender we have not seen send anything is checked by
+ * its ACK instead: it must ack exactly what the other side sent (the RST
+ * that answers a SYN has seq 0 and ack ISN + 1).
+ */
+static bool sw_rst_acceptable(const struct sw_rec *r, enum sw_dir dir,
+			      const struct sw_pkt *p)
+{
+	enum sw_dir other = !dir;
+	u32 win, scale;
+
+	if (r->state == SYNWATCH_STATE_SYN_SENT && dir == SW_DIR_IN)
+		return (p->flags & SW_TCP_ACK) &&
+		       p->ack == r->isn[SW_DIR_OUT] + 1;
+	if (r->dflags & sw_dir_bit[dir]) {
+		scale = sw_rec_wscale(r, other);
+		if (scale == SW_WSCALE_NONE ||
+		    sw_rec_wscale(r, dir) == SW_WSCALE_NONE)
+			scale = 0;
+		win = (u32)max_t(u16, r->win[other], 1) << scale;
+		return !sw_seq_before(p->seq, r->end[dir] - win) &&
+		       !sw_seq_after(p->seq, r->end[dir] + win);
+	}
+	if ((p->flags & SW_TCP_ACK) && (r->dflags & sw_dir_bit[other]))
+		return p->ack == r->end[other];
+	return true;
+}
+
+/* Keep end[], isn[], byte wraps and window for the sending side. */
+static void sw_track_seq(struct sw_rec *r, enum sw_dir dir,
+			 const struct sw_pkt *p)
+{
+	u32 end = p->seq + p->payload + !!(p->flags & SW_TCP_SYN) +
+		  !!(p->flags & SW_TCP_FIN);
+	u8 bit = sw_dir_bit[dir];
+
+	if (!(r->dflags & bit)) {
+		/* First segment of this side: bytes count from here. */
+		r->isn[dir] = (p->flags & SW_TCP_SYN) ? p->seq : p->seq - 1;
+		r->end[dir] = end;
+		r->dflags |= bit;
+	} else if (sw_seq_after(end, r->end[dir])) {
+		/* An offset from the ISN going down means 4 GiB went by. */
+		if (end - r->isn[dir] < r->end[dir] - r->isn[dir] &&
+		    r->wraps[dir] < 0xff)
+			r->wraps[dir]++;
+		r->end[dir] = end;
+	}
+	if (p->win > r->win[dir])
+		r->win[dir] = p->win;
+}
+
+/* SYN and SYN-ACK options: RFC 9293 3.2, RFC 7323, RFC 2018. */
+static void sw_track_syn_options(struct sw_rec *r, enum sw_dir dir,
+				 const struct sw_pkt *p)
+{
+	r->mss[dir] = p->mss;
+	if (dir == SW_DIR_IN) {
+		r->wscale = (r->wscale & 0xf0) | p->wscale;
+		r->flags |= p->sack_ok ? SYNWATCH_CONN_F_SACK_REMOTE : 0;
+		r->flags |= p->ts ? SYNWATCH_CONN_F_TS_REMOTE : 0;
+	} else {
+		r->wscale = (r->wscale & 0x0f) | p->wscale << 4;
+		r->flags |= p->sack_ok ? SYNWATCH_CONN_F_SACK_LOCAL : 0;
+		r->flags |= p->ts ? SYNWATCH_CONN_F_TS_LOCAL : 0;
+	}
+}
+
+static u32 sw_us(u64 now_ns)
+{
+	return (u32)(now_ns >> SW_US_SHIFT);
+}
+
+/* 2^10 ns units to microseconds, without a 64-bit division. */
+static u32 sw_us_delta(u32 from, u64 now_ns)
+{
+	return (u32)(((u64)(sw_us(now_ns) - from) * 1024 + 500) / 1000);
+}
+
+/* Retransmission of something this side already sent? */
+static bool sw_is_rtx(const struct sw_rec *r, enum sw_dir dir,
+		      enum sw_pkt_class pc, const struct sw_pkt *p)
+{
+	switch (pc) {
+	case SW_PC_SYN:
+		return sw_hist_has(r, SW_H_SYN, dir) && p->seq == r->isn[dir];
+	case SW_PC_SYNACK:
+		return sw_hist_has(r, SW_H_SYNACK, dir) &&
+		       p->seq == r->isn[dir];
+	case SW_PC_FIN:
+	case SW_PC_FINACK:
+		return sw_hist_has(r, SW_H_FIN, dir) &&
+		       p->seq + p->payload + 1 == r->end[dir];
+	default:
+		return false;
+	}
+}
+
+static void sw_count_rtx(struct sw_rec *r, enum sw_pkt_class pc)
+{
+	u8 *c = pc == SW_PC_SYN ? &r->rtx_syn :
+		pc == SW_PC_SYNACK ? &r->rtx_synack : &r->rtx_fin;
+
+	if (*c < 0xff)
+		(*c)++;
+}
+
+bool sw_rec_passive_half_open(const struct sw_rec *r)
+{
+	return !(r->flags & (SYNWATCH_CONN_F_ACTIVE | SYNWATCH_CONN_F_PICKUP)) &&
+	       sw_state_half_open(r->state);
+}
+
+/* Who closed first, and why, when a FIN or RST moves the state. */
+static void sw_track_close(struct sw_rec *r, enum sw_dir dir,
+			   enum sw_pkt_class pc, u8 old)
+{
+	u8 side = dir == SW_DIR_OUT ? SYNWATCH_CLOSER_LOCAL :
+				      SYNWATCH_CLOSER_REMOTE;
+
+	if (pc == SW_PC_RST) {
+		if ((old == SYNWATCH_STATE_SYN_SENT && dir == SW_DIR_IN) ||
+		    (old == SYNWATCH_STATE_LISTEN && dir == SW_DIR_OUT))
+			r->reason = SYNWATCH_CLOSE_REFUSED;
+		else
+			r->reason = dir == SW_DIR_OUT ?
+				    SYNWATCH_CLOSE_LOCAL_RST :
+				    SYNWATCH_CLOSE_REMOTE_RST;
+		if (r->closer == SYNWATCH_CLOSER_NONE)
+			r->closer = side;
+		return;
+	}
+	if (pc != SW_PC_FIN && pc != SW_PC_FINACK)
+		return;
+	if (r->closer == SYNWATCH_CLOSER_NONE) {
+		r->closer = side;
+		r->reason = dir == SW_DIR_OUT ? SYNWATCH_CLOSE_LOCAL_FIN :
+						SYNWATCH_CLOSE_REMOTE_FIN;
+	} else if (r->closer != side && r->state == SYNWATCH_STATE_CLOSING) {
+		/* FINs crossed: nobody closed first (RFC 9293 3.6). */
+		r->closer = SYNWATCH_CLOSER_BOTH;
+	}
+}
+
+/* Listener accounting and handshake timing for a state change. */
+static void sw_track_handshake(struct sw_rec *r, enum sw_dir dir,
+			       enum sw_pkt_class pc, u8 old, u64 now_ns,
+			       struct sw_track_out *out)
+{
+	u8 new = r->state;
+
+	if (old == SW_STATE_NONE && new == SYNWATCH_STATE_LISTEN)
+		out->what |= SW_T_L_SYN;
+	if (old == SYNWATCH_STATE_LISTEN && new == SYNWATCH_STATE_SYN_RECEIVED) {
+		out->what |= SW_T_L_SYNACK;
+		r->rtt_synack = sw_us(now_ns);
+	}
+	if (old == SYNWATCH_STATE_SYN_SENT && new == SYNWATCH_STATE_ESTABLISHED &&
+	    !(r->dflags & SW_DF_RTT_SYN)) {
+		r->rtt_syn = sw_us_delta(r->rtt_syn, now_ns);
+		r->dflags |= SW_DF_RTT_SYN;
+	}
+	if (old == SYNWATCH_STATE_SYN_SENT && new == SYNWATCH_STATE_SYN_RECEIVED)
+		r->flags |= SYNWATCH_CONN_F_SIMULTANEOUS;
+	if (old == SYNWATCH_STATE_SYN_RECEIVED && dir == SW_DIR_IN &&
+	    !(r->flags & SYNWATCH_CONN_F_ACTIVE)) {
+		if (pc != SW_PC_RST) {
+			out->what |= SW_T_L_COMPLETED;
+			r->rtt_synack = sw_us_delta(r->rtt_synack, now_ns);
+			r->dflags |= SW_DF_RTT_SYNACK;
+		}
+	}
+	if (pc == SW_PC_RST && sw_state_half_open(old) &&
+	    !(r->flags & SYNWATCH_CONN_F_ACTIVE))
+		out->what |= old == SYNWATCH_STATE_LISTEN && dir == SW_DIR_OUT ?
+			     SW_T_L_REFUSED : SW_T_L_RESET;
+}
+
+/*
+ * A record with no packet yet starts only from what the NONE column allows:
+ * a SYN, or a segment that proves a connection already existed.
+ */
+bool sw_track_creates(enum sw_dir dir, const struct sw_pkt *p)
+{
+	struct sw_rec r;
+	u8 next;
+
+	memset(&r, 0, sizeof(r));
+	next = sw_state_next(dir, sw_classify(&r, dir, p), SW_STATE_NONE);
+	return next < SW_STATE_NONE;
+}
+
+int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
+	     u64 now_ns, struct sw_track_out *out)
+{
+	enum sw_pkt_class pc = sw_classify(r, dir, p);
+	u8 old = r->state;
+	u8 next = sw_state_next(dir, pc, old);
+	bool was_half = sw_rec_passive_half_open(r);
+
+	out->what = 0;
+	out->old_state = old;
+	out->new_state = old;
+	out->invalid = 0;
+	out->half_open = 0;
+
+	if (next == SW_NEXT_REOPEN) {
+		out->what = SW_T_REOPEN;
+		return 0;
+	}
+	if (pc == SW_PC_RST && next != SW_NEXT_INVALID &&
+	    !sw_rst_acceptable(r, dir, p)) {
+		out->invalid = SYNWATCH_INVALID_RST_WINDOW;
+		return -1;
+	}
+
+	r->t_last = sw_fine(now_ns);
+	if (r->pkts[dir] < 0xffffffff - p->segs)
+		r->pkts[dir] += p->segs;
+	else
+		r->pkts[dir] = 0xffffffff;
+
+	if (next == SW_NEXT_INVALID) {
+		out->what = SW_T_IGNORED;
+		return 0;
+	}
+
+	if (old == SW_STATE_NONE) {
+		out->what |= SW_T_NEW;
+		if (pc == SW_PC_SYN && dir == SW_DIR_OUT)
+			r->flags |= SYNWATCH_CONN_F_ACTIVE;
+		if (pc != SW_PC_SYN) {
+			r->flags |= SYNWATCH_CONN_F_PICKUP;
+			out->what |= SW_T_PICKUP;
+			sw_hist_add(r, SW_H_PICKUP, SW_DIR_OUT);
+			/* an ACK for a SYN we never saw: SYN cookie? */
+			if (dir == SW_DIR_IN && pc == SW_PC_ACK && !p->payload)
+				out->what |= SW_T_L_COOKIE;
+		}
+		if (pc == SW_PC_SYN && dir == SW_DIR_OUT)
+			r->rtt_syn = sw_us(now_ns);
+	}
+
+	if (sw_is_rtx(r, dir, pc, p)) {
+		out->what |= SW_T_RTX;
+		sw_count_rtx(r, pc);
+		sw_hist_add(r, SW_H_RTX, dir);
+	} else if (pc == SW_PC_SYN || pc == SW_PC_SYNACK) {
+		/* a new SYN from the same side (new ISN) restarts its seq */
+		r->dflags &= ~sw_dir_bit[dir];
+		sw_track_syn_options(r, dir, p);
+	}
+	sw_track_seq(r, dir, p);
+
+	switch (pc) {
+	case SW_PC_SYN:
+		sw_hist_add(r, SW_H_SYN, dir);
+		break;
+	case SW_PC_SYNACK:
+		sw_hist_add(r, SW_H_SYNACK, dir);
+		break;
+	case SW_PC_RST:
+		sw_hist_add(r, SW_H_RST, dir);
+		break;
+	case SW_PC_FIN:
+	case SW_PC_FINACK:
+		if (p->payload)
+			sw_hist_add(r, SW_H_DATA, dir);
+		sw_hist_add(r, SW_H_FIN, dir);
+		break;
+	default:
+		sw_hist_add(r, p->payload ? SW_H_DATA : SW_H_ACK, dir);
+		break;
+	}
+
+	if (next != old) {
+		r->state = next;
+		r->t_state = sw_coarse(now_ns);
+		out->what |= SW_T_STATE;
+		out->new_state = next;
+		sw_track_close(r, dir, pc, old);
+		sw_track_handshake(r, dir, pc, old, now_ns, out);
+	}
+	out->half_open = (s8)(sw_rec_passive_half_open(r) - was_half);
+	return 0;
+}
+
+/*
+ * End a record without a packet: timeout, eviction, flush, unload, reopen.
+ * A connection that already closed keeps the reason it closed for; the
+ * record going away later (TIME-WAIT expiring, say) is not a new reason.
+ */
+void sw_rec_close(struct sw_rec *r, u8 reason)
+{
+	if (r->reason == SYNWATCH_CLOSE_NONE)
+		r->reason = reason;
+}
+
+u64 sw_rec_bytes(const struct sw_rec *r, enum sw_dir dir)
+{
+	u64 b;
+
+	if (!(r->dflags & sw_dir_bit[dir]))
+		return 0;
+	b = ((u64)r->wraps[dir] << 32) + (u32)(r->end[dir] - r->isn[dir]);
+	/* the SYN and the FIN take a sequence number each, but no byte */
+	b -= 1;
+	if (sw_hist_has(r, SW_H_FIN, dir) && b)
+		b -= 1;
+	return b;
+}
+
+u32 sw_rec_syn_rtt_us(const struct sw_rec *r)
+{
+	return (r->dflags & SW_DF_RTT_SYN) ? r->rtt_syn : 0;
+}
+
+u32 sw_rec_synack_rtt_us(const struct sw_rec *r)
+{
+	return (r->dflags & SW_DF_RTT_SYNACK) ? r->rtt_synack : 0;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One connection record and how a segment updates it. Compiles in the
+ * kernel and in userspace; the kernel wraps struct sw_rec in its hash table
+ * entry (conn.h), replay in its own.
+ */
+#ifndef _SW_TRACK_H
+#define _SW_TRACK_H
+
+#include "sw_types.h"
+#include "state.h"
+#include "parse.h"
+
+/*
+ * Time. The tracker takes nanoseconds and keeps two cheap units, both a
+ * shift away so the packet path never divides:
+ *  - fine:   2^20 ns (~1.05 ms), u32, for idle time; it wraps after ~52
+ *            days, but GC expires every record long before (the longest
+ *            timeout is SYNWATCH_TIMEOUT_MAX_S), so comparisons stay valid;
+ *  - coarse: 2^30 ns (~1.07 s), u32, for ages; wraps after 146 years.
+ * Handshake timestamps use 2^10 ns (~1 us) units while the handshake runs.
+ */
+#define SW_FINE_SHIFT	20
+#define SW_COARSE_SHIFT	30
+#define SW_US_SHIFT	10
+
+static inline u32 sw_fine(u64 ns)
+{
+	return (u32)(ns >> SW_FINE_SHIFT);
+}
+
+static inline u32 sw_coarse(u64 ns)
+{
+	return (u32)(ns >> SW_COARSE_SHIFT);
+}
+
+/* History letters: code = 2 * letter + (received ? 1 : 0), 1-based. */
+enum sw_hist {
+	SW_H_SYN,	/* S s */
+	SW_H_SYNACK,	/* H h */
+	SW_H_ACK,	/* A a */
+	SW_H_DATA,	/* D d */
+	SW_H_FIN,	/* F f */
+	SW_H_RST,	/* R r */
+	SW_H_RTX,	/* T t */
+	SW_H_PICKUP,	/* P (local side only) */
+};
+
+#define SW_HIST_SLOTS	16	/* 4-bit codes in hist[2] */
+
+/* sw_rec.dflags */
+#define SW_DF_END_IN		0x01	/* end[IN]/isn[IN] are valid */
+#define SW_DF_END_OUT		0x02
+#define SW_DF_RTT_SYN		0x04	/* rtt_syn holds a duration */
+#define SW_DF_RTT_SYNACK	0x08	/* rtt_synack holds a duration */
+
+/*
+ * The record. 76 bytes; with the table's key and link it makes the 128-byte
+ * slab object (conn.h). Indexes [SW_DIR_IN] are the remote side's, and
+ * [SW_DIR_OUT] the local side's (what each side sends).
+ */
+struct sw_rec {
+	u32 hist[2];		/* history, 4-bit codes, oldest first */
+	u32 isn[2];		/* ISN, or first seq - 1 when picked up */
+	u32 end[2];		/* highest seq + len (+SYN/FIN) sent */
+	u32 pkts[2];
+	u32 t_first;		/* coarse */
+	u32 t_state;		/* coarse */
+	u32 t_last;		/* fine */
+	u32 rtt_syn;		/* us once SW_DF_RTT_SYN, else SYN time */
+	u32 rtt_synack;		/* us once SW_DF_RTT_SYNACK, else SYN-ACK time */
+	u16 mss[2];
+	u16 win[2];		/* largest raw window advertised */
+	u16 hist_seen;		/* bit per history code: happened at least once */
+	u8 state;		/* enum synwatch_state */
+	u8 flags;		/* SYNWATCH_CONN_F_* */
+	u8 wscale;		/* low nibble IN, high nibble OUT */
+	u8 reason;		/* enum synwatch_close_reason */
+	u8 closer;		/* enum synwatch_closer */
+	u8 dflags;		/* SW_DF_* */
+	u8 rtx_syn;		/* saturating */
+	u8 rtx_synack;
+	u8 rtx_fin;
+	u8 wraps[2];		/* 4 GiB wraps of end[] - isn[] */
+};
+
+/* What happened, for the caller's events, stats and listener accounting. */
+#define SW_T_NEW		0x0001	/* the record started with this packet */
+#define SW_T_STATE		0x0002	/* the state changed */
+#define SW_T_REOPEN		0x0004	/* end the record and run the packet again */
+#define SW_T_IGNORED		0x0008	/* packet changed nothing (table: IV) */
+#define SW_T_RTX		0x0010	/* a SYN, SYN-ACK or FIN retransmission */
+#define SW_T_PICKUP		0x0020	/* first packet was not a SYN */
+#define SW_T_L_SYN		0x0100	/* listener: a new SYN arrived */
+#define SW_T_L_SYNACK		0x0200	/* listener: first SYN-ACK sent */
+#define SW_T_L_COMPLETED	0x0400	/* listener: handshake completed */
+#define SW_T_L_RESET		0x0800	/* listener: half-open conn reset */
+#define SW_T_L_COOKIE		0x1000	/* listener: completed, no SYN seen */
+#define SW_T_L_REFUSED		0x2000	/* listener: we refused the SYN */
+
+struct sw_track_out {
+	u16 what;		/* SW_T_* */
+	u8 old_state;
+	u8 new_state;
+	u8 invalid;		/* SYNWATCH_INVALID_* if rejected */
+	s8 half_open;		/* -1, 0, +1: passive half-open count change */
+};
+
+void sw_rec_init(struct sw_rec *r, u64 now_ns);
+int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
+	     u64 now_ns, struct sw_track_out *out);
+bool sw_track_creates(enum sw_dir dir, const struct sw_pkt *p);
+bool sw_rec_passive_half_open(const struct sw_rec *r);
+void sw_rec_close(struct sw_rec *r, u8 reason);
+u64 sw_rec_bytes(const struct sw_rec *r, enum sw_dir dir);
+int sw_rec_history(const struct sw_rec *r, char *buf, int len);
+u32 sw_rec_syn_rtt_us(const struct sw_rec *r);
+u32 sw_rec_synack_rtt_us(const struct sw_rec *r);
+
+static inline u8 sw_rec_wscale(const struct sw_rec *r, enum sw_dir dir)
+{
+	return dir == SW_DIR_IN ? r->wscale & 0xf : r->wscale >> 4;
+}
+
+#endif /* _SW_TRACK_H */

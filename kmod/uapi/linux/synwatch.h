@@ -1,0 +1,526 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * synwatch: per-connection TCP state tracking, as seen by the local host.
+ *
+ * Documentation
+ * =============
+ *
+ * This header is the whole contract between the synwatch kernel module and
+ * userspace. Userspace includes this very file as <linux/synwatch.h>.
+ *
+ * synwatch speaks generic netlink, family SYNWATCH_GENL_NAME, version
+ * SYNWATCH_GENL_VERSION. All state is per network namespace: a request made
+ * from a netns reads and changes that netns only (see SYNWATCH_A_FILTER_NETNS_FD
+ * for the one exception). Every command validates its attributes strictly:
+ * unknown attributes, wrong types or out-of-range values are rejected with
+ * -EINVAL and an extack message naming the attribute. Commands marked (admin)
+ * need CAP_NET_ADMIN in the user namespace owning the netns
+ * (GENL_UNS_ADMIN_PERM); everything else may be used by any user.
+ *
+ * Addresses are in network byte order (struct in_addr / struct in6_addr,
+ * NLA_BINARY of 4 or 16 bytes). Ports and all other integers are in host
+ * byte order. Times are in the units their names say.
+ *
+ * "Local" is the endpoint on this host; "remote" is its peer. All states are
+ * the local endpoint's RFC 9293 states, inferred from the packets it sends
+ * and receives.
+ *
+ * SYNWATCH_CMD_GET_STATS
+ * ----------------------
+ * Plain request, no attributes. The reply carries:
+ *
+ *    SYNWATCH_A_STATS: NLA_NESTED
+ *        SYNWATCH_A_STATS_*: NLA_U64 each, per-CPU counters summed
+ *        SYNWATCH_A_STATS_INVALID: NLA_NESTED
+ *            SYNWATCH_INVALID_<reason> (1..SYNWATCH_INVALID_MAX): NLA_U64
+ *
+ * Counters that are global to the module (table size, memory, evictions of
+ * the shared table) are the same in every netns; packet and event counters
+ * are the netns' own.
+ *
+ * SYNWATCH_CMD_RESET_STATS (admin)
+ * -------------------------
+ * Zeroes the netns' counters, like "conntrack -S -z". No attributes.
+ *
+ * SYNWATCH_CMD_GET_CONN
+ * ---------------------
+ * Must be a dump (NLM_F_DUMP). The request may carry a filter:
+ *
+ *    SYNWATCH_A_FILTER: NLA_NESTED (optional; absent means "everything")
+ *        SYNWATCH_A_FILTER_STATE_MASK: NLA_U32, bit (1 << SYNWATCH_STATE_x)
+ *        SYNWATCH_A_FILTER_FAMILY: NLA_U8, AF_INET or AF_INET6
+ *        SYNWATCH_A_FILTER_LADDR: NLA_BINARY, 4 or 16 bytes
+ *        SYNWATCH_A_FILTER_LPREFIX: NLA_U8, prefix length for LADDR
+ *        SYNWATCH_A_FILTER_RADDR: NLA_BINARY, 4 or 16 bytes
+ *        SYNWATCH_A_FILTER_RPREFIX: NLA_U8, prefix length for RADDR
+ *        SYNWATCH_A_FILTER_LPORT_MIN / _MAX: NLA_U16, inclusive range
+ *        SYNWATCH_A_FILTER_LPORT_INVERT: NLA_FLAG, match outside the range
+ *        SYNWATCH_A_FILTER_RPORT_MIN / _MAX / _INVERT: likewise for the peer
+ *        SYNWATCH_A_FILTER_NETNS_FD: NLA_S32, dump the netns of this fd
+ *            instead of the caller's; needs CAP_NET_ADMIN over that netns
+ *        SYNWATCH_A_FILTER_EVENT_MASK: NLA_U32, only for SUBSCRIBE
+ *
+ * Every condition present must hold. Each connection comes in its own
+ * message (NLM_F_MULTI):
+ *
+ *    SYNWATCH_A_CONN: NLA_NESTED
+ *        SYNWATCH_A_CONN_FAMILY: NLA_U8
+ *        SYNWATCH_A_CONN_STATE: NLA_U8, enum synwatch_state
+ *        SYNWATCH_A_CONN_LADDR, SYNWATCH_A_CONN_RADDR: NLA_BINARY
+ *        SYNWATCH_A_CONN_LPORT, SYNWATCH_A_CONN_RPORT: NLA_U16
+ *        SYNWATCH_A_CONN_FLAGS: NLA_U32, SYNWATCH_CONN_F_*
+ *        SYNWATCH_A_CONN_AGE_MS: NLA_U64, since first packet
+ *        SYNWATCH_A_CONN_STATE_AGE_MS: NLA_U64, since entering STATE
+ *        SYNWATCH_A_CONN_IDLE_MS: NLA_U64, since the last packet
+ *        SYNWATCH_A_CONN_ISN_LOCAL, SYNWATCH_A_CONN_ISN_REMOTE: NLA_U32
+ *            (absent for connections picked up mid-stream)
+ *        SYNWATCH_A_CONN_MSS_LOCAL, SYNWATCH_A_CONN_MSS_REMOTE: NLA_U16
+ *        SYNWATCH_A_CONN_WSCALE_LOCAL, SYNWATCH_A_CONN_WSCALE_REMOTE: NLA_U8
+ *            (each option attribute present only if the SYN carried it)
+ *        SYNWATCH_A_CONN_SYN_TO_SYNACK_US: NLA_U32, client-side handshake
+ *            RTT: local SYN to remote SYN-ACK (active open only)
+ *        SYNWATCH_A_CONN_SYNACK_TO_ACK_US: NLA_U32, server-side handshake
+ *            RTT: local SYN-ACK to remote ACK (passive open only)
+ *        SYNWATCH_A_CONN_RTX_SYN, _RTX_SYNACK, _RTX_FIN: NLA_U32
+ *        SYNWATCH_A_CONN_PKTS_IN, _PKTS_OUT: NLA_U64
+ *        SYNWATCH_A_CONN_BYTES_IN, _BYTES_OUT: NLA_U64, payload bytes in
+ *            sequence space, so retransmissions are not counted twice
+ *        SYNWATCH_A_CONN_CLOSE_REASON: NLA_U8, enum synwatch_close_reason
+ *        SYNWATCH_A_CONN_CLOSER: NLA_U8, enum synwatch_closer
+ *        SYNWATCH_A_CONN_HISTORY: NLA_NUL_STRING, see "History" below
+ *        SYNWATCH_A_CONN_TIMEOUT_MS: NLA_U64, time left before expiry
+ *
+ * SYNWATCH_CMD_GET_LISTENER
+ * -------------------------
+ * Must be a dump. Each listener (netns, local address, local port) that has
+ * seen a SYN comes in its own message:
+ *
+ *    SYNWATCH_A_LISTENER: NLA_NESTED
+ *        SYNWATCH_A_LISTENER_FAMILY: NLA_U8
+ *        SYNWATCH_A_LISTENER_ADDR: NLA_BINARY
+ *        SYNWATCH_A_LISTENER_PORT: NLA_U16
+ *        SYNWATCH_A_LISTENER_SYN_RX, _SYNACK_TX, _COMPLETED, _RESET,
+ *        _COOKIE_COMPLETED, _UNANSWERED: NLA_U64, counters
+ *        SYNWATCH_A_LISTENER_HALF_OPEN: NLA_U32, current half-open count
+ *        SYNWATCH_A_LISTENER_SYN_RATE: NLA_U32, SYNs/s, EWMA over ~1 s
+ *        SYNWATCH_A_LISTENER_PEAK_RATE: NLA_U32, highest SYN_RATE seen
+ *        SYNWATCH_A_LISTENER_COMPLETION_PCT: NLA_U8, handshakes completed
+ *            per SYN received over the recent window, 0..100
+ *        SYNWATCH_A_LISTENER_STATUS: NLA_U8, enum synwatch_listener_status
+ *
+ * SYNWATCH_CMD_GET_CONFIG / SYNWATCH_CMD_SET_CONFIG (admin)
+ * ---------------------------------------------------------
+ * GET takes no attributes and replies with the whole SYNWATCH_A_CONFIG
+ * nest. SET takes a SYNWATCH_A_CONFIG nest with any subset of:
+ *
+ *    SYNWATCH_A_CONFIG: NLA_NESTED
+ *        SYNWATCH_A_CONFIG_TIMEOUTS: NLA_NESTED
+ *            SYNWATCH_STATE_x (1..SYNWATCH_STATE_MAX): NLA_U32 seconds,
+ *                1..SYNWATCH_TIMEOUT_MAX_S
+ *        SYNWATCH_A_CONFIG_EVENT_MASK: NLA_U32, which event types are sent
+ *            to the multicast groups at all, bit (1 << SYNWATCH_EVENT_x)
+ *        SYNWATCH_A_CONFIG_MAX_CONNS: NLA_U32, this netns' share of the
+ *            table, 0 = no per-netns limit (the module cap still holds)
+ *        SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL: NLA_U32, read-only, the
+ *            module's max_conns parameter
+ *        SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH / _LOW: NLA_U32
+ *        SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH / _LOW: NLA_U32, SYNs/s
+ *        SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT: NLA_U8, the rate test only
+ *            counts while the completion ratio is below this
+ *        SYNWATCH_A_CONFIG_FLOOD_HOLD_MS: NLA_U32, time under the low
+ *            marks before FLOOD_END
+ *        SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS: NLA_U32, FLOOD_UPDATE period
+ *
+ * The whole request is validated before anything changes: either every
+ * value is applied or none is.
+ *
+ * SYNWATCH_CMD_FLUSH (admin)
+ * ------------------
+ * Removes every connection (DESTROY events with reason FLUSH) and listener
+ * of the netns. An optional SYNWATCH_A_FILTER limits what is flushed.
+ *
+ * SYNWATCH_CMD_SUBSCRIBE
+ * ----------------------
+ * Registers a kernel-side event filter for the calling socket: a
+ * SYNWATCH_A_FILTER nest (EVENT_MASK plus any connection conditions). From
+ * then on, matching events are unicast to this socket, each carrying
+ * SYNWATCH_A_EVENT_SUB_SEQ, the subscription's own sequence number, so
+ * that a filtered subscriber can still detect loss. A new SUBSCRIBE
+ * replaces the filter; SYNWATCH_CMD_UNSUBSCRIBE or closing the socket ends
+ * it. A subscriber need not join any multicast group.
+ *
+ * Events
+ * ======
+ * Events are SYNWATCH_CMD_EVENT messages sent to the multicast groups
+ * SYNWATCH_MCGRP_CONN ("conn": NEW, STATE, DESTROY) and SYNWATCH_MCGRP_ALERT
+ * ("alert": FLOOD_START, FLOOD_UPDATE, FLOOD_END), and to subscribers:
+ *
+ *    SYNWATCH_A_EVENT: NLA_NESTED
+ *        SYNWATCH_A_EVENT_TYPE: NLA_U8, enum synwatch_event_type
+ *        SYNWATCH_A_EVENT_SEQ: NLA_U64, per-netns, +1 for every event sent
+ *            to the groups; a jump means the reader lost events
+ *        SYNWATCH_A_EVENT_SUB_SEQ: NLA_U64, subscribers only
+ *        SYNWATCH_A_EVENT_TIME_NS: NLA_U64, CLOCK_REALTIME
+ *        SYNWATCH_A_EVENT_OLD_STATE, SYNWATCH_A_EVENT_NEW_STATE: NLA_U8
+ *        SYNWATCH_A_EVENT_TCP_FLAGS: NLA_U8, the TCP flags of the packet
+ *            that caused the event (TCP header byte 13), if one did
+ *        SYNWATCH_A_EVENT_DIR: NLA_U8, enum synwatch_dir of that packet
+ *    SYNWATCH_A_CONN: NLA_NESTED, the full record (conn events)
+ *    SYNWATCH_A_ALERT: NLA_NESTED (alert events)
+ *        SYNWATCH_A_ALERT_LISTENER: NLA_NESTED, a SYNWATCH_A_LISTENER_* set
+ *        SYNWATCH_A_ALERT_REASON: NLA_U8, enum synwatch_alert_reason
+ *        SYNWATCH_A_ALERT_DURATION_MS: NLA_U64
+ *        SYNWATCH_A_ALERT_SUPPRESSED: NLA_U64, half-open conn events not
+ *            sent for this listener since the last alert event
+ *        SYNWATCH_A_ALERT_COOKIES: NLA_U8, 1 if SYN cookies are in use
+ *        SYNWATCH_A_ALERT_TOP_SOURCES: NLA_NESTED
+ *            0: NLA_NESTED
+ *                SYNWATCH_A_SOURCE_FAMILY: NLA_U8
+ *                SYNWATCH_A_SOURCE_PREFIX: NLA_BINARY, 4 or 16 bytes
+ *                SYNWATCH_A_SOURCE_PREFIX_LEN: NLA_U8 (24 or 64)
+ *                SYNWATCH_A_SOURCE_SYNS: NLA_U32, SYNs sampled from it
+ *            ...
+ *
+ * Event costs nothing while nobody listens: the module checks for group
+ * members and subscribers before it builds a message. An event that cannot
+ * be delivered (no memory, full socket buffer) is counted in
+ * SYNWATCH_A_STATS_EVENT_DROP; the packet is never dropped because of it.
+ *
+ * History
+ * =======
+ * SYNWATCH_A_CONN_HISTORY is the order in which things first happened on the
+ * connection, one letter each, upper case for packets sent by the local
+ * endpoint and lower case for packets it received:
+ *
+ *    S s   SYN                  H h   SYN-ACK
+ *    A a   first pure ACK       D d   first segment with payload
+ *    F f   FIN                  R r   RST
+ *    T t   a retransmitted SYN, SYN-ACK or FIN
+ *    P     picked up mid-stream (first packet seen was not a SYN)
+ *    E     expired by timeout   X     evicted to make room
+ *
+ * Each letter is recorded the first time it happens, so a string has at
+ * most SYNWATCH_HISTORY_LEN letters. E.g. a passive open with a local
+ * close: "sHaDdFfa"... exact strings are asserted in the selftests.
+ */
+
+#ifndef _UAPI_LINUX_SYNWATCH_H
+#define _UAPI_LINUX_SYNWATCH_H
+
+#define SYNWATCH_GENL_NAME "synwatch"
+#define SYNWATCH_GENL_VERSION 1
+
+#define SYNWATCH_MCGRP_CONN_NAME "conn"
+#define SYNWATCH_MCGRP_ALERT_NAME "alert"
+
+#define SYNWATCH_HISTORY_LEN 16
+#define SYNWATCH_TIMEOUT_MAX_S (30 * 24 * 3600)
+#define SYNWATCH_MAX_TOP_SOURCES 4
+
+enum synwatch_cmd {
+	SYNWATCH_CMD_UNSPEC,
+	SYNWATCH_CMD_GET_STATS,
+	SYNWATCH_CMD_RESET_STATS,
+	SYNWATCH_CMD_GET_CONN,
+	SYNWATCH_CMD_GET_LISTENER,
+	SYNWATCH_CMD_GET_CONFIG,
+	SYNWATCH_CMD_SET_CONFIG,
+	SYNWATCH_CMD_FLUSH,
+	SYNWATCH_CMD_SUBSCRIBE,
+	SYNWATCH_CMD_UNSUBSCRIBE,
+	SYNWATCH_CMD_EVENT,
+	__SYNWATCH_CMD_MAX
+};
+#define SYNWATCH_CMD_MAX (__SYNWATCH_CMD_MAX - 1)
+
+enum synwatch_mcgrp {
+	SYNWATCH_MCGRP_CONN,
+	SYNWATCH_MCGRP_ALERT,
+	__SYNWATCH_MCGRP_MAX
+};
+
+/* The local endpoint's RFC 9293 states (section 3.3.2). */
+enum synwatch_state {
+	SYNWATCH_STATE_CLOSED,		/* no connection (initial and final) */
+	SYNWATCH_STATE_LISTEN,		/* SYN received, not answered yet */
+	SYNWATCH_STATE_SYN_SENT,
+	SYNWATCH_STATE_SYN_RECEIVED,
+	SYNWATCH_STATE_ESTABLISHED,
+	SYNWATCH_STATE_FIN_WAIT_1,
+	SYNWATCH_STATE_FIN_WAIT_2,
+	SYNWATCH_STATE_CLOSE_WAIT,
+	SYNWATCH_STATE_CLOSING,
+	SYNWATCH_STATE_LAST_ACK,
+	SYNWATCH_STATE_TIME_WAIT,
+	__SYNWATCH_STATE_MAX
+};
+#define SYNWATCH_STATE_MAX (__SYNWATCH_STATE_MAX - 1)
+
+enum synwatch_event_type {
+	SYNWATCH_EVENT_UNSPEC,
+	SYNWATCH_EVENT_NEW,		/* first packet of a connection */
+	SYNWATCH_EVENT_STATE,		/* state change, OLD_STATE -> NEW_STATE */
+	SYNWATCH_EVENT_DESTROY,		/* record removed; CLOSE_REASON says why */
+	SYNWATCH_EVENT_FLOOD_START,
+	SYNWATCH_EVENT_FLOOD_UPDATE,	/* periodic while a flood goes on */
+	SYNWATCH_EVENT_FLOOD_END,
+	__SYNWATCH_EVENT_MAX
+};
+#define SYNWATCH_EVENT_MAX (__SYNWATCH_EVENT_MAX - 1)
+#define SYNWATCH_EVENT_MASK_ALL (((1U << __SYNWATCH_EVENT_MAX) - 1) & ~1U)
+
+enum synwatch_dir {
+	SYNWATCH_DIR_NONE,		/* not caused by a packet (timer, flush) */
+	SYNWATCH_DIR_IN,		/* received by the local endpoint */
+	SYNWATCH_DIR_OUT,		/* sent by the local endpoint */
+};
+
+enum synwatch_close_reason {
+	SYNWATCH_CLOSE_NONE,		/* still open */
+	SYNWATCH_CLOSE_LOCAL_FIN,	/* the local side sent the first FIN */
+	SYNWATCH_CLOSE_REMOTE_FIN,	/* the peer sent the first FIN */
+	SYNWATCH_CLOSE_LOCAL_RST,
+	SYNWATCH_CLOSE_REMOTE_RST,
+	SYNWATCH_CLOSE_REFUSED,		/* SYN answered by RST */
+	SYNWATCH_CLOSE_TIMEOUT,		/* expired in the state it is in */
+	SYNWATCH_CLOSE_EVICTED,		/* removed to make room */
+	SYNWATCH_CLOSE_UNLOAD,		/* module unloaded or netns deleted */
+	SYNWATCH_CLOSE_FLUSH,		/* SYNWATCH_CMD_FLUSH */
+	SYNWATCH_CLOSE_REOPEN,		/* TIME_WAIT tuple reused by a new SYN */
+	__SYNWATCH_CLOSE_MAX
+};
+#define SYNWATCH_CLOSE_MAX (__SYNWATCH_CLOSE_MAX - 1)
+
+enum synwatch_closer {
+	SYNWATCH_CLOSER_NONE,
+	SYNWATCH_CLOSER_LOCAL,
+	SYNWATCH_CLOSER_REMOTE,
+	SYNWATCH_CLOSER_BOTH,		/* simultaneous close */
+};
+
+/* SYNWATCH_A_CONN_FLAGS */
+enum synwatch_conn_flags {
+	SYNWATCH_CONN_F_ACTIVE		= 1U << 0, /* local side sent the SYN */
+	SYNWATCH_CONN_F_PICKUP		= 1U << 1, /* picked up mid-stream */
+	SYNWATCH_CONN_F_SACK_LOCAL	= 1U << 2, /* SACK-permitted in our SYN */
+	SYNWATCH_CONN_F_SACK_REMOTE	= 1U << 3,
+	SYNWATCH_CONN_F_TS_LOCAL	= 1U << 4, /* timestamps in our SYN */
+	SYNWATCH_CONN_F_TS_REMOTE	= 1U << 5,
+	SYNWATCH_CONN_F_COOKIE		= 1U << 6, /* completed by a SYN cookie */
+	SYNWATCH_CONN_F_SIMULTANEOUS	= 1U << 7, /* simultaneous open */
+};
+
+/* Why a packet was ignored: SYNWATCH_A_STATS_INVALID sub-attributes. */
+enum synwatch_invalid {
+	SYNWATCH_INVALID_UNSPEC,
+	SYNWATCH_INVALID_TRUNC_IP,	/* IP header truncated */
+	SYNWATCH_INVALID_TRUNC_TCP,	/* TCP header truncated */
+	SYNWATCH_INVALID_BAD_DOFF,	/* data offset < 5 or past the packet */
+	SYNWATCH_INVALID_BAD_OPTIONS,	/* an option overruns the header */
+	SYNWATCH_INVALID_FLAGS_NULL,	/* no flags at all */
+	SYNWATCH_INVALID_FLAGS_XMAS,	/* FIN+PSH+URG (and more) */
+	SYNWATCH_INVALID_FLAGS_SYNFIN,
+	SYNWATCH_INVALID_FLAGS_SYNRST,
+	SYNWATCH_INVALID_FLAGS_FIN_NOACK,
+	SYNWATCH_INVALID_RST_WINDOW,	/* RST outside the receive window */
+	SYNWATCH_INVALID_FRAGMENT,	/* non-first IPv6 fragment, no header */
+	__SYNWATCH_INVALID_MAX
+};
+#define SYNWATCH_INVALID_MAX (__SYNWATCH_INVALID_MAX - 1)
+
+enum synwatch_listener_status {
+	SYNWATCH_LISTENER_OK,
+	SYNWATCH_LISTENER_FLOOD,	/* half-open SYN flood in progress */
+	SYNWATCH_LISTENER_BACKLOG,	/* SYNs go unanswered, but from few
+					 * sources that complete when answered:
+					 * the server is slow to accept
+					 */
+};
+
+enum synwatch_alert_reason {
+	SYNWATCH_ALERT_HALF_OPEN,	/* half-open count crossed its mark */
+	SYNWATCH_ALERT_RATE,		/* SYN rate high, completion low */
+};
+
+enum synwatch_attr {
+	SYNWATCH_A_UNSPEC,
+	SYNWATCH_A_STATS,
+	SYNWATCH_A_CONN,
+	SYNWATCH_A_LISTENER,
+	SYNWATCH_A_CONFIG,
+	SYNWATCH_A_FILTER,
+	SYNWATCH_A_EVENT,
+	SYNWATCH_A_ALERT,
+	__SYNWATCH_A_MAX
+};
+#define SYNWATCH_A_MAX (__SYNWATCH_A_MAX - 1)
+
+enum synwatch_stats_attr {
+	SYNWATCH_A_STATS_UNSPEC,
+	SYNWATCH_A_STATS_PAD,
+	SYNWATCH_A_STATS_PKTS_IN,	/* TCP segments seen arriving */
+	SYNWATCH_A_STATS_PKTS_OUT,	/* TCP segments seen leaving */
+	SYNWATCH_A_STATS_PKTS_FWD,	/* forwarded (track_forward=1 only) */
+	SYNWATCH_A_STATS_CONN_NEW,
+	SYNWATCH_A_STATS_CONN_DESTROY,
+	SYNWATCH_A_STATS_STATE_CHANGES,
+	SYNWATCH_A_STATS_RTX_SYN,
+	SYNWATCH_A_STATS_RTX_SYNACK,
+	SYNWATCH_A_STATS_RTX_FIN,
+	SYNWATCH_A_STATS_PICKUP,	/* connections picked up mid-stream */
+	SYNWATCH_A_STATS_UNTRACKED,	/* packets of no connection (e.g. a
+					 * lone RST or ACK after expiry)
+					 */
+	SYNWATCH_A_STATS_EVICT,		/* records evicted when full */
+	SYNWATCH_A_STATS_INSERT_FAILED,	/* new records that could not be made */
+	SYNWATCH_A_STATS_EXPIRED,
+	SYNWATCH_A_STATS_EVENTS_SENT,
+	SYNWATCH_A_STATS_EVENT_DROP,	/* events that could not be delivered */
+	SYNWATCH_A_STATS_EVENT_SUPPRESSED, /* summarised during floods */
+	SYNWATCH_A_STATS_SEARCH_RESTART, /* lockless lookups restarted */
+	SYNWATCH_A_STATS_CONN_COUNT,	/* records of this netns now */
+	SYNWATCH_A_STATS_CONN_COUNT_TOTAL, /* records of all netns now */
+	SYNWATCH_A_STATS_CONN_MAX,	/* module max_conns */
+	SYNWATCH_A_STATS_HASH_SIZE,	/* buckets */
+	SYNWATCH_A_STATS_OBJ_SIZE,	/* slab object size of one record */
+	SYNWATCH_A_STATS_MEM_BYTES,	/* slab + bucket memory in use */
+	SYNWATCH_A_STATS_LISTENERS,	/* listener records of this netns */
+	SYNWATCH_A_STATS_INVALID,	/* nest, see enum synwatch_invalid */
+	SYNWATCH_A_STATS_ALERTS,	/* FLOOD_START events raised */
+	__SYNWATCH_A_STATS_MAX
+};
+#define SYNWATCH_A_STATS_MAX (__SYNWATCH_A_STATS_MAX - 1)
+
+enum synwatch_conn_attr {
+	SYNWATCH_A_CONN_UNSPEC,
+	SYNWATCH_A_CONN_PAD,
+	SYNWATCH_A_CONN_FAMILY,
+	SYNWATCH_A_CONN_STATE,
+	SYNWATCH_A_CONN_LADDR,
+	SYNWATCH_A_CONN_RADDR,
+	SYNWATCH_A_CONN_LPORT,
+	SYNWATCH_A_CONN_RPORT,
+	SYNWATCH_A_CONN_FLAGS,
+	SYNWATCH_A_CONN_AGE_MS,
+	SYNWATCH_A_CONN_STATE_AGE_MS,
+	SYNWATCH_A_CONN_IDLE_MS,
+	SYNWATCH_A_CONN_ISN_LOCAL,
+	SYNWATCH_A_CONN_ISN_REMOTE,
+	SYNWATCH_A_CONN_MSS_LOCAL,
+	SYNWATCH_A_CONN_MSS_REMOTE,
+	SYNWATCH_A_CONN_WSCALE_LOCAL,
+	SYNWATCH_A_CONN_WSCALE_REMOTE,
+	SYNWATCH_A_CONN_SYN_TO_SYNACK_US,
+	SYNWATCH_A_CONN_SYNACK_TO_ACK_US,
+	SYNWATCH_A_CONN_RTX_SYN,
+	SYNWATCH_A_CONN_RTX_SYNACK,
+	SYNWATCH_A_CONN_RTX_FIN,
+	SYNWATCH_A_CONN_PKTS_IN,
+	SYNWATCH_A_CONN_PKTS_OUT,
+	SYNWATCH_A_CONN_BYTES_IN,
+	SYNWATCH_A_CONN_BYTES_OUT,
+	SYNWATCH_A_CONN_CLOSE_REASON,
+	SYNWATCH_A_CONN_CLOSER,
+	SYNWATCH_A_CONN_HISTORY,
+	SYNWATCH_A_CONN_TIMEOUT_MS,
+	__SYNWATCH_A_CONN_MAX
+};
+#define SYNWATCH_A_CONN_MAX (__SYNWATCH_A_CONN_MAX - 1)
+
+enum synwatch_listener_attr {
+	SYNWATCH_A_LISTENER_UNSPEC,
+	SYNWATCH_A_LISTENER_PAD,
+	SYNWATCH_A_LISTENER_FAMILY,
+	SYNWATCH_A_LISTENER_ADDR,
+	SYNWATCH_A_LISTENER_PORT,
+	SYNWATCH_A_LISTENER_SYN_RX,
+	SYNWATCH_A_LISTENER_SYNACK_TX,
+	SYNWATCH_A_LISTENER_COMPLETED,
+	SYNWATCH_A_LISTENER_RESET,
+	SYNWATCH_A_LISTENER_COOKIE_COMPLETED,
+	SYNWATCH_A_LISTENER_UNANSWERED,
+	SYNWATCH_A_LISTENER_HALF_OPEN,
+	SYNWATCH_A_LISTENER_SYN_RATE,
+	SYNWATCH_A_LISTENER_PEAK_RATE,
+	SYNWATCH_A_LISTENER_COMPLETION_PCT,
+	SYNWATCH_A_LISTENER_STATUS,
+	__SYNWATCH_A_LISTENER_MAX
+};
+#define SYNWATCH_A_LISTENER_MAX (__SYNWATCH_A_LISTENER_MAX - 1)
+
+enum synwatch_config_attr {
+	SYNWATCH_A_CONFIG_UNSPEC,
+	SYNWATCH_A_CONFIG_TIMEOUTS,
+	SYNWATCH_A_CONFIG_EVENT_MASK,
+	SYNWATCH_A_CONFIG_MAX_CONNS,
+	SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL,
+	SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH,
+	SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW,
+	SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH,
+	SYNWATCH_A_CONFIG_FLOOD_RATE_LOW,
+	SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT,
+	SYNWATCH_A_CONFIG_FLOOD_HOLD_MS,
+	SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS,
+	__SYNWATCH_A_CONFIG_MAX
+};
+#define SYNWATCH_A_CONFIG_MAX (__SYNWATCH_A_CONFIG_MAX - 1)
+
+enum synwatch_filter_attr {
+	SYNWATCH_A_FILTER_UNSPEC,
+	SYNWATCH_A_FILTER_STATE_MASK,
+	SYNWATCH_A_FILTER_FAMILY,
+	SYNWATCH_A_FILTER_LADDR,
+	SYNWATCH_A_FILTER_LPREFIX,
+	SYNWATCH_A_FILTER_RADDR,
+	SYNWATCH_A_FILTER_RPREFIX,
+	SYNWATCH_A_FILTER_LPORT_MIN,
+	SYNWATCH_A_FILTER_LPORT_MAX,
+	SYNWATCH_A_FILTER_LPORT_INVERT,
+	SYNWATCH_A_FILTER_RPORT_MIN,
+	SYNWATCH_A_FILTER_RPORT_MAX,
+	SYNWATCH_A_FILTER_RPORT_INVERT,
+	SYNWATCH_A_FILTER_NETNS_FD,
+	SYNWATCH_A_FILTER_EVENT_MASK,
+	__SYNWATCH_A_FILTER_MAX
+};
+#define SYNWATCH_A_FILTER_MAX (__SYNWATCH_A_FILTER_MAX - 1)
+
+enum synwatch_event_attr {
+	SYNWATCH_A_EVENT_UNSPEC,
+	SYNWATCH_A_EVENT_PAD,
+	SYNWATCH_A_EVENT_TYPE,
+	SYNWATCH_A_EVENT_SEQ,
+	SYNWATCH_A_EVENT_SUB_SEQ,
+	SYNWATCH_A_EVENT_TIME_NS,
+	SYNWATCH_A_EVENT_OLD_STATE,
+	SYNWATCH_A_EVENT_NEW_STATE,
+	SYNWATCH_A_EVENT_TCP_FLAGS,
+	SYNWATCH_A_EVENT_DIR,
+	__SYNWATCH_A_EVENT_MAX
+};
+#define SYNWATCH_A_EVENT_MAX (__SYNWATCH_A_EVENT_MAX - 1)
+
+enum synwatch_alert_attr {
+	SYNWATCH_A_ALERT_UNSPEC,
+	SYNWATCH_A_ALERT_PAD,
+	SYNWATCH_A_ALERT_LISTENER,
+	SYNWATCH_A_ALERT_REASON,
+	SYNWATCH_A_ALERT_DURATION_MS,
+	SYNWATCH_A_ALERT_SUPPRESSED,
+	SYNWATCH_A_ALERT_COOKIES,
+	SYNWATCH_A_ALERT_TOP_SOURCES,
+	__SYNWATCH_A_ALERT_MAX
+};
+#define SYNWATCH_A_ALERT_MAX (__SYNWATCH_A_ALERT_MAX - 1)
+
+enum synwatch_source_attr {
+	SYNWATCH_A_SOURCE_UNSPEC,
+	SYNWATCH_A_SOURCE_FAMILY,
+	SYNWATCH_A_SOURCE_PREFIX,
+	SYNWATCH_A_SOURCE_PREFIX_LEN,
+	SYNWATCH_A_SOURCE_SYNS,
+	__SYNWATCH_A_SOURCE_MAX
+};
+#define SYNWATCH_A_SOURCE_MAX (__SYNWATCH_A_SOURCE_MAX - 1)
+
+#endif /* _UAPI_LINUX_SYNWATCH_H */
