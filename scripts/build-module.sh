@@ -1,0 +1,36 @@
+#!/bin/bash
+# Build synwatch.ko for one kernel into its own output directory.
+#
+#   build-module.sh KDIR OUTDIR [extra kbuild arguments, e.g. C=2]
+#
+# Like DKMS, the sources (Kbuild + kmod/) are copied to OUTDIR/src and built
+# there with M= pointing at the copy, so that builds for several kernel
+# flavours (or a sparse build) never share object files.  The result is
+# OUTDIR/synwatch.ko.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+KDIR=${1:?usage: build-module.sh KDIR OUTDIR [kbuild args...]}
+OUT=${2:?usage: build-module.sh KDIR OUTDIR [kbuild args...]}
+shift 2
+
+{ [ -f "$ROOT/Kbuild" ] && [ -d "$ROOT/kmod" ]; } ||
+	{ echo "build-module.sh: no Kbuild/kmod/ in $ROOT" >&2; exit 1; }
+
+# Refresh the copy: drop the old sources (objects stay, so the build is
+# incremental) and copy the current ones with their timestamps.  Build
+# artefacts of an in-tree `make` are left behind: they belong to another
+# kernel.
+mkdir -p "$OUT/src"
+OUT=$(cd "$OUT" && pwd)	# kbuild needs an absolute M=
+find "$OUT/src" -type f \( -name '*.[chS]' -o -name 'Kbuild' -o -name 'Makefile' \) \
+	! -name '*.mod.c' -delete
+tar -C "$ROOT" -cf - \
+	--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
+	--exclude='.*.cmd' --exclude='*.a' --exclude='modules.order' \
+	--exclude='Module.symvers' --exclude='.*.d' \
+	Kbuild kmod | tar -C "$OUT/src" -xpf -
+
+make -C "$KDIR" M="$OUT/src" "$@" modules
+cp "$OUT/src/kmod/synwatch.ko" "$OUT/synwatch.ko"
+echo "built $OUT/synwatch.ko"

@@ -1,0 +1,183 @@
+# shellcheck shell=bash
+# Helpers for the synwatch shell selftests.  Source it first:
+#
+#   . "$(dirname "$0")/lib.sh"
+#
+# then report with pass/fail/check, create network namespaces with setup_ns /
+# setup_two_ns, wait with busywait, register cleanups with defer.  At exit,
+# deferred cleanups run (last first) and the status becomes 1 if any check
+# failed, 4 (KSFT_SKIP) after skip, 0 otherwise.  A command failing under
+# `set -e` is reported as a FAIL line with its line number.
+set -euo pipefail
+set -E	# the ERR trap also fires inside functions
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$SELFTESTS_DIR")
+TEST_NAME=$(basename "$0" .sh)
+
+# Addresses of the test hosts: RFC 2544 benchmarking range and the IPv6
+# documentation prefix, both only ever used inside the test's own netns.
+IP4_A=198.18.0.1
+IP4_B=198.18.0.2
+IP6_A=2001:db8::1
+IP6_B=2001:db8::2
+
+_ksft_passes=0
+_ksft_failures=0
+_ksft_cleanups=()
+
+log() { echo "INFO: $*"; }
+pass() { echo "PASS: $*"; _ksft_passes=$((_ksft_passes + 1)); }
+fail() { echo "FAIL: $*"; _ksft_failures=$((_ksft_failures + 1)); }
+
+# skip REASON: the whole test cannot run here.
+skip() {
+	echo "SKIP: $*"
+	exit "$KSFT_SKIP"
+}
+
+# check DESCRIPTION CMD [ARGS...]: PASS if CMD succeeds, FAIL otherwise.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+
+# defer CMD [ARGS...]: run CMD when the test exits, in reverse order of
+# registration; its failure is ignored.
+defer() {
+	_ksft_cleanups+=("$(printf '%q ' "$@")")
+}
+
+_ksft_on_err() {
+	fail "line $1: '$2' exited with $3"
+}
+
+_ksft_on_exit() {
+	local rc=$? i
+	trap - ERR
+	set +e
+	for ((i = ${#_ksft_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${_ksft_cleanups[i]}" >/dev/null 2>&1
+	done
+	[ "$rc" = "$KSFT_SKIP" ] && exit "$KSFT_SKIP"
+	echo "$TEST_NAME: $_ksft_passes passed, $_ksft_failures failed"
+	if [ "$_ksft_failures" -gt 0 ] || [ "$rc" != 0 ]; then
+		exit "$KSFT_FAIL"
+	fi
+	exit "$KSFT_PASS"
+}
+trap '_ksft_on_err "$LINENO" "$BASH_COMMAND" "$?"' ERR
+trap _ksft_on_exit EXIT
+
+require_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+}
+
+# require_cmd CMD...: skip the test unless every CMD is available.
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || skip "$c not installed"
+	done
+}
+
+_now_ms() {
+	local t=${EPOCHREALTIME/./}
+	echo $((t / 1000))
+}
+
+# busywait TIMEOUT_MS CMD [ARGS...]: rerun CMD until it succeeds (status 0)
+# or TIMEOUT_MS milliseconds have passed (status 1).
+busywait() {
+	local timeout_ms=$1 start
+	shift
+	start=$(_now_ms)
+	until "$@"; do
+		if [ $(($(_now_ms) - start)) -ge "$timeout_ms" ]; then
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# setup_ns VAR...: create one network namespace per VAR with a unique name
+# (stored in VAR), loopback up, deleted at exit.
+setup_ns() {
+	local var ns
+	for var in "$@"; do
+		ns="$var-$TEST_NAME-$$-$RANDOM"
+		ip netns add "$ns"
+		defer ip netns del "$ns"
+		ip -n "$ns" link set lo up
+		printf -v "$var" '%s' "$ns"
+	done
+}
+
+# veth_pair NS1 IF1 NS2 IF2: a veth link between IF1 in NS1 and IF2 in NS2,
+# both up.
+veth_pair() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
+	ip -n "$1" link set "$2" up
+	ip -n "$3" link set "$4" up
+}
+
+# setup_two_ns: namespaces NS_A and NS_B joined by veth0 <-> veth0, with
+# $IP4_A/$IP6_A in NS_A and $IP4_B/$IP6_B in NS_B.
+setup_two_ns() {
+	setup_ns NS_A NS_B
+	veth_pair "$NS_A" veth0 "$NS_B" veth0
+	ip -n "$NS_A" addr add "$IP4_A/24" dev veth0
+	ip -n "$NS_B" addr add "$IP4_B/24" dev veth0
+	ip -n "$NS_A" addr add "$IP6_A/64" dev veth0 nodad
+	ip -n "$NS_B" addr add "$IP6_B/64" dev veth0 nodad
+}
+
+# ns_exec NS CMD [ARGS...]
+ns_exec() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# The synwatch.ko under test: the one the VM runner chose, else the build
+# for the running kernel.
+synwatch_ko() {
+	local ko
+	for ko in "${SYNWATCH_KO:-}" "$REPO_DIR/build/$(uname -r)/synwatch.ko" \
+		"$REPO_DIR/build/debug/synwatch.ko"; do
+		[ -n "$ko" ] && [ -f "$ko" ] && { echo "$ko"; return 0; }
+	done
+	return 1
+}
+
+# synwatch_load: make sure the module is loaded (and its dependencies).
+synwatch_load() {
+	[ -d /sys/module/synwatch ] && return 0
+	local ko dep
+	ko=$(synwatch_ko) || { echo "synwatch.ko not found" >&2; return 1; }
+	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+		modprobe -q "$dep" || true
+	done
+	insmod "$ko"
+}
+
+# dmesg_mark: print a mark for dmesg_check (the current kernel log length).
+dmesg_mark() {
+	dmesg | wc -l
+}
+
+# dmesg_check MARK: fail (status 1, offending lines printed) if the kernel
+# logged a warning, BUG, lockdep/KASAN report... since MARK.
+dmesg_check() {
+	local new rc=0
+	new=$(mktemp)
+	dmesg | tail -n "+$(($1 + 1))" > "$new"
+	"$SELFTESTS_DIR/vm/check-console.sh" "$new" || rc=$?
+	rm -f "$new"
+	return "$rc"
+}

@@ -1,0 +1,96 @@
+#!/bin/bash
+# Run the synwatch selftests (inside the test VM, as root) and print TAP.
+#
+#   run_tests.sh [NAME...]     default: every test listed in selftests/TESTS
+#
+# selftests/TESTS has one test a line: NAME [TIMEOUT_SECONDS]; '#' starts a
+# comment.  NAME is the C selftest selftests/build/NAME or the shell selftest
+# selftests/NAME.sh.  Each runs from the repository root with a timeout
+# (TEST_TIMEOUT, default 300 s) and its output indented as TAP comments.
+# Exit status 4 (KSFT_SKIP) is a skip.  Closes with "N passed, N failed"
+# (", N skipped") and exits non-zero if a test failed.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+TEST_TIMEOUT=${TEST_TIMEOUT:-300}
+KSFT_SKIP=4
+
+# The module the tests exercise (run-vm.sh passes the one it loaded).
+SYNWATCH_KO=${SYNWATCH_KO:-${SW_MODULE:-}}
+export SYNWATCH_KO
+
+declare -a names timeouts
+while read -r name timeout _; do
+	case "$name" in '' | '#'*) continue ;; esac
+	names+=("$name")
+	timeouts+=("${timeout:-$TEST_TIMEOUT}")
+done < "$HERE/TESTS"
+
+if [ $# -gt 0 ]; then
+	# Keep the requested tests, with their timeouts from TESTS if listed.
+	declare -a want_names want_timeouts
+	for want in "$@"; do
+		t=$TEST_TIMEOUT
+		for i in "${!names[@]}"; do
+			[ "${names[i]}" = "$want" ] && t=${timeouts[i]}
+		done
+		want_names+=("$want")
+		want_timeouts+=("$t")
+	done
+	names=("${want_names[@]}")
+	timeouts=("${want_timeouts[@]}")
+fi
+
+# Marks in the kernel log tie a splat on the console to the test that ran.
+kmsg() { echo "run_tests: $*" > /dev/kmsg 2>/dev/null || true; }
+
+cd "$ROOT"
+echo "TAP version 13"
+echo "1..${#names[@]}"
+passed=0 failed=0 skipped=0 n=0
+for i in "${!names[@]}"; do
+	name=${names[i]}
+	n=$((n + 1))
+	if [ -x "$HERE/build/$name" ]; then
+		cmd=("$HERE/build/$name")
+	elif [ -f "$HERE/$name.sh" ]; then
+		cmd=(bash "$HERE/$name.sh")
+	else
+		echo "# $name: no selftests/build/$name nor selftests/$name.sh"
+		echo "not ok $n $name # not found"
+		failed=$((failed + 1))
+		continue
+	fi
+
+	echo "# selftest: $name"
+	kmsg "begin $name"
+	start=$SECONDS
+	set +e
+	timeout -k 10 "${timeouts[i]}" "${cmd[@]}" </dev/null 2>&1 | sed -u 's/^/# /'
+	rc=${PIPESTATUS[0]}
+	set -e
+	kmsg "end $name rc=$rc"
+	took="$((SECONDS - start))s"
+
+	if [ "$rc" = 0 ]; then
+		echo "ok $n $name # ${took}"
+		passed=$((passed + 1))
+	elif [ "$rc" = "$KSFT_SKIP" ]; then
+		echo "ok $n $name # SKIP"
+		skipped=$((skipped + 1))
+	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "not ok $n $name # TIMEOUT ${timeouts[i]}s"
+		failed=$((failed + 1))
+	else
+		echo "not ok $n $name # exit=$rc ${took}"
+		failed=$((failed + 1))
+	fi
+done
+
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ]
