@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fmt.h"
+
+char *sw_fmt_tcp_flags(char *buf, uint8_t flags)
+{
+	/* tcpdump's print order (print-tcp.c tcp_flag_values), ACK as '.' */
+	static const struct { uint8_t bit; char c; } tab[] = {
+		{ 0x01, 'F' }, { 0x02, 'S' }, { 0x04, 'R' }, { 0x08, 'P' },
+		{ 0x10, '.' }, { 0x20, 'U' }, { 0x40, 'E' }, { 0x80, 'W' },
+	};
+	char *p = buf;
+
+	if (!flags) {
+		strcpy(buf, "[none]");
+		return buf;
+	}
+	*p++ = '[';
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (flags & tab[i].bit)
+			*p++ = tab[i].c;
+	*p++ = ']';
+	*p = 0;
+	return buf;
+}
+
+char *sw_fmt_addr(char *buf, const struct sw_addr *a)
+{
+	if (!a->family || !inet_ntop(a->family, a->raw, buf, SW_FMT_LEN))
+		strcpy(buf, "?");
+	return buf;
+}
+
+char *sw_fmt_endpoint(char *buf, const struct sw_addr *a, uint16_t port)
+{
+	char addr[SW_FMT_LEN];
+
+	sw_fmt_addr(addr, a);
+	snprintf(buf, SW_FMT_LEN, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
+		 addr, port);
+	return buf;
+}
+
+char *sw_fmt_prefix(char *buf, const struct sw_addr *a, unsigned int len)
+{
+	char addr[SW_FMT_LEN];
+
+	snprintf(buf, SW_FMT_LEN, "%s/%u", sw_fmt_addr(addr, a), len);
+	return buf;
+}
+
+char *sw_fmt_duration_ms(char *buf, uint64_t ms)
+{
+	uint64_t s = ms / 1000;
+
+	if (ms < 1000)
+		snprintf(buf, SW_FMT_LEN, "%" PRIu64 "ms", ms);
+	else if (s < 60)
+		snprintf(buf, SW_FMT_LEN, "%" PRIu64 ".%" PRIu64 "s", s,
+			 (ms % 1000) / 100);
+	else if (s < 3600)
+		snprintf(buf, SW_FMT_LEN, "%" PRIu64 "m%02" PRIu64 "s",
+			 s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, SW_FMT_LEN, "%" PRIu64 "h%02" PRIu64 "m",
+			 s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, SW_FMT_LEN, "%" PRIu64 "d%02" PRIu64 "h",
+			 s / 86400, s % 86400 / 3600);
+	return buf;
+}
+
+char *sw_fmt_rtt_us(char *buf, uint32_t us)
+{
+	snprintf(buf, SW_FMT_LEN, "%u.%03ums", us / 1000, us % 1000);
+	return buf;
+}
+
+char *sw_fmt_bytes(char *buf, uint64_t bytes)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	int u = -1;
+
+	if (bytes < 1024) {
+		snprintf(buf, SW_FMT_LEN, "%" PRIu64 "B", bytes);
+		return buf;
+	}
+	while (v >= 1024 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, SW_FMT_LEN, "%.1f%s", v, units[u]);
+	return buf;
+}
+
+char *sw_fmt_time_ns(char *buf, uint64_t ns)
+{
+	time_t t = (time_t)(ns / 1000000000);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm)) {
+		strcpy(buf, "?");
+		return buf;
+	}
+	snprintf(buf, SW_FMT_LEN, "%02d:%02d:%02d.%06u", tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, (unsigned int)(ns % 1000000000 / 1000));
+	return buf;
+}
+
+char *sw_fmt_seconds(char *buf, uint64_t s)
+{
+	static const struct { uint64_t div; const char *unit; } units[] = {
+		{ 86400, "d" }, { 3600, "h" }, { 60, "m" },
+	};
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (s && s % units[i].div == 0) {
+			snprintf(buf, SW_FMT_LEN, "%" PRIu64 "%s",
+				 s / units[i].div, units[i].unit);
+			return buf;
+		}
+	}
+	snprintf(buf, SW_FMT_LEN, "%" PRIu64 "s", s);
+	return buf;
+}
+
+char *sw_fmt_conn_flags(char *buf, size_t len, uint32_t flags)
+{
+	static const struct { uint32_t bit; const char *name; } tab[] = {
+		{ SYNWATCH_CONN_F_ACTIVE, "active" },
+		{ SYNWATCH_CONN_F_PICKUP, "picked-up" },
+		{ SYNWATCH_CONN_F_COOKIE, "cookie" },
+		{ SYNWATCH_CONN_F_SIMULTANEOUS, "simultaneous" },
+	};
+	size_t n = 0;
+
+	buf[0] = 0;
+	/* passive is the absence of "active"; say it, it is what people ask */
+	n += (size_t)snprintf(buf, len, "%s",
+			      flags & SYNWATCH_CONN_F_ACTIVE ? "" : "passive");
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]) && n < len; i++)
+		if (flags & tab[i].bit)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? "," : "", tab[i].name);
+	return buf;
+}

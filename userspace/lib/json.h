@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A small streaming JSON writer.
+ *
+ * It tracks nesting and commas so that callers only say what to write;
+ * strings are always escaped (RFC 8259), so no caller can produce invalid
+ * JSON from an odd history string or a hostile config value.
+ */
+#ifndef SW_JSON_H
+#define SW_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SW_JSON_MAX_DEPTH 16
+
+struct sw_json {
+	FILE *f;
+	int depth;
+	bool need_comma[SW_JSON_MAX_DEPTH];
+	bool after_key;
+};
+
+void sw_json_init(struct sw_json *j, FILE *f);
+
+void sw_json_obj_open(struct sw_json *j);
+void sw_json_obj_close(struct sw_json *j);
+void sw_json_arr_open(struct sw_json *j);
+void sw_json_arr_close(struct sw_json *j);
+
+/* Member name of the value that follows. */
+void sw_json_key(struct sw_json *j, const char *key);
+
+void sw_json_str(struct sw_json *j, const char *s);
+void sw_json_u64(struct sw_json *j, uint64_t v);
+void sw_json_i64(struct sw_json *j, int64_t v);
+void sw_json_double(struct sw_json *j, double v, int decimals);
+void sw_json_bool(struct sw_json *j, bool v);
+void sw_json_null(struct sw_json *j);
+
+/* key + value shorthands, the common case in record writers */
+void sw_json_kstr(struct sw_json *j, const char *key, const char *s);
+void sw_json_ku64(struct sw_json *j, const char *key, uint64_t v);
+void sw_json_kbool(struct sw_json *j, const char *key, bool v);
+
+/* Writes s as a JSON string literal, quotes included. */
+void sw_json_escape(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A generic netlink session with the synwatch module, on libmnl.
+ *
+ * Requests and their replies go through sw_nl_request(); unsolicited
+ * messages (events: sequence number 0) that arrive meanwhile, or through
+ * sw_nl_recv() in an event loop, go to the session's on_event callback.
+ * Both share the one receive path in nl.c.
+ */
+#ifndef SW_NL_H
+#define SW_NL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+#include <linux/synwatch.h>
+
+/* Returns MNL_CB_OK to go on, MNL_CB_STOP or MNL_CB_ERROR (errno set). */
+typedef int (*sw_msg_fn)(const struct nlmsghdr *nlh, void *data);
+
+struct sw_nl {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+	uint16_t family_id;
+	uint32_t version;
+	uint32_t mcgrp[__SYNWATCH_MCGRP_MAX];	/* 0: not offered */
+
+	sw_msg_fn on_event;	/* unsolicited messages; NULL drops them */
+	void *event_data;
+	uint64_t overruns;	/* ENOBUFS seen while in a request */
+
+	char ext_msg[256];	/* extack message of the last error */
+	char *sendbuf;
+	char *recvbuf;
+	size_t recvbuf_len;
+};
+
+/*
+ * Opens a socket and resolves the family and its multicast groups.
+ * Returns 0 or a negative errno: -ENOENT means the family is not
+ * registered, i.e. the module is not loaded.
+ */
+int sw_nl_open(struct sw_nl *nl);
+void sw_nl_close(struct sw_nl *nl);
+
+static inline int sw_nl_fd(const struct sw_nl *nl)
+{
+	return mnl_socket_get_fd(nl->sock);
+}
+
+/*
+ * Starts a request for cmd in the session's send buffer. NLM_F_ACK is
+ * always added (so that a "do" without reply still ends); add NLM_F_DUMP
+ * for dumps. Append attributes with mnl_attr_put*() before sending.
+ */
+struct nlmsghdr *sw_nl_msg(struct sw_nl *nl, uint8_t cmd, uint16_t flags);
+
+/*
+ * Sends nlh and runs the receive loop until the kernel's ACK or DONE.
+ * Replies go to cb (may be NULL). Returns 0 or a negative errno; the
+ * kernel's extack message, if any, is in nl->ext_msg.
+ */
+int sw_nl_request(struct sw_nl *nl, struct nlmsghdr *nlh, sw_msg_fn cb,
+		  void *data);
+
+/*
+ * One receive from the socket (blocking unless the socket is not), each
+ * message passed to on_event. Returns 0, or a negative errno: -ENOBUFS
+ * means the socket buffer overran and events were lost.
+ */
+int sw_nl_recv(struct sw_nl *nl);
+
+int sw_nl_join(struct sw_nl *nl, enum synwatch_mcgrp grp);
+
+/*
+ * Asks for a receive buffer of bytes: SO_RCVBUFFORCE (CAP_NET_ADMIN may
+ * exceed net.core.rmem_max) and else SO_RCVBUF. Returns the size the
+ * kernel granted, as getsockopt reports it, or a negative errno.
+ */
+int sw_nl_set_rcvbuf(struct sw_nl *nl, int bytes);
+
+#endif

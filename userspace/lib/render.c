@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <inttypes.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "fmt.h"
+#include "names.h"
+#include "render.h"
+
+struct int_member {
+	unsigned int attr;
+	const char *json;
+};
+
+/* Integer attributes that go out as they are, under these names. */
+static const struct int_member conn_ints[] = {
+	{ SYNWATCH_A_CONN_LPORT, "local_port" },
+	{ SYNWATCH_A_CONN_RPORT, "remote_port" },
+	{ SYNWATCH_A_CONN_AGE_MS, "age_ms" },
+	{ SYNWATCH_A_CONN_STATE_AGE_MS, "state_age_ms" },
+	{ SYNWATCH_A_CONN_IDLE_MS, "idle_ms" },
+	{ SYNWATCH_A_CONN_TIMEOUT_MS, "timeout_ms" },
+	{ SYNWATCH_A_CONN_ISN_LOCAL, "isn_local" },
+	{ SYNWATCH_A_CONN_ISN_REMOTE, "isn_remote" },
+	{ SYNWATCH_A_CONN_MSS_LOCAL, "mss_local" },
+	{ SYNWATCH_A_CONN_MSS_REMOTE, "mss_remote" },
+	{ SYNWATCH_A_CONN_WSCALE_LOCAL, "wscale_local" },
+	{ SYNWATCH_A_CONN_WSCALE_REMOTE, "wscale_remote" },
+	{ SYNWATCH_A_CONN_SYN_TO_SYNACK_US, "syn_to_synack_us" },
+	{ SYNWATCH_A_CONN_SYNACK_TO_ACK_US, "synack_to_ack_us" },
+	{ SYNWATCH_A_CONN_RTX_SYN, "rtx_syn" },
+	{ SYNWATCH_A_CONN_RTX_SYNACK, "rtx_synack" },
+	{ SYNWATCH_A_CONN_RTX_FIN, "rtx_fin" },
+	{ SYNWATCH_A_CONN_PKTS_IN, "pkts_in" },
+	{ SYNWATCH_A_CONN_PKTS_OUT, "pkts_out" },
+	{ SYNWATCH_A_CONN_BYTES_IN, "bytes_in" },
+	{ SYNWATCH_A_CONN_BYTES_OUT, "bytes_out" },
+};
+
+static const struct int_member listener_ints[] = {
+	{ SYNWATCH_A_LISTENER_PORT, "port" },
+	{ SYNWATCH_A_LISTENER_SYN_RX, "syn_rx" },
+	{ SYNWATCH_A_LISTENER_SYNACK_TX, "synack_tx" },
+	{ SYNWATCH_A_LISTENER_COMPLETED, "completed" },
+	{ SYNWATCH_A_LISTENER_RESET, "reset" },
+	{ SYNWATCH_A_LISTENER_COOKIE_COMPLETED, "cookie_completed" },
+	{ SYNWATCH_A_LISTENER_UNANSWERED, "unanswered" },
+	{ SYNWATCH_A_LISTENER_HALF_OPEN, "half_open" },
+	{ SYNWATCH_A_LISTENER_SYN_RATE, "syn_rate" },
+	{ SYNWATCH_A_LISTENER_PEAK_RATE, "peak_rate" },
+	{ SYNWATCH_A_LISTENER_COMPLETION_PCT, "completion_pct" },
+};
+
+static const struct int_member alert_ints[] = {
+	{ SYNWATCH_A_ALERT_DURATION_MS, "duration_ms" },
+	{ SYNWATCH_A_ALERT_SUPPRESSED, "suppressed" },
+};
+
+static const struct int_member event_ints[] = {
+	{ SYNWATCH_A_EVENT_SEQ, "seq" },
+	{ SYNWATCH_A_EVENT_SUB_SEQ, "sub_seq" },
+	{ SYNWATCH_A_EVENT_TIME_NS, "time_ns" },
+};
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static void put_ints(struct sw_json *j, enum sw_rec_kind kind,
+		     const void *rec, const struct int_member *m, size_t n)
+{
+	uint64_t v;
+
+	for (size_t i = 0; i < n; i++)
+		if (sw_rec_int(kind, rec, m[i].attr, &v))
+			sw_json_ku64(j, m[i].json, v);
+}
+
+static void put_addr(struct sw_json *j, const char *key,
+		     const struct sw_addr *a)
+{
+	char buf[SW_FMT_LEN];
+
+	if (a->family)
+		sw_json_kstr(j, key, sw_fmt_addr(buf, a));
+}
+
+static void put_name(struct sw_json *j, const char *key,
+		     const struct sw_name *tab, size_t len, unsigned int v)
+{
+	sw_json_kstr(j, key, sw_name_of(tab, len, v)->json);
+}
+
+static void put_conn_flags(struct sw_json *j, uint32_t flags)
+{
+	static const struct { uint32_t bit; const char *name; } tab[] = {
+		{ SYNWATCH_CONN_F_ACTIVE, "active" },
+		{ SYNWATCH_CONN_F_PICKUP, "picked_up" },
+		{ SYNWATCH_CONN_F_SACK_LOCAL, "sack_local" },
+		{ SYNWATCH_CONN_F_SACK_REMOTE, "sack_remote" },
+		{ SYNWATCH_CONN_F_TS_LOCAL, "ts_local" },
+		{ SYNWATCH_CONN_F_TS_REMOTE, "ts_remote" },
+		{ SYNWATCH_CONN_F_COOKIE, "cookie" },
+		{ SYNWATCH_CONN_F_SIMULTANEOUS, "simultaneous" },
+	};
+
+	sw_json_key(j, "flags");
+	sw_json_arr_open(j);
+	for (size_t i = 0; i < ARRAY_LEN(tab); i++)
+		if (flags & tab[i].bit)
+			sw_json_str(j, tab[i].name);
+	sw_json_arr_close(j);
+}
+
+void sw_json_conn(struct sw_json *j, const struct sw_conn *c)
+{
+	uint32_t rtt;
+
+	sw_json_obj_open(j);
+	sw_json_kstr(j, "family", sw_family_name(c->family));
+	if (SW_HAS(c, SYNWATCH_A_CONN_STATE))
+		put_name(j, "state", sw_state_names, sw_state_names_len, c->state);
+	put_addr(j, "local_addr", &c->laddr);
+	put_addr(j, "remote_addr", &c->raddr);
+	put_ints(j, SW_REC_CONN, c, conn_ints, ARRAY_LEN(conn_ints));
+	if (sw_conn_rtt_us(c, &rtt))
+		sw_json_ku64(j, "rtt_us", rtt);
+	if (SW_HAS(c, SYNWATCH_A_CONN_FLAGS))
+		put_conn_flags(j, c->flags);
+	if (SW_HAS(c, SYNWATCH_A_CONN_CLOSE_REASON))
+		put_name(j, "close_reason", sw_close_reason_names,
+			 sw_close_reason_names_len, c->close_reason);
+	if (SW_HAS(c, SYNWATCH_A_CONN_CLOSER))
+		put_name(j, "closer", sw_closer_names, sw_closer_names_len,
+			 c->closer);
+	if (SW_HAS(c, SYNWATCH_A_CONN_HISTORY))
+		sw_json_kstr(j, "history", c->history);
+	sw_json_obj_close(j);
+}
+
+void sw_json_listener(struct sw_json *j, const struct sw_listener *l)
+{
+	sw_json_obj_open(j);
+	sw_json_kstr(j, "family", sw_family_name(l->family));
+	put_addr(j, "addr", &l->addr);
+	put_ints(j, SW_REC_LISTENER, l, listener_ints, ARRAY_LEN(listener_ints));
+	if (SW_HAS(l, SYNWATCH_A_LISTENER_STATUS))
+		put_name(j, "status", sw_listener_status_names,
+			 sw_listener_status_names_len, l->status);
+	sw_json_obj_close(j);
+}
+
+void sw_json_stats(struct sw_json *j, const struct sw_stats *s)
+{
+	sw_json_obj_open(j);
+	for (unsigned int a = 0; a <= SYNWATCH_A_STATS_MAX; a++) {
+		if (a == SYNWATCH_A_STATS_INVALID || !SW_HAS(s, a) ||
+		    a >= sw_stats_names_len || !sw_stats_names[a].json)
+			continue;
+		sw_json_ku64(j, sw_stats_names[a].json, s->val[a]);
+	}
+	if (SW_HAS(s, SYNWATCH_A_STATS_CONN_COUNT_TOTAL) &&
+	    SW_HAS(s, SYNWATCH_A_STATS_CONN_MAX) && s->val[SYNWATCH_A_STATS_CONN_MAX]) {
+		sw_json_key(j, "table_fill_pct");
+		sw_json_double(j, 100.0 * (double)s->val[SYNWATCH_A_STATS_CONN_COUNT_TOTAL] /
+			       (double)s->val[SYNWATCH_A_STATS_CONN_MAX], 2);
+	}
+	if (SW_HAS(s, SYNWATCH_A_STATS_INVALID)) {
+		sw_json_key(j, "invalid");
+		sw_json_obj_open(j);
+		for (unsigned int r = 1; r <= SYNWATCH_INVALID_MAX; r++)
+			if ((s->invalid_have >> r) & 1)
+				sw_json_ku64(j, sw_invalid_names[r].json,
+					     s->invalid[r]);
+		sw_json_obj_close(j);
+	}
+	sw_json_obj_close(j);
+}
+
+void sw_json_alert(struct sw_json *j, const struct sw_alert *a)
+{
+	char buf[SW_FMT_LEN];
+
+	sw_json_obj_open(j);
+	if (SW_HAS(a, SYNWATCH_A_ALERT_LISTENER)) {
+		sw_json_key(j, "listener");
+		sw_json_listener(j, &a->listener);
+	}
+	if (SW_HAS(a, SYNWATCH_A_ALERT_REASON))
+		put_name(j, "reason", sw_alert_reason_names,
+			 sw_alert_reason_names_len, a->reason);
+	put_ints(j, SW_REC_ALERT, a, alert_ints, ARRAY_LEN(alert_ints));
+	if (SW_HAS(a, SYNWATCH_A_ALERT_COOKIES))
+		sw_json_kbool(j, "cookies", a->cookies);
+	if (SW_HAS(a, SYNWATCH_A_ALERT_TOP_SOURCES)) {
+		sw_json_key(j, "top_sources");
+		sw_json_arr_open(j);
+		for (unsigned int i = 0; i < a->nsources; i++) {
+			const struct sw_source *s = &a->sources[i];
+
+			sw_json_obj_open(j);
+			sw_json_kstr(j, "prefix", sw_fmt_prefix(buf, &s->prefix,
+								s->prefix_len));
+			sw_json_ku64(j, "syns", s->syns);
+			sw_json_obj_close(j);
+		}
+		sw_json_arr_close(j);
+	}
+	sw_json_obj_close(j);
+}
+
+void sw_json_event(struct sw_json *j, const struct sw_event *ev)
+{
+	char buf[SW_FMT_LEN];
+
+	sw_json_obj_open(j);
+	put_name(j, "event", sw_event_names, sw_event_names_len, ev->type);
+	put_ints(j, SW_REC_EVENT, ev, event_ints, ARRAY_LEN(event_ints));
+	if (SW_HAS(ev, SYNWATCH_A_EVENT_OLD_STATE))
+		put_name(j, "old_state", sw_state_names, sw_state_names_len,
+			 ev->old_state);
+	if (SW_HAS(ev, SYNWATCH_A_EVENT_NEW_STATE))
+		put_name(j, "new_state", sw_state_names, sw_state_names_len,
+			 ev->new_state);
+	if (SW_HAS(ev, SYNWATCH_A_EVENT_TCP_FLAGS)) {
+		/* the tcpdump string without its brackets: "S.", "F." */
+		sw_fmt_tcp_flags(buf, ev->tcp_flags);
+		buf[strlen(buf) - 1] = 0;
+		sw_json_kstr(j, "tcp_flags", buf + 1);
+	}
+	if (SW_HAS(ev, SYNWATCH_A_EVENT_DIR))
+		put_name(j, "dir", sw_dir_names, sw_dir_names_len, ev->dir);
+	if (ev->has_conn) {
+		sw_json_key(j, "conn");
+		sw_json_conn(j, &ev->conn);
+	}
+	if (ev->has_alert) {
+		sw_json_key(j, "alert");
+		sw_json_alert(j, &ev->alert);
+	}
+	sw_json_obj_close(j);
+}
+
+void sw_text_alert(FILE *f, const struct sw_alert *a)
+{
+	const struct sw_listener *l = &a->listener;
+	char buf[SW_FMT_LEN];
+
+	fputs(sw_fmt_endpoint(buf, &l->addr, l->port), f);
+	if (SW_HAS(a, SYNWATCH_A_ALERT_REASON))
+		fprintf(f, " reason=%s", SW_NAME(sw_alert_reason_names, a->reason)->label);
+	fprintf(f, " half_open=%" PRIu32 " syn_rate=%" PRIu32 "/s completion=%u%%",
+		l->half_open, l->syn_rate, l->completion_pct);
+	if (SW_HAS(a, SYNWATCH_A_ALERT_COOKIES))
+		fprintf(f, " cookies=%s", a->cookies ? "yes" : "no");
+	if (SW_HAS(a, SYNWATCH_A_ALERT_DURATION_MS))
+		fprintf(f, " duration=%s", sw_fmt_duration_ms(buf, a->duration_ms));
+	if (SW_HAS(a, SYNWATCH_A_ALERT_SUPPRESSED))
+		fprintf(f, " suppressed=%" PRIu64, a->suppressed);
+	for (unsigned int i = 0; i < a->nsources; i++)
+		fprintf(f, "%s%s(%" PRIu32 ")", i ? "," : " top=",
+			sw_fmt_prefix(buf, &a->sources[i].prefix,
+				      a->sources[i].prefix_len),
+			a->sources[i].syns);
+}
+
+static void text_conn_event(FILE *f, const struct sw_event *ev)
+{
+	const struct sw_conn *c = &ev->conn;
+	char states[64], flags[SW_FMT_LEN], l[SW_FMT_LEN], r[SW_FMT_LEN];
+	uint32_t rtt;
+
+	if (ev->type == SYNWATCH_EVENT_STATE)
+		snprintf(states, sizeof(states), "%s -> %s",
+			 SW_NAME(sw_state_names, ev->old_state)->label,
+			 SW_NAME(sw_state_names, ev->new_state)->label);
+	else
+		snprintf(states, sizeof(states), "%s",
+			 SW_NAME(sw_state_names, c->state)->label);
+	if (SW_HAS(ev, SYNWATCH_A_EVENT_TCP_FLAGS))
+		sw_fmt_tcp_flags(flags, ev->tcp_flags);
+	else
+		snprintf(flags, sizeof(flags), "-");
+	fprintf(f, " %-26s %-6s %-3s %s %s", states, flags,
+		SW_NAME(sw_dir_names, ev->dir)->label,
+		sw_fmt_endpoint(l, &c->laddr, c->lport),
+		sw_fmt_endpoint(r, &c->raddr, c->rport));
+	if (ev->type == SYNWATCH_EVENT_DESTROY) {
+		fprintf(f, " reason=%s closer=%s",
+			SW_NAME(sw_close_reason_names, c->close_reason)->label,
+			SW_NAME(sw_closer_names, c->closer)->label);
+		if (SW_HAS(c, SYNWATCH_A_CONN_HISTORY))
+			fprintf(f, " history=%s", c->history);
+	}
+	if ((ev->type == SYNWATCH_EVENT_DESTROY ||
+	     ev->new_state == SYNWATCH_STATE_ESTABLISHED) &&
+	    sw_conn_rtt_us(c, &rtt))
+		fprintf(f, " rtt=%s", sw_fmt_rtt_us(l, rtt));
+	if (ev->type == SYNWATCH_EVENT_DESTROY && SW_HAS(c, SYNWATCH_A_CONN_AGE_MS))
+		fprintf(f, " age=%s", sw_fmt_duration_ms(l, c->age_ms));
+}
+
+void sw_text_event(FILE *f, const struct sw_event *ev, bool with_time)
+{
+	char buf[SW_FMT_LEN];
+
+	if (with_time)
+		fprintf(f, "%s ", sw_fmt_time_ns(buf, ev->time_ns));
+	fprintf(f, "%-12s", SW_NAME(sw_event_names, ev->type)->label);
+	if (ev->has_conn)
+		text_conn_event(f, ev);
+	if (ev->has_alert) {
+		fputc(' ', f);
+		sw_text_alert(f, &ev->alert);
+	}
+}

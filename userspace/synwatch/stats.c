@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/* synwatch stats [reset]: SYNWATCH_CMD_GET_STATS / RESET_STATS */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fmt.h"
+#include "names.h"
+#include "render.h"
+
+static const char usage[] =
+	"Usage: synwatch stats [-j] [-N NETNS] [--reset | reset]\n"
+	"\n"
+	"Shows the module's counters for the network namespace: packets,\n"
+	"connections, retransmits, table fill and memory, failures, events\n"
+	"and invalid packets by reason. Per-CPU counters are summed.\n"
+	"\n"
+	"  -j, --json         one JSON object\n"
+	"  -N, --netns NAME   the counters of network namespace NAME\n"
+	"  -r, --reset, reset zero the namespace's counters (needs CAP_NET_ADMIN)\n";
+
+struct item {
+	const char *label;
+	unsigned int attr;
+};
+
+#define MAX_ITEMS 6
+struct row {
+	const char *title;
+	struct item items[MAX_ITEMS];
+};
+
+/* The text layout: one line per topic. */
+static const struct row rows[] = {
+	{ "packets", { { "in", SYNWATCH_A_STATS_PKTS_IN },
+		       { "out", SYNWATCH_A_STATS_PKTS_OUT },
+		       { "forwarded", SYNWATCH_A_STATS_PKTS_FWD },
+		       { "untracked", SYNWATCH_A_STATS_UNTRACKED } } },
+	{ "connections", { { "new", SYNWATCH_A_STATS_CONN_NEW },
+			   { "destroyed", SYNWATCH_A_STATS_CONN_DESTROY },
+			   { "expired", SYNWATCH_A_STATS_EXPIRED },
+			   { "picked-up", SYNWATCH_A_STATS_PICKUP },
+			   { "state-changes", SYNWATCH_A_STATS_STATE_CHANGES } } },
+	{ "retransmits", { { "syn", SYNWATCH_A_STATS_RTX_SYN },
+			   { "syn-ack", SYNWATCH_A_STATS_RTX_SYNACK },
+			   { "fin", SYNWATCH_A_STATS_RTX_FIN } } },
+	{ "failures", { { "evicted", SYNWATCH_A_STATS_EVICT },
+			{ "insert-failed", SYNWATCH_A_STATS_INSERT_FAILED },
+			{ "lookup-restarts", SYNWATCH_A_STATS_SEARCH_RESTART } } },
+	{ "events", { { "sent", SYNWATCH_A_STATS_EVENTS_SENT },
+		      { "dropped", SYNWATCH_A_STATS_EVENT_DROP },
+		      { "suppressed", SYNWATCH_A_STATS_EVENT_SUPPRESSED },
+		      { "flood-alerts", SYNWATCH_A_STATS_ALERTS } } },
+};
+
+static void print_value(const struct sw_stats *st, unsigned int attr)
+{
+	if (SW_HAS(st, attr))
+		printf("%" PRIu64, st->val[attr]);
+	else
+		fputs("-", stdout);
+}
+
+static void print_table(const struct sw_stats *st)
+{
+	char b1[SW_FMT_LEN], b2[SW_FMT_LEN];
+	uint64_t count = st->val[SYNWATCH_A_STATS_CONN_COUNT_TOTAL];
+	uint64_t max = st->val[SYNWATCH_A_STATS_CONN_MAX];
+
+	printf("%-12s ", "table");
+	print_value(st, SYNWATCH_A_STATS_CONN_COUNT_TOTAL);
+	fputs("/", stdout);
+	print_value(st, SYNWATCH_A_STATS_CONN_MAX);
+	if (max)
+		printf(" (%.1f%%)", 100.0 * (double)count / (double)max);
+	fputs("  this-netns ", stdout);
+	print_value(st, SYNWATCH_A_STATS_CONN_COUNT);
+	fputs("  listeners ", stdout);
+	print_value(st, SYNWATCH_A_STATS_LISTENERS);
+	fputs("\n", stdout);
+	printf("%-12s %s in use  %s per record  ", "memory",
+	       sw_fmt_bytes(b1, st->val[SYNWATCH_A_STATS_MEM_BYTES]),
+	       sw_fmt_bytes(b2, st->val[SYNWATCH_A_STATS_OBJ_SIZE]));
+	print_value(st, SYNWATCH_A_STATS_HASH_SIZE);
+	fputs(" buckets\n", stdout);
+}
+
+static void print_text(const struct sw_stats *st)
+{
+	uint64_t total = 0;
+
+	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		printf("%-12s", rows[r].title);
+		for (const struct item *it = rows[r].items;
+		     it < rows[r].items + MAX_ITEMS && it->label; it++) {
+			printf(" %s ", it->label);
+			print_value(st, it->attr);
+		}
+		fputs("\n", stdout);
+		if (r == 0)
+			print_table(st);
+	}
+	for (unsigned int i = 1; i <= SYNWATCH_INVALID_MAX; i++)
+		total += st->invalid[i];
+	printf("%-12s %" PRIu64 "\n", "invalid", total);
+	for (unsigned int i = 1; i <= SYNWATCH_INVALID_MAX; i++)
+		printf("  %-16s %-26s %" PRIu64 "\n", sw_invalid_names[i].keyword,
+		       sw_invalid_names[i].label, st->invalid[i]);
+}
+
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[SYNWATCH_A_MAX + 1];
+
+	if (sw_parse_top(nlh, tb) < 0)
+		return MNL_CB_ERROR;
+	if (tb[SYNWATCH_A_STATS] && sw_decode_stats(tb[SYNWATCH_A_STATS], data))
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+static int do_reset(struct sw_nl *nl, const struct cli_globals *g)
+{
+	int err = sw_nl_request(nl, sw_nl_msg(nl, SYNWATCH_CMD_RESET_STATS, 0),
+				NULL, NULL);
+
+	if (err)
+		return sw_request_error(nl, "resetting statistics", err);
+	if (g->json)
+		printf("{\"reset\":true}\n");
+	else
+		fprintf(stderr, "statistics reset\n");
+	return SW_EXIT_OK;
+}
+
+int cmd_stats(const struct cli_globals *gin, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "reset", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_globals g = *gin;
+	struct sw_stats st = { 0 };
+	struct sw_nl nl;
+	bool reset = false;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_OPTS "r", longopts,
+				  NULL)) != -1) {
+		if (cli_common_opt(opt, &g, usage))
+			continue;
+		if (opt == 'r')
+			reset = true;
+		else
+			return cli_bad_option("stats");
+	}
+	for (; optind < argc; optind++) {
+		if (strcmp(argv[optind], "reset"))
+			return cli_usage_error("stats", "unexpected argument '%s'",
+					       argv[optind]);
+		reset = true;
+	}
+	ret = cli_open(&nl, &g, true);
+	if (ret)
+		return ret;
+	if (reset) {
+		ret = do_reset(&nl, &g);
+		sw_nl_close(&nl);
+		return ret;
+	}
+	ret = sw_nl_request(&nl, sw_nl_msg(&nl, SYNWATCH_CMD_GET_STATS, 0),
+			    stats_cb, &st);
+	if (ret) {
+		ret = sw_request_error(&nl, "reading statistics", ret);
+		sw_nl_close(&nl);
+		return ret;
+	}
+	sw_nl_close(&nl);
+	if (g.json) {
+		struct sw_json j;
+
+		sw_json_init(&j, stdout);
+		sw_json_stats(&j, &st);
+		fputs("\n", stdout);
+	} else {
+		print_text(&st);
+	}
+	return SW_EXIT_OK;
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Formatting helpers, name tables and the JSON writer. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+
+#include "fmt.h"
+#include "json.h"
+#include "names.h"
+
+static char *flags(uint8_t f)
+{
+	static char buf[SW_FMT_LEN];
+
+	return sw_fmt_tcp_flags(buf, f);
+}
+
+TEST(tcp_flags_tcpdump_style)
+{
+	EXPECT_STREQ("[S]", flags(0x02));
+	EXPECT_STREQ("[S.]", flags(0x12));
+	EXPECT_STREQ("[.]", flags(0x10));
+	EXPECT_STREQ("[F.]", flags(0x11));
+	EXPECT_STREQ("[R]", flags(0x04));
+	EXPECT_STREQ("[R.]", flags(0x14));
+	EXPECT_STREQ("[P.]", flags(0x18));
+	EXPECT_STREQ("[FP.]", flags(0x19));
+	EXPECT_STREQ("[SEW]", flags(0xc2));
+	EXPECT_STREQ("[none]", flags(0));
+	EXPECT_STREQ("[FSRP.UEW]", flags(0xff));
+}
+
+TEST(durations)
+{
+	char b[SW_FMT_LEN];
+
+	EXPECT_STREQ("0ms", sw_fmt_duration_ms(b, 0));
+	EXPECT_STREQ("999ms", sw_fmt_duration_ms(b, 999));
+	EXPECT_STREQ("1.0s", sw_fmt_duration_ms(b, 1000));
+	EXPECT_STREQ("12.3s", sw_fmt_duration_ms(b, 12345));
+	EXPECT_STREQ("1m00s", sw_fmt_duration_ms(b, 60000));
+	EXPECT_STREQ("5m02s", sw_fmt_duration_ms(b, 302000));
+	EXPECT_STREQ("3h04m", sw_fmt_duration_ms(b, (3 * 3600 + 4 * 60 + 5) * 1000ULL));
+	EXPECT_STREQ("2d03h", sw_fmt_duration_ms(b, (2 * 86400 + 3 * 3600) * 1000ULL));
+	EXPECT_STREQ("0.312ms", sw_fmt_rtt_us(b, 312));
+	EXPECT_STREQ("12.045ms", sw_fmt_rtt_us(b, 12045));
+	EXPECT_STREQ("5d", sw_fmt_seconds(b, 432000));
+	EXPECT_STREQ("2m", sw_fmt_seconds(b, 120));
+	EXPECT_STREQ("75s", sw_fmt_seconds(b, 75));
+	EXPECT_STREQ("2h", sw_fmt_seconds(b, 7200));
+	EXPECT_STREQ("0s", sw_fmt_seconds(b, 0));
+	EXPECT_STREQ("512B", sw_fmt_bytes(b, 512));
+	EXPECT_STREQ("1.5KiB", sw_fmt_bytes(b, 1536));
+	EXPECT_STREQ("3.0MiB", sw_fmt_bytes(b, 3 << 20));
+}
+
+TEST(endpoints)
+{
+	struct sw_addr a = { .family = AF_INET };
+	char b[SW_FMT_LEN];
+
+	inet_pton(AF_INET, "10.0.0.1", a.raw);
+	EXPECT_STREQ("10.0.0.1:80", sw_fmt_endpoint(b, &a, 80));
+	a.family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::1", a.raw);
+	EXPECT_STREQ("[2001:db8::1]:443", sw_fmt_endpoint(b, &a, 443));
+	EXPECT_STREQ("2001:db8::1/64", sw_fmt_prefix(b, &a, 64));
+	a.family = 0;
+	EXPECT_STREQ("?:1", sw_fmt_endpoint(b, &a, 1));
+}
+
+TEST(conn_flags)
+{
+	char b[SW_FMT_LEN];
+
+	EXPECT_STREQ("passive", sw_fmt_conn_flags(b, sizeof(b), 0));
+	EXPECT_STREQ("active", sw_fmt_conn_flags(b, sizeof(b), SYNWATCH_CONN_F_ACTIVE));
+	EXPECT_STREQ("passive,picked-up,cookie",
+		     sw_fmt_conn_flags(b, sizeof(b), SYNWATCH_CONN_F_PICKUP |
+						       SYNWATCH_CONN_F_COOKIE));
+}
+
+TEST(name_tables_complete)
+{
+	/* every enum value has a name: a missing initializer shows here */
+	for (unsigned int i = 0; i <= SYNWATCH_STATE_MAX; i++) {
+		ASSERT_NE(NULL, sw_state_names[i].keyword);
+		EXPECT_EQ(i, (unsigned int)sw_name_lookup(sw_state_names,
+			  sw_state_names_len, sw_state_names[i].keyword));
+	}
+	ASSERT_EQ(SYNWATCH_STATE_MAX + 1, sw_state_names_len);
+	ASSERT_EQ(SYNWATCH_CLOSE_MAX + 1, sw_close_reason_names_len);
+	ASSERT_EQ(SYNWATCH_INVALID_MAX + 1, sw_invalid_names_len);
+	ASSERT_EQ(SYNWATCH_EVENT_MAX + 1, sw_event_names_len);
+	for (unsigned int i = 1; i <= SYNWATCH_INVALID_MAX; i++)
+		ASSERT_NE(NULL, sw_invalid_names[i].keyword);
+	for (unsigned int i = SYNWATCH_A_STATS_PKTS_IN; i <= SYNWATCH_A_STATS_MAX; i++)
+		ASSERT_NE(NULL, sw_stats_names[i].json);
+	EXPECT_STREQ("?", SW_NAME(sw_state_names, 200)->label);
+	EXPECT_EQ(SYNWATCH_STATE_SYN_SENT,
+		  sw_name_lookup(sw_state_names, sw_state_names_len, "SYN_SENT"));
+	EXPECT_EQ(-1, sw_name_lookup(sw_state_names, sw_state_names_len, "bogus"));
+}
+
+/* Runs a writer into a string. */
+#define JSON_TO(str, code) do {						\
+	size_t _len;							\
+	FILE *_f = open_memstream(&(str), &_len);			\
+	struct sw_json _j;						\
+	sw_json_init(&_j, _f);						\
+	{ struct sw_json *j = &_j; code; }				\
+	fclose(_f);							\
+} while (0)
+
+TEST(json_escaping)
+{
+	char *s = NULL;
+
+	JSON_TO(s, sw_json_str(j, "a\"b\\c\n\t\x01\x1f\x7f/é"));
+	EXPECT_STREQ("\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\\u007f/é\"", s);
+	free(s);
+	JSON_TO(s, sw_json_str(j, "\b\f\r"));
+	EXPECT_STREQ("\"\\b\\f\\r\"", s);
+	free(s);
+}
+
+TEST(json_structure)
+{
+	char *s = NULL;
+
+	JSON_TO(s, {
+		sw_json_obj_open(j);
+		sw_json_ku64(j, "a", 1);
+		sw_json_key(j, "list");
+		sw_json_arr_open(j);
+		sw_json_u64(j, 1);
+		sw_json_str(j, "x");
+		sw_json_obj_open(j);
+		sw_json_obj_close(j);
+		sw_json_arr_close(j);
+		sw_json_kbool(j, "b", false);
+		sw_json_key(j, "k\"ey");
+		sw_json_null(j);
+		sw_json_key(j, "d");
+		sw_json_double(j, 1.0 / 0.0, 2);
+		sw_json_key(j, "e");
+		sw_json_double(j, 12.345, 2);
+		sw_json_key(j, "n");
+		sw_json_i64(j, -5);
+		sw_json_obj_close(j);
+	});
+	EXPECT_STREQ("{\"a\":1,\"list\":[1,\"x\",{}],\"b\":false,\"k\\\"ey\":null,\"d\":null,\"e\":12.35,\"n\":-5}", s);
+	free(s);
+}
+
+TEST_HARNESS_MAIN
