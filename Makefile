@@ -79,11 +79,13 @@ style:
 sparse:
 	@mkdir -p build
 	@set -o pipefail; scripts/build-module.sh $(KDIR) build/sparse C=2 2>&1 | tee build/sparse.log
-	@if grep -E 'warning:|error:' build/sparse.log; then echo "sparse: FAILED" >&2; exit 1; fi
+	@if grep -qE 'warning:|error:' build/sparse.log; then \
+		echo "sparse: FAILED: $$(grep -cE 'warning:|error:' build/sparse.log) warnings/errors above" >&2; exit 1; fi
 	@echo "sparse: clean"
 
 install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
 	[ -n "$(DESTDIR)" ] || depmod -a "$$(scripts/kdir.sh --release $(KDIR))"
 ifneq ($(HAVE_USERSPACE),)
 	$(MAKE) -C userspace install
