@@ -178,7 +178,11 @@ struct nlmsghdr *sw_nl_msg(struct sw_nl *nl, uint8_t cmd, uint16_t flags)
 	struct genlmsghdr *genl;
 
 	nlh->nlmsg_type = nl->family_id;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	/* A dump ends with NLMSG_DONE; an ACK would only trail behind it
+	 * and be mistaken for the answer to the next request. */
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	if ((flags & NLM_F_DUMP) != NLM_F_DUMP)
+		nlh->nlmsg_flags |= NLM_F_ACK;
 	/* never 0: that is how events are told from replies */
 	if (++nl->seq == 0)
 		nl->seq = 1;

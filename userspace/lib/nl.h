@@ -51,8 +51,8 @@ static inline int sw_nl_fd(const struct sw_nl *nl)
 
 /*
  * Starts a request for cmd in the session's send buffer. NLM_F_ACK is
- * always added (so that a "do" without reply still ends); add NLM_F_DUMP
- * for dumps. Append attributes with mnl_attr_put*() before sending.
+ * added unless flags has NLM_F_DUMP, so that every request has a clear
+ * end (ACK or DONE). Append attributes with mnl_attr_put*() before sending.
  */
 struct nlmsghdr *sw_nl_msg(struct sw_nl *nl, uint8_t cmd, uint16_t flags);
 

@@ -8,6 +8,7 @@
 #include "fmt.h"
 #include "names.h"
 #include "render.h"
+#include "requests.h"
 
 static const char usage[] =
 	"Usage: synwatch stats [-j] [-N NETNS] [--reset | reset]\n"
@@ -109,21 +110,9 @@ static void print_text(const struct sw_stats *st)
 		       sw_invalid_names[i].label, st->invalid[i]);
 }
 
-static int stats_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[SYNWATCH_A_MAX + 1];
-
-	if (sw_parse_top(nlh, tb) < 0)
-		return MNL_CB_ERROR;
-	if (tb[SYNWATCH_A_STATS] && sw_decode_stats(tb[SYNWATCH_A_STATS], data))
-		return MNL_CB_ERROR;
-	return MNL_CB_OK;
-}
-
 static int do_reset(struct sw_nl *nl, const struct cli_globals *g)
 {
-	int err = sw_nl_request(nl, sw_nl_msg(nl, SYNWATCH_CMD_RESET_STATS, 0),
-				NULL, NULL);
+	int err = sw_reset_stats(nl);
 
 	if (err)
 		return sw_request_error(nl, "resetting statistics", err);
@@ -170,8 +159,7 @@ int cmd_stats(const struct cli_globals *gin, int argc, char **argv)
 		sw_nl_close(&nl);
 		return ret;
 	}
-	ret = sw_nl_request(&nl, sw_nl_msg(&nl, SYNWATCH_CMD_GET_STATS, 0),
-			    stats_cb, &st);
+	ret = sw_get_stats(&nl, &st);
 	if (ret) {
 		ret = sw_request_error(&nl, "reading statistics", ret);
 		sw_nl_close(&nl);

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/* synwatch conns: dump tracked connections (SYNWATCH_CMD_GET_CONN). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fmt.h"
+#include "names.h"
+#include "render.h"
+#include "requests.h"
+
+static const char usage[] =
+	"Usage: synwatch conns [-4|-6] [-e] [-j] [-N NETNS] [FILTER...]\n"
+	"\n"
+	"Lists the connections the module tracks. The filter is applied in\n"
+	"the kernel. Columns: State, Local, Peer, Age (time in the current\n"
+	"state), RTT (handshake RTT: SYN to SYN-ACK for connections this host\n"
+	"opened, SYN-ACK to ACK for those it accepted). The count goes to\n"
+	"stderr.\n"
+	"\n"
+	"  -4, -6             IPv4 or IPv6 only\n"
+	"  -e, --extended     add ISNs, options, counters, retransmits, close\n"
+	"                     reason, flags and history under each entry\n"
+	"  -j, --json         one JSON array\n"
+	"  -N, --netns NAME   connections of network namespace NAME\n"
+	"\n"
+	"FILTER words (all must hold):\n"
+	"  state STATE        may repeat: closed listen syn-sent syn-recv\n"
+	"                     established fin-wait-1 fin-wait-2 close-wait closing\n"
+	"                     last-ack time-wait, or a group: all, half-open\n"
+	"                     (listen syn-sent syn-recv), teardown (fin-wait-1\n"
+	"                     ... time-wait), connected (all but listen, closed)\n"
+	"  exclude STATE      drop a state or group\n"
+	"  sport [OP] PORT    local port;  OP: = == != < <= > >= (default =)\n"
+	"  dport [OP] PORT    peer port\n"
+	"  src ADDR[/LEN]     local address or prefix\n"
+	"  dst ADDR[/LEN]     peer address or prefix\n"
+	"\n"
+	"Example: synwatch conns state half-open dport = 443 dst 10.0.0.0/8\n";
+
+struct conn_list {
+	struct sw_conn *v;
+	size_t n, cap;
+};
+
+static int collect(const struct sw_conn *c, void *data)
+{
+	struct conn_list *l = data;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct sw_conn *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *c;
+	return 0;
+}
+
+static void print_opt_pair(const char *name, bool has_l, uint64_t l,
+			   bool has_r, uint64_t r)
+{
+	if (!has_l && !has_r)
+		return;
+	printf(" %s:", name);
+	if (has_l)
+		printf("%" PRIu64, l);
+	else
+		fputs("-", stdout);
+	if (has_r)
+		printf("/%" PRIu64, r);
+	else
+		fputs("/-", stdout);
+}
+
+static void print_extended(const struct sw_conn *c)
+{
+	char b[SW_FMT_LEN];
+	char fl[128];
+
+	fputs("\t", stdout);
+	fputs(sw_fmt_conn_flags(fl, sizeof(fl), c->flags), stdout);
+	print_opt_pair("isn", SW_HAS(c, SYNWATCH_A_CONN_ISN_LOCAL), c->isn_local,
+		       SW_HAS(c, SYNWATCH_A_CONN_ISN_REMOTE), c->isn_remote);
+	print_opt_pair("mss", SW_HAS(c, SYNWATCH_A_CONN_MSS_LOCAL), c->mss_local,
+		       SW_HAS(c, SYNWATCH_A_CONN_MSS_REMOTE), c->mss_remote);
+	print_opt_pair("wscale", SW_HAS(c, SYNWATCH_A_CONN_WSCALE_LOCAL),
+		       c->wscale_local, SW_HAS(c, SYNWATCH_A_CONN_WSCALE_REMOTE),
+		       c->wscale_remote);
+	printf(" sack:%s/%s ts:%s/%s",
+	       c->flags & SYNWATCH_CONN_F_SACK_LOCAL ? "yes" : "no",
+	       c->flags & SYNWATCH_CONN_F_SACK_REMOTE ? "yes" : "no",
+	       c->flags & SYNWATCH_CONN_F_TS_LOCAL ? "yes" : "no",
+	       c->flags & SYNWATCH_CONN_F_TS_REMOTE ? "yes" : "no");
+	printf(" pkts:%" PRIu64 "/%" PRIu64 " bytes:%" PRIu64 "/%" PRIu64,
+	       c->pkts_in, c->pkts_out, c->bytes_in, c->bytes_out);
+	printf(" rtx:syn=%" PRIu32 ",synack=%" PRIu32 ",fin=%" PRIu32,
+	       c->rtx_syn, c->rtx_synack, c->rtx_fin);
+	if (SW_HAS(c, SYNWATCH_A_CONN_CLOSE_REASON) &&
+	    c->close_reason != SYNWATCH_CLOSE_NONE)
+		printf(" close:%s closer:%s",
+		       SW_NAME(sw_close_reason_names, c->close_reason)->label,
+		       SW_NAME(sw_closer_names, c->closer)->label);
+	if (SW_HAS(c, SYNWATCH_A_CONN_AGE_MS))
+		printf(" age:%s", sw_fmt_duration_ms(b, c->age_ms));
+	if (SW_HAS(c, SYNWATCH_A_CONN_IDLE_MS))
+		printf(" idle:%s", sw_fmt_duration_ms(b, c->idle_ms));
+	if (SW_HAS(c, SYNWATCH_A_CONN_TIMEOUT_MS))
+		printf(" expires:%s", sw_fmt_duration_ms(b, c->timeout_ms));
+	if (SW_HAS(c, SYNWATCH_A_CONN_HISTORY))
+		printf(" history:%s", c->history);
+	fputs("\n", stdout);
+}
+
+static void print_table(const struct conn_list *l, bool extended)
+{
+	char lb[SW_FMT_LEN], rb[SW_FMT_LEN], b[SW_FMT_LEN];
+	int lw = 5, rw = 4;
+	uint32_t rtt;
+
+	/* Endpoint columns as wide as the widest entry, like ss. */
+	for (size_t i = 0; i < l->n; i++) {
+		int a = (int)strlen(sw_fmt_endpoint(lb, &l->v[i].laddr, l->v[i].lport));
+		int r = (int)strlen(sw_fmt_endpoint(rb, &l->v[i].raddr, l->v[i].rport));
+
+		lw = a > lw ? a : lw;
+		rw = r > rw ? r : rw;
+	}
+	printf("%-12s %-*s %-*s %8s %10s\n", "State", lw, "Local", rw, "Peer",
+	       "Age", "RTT");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sw_conn *c = &l->v[i];
+
+		printf("%-12s %-*s %-*s %8s ",
+		       SW_NAME(sw_state_names, c->state)->label,
+		       lw, sw_fmt_endpoint(lb, &c->laddr, c->lport),
+		       rw, sw_fmt_endpoint(rb, &c->raddr, c->rport),
+		       SW_HAS(c, SYNWATCH_A_CONN_STATE_AGE_MS) ?
+		       sw_fmt_duration_ms(b, c->state_age_ms) : "-");
+		printf("%10s\n", sw_conn_rtt_us(c, &rtt) ? sw_fmt_rtt_us(b, rtt) : "-");
+		if (extended)
+			print_extended(c);
+	}
+}
+
+static void print_json(const struct conn_list *l)
+{
+	struct sw_json j;
+
+	sw_json_init(&j, stdout);
+	sw_json_arr_open(&j);
+	for (size_t i = 0; i < l->n; i++)
+		sw_json_conn(&j, &l->v[i]);
+	sw_json_arr_close(&j);
+	fputs("\n", stdout);
+}
+
+int cmd_conns(const struct cli_globals *gin, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "extended", no_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_globals g = *gin;
+	struct conn_list list = { 0 };
+	struct sw_filter f;
+	bool extended = false;
+	struct sw_nl nl;
+	int opt, ret;
+
+	sw_filter_init(&f);
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_OPTS "46e", longopts,
+				  NULL)) != -1) {
+		if (cli_common_opt(opt, &g, usage))
+			continue;
+		ret = cli_family_opt(opt, &f);
+		if (ret < 0)
+			return cli_usage_error("conns", "-4 and -6 conflict with each other or with an address");
+		if (ret)
+			continue;
+		if (opt == 'e')
+			extended = true;
+		else
+			return cli_bad_option("conns");
+	}
+	ret = cli_parse_filter("conns", &f, argc, argv);
+	if (ret)
+		return ret;
+	ret = cli_filter_netns(&f, &g);
+	if (ret)
+		return ret;
+	ret = cli_open(&nl, &g, false);
+	if (ret)
+		return ret;
+	ret = sw_dump_conns(&nl, &f, collect, &list);
+	if (ret) {
+		ret = sw_request_error(&nl, "listing connections", ret);
+		goto out;
+	}
+	if (g.json)
+		print_json(&list);
+	else
+		print_table(&list, extended);
+	fflush(stdout);
+	fprintf(stderr, "%zu entries\n", list.n);
+out:
+	sw_nl_close(&nl);
+	if (f.netns_fd >= 0)
+		close(f.netns_fd);
+	free(list.v);
+	return ret;
+}
