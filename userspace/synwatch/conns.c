@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* synwatch conns: dump tracked connections (SYNWATCH_CMD_GET_CONN). */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "names.h"
 #include "render.h"
 #include "requests.h"
+#include "vec.h"
 
 static const char usage[] =
 	"Usage: synwatch conns [-4|-6] [-e] [-j] [-N NETNS] [FILTER...]\n"
@@ -42,26 +42,10 @@ static const char usage[] =
 	"\n"
 	"Example: synwatch conns state half-open dport = 443 dst 10.0.0.0/8\n";
 
-struct conn_list {
-	struct sw_conn *v;
-	size_t n, cap;
-};
-
+/* sw_dump_conns() callback: keep every entry, to size the columns. */
 static int collect(const struct sw_conn *c, void *data)
 {
-	struct conn_list *l = data;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		struct sw_conn *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = *c;
-	return 0;
+	return sw_vec_push(data, c);
 }
 
 static void print_opt_pair(const char *name, bool has_l, uint64_t l,
@@ -119,24 +103,25 @@ static void print_extended(const struct sw_conn *c)
 	fputs("\n", stdout);
 }
 
-static void print_table(const struct conn_list *l, bool extended)
+static void print_table(const struct sw_vec *vec, bool extended)
 {
+	const struct sw_conn *v = vec->v;
 	char lb[SW_FMT_LEN], rb[SW_FMT_LEN], b[SW_FMT_LEN];
 	int lw = 5, rw = 4;
 	uint32_t rtt;
 
 	/* Endpoint columns as wide as the widest entry, like ss. */
-	for (size_t i = 0; i < l->n; i++) {
-		int a = (int)strlen(sw_fmt_endpoint(lb, &l->v[i].laddr, l->v[i].lport));
-		int r = (int)strlen(sw_fmt_endpoint(rb, &l->v[i].raddr, l->v[i].rport));
+	for (size_t i = 0; i < vec->n; i++) {
+		int a = (int)strlen(sw_fmt_endpoint(lb, &v[i].laddr, v[i].lport));
+		int r = (int)strlen(sw_fmt_endpoint(rb, &v[i].raddr, v[i].rport));
 
 		lw = a > lw ? a : lw;
 		rw = r > rw ? r : rw;
 	}
 	printf("%-12s %-*s %-*s %8s %10s\n", "State", lw, "Local", rw, "Peer",
 	       "Age", "RTT");
-	for (size_t i = 0; i < l->n; i++) {
-		const struct sw_conn *c = &l->v[i];
+	for (size_t i = 0; i < vec->n; i++) {
+		const struct sw_conn *c = &v[i];
 
 		printf("%-12s %-*s %-*s %8s ",
 		       SW_NAME(sw_state_names, c->state)->label,
@@ -150,14 +135,15 @@ static void print_table(const struct conn_list *l, bool extended)
 	}
 }
 
-static void print_json(const struct conn_list *l)
+static void print_json(const struct sw_vec *vec)
 {
+	const struct sw_conn *v = vec->v;
 	struct sw_json j;
 
 	sw_json_init(&j, stdout);
 	sw_json_arr_open(&j);
-	for (size_t i = 0; i < l->n; i++)
-		sw_json_conn(&j, &l->v[i]);
+	for (size_t i = 0; i < vec->n; i++)
+		sw_json_conn(&j, &v[i]);
 	sw_json_arr_close(&j);
 	fputs("\n", stdout);
 }
@@ -170,7 +156,7 @@ int cmd_conns(const struct cli_globals *gin, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_globals g = *gin;
-	struct conn_list list = { 0 };
+	struct sw_vec list = SW_VEC_INIT(struct sw_conn);
 	struct sw_filter f;
 	bool extended = false;
 	struct sw_nl nl;
@@ -215,6 +201,6 @@ out:
 	sw_nl_close(&nl);
 	if (f.netns_fd >= 0)
 		close(f.netns_fd);
-	free(list.v);
+	sw_vec_free(&list);
 	return ret;
 }
