@@ -115,7 +115,8 @@
  *
  *    SYNWATCH_A_CONFIG: NLA_NESTED
  *        SYNWATCH_A_CONFIG_TIMEOUTS: NLA_NESTED
- *            SYNWATCH_STATE_x (1..SYNWATCH_STATE_MAX): NLA_U32 seconds,
+ *            SYNWATCH_STATE_x + 1 (attribute type 0 is reserved, so the
+ *                type is the state plus one): NLA_U32 seconds,
  *                1..SYNWATCH_TIMEOUT_MAX_S
  *        SYNWATCH_A_CONFIG_EVENT_MASK: NLA_U32, which event types are sent
  *            to the multicast groups at all, bit (1 << SYNWATCH_EVENT_x)
@@ -159,7 +160,8 @@
  *        SYNWATCH_A_EVENT_TYPE: NLA_U8, enum synwatch_event_type
  *        SYNWATCH_A_EVENT_SEQ: NLA_U64, per-netns, +1 for every event sent
  *            to the groups; a jump means the reader lost events
- *        SYNWATCH_A_EVENT_SUB_SEQ: NLA_U64, subscribers only
+ *        SYNWATCH_A_EVENT_SUB_SEQ: NLA_U64, the subscription's own
+ *            sequence number; 0 in messages to the groups
  *        SYNWATCH_A_EVENT_TIME_NS: NLA_U64, CLOCK_REALTIME
  *        SYNWATCH_A_EVENT_OLD_STATE, SYNWATCH_A_EVENT_NEW_STATE: NLA_U8
  *        SYNWATCH_A_EVENT_TCP_FLAGS: NLA_U8, the TCP flags of the packet
@@ -173,8 +175,8 @@
  *        SYNWATCH_A_ALERT_SUPPRESSED: NLA_U64, half-open conn events not
  *            sent for this listener since the last alert event
  *        SYNWATCH_A_ALERT_COOKIES: NLA_U8, 1 if SYN cookies are in use
- *        SYNWATCH_A_ALERT_TOP_SOURCES: NLA_NESTED
- *            0: NLA_NESTED
+ *        SYNWATCH_A_ALERT_TOP_SOURCES: NLA_NESTED, largest first
+ *            1, 2, ...: NLA_NESTED
  *                SYNWATCH_A_SOURCE_FAMILY: NLA_U8
  *                SYNWATCH_A_SOURCE_PREFIX: NLA_BINARY, 4 or 16 bytes
  *                SYNWATCH_A_SOURCE_PREFIX_LEN: NLA_U8 (24 or 64)
@@ -200,8 +202,9 @@
  *    E     expired by timeout   X     evicted to make room
  *
  * Each letter is recorded the first time it happens, so a string has at
- * most SYNWATCH_HISTORY_LEN letters. E.g. a passive open with a local
- * close: "sHaDdFfa"... exact strings are asserted in the selftests.
+ * most SYNWATCH_HISTORY_LEN letters. For example "sHadADfF": a passive
+ * open (SYN in, SYN-ACK out, ACK in), a request in, our ACK, a reply out,
+ * then the peer's FIN and ours.
  */
 
 #ifndef _UAPI_LINUX_SYNWATCH_H

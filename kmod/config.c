@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-netns configuration: timeouts per state, the event mask, the netns'
+ * share of the table and the flood thresholds.
+ *
+ * Readers (the packet path, GC, the flood tick) read single fields with
+ * READ_ONCE and no lock; a field is always a valid value on its own.
+ * Writers serialise on cfg_lock and validate the whole request before they
+ * change anything, so a bad SET_CONFIG changes nothing.
+ */
+#include <linux/synwatch.h>
+#include "config.h"
+
+/*
+ * Default timeouts, idle time in each state before the record expires.
+ * Beside each, nf_conntrack's (nf_conntrack_proto_tcp.c) for comparison.
+ */
+#define SECS * 1
+#define MINS * 60 SECS
+#define HOURS * 60 MINS
+#define DAYS * 24 HOURS
+static const u32 sw_default_timeouts[__SYNWATCH_STATE_MAX] = {
+	[SYNWATCH_STATE_CLOSED]		= 10 SECS,	/* CLOSE 10 s */
+	[SYNWATCH_STATE_LISTEN]		= 60 SECS,	/* (SYN_RECV 60 s) */
+	[SYNWATCH_STATE_SYN_SENT]	= 2 MINS,	/* SYN_SENT 2 min */
+	[SYNWATCH_STATE_SYN_RECEIVED]	= 60 SECS,	/* SYN_RECV 60 s */
+	[SYNWATCH_STATE_ESTABLISHED]	= 5 DAYS,	/* ESTABLISHED 5 d */
+	[SYNWATCH_STATE_FIN_WAIT_1]	= 2 MINS,	/* FIN_WAIT 2 min */
+	[SYNWATCH_STATE_FIN_WAIT_2]	= 2 MINS,	/* FIN_WAIT 2 min */
+	[SYNWATCH_STATE_CLOSE_WAIT]	= 60 SECS,	/* CLOSE_WAIT 60 s */
+	[SYNWATCH_STATE_CLOSING]	= 2 MINS,	/* CLOSE_WAIT... 2 min */
+	[SYNWATCH_STATE_LAST_ACK]	= 30 SECS,	/* LAST_ACK 30 s */
+	[SYNWATCH_STATE_TIME_WAIT]	= 2 MINS,	/* TIME_WAIT 2 min */
+};
+
+#undef SECS
+#undef MINS
+#undef HOURS
+#undef DAYS
+
+/* not const: NLA_POLICY_FULL_RANGE takes a non-const pointer in 6.1 */
+static struct netlink_range_validation sw_timeout_range __ro_after_init = {
+	.min = 1, .max = SYNWATCH_TIMEOUT_MAX_S,
+};
+
+static struct netlink_range_validation sw_ms_range __ro_after_init = {
+	.min = 100, .max = 3600 * 1000,
+};
+
+/* Nest attribute type = state + 1: type 0 is not a valid attribute. */
+static const struct nla_policy sw_timeout_policy[SYNWATCH_STATE_MAX + 2] = {
+	[1 ... SYNWATCH_STATE_MAX + 1] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &sw_timeout_range),
+};
+
+const struct nla_policy sw_config_policy[SYNWATCH_A_CONFIG_MAX + 1] = {
+	[SYNWATCH_A_CONFIG_TIMEOUTS] = NLA_POLICY_NESTED(sw_timeout_policy),
+	[SYNWATCH_A_CONFIG_EVENT_MASK] = NLA_POLICY_MASK(NLA_U32,
+						SYNWATCH_EVENT_MASK_ALL),
+	[SYNWATCH_A_CONFIG_MAX_CONNS] = { .type = NLA_U32 },
+	[SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL] = { .type = NLA_REJECT },
+	[SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH] = { .type = NLA_U32 },
+	[SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW] = { .type = NLA_U32 },
+	[SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH] = { .type = NLA_U32 },
+	[SYNWATCH_A_CONFIG_FLOOD_RATE_LOW] = { .type = NLA_U32 },
+	[SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT] = NLA_POLICY_MAX(NLA_U8, 100),
+	[SYNWATCH_A_CONFIG_FLOOD_HOLD_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &sw_ms_range),
+	[SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &sw_ms_range),
+};
+
+/* Seconds to sw_fine() units (2^20 ns), rounded up. */
+u32 sw_timeout_fine(u32 seconds)
+{
+	return (u32)DIV_ROUND_UP_ULL((u64)seconds * NSEC_PER_SEC,
+				     1ULL << SW_FINE_SHIFT);
+}
+
+/*
+ * Flood defaults: a listener is flooded when 256 handshakes are half-open,
+ * or when it gets 200 SYN/s and fewer than half complete; it is over after
+ * 3 s under 64 half-open and 100 SYN/s (or a healthy completion ratio).
+ */
+void sw_config_defaults(struct sw_config *cfg)
+{
+	int i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (i = 0; i < __SYNWATCH_STATE_MAX; i++) {
+		cfg->timeout_s[i] = sw_default_timeouts[i];
+		cfg->timeout_fine[i] = sw_timeout_fine(cfg->timeout_s[i]);
+	}
+	cfg->event_mask = SYNWATCH_EVENT_MASK_ALL;
+	cfg->flood_half_open_high = 256;
+	cfg->flood_half_open_low = 64;
+	cfg->flood_rate_high = 200;
+	cfg->flood_rate_low = 100;
+	cfg->flood_completion_pct = 50;
+	cfg->flood_hold_ms = 3000;
+	cfg->flood_update_ms = 5000;
+}
+
+int sw_config_put(struct sk_buff *skb, const struct sw_config *cfg)
+{
+	struct nlattr *nest, *to;
+	int i;
+
+	nest = nla_nest_start(skb, SYNWATCH_A_CONFIG);
+	if (!nest)
+		return -EMSGSIZE;
+	to = nla_nest_start(skb, SYNWATCH_A_CONFIG_TIMEOUTS);
+	if (!to)
+		return -EMSGSIZE;
+	for (i = 0; i < __SYNWATCH_STATE_MAX; i++)
+		if (nla_put_u32(skb, i + 1, READ_ONCE(cfg->timeout_s[i])))
+			return -EMSGSIZE;
+	nla_nest_end(skb, to);
+	if (nla_put_u32(skb, SYNWATCH_A_CONFIG_EVENT_MASK,
+			READ_ONCE(cfg->event_mask)) ||
+	    nla_put_u32(skb, SYNWATCH_A_CONFIG_MAX_CONNS,
+			READ_ONCE(cfg->max_conns)) ||
+	    nla_put_u32(skb, SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL, sw_max_conns) ||
+	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH,
+			READ_ONCE(cfg->flood_half_open_high)) ||
+	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW,
+			READ_ONCE(cfg->flood_half_open_low)) ||
+	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH,
+			READ_ONCE(cfg->flood_rate_high)) ||
+	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_RATE_LOW,
+			READ_ONCE(cfg->flood_rate_low)) ||
+	    nla_put_u8(skb, SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT,
+		       READ_ONCE(cfg->flood_completion_pct)) ||
+	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_HOLD_MS,
+			READ_ONCE(cfg->flood_hold_ms)) ||
+	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS,
+			READ_ONCE(cfg->flood_update_ms)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static void sw_take_u32(struct nlattr **tb, int attr, u32 *field)
+{
+	if (tb[attr])
+		*field = nla_get_u32(tb[attr]);
+}
+
+int sw_config_set(struct sw_net *sn, const struct nlattr *nest,
+		  struct netlink_ext_ack *ext)
+{
+	struct nlattr *tb[SYNWATCH_A_CONFIG_MAX + 1];
+	struct nlattr *to[SYNWATCH_STATE_MAX + 2];
+	struct sw_config next;
+	int err, i;
+
+	err = nla_parse_nested(tb, SYNWATCH_A_CONFIG_MAX, nest,
+			       sw_config_policy, ext);
+	if (err)
+		return err;
+	memset(to, 0, sizeof(to));
+	if (tb[SYNWATCH_A_CONFIG_TIMEOUTS]) {
+		err = nla_parse_nested(to, SYNWATCH_STATE_MAX + 1,
+				       tb[SYNWATCH_A_CONFIG_TIMEOUTS],
+				       sw_timeout_policy, ext);
+		if (err)
+			return err;
+	}
+
+	mutex_lock(&sn->cfg_lock);
+	next = sn->cfg;
+	for (i = 0; i <= SYNWATCH_STATE_MAX; i++)
+		if (to[i + 1])
+			next.timeout_s[i] = nla_get_u32(to[i + 1]);
+	sw_take_u32(tb, SYNWATCH_A_CONFIG_EVENT_MASK, &next.event_mask);
+	sw_take_u32(tb, SYNWATCH_A_CONFIG_MAX_CONNS, &next.max_conns);
+	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH,
+		    &next.flood_half_open_high);
+	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW,
+		    &next.flood_half_open_low);
+	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH,
+		    &next.flood_rate_high);
+	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_RATE_LOW, &next.flood_rate_low);
+	if (tb[SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT])
+		next.flood_completion_pct =
+			nla_get_u8(tb[SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT]);
+	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_HOLD_MS, &next.flood_hold_ms);
+	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS,
+		    &next.flood_update_ms);
+
+	if (next.flood_half_open_low > next.flood_half_open_high) {
+		NL_SET_ERR_MSG(ext, "flood half-open low mark above high mark");
+		err = -EINVAL;
+	} else if (next.flood_rate_low > next.flood_rate_high) {
+		NL_SET_ERR_MSG(ext, "flood rate low mark above high mark");
+		err = -EINVAL;
+	}
+	if (!err) {
+		for (i = 0; i < __SYNWATCH_STATE_MAX; i++) {
+			WRITE_ONCE(sn->cfg.timeout_s[i], next.timeout_s[i]);
+			WRITE_ONCE(sn->cfg.timeout_fine[i],
+				   sw_timeout_fine(next.timeout_s[i]));
+		}
+		WRITE_ONCE(sn->cfg.event_mask, next.event_mask);
+		WRITE_ONCE(sn->cfg.max_conns, next.max_conns);
+		WRITE_ONCE(sn->cfg.flood_half_open_high,
+			   next.flood_half_open_high);
+		WRITE_ONCE(sn->cfg.flood_half_open_low,
+			   next.flood_half_open_low);
+		WRITE_ONCE(sn->cfg.flood_rate_high, next.flood_rate_high);
+		WRITE_ONCE(sn->cfg.flood_rate_low, next.flood_rate_low);
+		WRITE_ONCE(sn->cfg.flood_completion_pct,
+			   next.flood_completion_pct);
+		WRITE_ONCE(sn->cfg.flood_hold_ms, next.flood_hold_ms);
+		WRITE_ONCE(sn->cfg.flood_update_ms, next.flood_update_ms);
+	}
+	mutex_unlock(&sn->cfg_lock);
+	return err;
+}

@@ -1,0 +1,692 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The connection table.
+ *
+ * Design: a fixed array of buckets, each a singly linked RCU list ended by a
+ * "nulls" marker, entries from a SLAB_TYPESAFE_BY_RCU kmem_cache, as
+ * nf_conntrack does. Why not rhashtable: its inserts may fail with -EBUSY
+ * or defer to a resize worker exactly when a SYN flood fills it, and it
+ * cannot tell us which entries are cheapest to throw away. A fixed table
+ * sized once from RAM (or hashsize=) has a known memory bound, and eviction
+ * can scan neighbouring buckets for the oldest half-open entry. The
+ * single link (not hlist_nulls) keeps an entry at 128 bytes; deletes walk
+ * their chain under the bucket lock, and chains are short (load <= 1).
+ *
+ * Hashing: siphash of the whole key with a key drawn at module load, so an
+ * attacker cannot aim packets at one chain.
+ *
+ * Locking:
+ *  - lookups take no lock, under rcu_read_lock() (netfilter hooks run in an
+ *    RCU read-side section);
+ *  - inserts and deletes take the bucket's lock, one of SW_LOCKS striped
+ *    spinlocks (no global lock);
+ *  - an entry's key and record are guarded by its own raw spinlock, held
+ *    only for the few instructions of sw_track(), never while allocating or
+ *    sending; raw so that it stays a spinning lock on PREEMPT_RT.
+ *  Lock order: bucket lock, then entry lock.
+ *
+ * RCU lifetime: with SLAB_TYPESAFE_BY_RCU an entry's memory stays an
+ * sw_conn for as long as a reader may see it, but it may be freed and
+ * reused for another connection at any time. So a lockless match is only a
+ * hint: the reader takes the entry lock and checks the key again (the
+ * writer sets the key under the same lock, and a deleter zeroes key.netns
+ * under it before unlinking). If the key changed, it restarts. A reader
+ * whose entry moved to another chain ends at that chain's nulls marker,
+ * sees the wrong bucket number and restarts too.
+ */
+#include <linux/slab.h>
+#include <linux/siphash.h>
+#include <linux/vmalloc.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include "conn.h"
+#include "listener.h"
+#include "events.h"
+
+#define SW_LOCKS		1024
+#define SW_EVICT_BUCKETS	16	/* buckets scanned for a victim */
+#define SW_GC_BATCH		32
+
+static struct kmem_cache *sw_cache __read_mostly;
+static struct sw_conn __rcu **sw_buckets __read_mostly;
+static unsigned int sw_nbuckets __read_mostly;
+static siphash_key_t sw_hash_key __read_mostly;
+static spinlock_t sw_locks[SW_LOCKS];
+static atomic_t sw_count = ATOMIC_INIT(0);
+
+/* 8 (link) + 40 (key) + 4 (lock) + 76 (record) */
+#if !defined(CONFIG_DEBUG_SPINLOCK) && !defined(CONFIG_DEBUG_LOCK_ALLOC)
+static_assert(sizeof(struct sw_conn) <= 128);
+#endif
+
+static inline bool sw_is_nulls(const struct sw_conn *c)
+{
+	return (unsigned long)c & 1;
+}
+
+static inline struct sw_conn *sw_nulls(unsigned int bucket)
+{
+	return (struct sw_conn *)(1UL | ((unsigned long)bucket << 1));
+}
+
+static inline unsigned int sw_nulls_value(const struct sw_conn *c)
+{
+	return (unsigned long)c >> 1;
+}
+
+static inline unsigned int sw_bucket(const struct sw_key *k)
+{
+	return reciprocal_scale(siphash(k, sizeof(*k), &sw_hash_key),
+				sw_nbuckets);
+}
+
+static inline spinlock_t *sw_bucket_lock(unsigned int b)
+{
+	return &sw_locks[b % SW_LOCKS];
+}
+
+static inline bool sw_key_eq(const struct sw_key *a, const struct sw_key *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+unsigned int sw_conn_buckets(void)
+{
+	return sw_nbuckets;
+}
+
+unsigned int sw_conn_count(void)
+{
+	return atomic_read(&sw_count);
+}
+
+unsigned int sw_conn_obj_size(void)
+{
+	return kmem_cache_size(sw_cache);
+}
+
+size_t sw_conn_mem(void)
+{
+	return (size_t)sw_conn_count() * sw_conn_obj_size() +
+	       (size_t)sw_nbuckets * sizeof(*sw_buckets);
+}
+
+u64 sw_timeout_left_ms(const struct sw_net *sn, const struct sw_rec *r,
+		       u64 now_ns)
+{
+	u32 idle = sw_fine(now_ns) - r->t_last;
+	u32 limit = READ_ONCE(sn->cfg.timeout_fine[r->state]);
+
+	if (idle >= limit)
+		return 0;
+	return ((u64)(limit - idle) << SW_FINE_SHIFT) / NSEC_PER_MSEC;
+}
+
+/*
+ * Lockless lookup; returns the entry locked, with its key re-checked, or
+ * NULL. Runs under rcu_read_lock().
+ */
+static struct sw_conn *sw_find_locked(struct sw_net *sn,
+				      const struct sw_key *key,
+				      unsigned int b)
+{
+	struct sw_conn *c;
+
+restart:
+	for (c = rcu_dereference(sw_buckets[b]); !sw_is_nulls(c);
+	     c = rcu_dereference(c->next)) {
+		if (!sw_key_eq(&c->key, key))
+			continue;
+		raw_spin_lock(&c->lock);
+		if (likely(sw_key_eq(&c->key, key)))
+			return c;
+		/* freed and reused under us: the key no longer matches */
+		raw_spin_unlock(&c->lock);
+		sw_stat_inc(sn, SW_STAT_SEARCH_RESTART);
+		goto restart;
+	}
+	if (unlikely(sw_nulls_value(c) != b)) {
+		/* the entry we followed moved to another chain */
+		sw_stat_inc(sn, SW_STAT_SEARCH_RESTART);
+		goto restart;
+	}
+	return NULL;
+}
+
+/* Is there a record for key? A lockless hint, for orienting FORWARD. */
+bool sw_conn_known(const struct sw_key *key)
+{
+	unsigned int b = sw_bucket(key);
+	struct sw_conn *c;
+
+	for (c = rcu_dereference(sw_buckets[b]); !sw_is_nulls(c);
+	     c = rcu_dereference(c->next))
+		if (sw_key_eq(&c->key, key))
+			return true;
+	return false;
+}
+
+/* Under the bucket lock: unlink c, which the caller has marked dead. */
+static void sw_unlink(unsigned int b, struct sw_conn *c)
+{
+	struct sw_conn __rcu **pp = &sw_buckets[b];
+	struct sw_conn *p;
+
+	for (p = rcu_dereference_protected(*pp, true); !sw_is_nulls(p);
+	     pp = &p->next, p = rcu_dereference_protected(*pp, true)) {
+		if (p == c) {
+			/*
+			 * Readers on c still follow c->next to the rest of
+			 * the chain, so c->next is left as it is.
+			 */
+			rcu_assign_pointer(*pp,
+					   rcu_dereference_protected(c->next,
+								     true));
+			return;
+		}
+	}
+}
+
+/* Under the bucket lock: take c out and snapshot it for its DESTROY. */
+static void sw_kill(unsigned int b, struct sw_conn *c, struct sw_snap *s)
+{
+	raw_spin_lock(&c->lock);
+	s->key = c->key;
+	s->rec = c->rec;
+	WRITE_ONCE(c->key.netns, 0);
+	raw_spin_unlock(&c->lock);
+	sw_unlink(b, c);
+}
+
+/* After the bucket lock: account, announce and free a killed entry. */
+static void sw_destroy(struct sw_net *sn, struct sw_conn *c,
+		       struct sw_snap *s, u8 reason, bool events, u64 now)
+{
+	sw_rec_close(&s->rec, reason);
+	if (sn) {
+		atomic_dec(&sn->nconns);
+		sw_stat_inc(sn, SW_STAT_CONN_DESTROY);
+		sw_lst_forget(sn, s);
+		if (events && sw_event_wanted(sn, SYNWATCH_EVENT_DESTROY))
+			sw_event_conn(sn, SYNWATCH_EVENT_DESTROY, s,
+				      s->rec.state, SYNWATCH_STATE_CLOSED, 0,
+				      SYNWATCH_DIR_NONE, now);
+	}
+	atomic_dec(&sw_count);
+	kmem_cache_free(sw_cache, c);
+}
+
+static bool sw_evictable(const struct sw_rec *r, bool half_only)
+{
+	if (sw_state_half_open(r->state))
+		return true;
+	return !half_only && (r->state == SYNWATCH_STATE_TIME_WAIT ||
+			      r->state == SYNWATCH_STATE_CLOSED);
+}
+
+/*
+ * The table is full: make room by evicting the oldest half-open entry in
+ * SW_EVICT_BUCKETS buckets from a random start, or failing that the oldest
+ * TIME-WAIT/CLOSED one. Established connections are never evicted: a flood
+ * of half-open entries must not push real connections out.
+ */
+static bool sw_evict(void)
+{
+	unsigned int start = get_random_u32_below(sw_nbuckets);
+	struct sw_conn *victim = NULL, *c;
+	unsigned int i, vb = 0;
+	u32 now = sw_fine(ktime_get_ns());
+	u32 best_age = 0;
+	bool best_half = false;
+	struct sw_snap s;
+
+	for (i = 0; i < SW_EVICT_BUCKETS; i++) {
+		unsigned int b = (start + i) % sw_nbuckets;
+
+		rcu_read_lock();
+		for (c = rcu_dereference(sw_buckets[b]); !sw_is_nulls(c);
+		     c = rcu_dereference(c->next)) {
+			struct sw_rec *r = &c->rec;
+			bool half = sw_state_half_open(READ_ONCE(r->state));
+			u32 age = now - READ_ONCE(r->t_last);
+
+			if (!READ_ONCE(c->key.netns) ||
+			    !sw_evictable(r, best_half))
+				continue;
+			if (half > best_half || age >= best_age) {
+				victim = c;
+				vb = b;
+				best_age = age;
+				best_half = half;
+			}
+		}
+		rcu_read_unlock();
+		if (victim && best_half && i >= SW_EVICT_BUCKETS / 2)
+			break;
+	}
+	if (!victim)
+		return false;
+
+	spin_lock(sw_bucket_lock(vb));
+	/* re-check under the lock: it may have changed since the scan */
+	raw_spin_lock(&victim->lock);
+	if (!victim->key.netns || !sw_evictable(&victim->rec, false) ||
+	    sw_bucket(&victim->key) != vb) {
+		raw_spin_unlock(&victim->lock);
+		spin_unlock(sw_bucket_lock(vb));
+		return false;
+	}
+	raw_spin_unlock(&victim->lock);
+	sw_kill(vb, victim, &s);
+	spin_unlock(sw_bucket_lock(vb));
+
+	c = victim;
+	{
+		struct sw_net *vsn = sw_net_by_id(s.key.netns);
+
+		if (vsn)
+			sw_stat_inc(vsn, SW_STAT_EVICT);
+		sw_destroy(vsn, c, &s, SYNWATCH_CLOSE_EVICTED, true,
+			   ktime_get_ns());
+	}
+	return true;
+}
+
+/* Reserve room for one entry, evicting if the table or the netns is full. */
+static bool sw_reserve(struct sw_net *sn)
+{
+	u32 ns_max = READ_ONCE(sn->cfg.max_conns);
+
+	if (atomic_inc_return(&sw_count) > sw_max_conns && !sw_evict()) {
+		atomic_dec(&sw_count);
+		return false;
+	}
+	if (atomic_inc_return(&sn->nconns) > ns_max && ns_max) {
+		atomic_dec(&sn->nconns);
+		atomic_dec(&sw_count);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Create the entry for key, or return the one another CPU created first.
+ * Returns it locked, or NULL.
+ */
+static struct sw_conn *sw_insert(struct sw_net *sn, const struct sw_key *key,
+				 unsigned int b, u64 now)
+{
+	struct sw_conn *c, *old;
+
+	if (!sw_reserve(sn)) {
+		sw_stat_inc(sn, SW_STAT_INSERT_FAILED);
+		return NULL;
+	}
+	c = kmem_cache_alloc(sw_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!c) {
+		atomic_dec(&sn->nconns);
+		atomic_dec(&sw_count);
+		sw_stat_inc(sn, SW_STAT_INSERT_FAILED);
+		return NULL;
+	}
+
+	spin_lock(sw_bucket_lock(b));
+	/* The authoritative lookup: two CPUs may race on the first SYN. */
+	for (old = rcu_dereference_protected(sw_buckets[b], true);
+	     !sw_is_nulls(old);
+	     old = rcu_dereference_protected(old->next, true)) {
+		if (sw_key_eq(&old->key, key)) {
+			raw_spin_lock(&old->lock);
+			spin_unlock(sw_bucket_lock(b));
+			atomic_dec(&sn->nconns);
+			atomic_dec(&sw_count);
+			kmem_cache_free(sw_cache, c);
+			return old;
+		}
+	}
+	raw_spin_lock(&c->lock);
+	c->key = *key;
+	sw_rec_init(&c->rec, now);
+	RCU_INIT_POINTER(c->next, rcu_dereference_protected(sw_buckets[b],
+							     true));
+	/* pairs with rcu_dereference() in sw_find_locked() */
+	rcu_assign_pointer(sw_buckets[b], c);
+	spin_unlock(sw_bucket_lock(b));
+	sw_stat_inc(sn, SW_STAT_CONN_NEW);
+	return c;
+}
+
+static void sw_count_track(struct sw_net *sn, const struct sw_track_out *o)
+{
+	if (o->what & SW_T_STATE)
+		sw_stat_inc(sn, SW_STAT_STATE_CHANGES);
+	if (o->what & SW_T_PICKUP)
+		sw_stat_inc(sn, SW_STAT_PICKUP);
+}
+
+static void sw_count_rtx(struct sw_net *sn, const struct sw_pkt *pkt)
+{
+	if (pkt->flags & SW_TCP_SYN)
+		sw_stat_inc(sn, (pkt->flags & SW_TCP_ACK) ? SW_STAT_RTX_SYNACK :
+							    SW_STAT_RTX_SYN);
+	else
+		sw_stat_inc(sn, SW_STAT_RTX_FIN);
+}
+
+/*
+ * The packet path: find or create the entry, run the tracker under the
+ * entry lock, then do the accounting and events with no lock held.
+ */
+void sw_conn_packet(struct sw_net *sn, const struct sw_key *key,
+		    enum sw_dir dir, const struct sw_pkt *pkt)
+{
+	unsigned int b = sw_bucket(key);
+	u8 udir = dir == SW_DIR_IN ? SYNWATCH_DIR_IN : SYNWATCH_DIR_OUT;
+	struct sw_snap snap, gone;
+	struct sw_track_out out;
+	bool reopened = false, want;
+	u64 now = ktime_get_ns();
+	struct sw_conn *c;
+	int err;
+
+	c = sw_find_locked(sn, key, b);
+	if (!c) {
+		if (!sw_track_creates(dir, pkt)) {
+			sw_stat_inc(sn, SW_STAT_UNTRACKED);
+			return;
+		}
+		c = sw_insert(sn, key, b, now);
+		if (!c)
+			return;
+	}
+again:
+	err = sw_track(&c->rec, dir, pkt, now, &out);
+	if (unlikely(out.what & SW_T_REOPEN)) {
+		/* The tuple is reused: end the old connection in place. */
+		gone.key = c->key;
+		gone.rec = c->rec;
+		sw_rec_init(&c->rec, now);
+		reopened = true;
+		goto again;
+	}
+	want = (out.what & (SW_T_NEW | SW_T_STATE)) &&
+	       sw_event_wanted(sn, (out.what & SW_T_NEW) ?
+				   SYNWATCH_EVENT_NEW : SYNWATCH_EVENT_STATE);
+	if (want) {
+		snap.key = c->key;
+		snap.rec = c->rec;
+	}
+	raw_spin_unlock(&c->lock);
+
+	if (unlikely(err)) {
+		sw_stat_invalid(sn, out.invalid);
+		return;
+	}
+	if (unlikely(reopened)) {
+		sw_rec_close(&gone.rec, SYNWATCH_CLOSE_REOPEN);
+		sw_stat_inc(sn, SW_STAT_CONN_DESTROY);
+		sw_stat_inc(sn, SW_STAT_CONN_NEW);
+		sw_lst_forget(sn, &gone);
+		if (sw_event_wanted(sn, SYNWATCH_EVENT_DESTROY))
+			sw_event_conn(sn, SYNWATCH_EVENT_DESTROY, &gone,
+				      gone.rec.state, SYNWATCH_STATE_CLOSED,
+				      pkt->flags, udir, now);
+	}
+	if (out.what & SW_T_RTX)
+		sw_count_rtx(sn, pkt);
+	if (!(out.what & (SW_T_NEW | SW_T_STATE)) && !out.half_open)
+		return;
+	sw_count_track(sn, &out);
+	if ((out.what & (SW_T_L_SYN | SW_T_L_SYNACK | SW_T_L_COMPLETED |
+			 SW_T_L_RESET | SW_T_L_COOKIE | SW_T_L_REFUSED)) ||
+	    out.half_open)
+		sw_lst_packet(sn, key, &out, pkt, now);
+	if (want && !sw_lst_suppress(sn, key, out.new_state))
+		sw_event_conn(sn, (out.what & SW_T_NEW) ? SYNWATCH_EVENT_NEW :
+			      SYNWATCH_EVENT_STATE, &snap,
+			      (out.what & SW_T_NEW) ? SYNWATCH_STATE_CLOSED :
+			      out.old_state, out.new_state, pkt->flags, udir,
+			      now);
+}
+
+/*
+ * Dump the entries of one netns from bucket pos[0], entry pos[1] on.
+ * fn returns non-zero when its message is full; the walk then stops and
+ * resumes there next time. Entries may move between calls, as with any
+ * netlink dump of a live table.
+ */
+int sw_conn_dump(u32 netns, unsigned long *pos,
+		 int (*fn)(const struct sw_snap *s, void *arg),
+		 sw_conn_match_t match, void *arg)
+{
+	struct sw_snap s;
+	struct sw_conn *c;
+	unsigned long b, idx;
+	int err;
+
+	for (b = pos[0]; b < sw_nbuckets; b++, pos[1] = 0) {
+		idx = 0;
+		rcu_read_lock();
+		for (c = rcu_dereference(sw_buckets[b]); !sw_is_nulls(c);
+		     c = rcu_dereference(c->next)) {
+			if (READ_ONCE(c->key.netns) != netns)
+				continue;
+			if (idx++ < pos[1])
+				continue;
+			raw_spin_lock_bh(&c->lock);
+			s.key = c->key;
+			s.rec = c->rec;
+			raw_spin_unlock_bh(&c->lock);
+			if (s.key.netns != netns || (match && !match(&s, arg)))
+				continue;
+			err = fn(&s, arg);
+			if (err) {
+				rcu_read_unlock();
+				pos[0] = b;
+				pos[1] = idx - 1;
+				return err;
+			}
+		}
+		rcu_read_unlock();
+		cond_resched();
+	}
+	pos[0] = b;
+	return 0;
+}
+
+/*
+ * Kill every entry of bucket b that pick() selects, up to SW_GC_BATCH;
+ * returns how many, with their snapshots in s[] and entries in v[].
+ */
+static unsigned int sw_bucket_reap(unsigned int b,
+				   bool (*pick)(struct sw_conn *c,
+						const void *arg),
+				   const void *arg, struct sw_conn **v,
+				   struct sw_snap *s)
+{
+	struct sw_conn *c, *next;
+	unsigned int n = 0;
+
+	if (sw_is_nulls(rcu_access_pointer(sw_buckets[b])))
+		return 0;
+	spin_lock_bh(sw_bucket_lock(b));
+	for (c = rcu_dereference_protected(sw_buckets[b], true);
+	     !sw_is_nulls(c) && n < SW_GC_BATCH; c = next) {
+		next = rcu_dereference_protected(c->next, true);
+		if (!c->key.netns || !pick(c, arg))
+			continue;
+		sw_kill(b, c, &s[n]);
+		v[n++] = c;
+	}
+	spin_unlock_bh(sw_bucket_lock(b));
+	return n;
+}
+
+struct sw_remove_arg {
+	u32 netns;
+	sw_conn_match_t match;
+	const void *arg;
+};
+
+static bool sw_pick_remove(struct sw_conn *c, const void *arg)
+{
+	const struct sw_remove_arg *ra = arg;
+	struct sw_snap s;
+
+	if (c->key.netns != ra->netns)
+		return false;
+	if (!ra->match)
+		return true;
+	s.key = c->key;
+	s.rec = c->rec;
+	return ra->match(&s, ra->arg);
+}
+
+/* Remove the entries of a netns that match (flush, netns exit, unload). */
+unsigned int sw_conn_remove(struct sw_net *sn, sw_conn_match_t match,
+			    const void *arg, u8 reason, bool events)
+{
+	struct sw_remove_arg ra = { sn->id, match, arg };
+	struct sw_conn *v[SW_GC_BATCH];
+	struct sw_snap *s;
+	unsigned int b, i, n, total = 0;
+
+	s = kmalloc_array(SW_GC_BATCH, sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return 0;
+	for (b = 0; b < sw_nbuckets; b++) {
+		do {
+			n = sw_bucket_reap(b, sw_pick_remove, &ra, v, s);
+			for (i = 0; i < n; i++)
+				sw_destroy(sn, v[i], &s[i], reason, events,
+					   ktime_get_ns());
+			total += n;
+		} while (n == SW_GC_BATCH);
+		cond_resched();
+	}
+	kfree(s);
+	return total;
+}
+
+struct sw_gc_arg {
+	u32 now;
+	u32 last_id;
+	struct sw_net *last;
+};
+
+static struct sw_net *sw_gc_net(struct sw_gc_arg *ga, u32 id)
+{
+	if (id != ga->last_id) {
+		ga->last = sw_net_by_id(id);
+		ga->last_id = id;
+	}
+	return ga->last;
+}
+
+static bool sw_pick_expired(struct sw_conn *c, const void *arg)
+{
+	struct sw_gc_arg *ga = (struct sw_gc_arg *)arg;
+	struct sw_net *sn = sw_gc_net(ga, c->key.netns);
+	u32 limit;
+
+	if (!sn)	/* netns going away: its exit handler removes these */
+		return false;
+	limit = READ_ONCE(sn->cfg.timeout_fine[READ_ONCE(c->rec.state)]);
+	return ga->now - READ_ONCE(c->rec.t_last) >= limit;
+}
+
+/*
+ * Expire what has timed out in buckets [start, start + count). Called from
+ * the GC work (gc.c) in slices, so no per-entry timers are needed and no
+ * single run holds the CPU for long.
+ */
+void sw_conn_gc_slice(unsigned int start, unsigned int count)
+{
+	struct sw_gc_arg ga = { .now = sw_fine(ktime_get_ns()) };
+	struct sw_conn *v[SW_GC_BATCH];
+	struct sw_snap *s;
+	unsigned int b, i, n;
+
+	s = kmalloc_array(SW_GC_BATCH, sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return;
+	for (b = start; b < start + count && b < sw_nbuckets; b++) {
+		do {
+			rcu_read_lock();
+			n = sw_bucket_reap(b, sw_pick_expired, &ga, v, s);
+			for (i = 0; i < n; i++) {
+				struct sw_net *sn = sw_net_by_id(s[i].key.netns);
+
+				if (sn)
+					sw_stat_inc(sn, SW_STAT_EXPIRED);
+				sw_destroy(sn, v[i], &s[i],
+					   SYNWATCH_CLOSE_TIMEOUT, true,
+					   ktime_get_ns());
+			}
+			rcu_read_unlock();
+			ga.last_id = 0;
+		} while (n == SW_GC_BATCH);
+		if (!(b % 64))
+			cond_resched();
+	}
+	kfree(s);
+}
+
+/* The slab constructor runs once per object, not per reuse: see above. */
+static void sw_conn_ctor(void *obj)
+{
+	struct sw_conn *c = obj;
+
+	raw_spin_lock_init(&c->lock);
+	c->key.netns = 0;
+}
+
+/* Default sizes follow nf_conntrack: one bucket per 16 KiB of RAM. */
+static unsigned int sw_default_hashsize(void)
+{
+	unsigned long pages = totalram_pages();
+	unsigned long n = ((pages << PAGE_SHIFT) / 16384) / sizeof(void *);
+
+	if (pages > 4UL * (SZ_1G / PAGE_SIZE))
+		n = 262144;
+	else if (pages > SZ_1G / PAGE_SIZE)
+		n = 65536;
+	return max_t(unsigned long, n, 1024);
+}
+
+int sw_conn_init(void)
+{
+	unsigned int i;
+
+	if (!sw_hashsize)
+		sw_hashsize = sw_default_hashsize();
+	sw_hashsize = clamp_t(unsigned int, sw_hashsize, 64, 1U << 24);
+	if (!sw_max_conns)
+		sw_max_conns = sw_hashsize;
+	sw_nbuckets = sw_hashsize;
+
+	sw_cache = kmem_cache_create("synwatch_conn", sizeof(struct sw_conn),
+				     0, SLAB_TYPESAFE_BY_RCU, sw_conn_ctor);
+	if (!sw_cache)
+		return -ENOMEM;
+	sw_buckets = kvcalloc(sw_nbuckets, sizeof(*sw_buckets), GFP_KERNEL);
+	if (!sw_buckets) {
+		kmem_cache_destroy(sw_cache);
+		return -ENOMEM;
+	}
+	for (i = 0; i < sw_nbuckets; i++)
+		RCU_INIT_POINTER(sw_buckets[i], sw_nulls(i));
+	for (i = 0; i < SW_LOCKS; i++)
+		spin_lock_init(&sw_locks[i]);
+	get_random_bytes(&sw_hash_key, sizeof(sw_hash_key));
+	return 0;
+}
+
+void sw_conn_uninit(void)
+{
+	/* every netns' exit handler has emptied the table by now */
+	WARN_ON_ONCE(atomic_read(&sw_count));
+	kvfree(sw_buckets);
+	/* waits for the RCU grace period SLAB_TYPESAFE_BY_RCU needs */
+	kmem_cache_destroy(sw_cache);
+}

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Netfilter hooks: turn each TCP packet that ends at or starts from this
+ * host into a key, a direction and a parsed header, and hand it to the
+ * table. Every packet is accepted unchanged: synwatch only observes.
+ *
+ * Where the hooks sit, and why:
+ *  - LOCAL_IN at NF_IP_PRI_LAST - 1: after filtering and DNAT, so we see
+ *    what the local socket really receives, with the addresses it sees;
+ *  - LOCAL_OUT at NF_IP_PRI_FIRST + 1: before NAT and filtering, so we see
+ *    what the local socket really sent;
+ *  - FORWARD (track_forward=1 only), the SYN's sender is taken as "local".
+ * IPv4 fragments are reassembled before LOCAL_IN; elsewhere, and for IPv6,
+ * a first fragment is tracked by its header and later ones are counted as
+ * SYNWATCH_INVALID_FRAGMENT. GSO/GRO super-packets carry one TCP header
+ * for all their segments: the payload is the whole of it (so the sequence
+ * space and a trailing FIN come out right) and the packet count is
+ * gso_segs.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/ipv6.h>
+#include <net/ip.h>
+#include "conn.h"
+
+/* Copy the TCP header out of the skb and parse it. */
+static int sw_hook_tcp(struct sw_net *sn, const struct sk_buff *skb,
+		       unsigned int thoff, unsigned int l4len,
+		       struct sw_pkt *pkt)
+{
+	u8 buf[SW_TCP_HLEN_MAX];
+	const u8 *th;
+	unsigned int hlen;
+
+	th = skb_header_pointer(skb, thoff, SW_TCP_HLEN_MIN, buf);
+	if (!th)
+		return SYNWATCH_INVALID_TRUNC_TCP;
+	hlen = min_t(unsigned int, sw_tcp_hdrlen(th), SW_TCP_HLEN_MAX);
+	if (hlen > SW_TCP_HLEN_MIN) {
+		th = skb_header_pointer(skb, thoff,
+					min_t(unsigned int, hlen,
+					      skb->len - thoff), buf);
+		if (!th)
+			return SYNWATCH_INVALID_TRUNC_TCP;
+		hlen = min_t(unsigned int, hlen, skb->len - thoff);
+	} else {
+		hlen = SW_TCP_HLEN_MIN;
+	}
+	return sw_parse_tcp(th, hlen, l4len, pkt);
+}
+
+static void sw_hook_count(struct sw_net *sn, const struct nf_hook_state *st,
+			  const struct sk_buff *skb)
+{
+	u16 segs = skb_is_gso(skb) ? max_t(u16, skb_shinfo(skb)->gso_segs, 1) :
+				     1;
+
+	if (st->hook == NF_INET_LOCAL_IN)
+		sw_stat_add(sn, SW_STAT_PKTS_IN, segs);
+	else if (st->hook == NF_INET_LOCAL_OUT)
+		sw_stat_add(sn, SW_STAT_PKTS_OUT, segs);
+	else
+		sw_stat_add(sn, SW_STAT_PKTS_FWD, segs);
+}
+
+/* Orient the key as the local endpoint sees it, and track. */
+static void sw_hook_track(struct sw_net *sn, const struct nf_hook_state *st,
+			  const struct sk_buff *skb, const struct in6_addr *s,
+			  const struct in6_addr *d, struct sw_pkt *pkt)
+{
+	enum sw_dir dir = st->hook == NF_INET_LOCAL_IN ? SW_DIR_IN : SW_DIR_OUT;
+	struct sw_key key;
+
+	if (skb_is_gso(skb))
+		pkt->segs = max_t(u16, skb_shinfo(skb)->gso_segs, 1);
+	key.netns = sn->id;
+	if (st->hook == NF_INET_FORWARD) {
+		/* a reply of a known forwarded connection is "received" */
+		key.laddr = *d;
+		key.raddr = *s;
+		key.lport = pkt->dport;
+		key.rport = pkt->sport;
+		dir = sw_conn_known(&key) ? SW_DIR_IN : SW_DIR_OUT;
+	}
+	if (dir == SW_DIR_IN) {
+		key.laddr = *d;
+		key.raddr = *s;
+		key.lport = pkt->dport;
+		key.rport = pkt->sport;
+	} else {
+		key.laddr = *s;
+		key.raddr = *d;
+		key.lport = pkt->sport;
+		key.rport = pkt->dport;
+	}
+	/* local_bh_disable: LOCAL_OUT may run in process context */
+	local_bh_disable();
+	sw_conn_packet(sn, &key, dir, pkt);
+	local_bh_enable();
+}
+
+static unsigned int sw_hook_v4(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *st)
+{
+	struct sw_net *sn = sw_net(st->net);
+	const struct iphdr *iph;
+	struct iphdr _iph;
+	struct in6_addr s, d;
+	struct sw_pkt pkt;
+	unsigned int ihl, tot;
+	int err;
+
+	iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
+	if (!iph || iph->protocol != IPPROTO_TCP)
+		return NF_ACCEPT;
+	sw_hook_count(sn, st, skb);
+	ihl = iph->ihl * 4;
+	tot = ntohs(iph->tot_len);
+	/* TSO packets on LOCAL_OUT may carry tot_len 0 */
+	if (!tot && skb_is_gso(skb))
+		tot = skb->len;
+	if (ihl < sizeof(*iph) || tot < ihl || tot > skb->len) {
+		sw_stat_invalid(sn, SYNWATCH_INVALID_TRUNC_IP);
+		return NF_ACCEPT;
+	}
+	if (iph->frag_off & htons(IP_OFFSET)) {
+		sw_stat_invalid(sn, SYNWATCH_INVALID_FRAGMENT);
+		return NF_ACCEPT;
+	}
+	if (skb_is_gso(skb))
+		tot = skb->len;
+	err = sw_hook_tcp(sn, skb, ihl, tot - ihl, &pkt);
+	if (err) {
+		sw_stat_invalid(sn, err);
+		return NF_ACCEPT;
+	}
+	ipv6_addr_set_v4mapped(iph->saddr, &s);
+	ipv6_addr_set_v4mapped(iph->daddr, &d);
+	sw_hook_track(sn, st, skb, &s, &d, &pkt);
+	return NF_ACCEPT;
+}
+
+static unsigned int sw_hook_v6(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *st)
+{
+	struct sw_net *sn = sw_net(st->net);
+	const struct ipv6hdr *ip6h;
+	struct ipv6hdr _ip6h;
+	struct sw_pkt pkt;
+	unsigned int plen;
+	__be16 frag_off;
+	u8 nexthdr;
+	int thoff, err;
+
+	ip6h = skb_header_pointer(skb, 0, sizeof(_ip6h), &_ip6h);
+	if (!ip6h)
+		return NF_ACCEPT;
+	nexthdr = ip6h->nexthdr;
+	thoff = ipv6_skip_exthdr(skb, sizeof(_ip6h), &nexthdr, &frag_off);
+	if (thoff < 0 || nexthdr != IPPROTO_TCP)
+		return NF_ACCEPT;
+	sw_hook_count(sn, st, skb);
+	if (frag_off & htons(~0x7)) {
+		sw_stat_invalid(sn, SYNWATCH_INVALID_FRAGMENT);
+		return NF_ACCEPT;
+	}
+	plen = sizeof(_ip6h) + ntohs(ip6h->payload_len);
+	if (skb_is_gso(skb) || !ip6h->payload_len)
+		plen = skb->len;	/* GSO, or a jumbogram */
+	if (plen > skb->len || plen < thoff) {
+		sw_stat_invalid(sn, SYNWATCH_INVALID_TRUNC_IP);
+		return NF_ACCEPT;
+	}
+	err = sw_hook_tcp(sn, skb, thoff, plen - thoff, &pkt);
+	if (err) {
+		sw_stat_invalid(sn, err);
+		return NF_ACCEPT;
+	}
+	sw_hook_track(sn, st, skb, &ip6h->saddr, &ip6h->daddr, &pkt);
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops sw_hook_ops[] = {
+	{
+		.hook = sw_hook_v4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_LAST - 1,
+	}, {
+		.hook = sw_hook_v4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_FIRST + 1,
+	}, {
+		.hook = sw_hook_v6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_LAST - 1,
+	}, {
+		.hook = sw_hook_v6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_FIRST + 1,
+	},
+	/* forwarded traffic, only with track_forward=1 */
+	{
+		.hook = sw_hook_v4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP_PRI_LAST - 1,
+	}, {
+		.hook = sw_hook_v6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP6_PRI_LAST - 1,
+	},
+};
+
+static unsigned int sw_hook_count_ops(void)
+{
+	return sw_track_forward ? ARRAY_SIZE(sw_hook_ops) : 4;
+}
+
+int sw_hooks_register(struct net *net)
+{
+	return nf_register_net_hooks(net, sw_hook_ops, sw_hook_count_ops());
+}
+
+void sw_hooks_unregister(struct net *net)
+{
+	nf_unregister_net_hooks(net, sw_hook_ops, sw_hook_count_ops());
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Listener records: per (netns, local address, local port) that has seen a
+ * SYN, the accounting the flood detector works on. See listener.c.
+ */
+#ifndef _SW_LISTENER_H
+#define _SW_LISTENER_H
+
+#include "conn.h"
+#include "flood.h"
+
+struct sw_lst {
+	struct hlist_node node;		/* RCU, in sw_lst_table.heads */
+	struct rcu_head rcu;
+	struct in6_addr addr;
+	u16 port;
+	spinlock_t lock;		/* guards acct */
+	struct sw_lst_acct acct;
+};
+
+void sw_lst_packet(struct sw_net *sn, const struct sw_key *key,
+		   const struct sw_track_out *out, const struct sw_pkt *pkt,
+		   u64 now);
+void sw_lst_forget(struct sw_net *sn, const struct sw_snap *s);
+bool sw_lst_suppress(struct sw_net *sn, const struct sw_key *key, u8 state);
+int sw_lst_dump(struct sw_net *sn, unsigned long *pos,
+		int (*fn)(const struct sw_lst *l, const struct sw_lst_acct *a,
+			  void *arg), void *arg);
+void sw_lst_flush(struct sw_net *sn);
+int sw_lst_net_init(struct sw_net *sn);
+void sw_lst_net_exit(struct sw_net *sn);
+unsigned int sw_lst_count(struct sw_net *sn);
+
+#endif /* _SW_LISTENER_H */

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * synwatch: follow every TCP connection of the host through the local
+ * endpoint's RFC 9293 states, and publish them over generic netlink.
+ *
+ * This file only brings the subsystems up in order and down in reverse.
+ */
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include "conn.h"
+
+unsigned int sw_max_conns;
+module_param_named(max_conns, sw_max_conns, uint, 0444);
+MODULE_PARM_DESC(max_conns,
+		 "Most connections tracked at once, all netns (default: hashsize)");
+
+unsigned int sw_hashsize;
+module_param_named(hashsize, sw_hashsize, uint, 0444);
+MODULE_PARM_DESC(hashsize,
+		 "Hash buckets (default: from RAM, as nf_conntrack; 64..16M)");
+
+bool sw_track_forward;
+module_param_named(track_forward, sw_track_forward, bool, 0444);
+MODULE_PARM_DESC(track_forward, "Also track forwarded traffic (default: off)");
+
+static int __init sw_init(void)
+{
+	int err;
+
+	err = sw_conn_init();
+	if (err)
+		return err;
+	err = sw_gc_init();
+	if (err)
+		goto err_gc;
+	err = sw_genl_init();
+	if (err)
+		goto err_genl;
+	err = sw_pernet_init();
+	if (err)
+		goto err_pernet;
+	pr_info("tracking TCP: %u buckets, max %u connections, %u bytes each\n",
+		sw_conn_buckets(), sw_max_conns, sw_conn_obj_size());
+	return 0;
+
+err_pernet:
+	sw_genl_uninit();
+err_genl:
+	sw_gc_uninit();
+err_gc:
+	sw_conn_uninit();
+	return err;
+}
+
+static void __exit sw_exit(void)
+{
+	sw_pernet_uninit();
+	sw_genl_uninit();
+	sw_gc_uninit();
+	sw_conn_uninit();
+}
+
+module_init(sw_init);
+module_exit(sw_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Per-connection TCP state tracking with SYN flood detection");
+MODULE_AUTHOR("synwatch developers");
+MODULE_ALIAS_GENL_FAMILY(SYNWATCH_GENL_NAME);
