@@ -51,6 +51,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* After getopt's own message about a bad option: the pointer to --help. */
 int cli_bad_option(const char *cmd);
 
+/* setns() into g->netns, if given; 0 or an exit code, reported. */
+int cli_enter_netns(const struct cli_globals *g);
+
 /*
  * Opens the session, first entering g->netns if enter_netns (commands
  * without a netns attribute in their requests). Returns 0 or an exit

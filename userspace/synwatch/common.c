@@ -56,15 +56,19 @@ static int netns_error(const char *name, int err)
 	return err == -ENOENT ? SW_EXIT_USAGE : sw_exit_code(err);
 }
 
+int cli_enter_netns(const struct cli_globals *g)
+{
+	int err = g->netns ? sw_netns_enter(g->netns) : 0;
+
+	return err ? netns_error(g->netns, err) : 0;
+}
+
 int cli_open(struct sw_nl *nl, const struct cli_globals *g, bool enter_netns)
 {
 	int err;
 
-	if (enter_netns && g->netns) {
-		err = sw_netns_enter(g->netns);
-		if (err)
-			return netns_error(g->netns, err);
-	}
+	if (enter_netns && (err = cli_enter_netns(g)))
+		return err;
 	err = sw_nl_open(nl);
 	return err ? sw_open_error(err) : 0;
 }

@@ -9,5 +9,4 @@ int fn(const struct cli_globals *g, int argc, char **argv)		\
 	sw_warn("%s: not implemented yet", name);			\
 	return SW_EXIT_FAIL;						\
 }
-STUB(cmd_monitor, "monitor")
 STUB(cmd_top, "top")

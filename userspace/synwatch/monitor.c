@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/* synwatch monitor: the live event stream, like "conntrack -E". */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "parse.h"
+#include "render.h"
+#include "stream.h"
+
+static const char usage[] =
+	"Usage: synwatch monitor [-e EVENTS] [-4|-6] [-j] [-N NETNS] [--multicast]\n"
+	"                        [-b BYTES] [-c N] [-t SECONDS] [FILTER...]\n"
+	"\n"
+	"Prints one line per event: time, type, state change, the TCP flags of\n"
+	"the packet that caused it (tcpdump style: [S], [S.], [.], [F.], [R]),\n"
+	"its direction (in/out), local and peer endpoints; for DESTROY the close\n"
+	"reason, closer, history and RTT; for alerts the listener, reason,\n"
+	"half-open count, SYN rate, completion and top sources.\n"
+	"\n"
+	"By default the selection happens in the kernel (SUBSCRIBE): only the\n"
+	"matching events reach this program. Lost events are always reported\n"
+	"on stderr.\n"
+	"\n"
+	"  -e, --events LIST      comma list: new state destroy flood-start\n"
+	"                         flood-update flood-end; groups: conn, alert, all\n"
+	"                         (default all)\n"
+	"  -4, -6                 IPv4 or IPv6 connections only\n"
+	"  -j, --json             one JSON object per line\n"
+	"  -N, --netns NAME       events of network namespace NAME\n"
+	"      --multicast        join the multicast groups instead of subscribing;\n"
+	"                         the filter is applied here, and only the event\n"
+	"                         types of the module's event_mask are sent\n"
+	"  -b, --buffer-size N    socket receive buffer (suffix k, M, G; default 8M)\n"
+	"  -c, --count N          exit after N events\n"
+	"  -t, --timeout SECONDS  exit after this long (suffix s, m, h, d)\n"
+	"\n"
+	"FILTER words are those of 'synwatch conns' (see its --help).\n";
+
+struct monitor_opts {
+	bool json;
+	uint64_t count;		/* 0: no limit */
+	uint64_t timeout_s;	/* 0: none */
+};
+
+struct monitor {
+	struct monitor_opts o;
+	struct sw_json j;
+	bool done;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void on_event(struct sw_stream *s, const struct sw_event *ev, void *data)
+{
+	struct monitor *m = data;
+
+	if (m->o.json) {
+		sw_json_event(&m->j, ev);
+	} else {
+		sw_text_event(stdout, ev, true);
+	}
+	fputc('\n', stdout);
+	if (m->o.count && s->events >= m->o.count)
+		m->done = true;
+}
+
+static void on_loss(struct sw_stream *s, uint64_t lost, bool overrun, void *data)
+{
+	(void)data;
+	fflush(stdout);
+	if (lost)
+		fprintf(stderr, "%s: %" PRIu64 " events lost (%s); ", sw_progname, lost,
+			overrun ? "socket buffer overrun" : "not delivered by the kernel");
+	else
+		fprintf(stderr, "%s: events lost (socket buffer overrun); ",
+			sw_progname);
+	fprintf(stderr, "raise the buffer with --buffer-size (now %d bytes) or narrow the selection with -e/filters\n",
+		s->rcvbuf);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int run(struct monitor *m, struct sw_stream *s)
+{
+	uint64_t deadline = m->o.timeout_s ? now_ms() + m->o.timeout_s * 1000 : 0;
+	struct pollfd pfd = { .fd = sw_nl_fd(&s->nl), .events = POLLIN };
+
+	while (!stop && !m->done) {
+		int timeout = -1, n, ret;
+
+		if (deadline) {
+			uint64_t t = now_ms();
+
+			if (t >= deadline)
+				break;
+			timeout = (int)(deadline - t);
+		}
+		n = poll(&pfd, 1, timeout);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		if (n <= 0)
+			continue;
+		ret = sw_stream_read(s);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct cli_globals *g,
+		      struct monitor_opts *mo, struct sw_stream_opts *so,
+		      struct sw_filter *f)
+{
+	static const struct option longopts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "events", required_argument, NULL, 'e' },
+		{ "multicast", no_argument, NULL, 'M' },
+		{ "buffer-size", required_argument, NULL, 'b' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char err[512];
+	uint64_t v;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_OPTS "46e:b:c:t:",
+				  longopts, NULL)) != -1) {
+		if (cli_common_opt(opt, g, usage))
+			continue;
+		ret = cli_family_opt(opt, f);
+		if (ret < 0)
+			return cli_usage_error("monitor", "-4 and -6 conflict with each other or with an address");
+		if (ret)
+			continue;
+		switch (opt) {
+		case 'e':
+			if (sw_event_mask_parse(optarg, &so->event_mask, err, sizeof(err)))
+				return cli_usage_error("monitor", "%s", err);
+			if (!so->event_mask)
+				return cli_usage_error("monitor", "-e selects no event type");
+			break;
+		case 'M':
+			so->multicast = true;
+			break;
+		case 'b':
+			if (sw_parse_size(optarg, 1U << 30, &v) || v < 4096)
+				return cli_usage_error("monitor", "bad buffer size '%s' (4k to 1G)", optarg);
+			so->rcvbuf = (int)v;
+			break;
+		case 'c':
+			if (sw_parse_u64(optarg, UINT64_MAX, &mo->count) || !mo->count)
+				return cli_usage_error("monitor", "bad count '%s'", optarg);
+			break;
+		case 't':
+			if (sw_parse_duration_s(optarg, 1ULL << 32, &mo->timeout_s) ||
+			    !mo->timeout_s)
+				return cli_usage_error("monitor", "bad timeout '%s'", optarg);
+			break;
+		default:
+			return cli_bad_option("monitor");
+		}
+	}
+	return cli_parse_filter("monitor", f, argc, argv);
+}
+
+int cmd_monitor(const struct cli_globals *gin, int argc, char **argv)
+{
+	struct cli_globals g = *gin;
+	struct monitor m = { 0 };
+	struct sw_stream_opts so = { 0 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct sw_stream s;
+	struct sw_filter f;
+	int ret;
+
+	sw_filter_init(&f);
+	ret = parse_opts(argc, argv, &g, &m.o, &so, &f);
+	if (ret)
+		return ret;
+	m.o.json = g.json;
+	/* A subscription carries the netns in its filter; group membership
+	 * is per socket, so multicast mode has to create it in the netns. */
+	if (g.netns && !so.multicast) {
+		ret = cli_filter_netns(&f, &g);
+		if (ret)
+			return ret;
+	} else if (g.netns) {
+		ret = cli_enter_netns(&g);
+		if (ret)
+			return ret;
+	}
+	so.filter = &f;
+	so.on_event = on_event;
+	so.on_loss = on_loss;
+	so.data = &m;
+	sw_json_init(&m.j, stdout);
+	/* whole lines promptly, also into a pipe */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ret = sw_stream_open(&s, &so);
+	if (f.netns_fd >= 0)
+		close(f.netns_fd);
+	if (ret) {
+		if (!strcmp(s.failed_step, "open"))
+			return sw_open_error(ret);
+		return sw_request_error(&s.nl, s.failed_step, ret);
+	}
+	ret = run(&m, &s);
+	if (ret)
+		ret = sw_request_error(&s.nl, "reading events", ret);
+	if (s.overrun_pending)
+		on_loss(&s, 0, true, &m);
+	fflush(stdout);
+	fprintf(stderr, "%" PRIu64 " events shown, %" PRIu64 " lost\n", s.events, s.lost);
+	sw_stream_close(&s);
+	return ret;
+}
