@@ -150,3 +150,29 @@ char *sw_fmt_conn_flags(char *buf, size_t len, uint32_t flags)
 					      n ? "," : "", tab[i].name);
 	return buf;
 }
+
+char *sw_fmt_sparkline(char *buf, const uint32_t *samples, size_t n)
+{
+	static const char *const bars[] = {
+		"\u2581", "\u2582", "\u2583", "\u2584",
+		"\u2585", "\u2586", "\u2587", "\u2588",
+	};
+	uint32_t max = 0;
+	char *p = buf;
+
+	for (size_t i = 0; i < n; i++)
+		max = samples[i] > max ? samples[i] : max;
+	for (size_t i = 0; i < n; i++) {
+		if (!samples[i]) {
+			*p++ = ' ';
+			continue;
+		}
+		/* 1..max onto the 8 bars; any non-zero sample shows */
+		size_t b = (size_t)(((uint64_t)samples[i] * 8 - 1) / max);
+
+		memcpy(p, bars[b], 3);
+		p += 3;
+	}
+	*p = 0;
+	return buf;
+}

@@ -36,4 +36,10 @@ char *sw_fmt_seconds(char *buf, uint64_t s);
 /* SYNWATCH_CONN_F_* as "active,sack,ts" ("-" if none) */
 char *sw_fmt_conn_flags(char *buf, size_t len, uint32_t flags);
 
+/*
+ * n samples as a UTF-8 sparkline, one of " ▁▂▃▄▅▆▇█" each (blank for 0),
+ * scaled to the largest sample; buf needs 3 * n + 1 bytes.
+ */
+char *sw_fmt_sparkline(char *buf, const uint32_t *samples, size_t n);
+
 #endif
