@@ -297,6 +297,13 @@ static int sw_dump_one_conn(const struct sw_snap *s, void *arg)
 	return 0;
 }
 
+static bool sw_dump_match(const struct sw_snap *s, const void *arg)
+{
+	const struct sw_dump_ctx *ctx = arg;
+
+	return sw_filter_match(s, &ctx->f);
+}
+
 static int sw_get_conn(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct sw_dump_ctx *ctx = sw_dump_ctx(cb);
@@ -305,7 +312,7 @@ static int sw_get_conn(struct sk_buff *skb, struct netlink_callback *cb)
 	ctx->skb = skb;
 	ctx->cb = cb;
 	err = sw_conn_dump(sw_net(ctx->net)->id, ctx->pos, sw_dump_one_conn,
-			   sw_filter_match, ctx);
+			   sw_dump_match, ctx);
 	/* a full message ends this round; the next call resumes */
 	return err ? skb->len : 0;
 }
