@@ -43,14 +43,7 @@ modules-all:
 
 # The module for each kernel in $(KERNEL), where run-vm.sh looks for it.
 vm-module:
-	@for k in $(KERNEL); do \
-		if [ "$$k" = debug ]; then \
-			scripts/build-module.sh "$$(scripts/kdir.sh debug)" build/debug || exit; \
-		else \
-			img=$$(scripts/kdir.sh --vmlinuz "$$k") || exit; rel=$${img#/boot/vmlinuz-}; \
-			scripts/build-module.sh "$$(scripts/kdir.sh "$$rel")" "build/$$rel" || exit; \
-		fi; \
-	done
+	@for k in $(KERNEL); do scripts/build-module.sh --kernel "$$k" || exit; done
 
 selftests:
 	$(MAKE) -C selftests all

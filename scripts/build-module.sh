@@ -2,6 +2,11 @@
 # Build synwatch.ko for one kernel into its own output directory.
 #
 #   build-module.sh KDIR OUTDIR [extra kbuild arguments, e.g. C=2]
+#   build-module.sh --kernel KERNEL [extra kbuild arguments]
+#
+# The second form builds for a kernel the VM can boot (generic, rt, debug or
+# a release), where selftests/vm/run-vm.sh looks for it: build/<release>/, or
+# build/debug/ against the debug kernel tree.
 #
 # Like DKMS, the sources (Kbuild + kmod/) are copied to OUTDIR/src and built
 # there with M= pointing at the copy, so that builds for several kernel
@@ -13,6 +18,19 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KDIR=${1:?usage: build-module.sh KDIR OUTDIR [kbuild args...]}
 OUT=${2:?usage: build-module.sh KDIR OUTDIR [kbuild args...]}
 shift 2
+if [ "$KDIR" = --kernel ]; then
+	if [ "$OUT" = debug ]; then
+		KDIR=$("$ROOT/scripts/kdir.sh" debug)
+		OUT=$ROOT/build/debug
+	else
+		# The release of the image the VM boots, not merely the newest
+		# headers: the module must match the kernel.
+		img=$("$ROOT/scripts/kdir.sh" --vmlinuz "$OUT")
+		rel=${img#/boot/vmlinuz-}
+		KDIR=$("$ROOT/scripts/kdir.sh" "$rel")
+		OUT=$ROOT/build/$rel
+	fi
+fi
 
 { [ -f "$ROOT/Kbuild" ] && [ -d "$ROOT/kmod" ]; } ||
 	{ echo "build-module.sh: no Kbuild/kmod/ in $ROOT" >&2; exit 1; }

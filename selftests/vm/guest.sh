@@ -18,9 +18,13 @@ export PYTHONUNBUFFERED=1
 
 power_off() {
 	sync
+	# busybox (busybox-static is a dependency) calls reboot(2) right away:
+	# the call does not return, so PID 1 never exits (that would panic).
+	# The sysrq fallback is asynchronous and tears down the 9p root while
+	# we wait, hence the builtin-only wait loop.
+	busybox poweroff -f
 	echo o > /proc/sysrq-trigger
-	# Power-off is asynchronous; PID 1 must not exit meanwhile (that panics).
-	sleep 60
+	while :; do read -rt 60 <> /dev/console || true; done
 }
 
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts 2>/dev/null ||

@@ -17,9 +17,8 @@ export PATH=/bin
 fail() {
 	echo "initramfs: $*"
 	echo "SYNWATCH-VM-EXIT: 255"
-	# panic=-1 + qemu -no-reboot turn this into a prompt exit of qemu.
-	echo b > /proc/sysrq-trigger
-	sleep 60
+	# qemu -no-reboot turns the reboot into a prompt exit of qemu.
+	reboot -f
 }
 
 mount -t proc proc /proc

@@ -21,8 +21,9 @@
 #                               guest (default build/vm-out-<kernel>/, emptied)
 #   -q, --quiet      VM_QUIET=1 do not copy the console to stdout
 #   VM_ICOUNT=1      deterministic timing for benchmarks: -icount, 1 vCPU
-#   VM_MODULE=PATH   the .ko to load (default build/<release>/synwatch.ko,
-#                    build/debug/synwatch.ko for KERNEL=debug)
+#   VM_MODULE=PATH   the .ko to load (default: build it, with
+#                    scripts/build-module.sh --kernel, into
+#                    build/<release>/synwatch.ko, build/debug/ for debug)
 #   VM_APPEND=...    extra kernel command line
 #   VM_CONSOLE_IGNORE=ERE  kernel lines not to count as failures
 # shellcheck disable=SC2054 # qemu options are comma-separated, on purpose
@@ -76,6 +77,16 @@ else
 	DEFAULT_MODULE=$ROOT/build/$KREL/synwatch.ko
 fi
 
+# Bring the module for this kernel up to date (incremental, quick when
+# nothing changed), unless the caller chose one or none.
+if [ "$VM_NOLOAD" != 1 ] && [ -z "${VM_MODULE:-}" ]; then
+	mkdir -p "$ROOT/build"
+	buildlog=$ROOT/build/vm-$KERNEL-module.log
+	if ! "$ROOT/scripts/build-module.sh" --kernel "$KERNEL" > "$buildlog" 2>&1; then
+		cat "$buildlog"
+		die "building synwatch.ko for $KERNEL failed"
+	fi
+fi
 # The guest knows the module's path even with VM_NOLOAD=1 (tests load it).
 MODULE=$(realpath -m "${VM_MODULE:-$DEFAULT_MODULE}")
 if [ "$VM_NOLOAD" != 1 ] && [ ! -f "$MODULE" ]; then
