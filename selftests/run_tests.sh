@@ -66,10 +66,19 @@ for i in "${!names[@]}"; do
 	echo "# selftest: $name"
 	kmsg "begin $name"
 	start=$SECONDS
-	set +e
-	timeout -k 10 "${timeouts[i]}" "${cmd[@]}" </dev/null 2>&1 | sed -u 's/^/# /'
-	rc=${PIPESTATUS[0]}
-	set -e
+	# The test's output goes through sed to become TAP comments.  Not a
+	# plain pipe: a background process the test forgot would keep the pipe
+	# open and hang the suite.  timeout(1) leads its own process group, so
+	# whatever is left of the test is killed once it has finished.
+	exec {out}> >(sed -u 's/^/# /')
+	sed_pid=$!
+	timeout -k 10 "${timeouts[i]}" "${cmd[@]}" </dev/null >&"$out" 2>&1 &
+	pid=$!
+	exec {out}>&-
+	rc=0
+	wait "$pid" || rc=$?
+	kill -KILL -- "-$pid" 2>/dev/null || true
+	wait "$sed_pid" || true
 	kmsg "end $name rc=$rc"
 	took="$((SECONDS - start))s"
 
