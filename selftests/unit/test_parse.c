@@ -4,23 +4,7 @@
  * Host unit test of the TCP header parser (kmod/parse.c): lengths, data
  * offset, every option's bounds, option extraction and the flag checks.
  */
-/*
- * The 6.1 harness has unused parameters in its own functions and in the
- * wrappers TEST() expands to here, so -Wextra needs this for the whole file.
- */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include "kselftest_harness.h"
-
-#include "parse.h"
-
-#define FIN SW_TCP_FIN
-#define SYN SW_TCP_SYN
-#define RST SW_TCP_RST
-#define PSH SW_TCP_PSH
-#define ACK SW_TCP_ACK
-#define URG SW_TCP_URG
-#define ECE SW_TCP_ECE
-#define CWR SW_TCP_CWR
+#include "unit.h"
 
 #define OPT_EOL		0
 #define OPT_NOP		1
@@ -315,7 +299,8 @@ TEST(nop_and_eol)
 TEST(known_options_wrong_length)
 {
 	static const struct { u8 kind, good; } k[] = {
-		{ OPT_MSS, 4 }, { OPT_WS, 3 }, { OPT_SACKOK, 2 }, { OPT_TS, 10 },
+		{ OPT_MSS, 4 }, { OPT_WS, 3 },
+		{ OPT_SACKOK, 2 }, { OPT_TS, 10 },
 	};
 	size_t i;
 	u8 len;

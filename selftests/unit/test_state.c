@@ -19,29 +19,7 @@
  * have moved us to FIN-WAIT-1) is unreachable; those cells are IV, except
  * that ACKs we send stay "no change" like every other ACK of ours.
  */
-/*
- * The 6.1 harness has unused parameters in its own functions and in the
- * wrappers TEST() expands to here, so -Wextra needs this for the whole file.
- */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include "kselftest_harness.h"
-
-#include "state.h"
-
-#define CL SYNWATCH_STATE_CLOSED
-#define LI SYNWATCH_STATE_LISTEN
-#define SS SYNWATCH_STATE_SYN_SENT
-#define SR SYNWATCH_STATE_SYN_RECEIVED
-#define ES SYNWATCH_STATE_ESTABLISHED
-#define F1 SYNWATCH_STATE_FIN_WAIT_1
-#define F2 SYNWATCH_STATE_FIN_WAIT_2
-#define CW SYNWATCH_STATE_CLOSE_WAIT
-#define CG SYNWATCH_STATE_CLOSING
-#define LA SYNWATCH_STATE_LAST_ACK
-#define TW SYNWATCH_STATE_TIME_WAIT
-#define NO SW_STATE_NONE
-#define IV SW_NEXT_INVALID
-#define RO SW_NEXT_REOPEN
+#include "unit.h"
 
 struct row {
 	enum sw_dir dir;
