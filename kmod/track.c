@@ -87,11 +87,13 @@ static enum sw_pkt_class sw_classify(const struct sw_rec *r, enum sw_dir dir,
 	/*
 	 * Does this segment acknowledge the FIN the other side sent?
 	 * end[other] is that FIN's seq + 1 (a FIN is the last thing a side
-	 * sends), compared modulo 2^32 (RFC 9293 3.4).
+	 * sends), so the ack must equal it. An ack beyond it acks something
+	 * never sent: RFC 9293 3.10.7.4 drops such a segment, it must not
+	 * take FIN-WAIT-1, CLOSING or LAST-ACK on.
 	 */
 	acks_fin = (p->flags & SW_TCP_ACK) &&
 		   sw_hist_has(r, SW_H_FIN, other) &&
-		   !sw_seq_before(p->ack, r->end[other]);
+		   p->ack == r->end[other];
 	if (p->flags & SW_TCP_FIN)
 		return acks_fin ? SW_PC_FINACK : SW_PC_FIN;
 	return acks_fin ? SW_PC_ACKFIN : SW_PC_ACK;

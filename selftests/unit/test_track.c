@@ -419,6 +419,21 @@ TEST(ack_below_fin_in_fin_wait_1)
 	SEG(&c, IN, ACK, 0, F2);
 }
 
+/* RFC 9293 3.10.7.4: an ACK of something not yet sent is dropped. */
+TEST(ack_beyond_fin_is_not_fin_ack)
+{
+	struct conn c;
+	struct sw_pkt p;
+
+	conn_init(&c, 5, 6);
+	handshake_active(&c);
+	SEG(&c, OUT, FIN | ACK, 0, F1);
+	p = pkt(ACK, c.nxt[IN], c.nxt[OUT] + 1000, 0);
+	XMIT(&c, IN, &p, F1);
+	p = pkt(FIN | ACK, c.nxt[IN], c.nxt[OUT] + 1, 0);
+	XMIT(&c, IN, &p, CG);
+}
+
 /* Sequence numbers compare modulo 2^32 (RFC 9293 3.4). */
 TEST(fin_ack_wraps_past_zero)
 {
