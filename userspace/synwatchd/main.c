@@ -1,9 +1,619 @@
 // SPDX-License-Identifier: GPL-2.0
-/* synwatchd: placeholder until the daemon lands. */
+/*
+ * synwatchd: logs synwatch events and raises SYN flood alerts.
+ *
+ * One poll() loop over a signalfd (HUP reload, TERM/INT stop, CHLD reap)
+ * and the event socket, with timers for the stats line, the metrics file
+ * and loss reports. A second socket does the dumps (resync, metrics), so
+ * that replies never queue behind events.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
 
-int main(void)
+#include "alerts.h"
+#include "dconf.h"
+#include "dlog.h"
+#include "errors.h"
+#include "fmt.h"
+#include "json.h"
+#include "logfile.h"
+#include "metrics.h"
+#include "names.h"
+#include "render.h"
+#include "requests.h"
+#include "stream.h"
+
+struct daemon {
+	const char *conf_path;
+	bool conf_given;
+	bool foreground;
+	struct dconf conf;
+	struct sw_stream stream;
+	bool stream_open;
+	struct sw_nl req;
+	struct logfile log;
+	bool log_open;
+	struct alerts alerts;
+	int sfd;
+	bool stop;
+	uint64_t next_stats_ms, next_metrics_ms, next_loss_log_ms;
+	uint64_t resync_due_ms;		/* 0: none pending */
+	uint64_t last_resync_ms;
+	uint64_t lost_unlogged, overruns_unlogged;
+	uint64_t events, lost, overruns, resyncs;
+	uint64_t last_log_error_ms;
+};
+
+#define RESYNC_MIN_GAP_MS 1000
+
+static uint64_t now_ms(void)
 {
-	fprintf(stderr, "synwatchd: not implemented yet\n");
-	return 4;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * A JSON record into the log file: built in memory, then one write(2),
+ * so that the line is whole or absent.
+ */
+static void log_json(struct daemon *d, void (*fill)(struct sw_json *, const void *),
+		     const void *arg)
+{
+	struct sw_json j;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int ret;
+
+	if (!d->log_open)
+		return;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return;
+	sw_json_init(&j, f);
+	fill(&j, arg);
+	fputc('\n', f);
+	fclose(f);
+	ret = logfile_write(&d->log, buf, len);
+	free(buf);
+	/* a full disk would otherwise log an error per event */
+	if (ret && now_ms() - d->last_log_error_ms >= 60000) {
+		d->last_log_error_ms = now_ms();
+		dlog(LOG_ERR, "cannot write %s: %s", d->log.path, strerror(-ret));
+	}
+}
+
+static void fill_event(struct sw_json *j, const void *arg)
+{
+	sw_json_event(j, arg);
+}
+
+struct loss_record {
+	uint64_t lost;
+	bool overrun;
+};
+
+static void fill_loss(struct sw_json *j, const void *arg)
+{
+	const struct loss_record *r = arg;
+
+	sw_json_obj_open(j);
+	sw_json_kstr(j, "event", "lost");
+	sw_json_ku64(j, "time_ns", realtime_ns());
+	sw_json_ku64(j, "lost", r->lost);
+	sw_json_kbool(j, "overrun", r->overrun);
+	sw_json_obj_close(j);
+}
+
+/* Connection events on syslog; the severity mapping is in synwatchd(8). */
+static void syslog_conn_event(const struct sw_event *ev)
+{
+	char line[512];
+	FILE *f = fmemopen(line, sizeof(line), "w");
+	int prio = LOG_INFO;
+
+	if (!f)
+		return;
+	sw_text_event(f, ev, false);
+	fclose(f);
+	if (ev->type == SYNWATCH_EVENT_DESTROY &&
+	    (ev->conn.close_reason == SYNWATCH_CLOSE_REFUSED ||
+	     ev->conn.close_reason == SYNWATCH_CLOSE_LOCAL_RST ||
+	     ev->conn.close_reason == SYNWATCH_CLOSE_REMOTE_RST))
+		prio = LOG_NOTICE;
+	dlog(prio, "%s", line);
+}
+
+static void on_event(struct sw_stream *s, const struct sw_event *ev, void *data)
+{
+	struct daemon *d = data;
+
+	(void)s;
+	d->events++;
+	log_json(d, fill_event, ev);
+	if (ev->has_alert)
+		alerts_event(&d->alerts, ev, now_ms());
+	else if (ev->has_conn && d->conf.use_syslog)
+		syslog_conn_event(ev);
+}
+
+static void report_losses(struct daemon *d, uint64_t now)
+{
+	if (!d->lost_unlogged && !d->overruns_unlogged)
+		return;
+	dlog(LOG_WARNING, "%" PRIu64 " events lost (%" PRIu64 " socket buffer overruns, buffer %d bytes); state resynchronised from the kernel; raise buffer_size or narrow events/filter",
+	     d->lost_unlogged, d->overruns_unlogged, d->stream.rcvbuf);
+	d->lost_unlogged = d->overruns_unlogged = 0;
+	d->next_loss_log_ms = now + d->conf.loss_log_interval_ms;
+}
+
+/* Never silently: count, log (once per interval), and resync soon. */
+static void on_loss(struct sw_stream *s, uint64_t lost, bool overrun, void *data)
+{
+	struct daemon *d = data;
+	struct loss_record r = { lost, overrun };
+	uint64_t now = now_ms();
+
+	(void)s;
+	d->lost += lost;
+	d->lost_unlogged += lost;
+	if (overrun) {
+		d->overruns++;
+		d->overruns_unlogged++;
+	}
+	log_json(d, fill_loss, &r);
+	if (!d->resync_due_ms) {
+		uint64_t earliest = d->last_resync_ms + RESYNC_MIN_GAP_MS;
+
+		d->resync_due_ms = now > earliest ? now : earliest;
+	}
+	if (now >= d->next_loss_log_ms)
+		report_losses(d, now);
+}
+
+struct resync_ctx {
+	struct daemon *d;
+	uint64_t now;
+	unsigned int listeners, floods;
+	uint64_t half_open;
+};
+
+static int resync_listener(const struct sw_listener *l, void *data)
+{
+	struct resync_ctx *r = data;
+
+	r->listeners++;
+	r->floods += l->status == SYNWATCH_LISTENER_FLOOD;
+	alerts_resync_listener(&r->d->alerts, l, r->now);
+	return 0;
+}
+
+static int count_conn(const struct sw_conn *c, void *data)
+{
+	(void)c;
+	((struct resync_ctx *)data)->half_open++;
+	return 0;
+}
+
+/*
+ * What was lost can be rebuilt from the kernel: the listeners (so that
+ * a flood that started or ended meanwhile is reported) and the half-open
+ * connections (the state a flood consists of).
+ */
+static void resync(struct daemon *d, const char *why)
+{
+	struct resync_ctx r = { .d = d, .now = now_ms() };
+	struct sw_filter f;
+	int ret;
+
+	d->resync_due_ms = 0;
+	d->last_resync_ms = r.now;
+	d->resyncs++;
+	alerts_resync_begin(&d->alerts);
+	ret = sw_dump_listeners(&d->req, resync_listener, &r);
+	if (ret) {
+		dlog(LOG_ERR, "resync: listing listeners: %s", strerror(-ret));
+		return;
+	}
+	alerts_resync_end(&d->alerts, r.now);
+	sw_filter_init(&f);
+	sw_state_mask_parse("half-open", &f.state_mask);
+	ret = sw_dump_conns(&d->req, &f, count_conn, &r);
+	if (ret)
+		dlog(LOG_ERR, "resync: listing half-open connections: %s", strerror(-ret));
+	dlog(LOG_INFO, "resync (%s): %u listeners, %u in flood, %" PRIu64 " half-open connections",
+	     why, r.listeners, r.floods, r.half_open);
+}
+
+static void stats_line(struct daemon *d)
+{
+	struct sw_stats st;
+	int ret = sw_get_stats(&d->req, &st);
+
+	if (ret) {
+		dlog(LOG_ERR, "reading statistics: %s", strerror(-ret));
+		return;
+	}
+	dlog(LOG_INFO, "stats: packets in %" PRIu64 " out %" PRIu64
+	     ", connections %" PRIu64 "/%" PRIu64 ", new %" PRIu64
+	     ", evicted %" PRIu64 ", module events sent %" PRIu64 " dropped %" PRIu64
+	     ", received %" PRIu64 " lost %" PRIu64 ", floods active %u",
+	     st.val[SYNWATCH_A_STATS_PKTS_IN], st.val[SYNWATCH_A_STATS_PKTS_OUT],
+	     st.val[SYNWATCH_A_STATS_CONN_COUNT], st.val[SYNWATCH_A_STATS_CONN_MAX],
+	     st.val[SYNWATCH_A_STATS_CONN_NEW], st.val[SYNWATCH_A_STATS_EVICT],
+	     st.val[SYNWATCH_A_STATS_EVENTS_SENT], st.val[SYNWATCH_A_STATS_EVENT_DROP],
+	     d->events, d->lost, alerts_active(&d->alerts));
+}
+
+static int collect_listener(const struct sw_listener *l, void *data)
+{
+	return sw_vec_push(data, l);
+}
+
+static int count_state(const struct sw_conn *c, void *data)
+{
+	uint64_t *states = data;
+
+	if (c->state <= SYNWATCH_STATE_MAX)
+		states[c->state]++;
+	return 0;
+}
+
+static void write_metrics(struct daemon *d)
+{
+	struct sw_vec listeners = SW_VEC_INIT(struct sw_listener);
+	struct metrics_snapshot m = { .listeners = &listeners };
+	int ret;
+
+	m.up = !sw_get_stats(&d->req, &m.stats) &&
+	       !sw_dump_listeners(&d->req, collect_listener, &listeners) &&
+	       !sw_dump_conns(&d->req, NULL, count_state, m.states);
+	m.daemon = (struct metrics_daemon){
+		.events = d->events, .events_lost = d->lost,
+		.overruns = d->overruns, .resyncs = d->resyncs,
+		.floods_active = alerts_active(&d->alerts),
+		.alert_commands = d->alerts.commands_run,
+		.alert_commands_failed = d->alerts.commands_failed,
+	};
+	ret = metrics_write_file(d->conf.metrics_file, &m);
+	if (ret)
+		dlog(LOG_ERR, "writing %s: %s", d->conf.metrics_file, strerror(-ret));
+	sw_vec_free(&listeners);
+}
+
+static int open_stream(struct daemon *d)
+{
+	struct sw_stream_opts o = {
+		.multicast = d->conf.multicast,
+		.event_mask = d->conf.events,
+		.filter = &d->conf.filter,
+		.rcvbuf = (int)d->conf.buffer_size,
+		.on_event = on_event,
+		.on_loss = on_loss,
+		.data = d,
+	};
+	int ret = sw_stream_open(&d->stream, &o);
+
+	if (ret) {
+		if (!strcmp(d->stream.failed_step, "open"))
+			return sw_open_error(ret);
+		return sw_request_error(&d->stream.nl, d->stream.failed_step, ret);
+	}
+	d->stream_open = true;
+	if ((uint64_t)d->stream.rcvbuf < d->conf.buffer_size)
+		dlog(LOG_WARNING, "receive buffer is %d bytes, not the %" PRIu64
+		     " asked for (no CAP_NET_ADMIN for SO_RCVBUFFORCE?)",
+		     d->stream.rcvbuf, d->conf.buffer_size);
+	return 0;
+}
+
+static int open_log(struct daemon *d)
+{
+	int ret;
+
+	if (!d->conf.log_file)
+		return 0;
+	ret = logfile_open(&d->log, d->conf.log_file, d->conf.log_max_bytes,
+			   d->conf.log_keep);
+	if (ret) {
+		dlog(LOG_ERR, "cannot open %s: %s", d->conf.log_file, strerror(-ret));
+		return ret;
+	}
+	d->log_open = true;
+	return 0;
+}
+
+static void close_log(struct daemon *d)
+{
+	if (d->log_open)
+		logfile_close(&d->log);
+	d->log_open = false;
+}
+
+static void report_conf_error(const char *msg, void *data)
+{
+	(void)data;
+	dlog(LOG_ERR, "%s", msg);
+}
+
+static void schedule(struct daemon *d, uint64_t now)
+{
+	d->next_stats_ms = d->conf.stats_interval_ms ? now + d->conf.stats_interval_ms : 0;
+	d->next_metrics_ms = d->conf.metrics_file ? now : 0;
+}
+
+/* SIGHUP: a bad file keeps the old configuration, whole. */
+static void reload(struct daemon *d)
+{
+	struct dconf nc;
+	bool restream;
+
+	if (dconf_load(d->conf_path, !d->conf_given, &nc, report_conf_error, NULL)) {
+		dlog(LOG_ERR, "configuration not reloaded; keeping the old one");
+		dconf_free(&nc);
+		return;
+	}
+	restream = dconf_stream_changed(&d->conf, &nc);
+	dconf_free(&d->conf);
+	d->conf = nc;
+	dlog_setup(d->conf.use_syslog, d->conf.facility, d->foreground && isatty(STDERR_FILENO));
+	d->alerts.command = d->conf.alert_command;
+	d->alerts.min_interval_ms = d->conf.alert_min_interval_ms;
+	/* also picks up a log file that logrotate moved away */
+	close_log(d);
+	open_log(d);
+	if (restream) {
+		sw_stream_close(&d->stream);
+		d->stream_open = false;
+		if (open_stream(d)) {
+			dlog(LOG_ERR, "cannot re-open the event socket; stopping");
+			d->stop = true;
+			return;
+		}
+		resync(d, "event selection changed");
+	}
+	schedule(d, now_ms());
+	dlog(LOG_INFO, "configuration reloaded from %s", d->conf_path);
+}
+
+static void handle_signals(struct daemon *d)
+{
+	struct signalfd_siginfo si;
+
+	while (read(d->sfd, &si, sizeof(si)) == sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			reload(d);
+			break;
+		case SIGCHLD:
+			alerts_reap(&d->alerts);
+			break;
+		default:
+			dlog(LOG_INFO, "signal %u: stopping", si.ssi_signo);
+			d->stop = true;
+		}
+	}
+}
+
+/* The earliest timer, as a poll() timeout. */
+static int next_timeout(const struct daemon *d, uint64_t now)
+{
+	uint64_t t[] = { d->next_stats_ms, d->next_metrics_ms, d->resync_due_ms,
+			 d->lost_unlogged || d->overruns_unlogged ? d->next_loss_log_ms : 0 };
+	uint64_t min = UINT64_MAX;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i] && t[i] < min)
+			min = t[i];
+	if (min == UINT64_MAX)
+		return -1;
+	return min <= now ? 0 : (int)(min - now > 60000 ? 60000 : min - now);
+}
+
+static void run_timers(struct daemon *d)
+{
+	uint64_t now = now_ms();
+
+	if (d->resync_due_ms && now >= d->resync_due_ms)
+		resync(d, "events lost");
+	if ((d->lost_unlogged || d->overruns_unlogged) && now >= d->next_loss_log_ms)
+		report_losses(d, now);
+	if (d->next_stats_ms && now >= d->next_stats_ms) {
+		stats_line(d);
+		d->next_stats_ms = now + d->conf.stats_interval_ms;
+	}
+	if (d->next_metrics_ms && now >= d->next_metrics_ms) {
+		write_metrics(d);
+		d->next_metrics_ms = now + d->conf.metrics_interval_ms;
+	}
+}
+
+static int loop(struct daemon *d)
+{
+	while (!d->stop) {
+		struct pollfd pfd[2] = {
+			{ .fd = d->sfd, .events = POLLIN },
+			{ .fd = sw_nl_fd(&d->stream.nl), .events = POLLIN },
+		};
+		int n = poll(pfd, 2, next_timeout(d, now_ms())), ret;
+
+		if (n < 0 && errno != EINTR) {
+			dlog(LOG_ERR, "poll: %s", strerror(errno));
+			return SW_EXIT_FAIL;
+		}
+		if (n > 0 && pfd[0].revents)
+			handle_signals(d);
+		if (n > 0 && pfd[1].revents && !d->stop) {
+			ret = sw_stream_read(&d->stream);
+			if (ret) {
+				dlog(LOG_ERR, "reading events: %s", strerror(-ret));
+				return SW_EXIT_FAIL;
+			}
+		}
+		run_timers(d);
+	}
+	return SW_EXIT_OK;
+}
+
+static const char usage[] =
+	"Usage: synwatchd [-c FILE] [-f] [-t]\n"
+	"\n"
+	"Logs synwatch events (syslog and/or a JSON-lines file), raises SYN\n"
+	"flood alerts, and writes Prometheus metrics; see synwatchd(8).\n"
+	"\n"
+	"  -c, --config FILE   configuration file (default " DCONF_DEFAULT_PATH ")\n"
+	"  -f, --foreground    do not detach (use this under systemd)\n"
+	"  -t, --test-config   check the configuration file and exit\n"
+	"  -h, --help          this help\n"
+	"\n"
+	"Signals: HUP reloads the configuration (and reopens the log file),\n"
+	"TERM and INT stop.\n";
+
+static int parse_args(struct daemon *d, int argc, char **argv, bool *test)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "test-config", no_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "c:fth", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			d->conf_path = optarg;
+			d->conf_given = true;
+			break;
+		case 'f':
+			d->foreground = true;
+			break;
+		case 't':
+			*test = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			exit(SW_EXIT_OK);
+		default:
+			fprintf(stderr, "Try 'synwatchd --help'.\n");
+			return SW_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "synwatchd: unexpected argument '%s'\nTry 'synwatchd --help'.\n",
+			argv[optind]);
+		return SW_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int setup_signals(struct daemon *d)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	/* blocked, so that they are only ever read from the signalfd */
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	d->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return d->sfd < 0 ? -errno : 0;
+}
+
+static void print_conf_error(const char *msg, void *data)
+{
+	(void)data;
+	fprintf(stderr, "synwatchd: %s\n", msg);
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon d = { .conf_path = DCONF_DEFAULT_PATH, .sfd = -1 };
+	bool test = false;
+	int ret, err;
+
+	sw_progname = "synwatchd";
+	ret = parse_args(&d, argc, argv, &test);
+	if (ret)
+		return ret;
+	/* the default file may be absent (defaults then); a given one not */
+	if (dconf_load(d.conf_path, !d.conf_given, &d.conf, print_conf_error, NULL)) {
+		dconf_free(&d.conf);
+		return SW_EXIT_USAGE;
+	}
+	if (test) {
+		printf("%s: configuration OK\n", d.conf_path);
+		dconf_free(&d.conf);
+		return SW_EXIT_OK;
+	}
+	dlog_setup(d.conf.use_syslog, d.conf.facility, d.foreground && isatty(STDERR_FILENO));
+	alerts_init(&d.alerts);
+	d.alerts.command = d.conf.alert_command;
+	d.alerts.min_interval_ms = d.conf.alert_min_interval_ms;
+	err = setup_signals(&d);
+	if (err) {
+		dlog(LOG_ERR, "signals: %s", strerror(-err));
+		return SW_EXIT_FAIL;
+	}
+	err = sw_nl_open(&d.req);
+	if (err) {
+		ret = sw_open_error(err);
+		goto out;
+	}
+	/* events first, then the dump: nothing falls between the two */
+	ret = open_stream(&d);
+	if (ret)
+		goto out_req;
+	open_log(&d);
+	if (!d.foreground && daemon(0, 0)) {
+		dlog(LOG_ERR, "daemon: %s", strerror(errno));
+		ret = SW_EXIT_FAIL;
+		goto out_stream;
+	}
+	dlog(LOG_INFO, "started: %s mode, events %s, buffer %d bytes",
+	     d.conf.multicast ? "multicast" : "subscribe",
+	     sw_event_mask_format((char[128]){ 0 }, 128, d.conf.events),
+	     d.stream.rcvbuf);
+	/* a flood already going on when we start is reported as ongoing */
+	resync(&d, "startup");
+	schedule(&d, now_ms());
+	ret = loop(&d);
+	if (d.conf.metrics_file)
+		write_metrics(&d);
+	dlog(LOG_INFO, "stopped: %" PRIu64 " events, %" PRIu64 " lost", d.events, d.lost);
+out_stream:
+	sw_stream_close(&d.stream);
+	close_log(&d);
+out_req:
+	sw_nl_close(&d.req);
+out:
+	alerts_free(&d.alerts);
+	dconf_free(&d.conf);
+	if (d.sfd >= 0)
+		close(d.sfd);
+	return ret;
 }

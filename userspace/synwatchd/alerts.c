@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "alerts.h"
+#include "dlog.h"
+#include "fmt.h"
+#include "names.h"
+#include "render.h"
+
+struct flood {
+	struct sw_listener l;
+	uint64_t since_ms;
+	uint64_t last_log_ms;		/* start or last "ongoing" message */
+	uint64_t last_cmd_ms;		/* 0: no command run for this flood */
+	bool seen;			/* in the current resync's dump */
+};
+
+void alerts_init(struct alerts *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->floods.size = sizeof(struct flood);
+}
+
+void alerts_free(struct alerts *a)
+{
+	sw_vec_free(&a->floods);
+}
+
+unsigned int alerts_active(const struct alerts *a)
+{
+	return (unsigned int)a->floods.n;
+}
+
+static struct flood *find(struct alerts *a, const struct sw_listener *l)
+{
+	struct flood *f = a->floods.v;
+
+	for (size_t i = 0; i < a->floods.n; i++)
+		if (f[i].l.port == l->port && f[i].l.addr.family == l->addr.family &&
+		    !memcmp(f[i].l.addr.raw, l->addr.raw, sizeof(l->addr.raw)))
+			return &f[i];
+	return NULL;
+}
+
+static void forget(struct alerts *a, struct flood *f)
+{
+	struct flood *v = a->floods.v;
+	size_t i = (size_t)(f - v);
+
+	v[i] = v[--a->floods.n];
+}
+
+int alerts_split_command(char *s, char **argv, int max)
+{
+	int n = 0;
+
+	while (*s) {
+		char *w, *o;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		if (n >= max - 1)
+			return -1;
+		w = o = s;
+		/* copy the word onto itself, dropping the quotes */
+		for (bool q = false; *s && (q || (*s != ' ' && *s != '\t')); s++) {
+			if (*s == '"')
+				q = !q;
+			else
+				*o++ = *s;
+		}
+		if (*s)
+			s++;
+		*o = 0;
+		argv[n++] = w;
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+static void setenv_u64(const char *name, uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	setenv(name, buf, 1);
+}
+
+/* In the child: the alert's fields as SYNWATCH_* variables. */
+static void set_alert_env(const char *what, const struct sw_listener *l,
+			  const struct sw_alert *al)
+{
+	char buf[SW_FMT_LEN], list[512] = "";
+	size_t n = 0;
+
+	setenv("SYNWATCH_EVENT", what, 1);
+	setenv("SYNWATCH_LISTENER", sw_fmt_endpoint(buf, &l->addr, l->port), 1);
+	setenv("SYNWATCH_ADDR", sw_fmt_addr(buf, &l->addr), 1);
+	setenv_u64("SYNWATCH_PORT", l->port);
+	setenv("SYNWATCH_FAMILY", sw_family_name(l->addr.family), 1);
+	setenv("SYNWATCH_STATUS", SW_NAME(sw_listener_status_names, l->status)->json, 1);
+	setenv_u64("SYNWATCH_HALF_OPEN", l->half_open);
+	setenv_u64("SYNWATCH_SYN_RATE", l->syn_rate);
+	setenv_u64("SYNWATCH_PEAK_RATE", l->peak_rate);
+	setenv_u64("SYNWATCH_COMPLETION_PCT", l->completion_pct);
+	setenv_u64("SYNWATCH_SYN_RX", l->syn_rx);
+	if (!al)
+		return;
+	if (SW_HAS(al, SYNWATCH_A_ALERT_REASON))
+		setenv("SYNWATCH_REASON", SW_NAME(sw_alert_reason_names, al->reason)->json, 1);
+	if (SW_HAS(al, SYNWATCH_A_ALERT_DURATION_MS))
+		setenv_u64("SYNWATCH_DURATION_MS", al->duration_ms);
+	if (SW_HAS(al, SYNWATCH_A_ALERT_SUPPRESSED))
+		setenv_u64("SYNWATCH_SUPPRESSED", al->suppressed);
+	if (SW_HAS(al, SYNWATCH_A_ALERT_COOKIES))
+		setenv("SYNWATCH_COOKIES", al->cookies ? "1" : "0", 1);
+	for (unsigned int i = 0; i < al->nsources && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s=%" PRIu32,
+				      i ? "," : "",
+				      sw_fmt_prefix(buf, &al->sources[i].prefix,
+						    al->sources[i].prefix_len),
+				      al->sources[i].syns);
+	setenv("SYNWATCH_TOP_SOURCES", list, 1);
+}
+
+static void child(const char *command, const char *what,
+		  const struct sw_listener *l, const struct sw_alert *al)
+{
+	char *copy = strdup(command), *argv[32];
+	sigset_t none;
+	int fd;
+
+	/* the daemon blocks signals for its signalfd: the mask survives
+	 * exec, so give the command a normal one */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0)
+		dup2(fd, STDIN_FILENO);
+	if (!copy || alerts_split_command(copy, argv, 32) < 1)
+		_exit(127);
+	set_alert_env(what, l, al);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+/* fork + exec, never waiting here; alerts_reap() collects the status. */
+static void run_command(struct alerts *a, struct flood *f, const char *what,
+			const struct sw_alert *al, uint64_t now_ms, bool limited)
+{
+	char ep[SW_FMT_LEN];
+	pid_t pid;
+
+	if (!a->command)
+		return;
+	if (limited && f->last_cmd_ms &&
+	    now_ms - f->last_cmd_ms < a->min_interval_ms) {
+		a->commands_skipped++;
+		return;
+	}
+	if (a->children >= ALERTS_MAX_CHILDREN) {
+		a->commands_skipped++;
+		dlog(LOG_ERR, "alert_command not run for %s (%s): %u still running",
+		     sw_fmt_endpoint(ep, &f->l.addr, f->l.port), what, a->children);
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		a->commands_failed++;
+		dlog(LOG_ERR, "alert_command: fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0)
+		child(a->command, what, &f->l, al);
+	a->children++;
+	a->commands_run++;
+	f->last_cmd_ms = now_ms;
+}
+
+void alerts_reap(struct alerts *a)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (a->children)
+			a->children--;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			continue;
+		a->commands_failed++;
+		if (WIFEXITED(status))
+			dlog(LOG_ERR, "alert_command (pid %d) exited with status %d%s",
+			     (int)pid, WEXITSTATUS(status),
+			     WEXITSTATUS(status) == 127 ? " (could not be run)" : "");
+		else
+			dlog(LOG_ERR, "alert_command (pid %d) killed by signal %d",
+			     (int)pid, WTERMSIG(status));
+	}
+}
+
+static char *describe(char *buf, size_t len, const struct sw_listener *l,
+		      const struct sw_alert *al)
+{
+	struct sw_alert tmp = { .listener = *l };
+	FILE *f = fmemopen(buf, len, "w");
+
+	if (!f) {
+		snprintf(buf, len, "?");
+		return buf;
+	}
+	sw_text_alert(f, al ? al : &tmp);
+	fclose(f);
+	return buf;
+}
+
+static struct flood *start(struct alerts *a, const struct sw_listener *l,
+			   uint64_t now_ms)
+{
+	struct flood nf = { .l = *l, .since_ms = now_ms, .last_log_ms = now_ms };
+
+	if (sw_vec_push(&a->floods, &nf))
+		return NULL;
+	a->started++;
+	return SW_VEC_AT(&a->floods, struct flood, a->floods.n - 1);
+}
+
+static void end(struct alerts *a, struct flood *f, const struct sw_alert *al,
+		uint64_t now_ms, const char *how)
+{
+	char buf[512], d[SW_FMT_LEN];
+
+	dlog(LOG_NOTICE, "flood ended%s after %s: %s", how,
+	     sw_fmt_duration_ms(d, now_ms - f->since_ms),
+	     describe(buf, sizeof(buf), &f->l, al));
+	/* the end pairs with a start the command saw: never rate-limited */
+	if (f->last_cmd_ms)
+		run_command(a, f, "flood-end", al, now_ms, false);
+	a->ended++;
+	forget(a, f);
+}
+
+void alerts_event(struct alerts *a, const struct sw_event *ev, uint64_t now_ms)
+{
+	const struct sw_alert *al = &ev->alert;
+	struct flood *f;
+	char buf[512];
+
+	if (!ev->has_alert)
+		return;
+	f = find(a, &al->listener);
+	switch (ev->type) {
+	case SYNWATCH_EVENT_FLOOD_START:
+	case SYNWATCH_EVENT_FLOOD_UPDATE:
+		if (f) {
+			f->l = al->listener;
+			if (ev->type == SYNWATCH_EVENT_FLOOD_START ||
+			    now_ms - f->last_log_ms < a->min_interval_ms)
+				return;
+			f->last_log_ms = now_ms;
+			dlog(LOG_WARNING, "flood ongoing: %s",
+			     describe(buf, sizeof(buf), &f->l, al));
+			run_command(a, f, "flood-ongoing", al, now_ms, true);
+			return;
+		}
+		f = start(a, &al->listener, now_ms);
+		if (!f)
+			return;
+		/* an update for an unknown flood: its start was missed */
+		if (ev->type == SYNWATCH_EVENT_FLOOD_UPDATE) {
+			dlog(LOG_ALERT, "flood ongoing (start not seen): %s",
+			     describe(buf, sizeof(buf), &f->l, al));
+			run_command(a, f, "flood-ongoing", al, now_ms, true);
+		} else {
+			dlog(LOG_ALERT, "flood started: %s",
+			     describe(buf, sizeof(buf), &f->l, al));
+			run_command(a, f, "flood-start", al, now_ms, true);
+		}
+		break;
+	case SYNWATCH_EVENT_FLOOD_END:
+		if (f)
+			end(a, f, al, now_ms, "");
+		else
+			dlog(LOG_NOTICE, "flood ended (start not seen): %s",
+			     describe(buf, sizeof(buf), &al->listener, al));
+		break;
+	}
+}
+
+void alerts_resync_begin(struct alerts *a)
+{
+	for (size_t i = 0; i < a->floods.n; i++)
+		SW_VEC_AT(&a->floods, struct flood, i)->seen = false;
+}
+
+void alerts_resync_listener(struct alerts *a, const struct sw_listener *l,
+			    uint64_t now_ms)
+{
+	struct flood *f = find(a, l);
+	char buf[512];
+
+	if (l->status != SYNWATCH_LISTENER_FLOOD)
+		return;
+	if (f) {
+		f->l = *l;
+		f->seen = true;
+		return;
+	}
+	f = start(a, l, now_ms);
+	if (!f)
+		return;
+	f->seen = true;
+	dlog(LOG_ALERT, "flood ongoing (found on resync): %s",
+	     describe(buf, sizeof(buf), l, NULL));
+	run_command(a, f, "flood-ongoing", NULL, now_ms, true);
+}
+
+void alerts_resync_end(struct alerts *a, uint64_t now_ms)
+{
+	/* backwards: end() moves the last entry into the freed slot */
+	for (size_t i = a->floods.n; i-- > 0;) {
+		struct flood *f = SW_VEC_AT(&a->floods, struct flood, i);
+
+		if (!f->seen)
+			end(a, f, NULL, now_ms, " (found on resync)");
+	}
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Flood alerts: what the daemon knows of each listener's flood, the
+ * start / "ongoing" / end messages, and the alert_command.
+ *
+ * The kernel's FLOOD_* events drive it, and so does a resync (a listener
+ * dump after lost events or at startup): a FLOOD listener the daemon did
+ * not know about is reported as "flood ongoing", one it knew that is no
+ * longer FLOOD as ended, so that losing events or restarting never hides
+ * an alert.
+ */
+#ifndef SWD_ALERTS_H
+#define SWD_ALERTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "records.h"
+#include "vec.h"
+
+#define ALERTS_MAX_CHILDREN 8
+
+struct alerts {
+	struct sw_vec floods;		/* struct flood */
+	const char *command;		/* alert_command or NULL */
+	uint64_t min_interval_ms;
+	unsigned int children;		/* alert commands running */
+	uint64_t started, ended, commands_run, commands_skipped,
+		 commands_failed;
+};
+
+void alerts_init(struct alerts *a);
+void alerts_free(struct alerts *a);
+
+/* A FLOOD_START, FLOOD_UPDATE or FLOOD_END event. */
+void alerts_event(struct alerts *a, const struct sw_event *ev, uint64_t now_ms);
+
+/* A resync: begin, each listener of the dump, end. */
+void alerts_resync_begin(struct alerts *a);
+void alerts_resync_listener(struct alerts *a, const struct sw_listener *l,
+			    uint64_t now_ms);
+void alerts_resync_end(struct alerts *a, uint64_t now_ms);
+
+/* Floods the daemon currently knows of. */
+unsigned int alerts_active(const struct alerts *a);
+
+/* Reaps finished alert commands (on SIGCHLD); logs failures. */
+void alerts_reap(struct alerts *a);
+
+/*
+ * Splits a command line on blanks, "double quotes" grouping; returns the
+ * number of words (argv NULL-terminated) or -1 if more than max - 1.
+ * s is modified in place.
+ */
+int alerts_split_command(char *s, char **argv, int max);
+
+#endif
