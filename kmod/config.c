@@ -15,28 +15,19 @@
  * Default timeouts, idle time in each state before the record expires.
  * Beside each, nf_conntrack's (nf_conntrack_proto_tcp.c) for comparison.
  */
-#define SECS * 1
-#define MINS * 60 SECS
-#define HOURS * 60 MINS
-#define DAYS * 24 HOURS
 static const u32 sw_default_timeouts[__SYNWATCH_STATE_MAX] = {
-	[SYNWATCH_STATE_CLOSED]		= 10 SECS,	/* CLOSE 10 s */
-	[SYNWATCH_STATE_LISTEN]		= 60 SECS,	/* (SYN_RECV 60 s) */
-	[SYNWATCH_STATE_SYN_SENT]	= 2 MINS,	/* SYN_SENT 2 min */
-	[SYNWATCH_STATE_SYN_RECEIVED]	= 60 SECS,	/* SYN_RECV 60 s */
-	[SYNWATCH_STATE_ESTABLISHED]	= 5 DAYS,	/* ESTABLISHED 5 d */
-	[SYNWATCH_STATE_FIN_WAIT_1]	= 2 MINS,	/* FIN_WAIT 2 min */
-	[SYNWATCH_STATE_FIN_WAIT_2]	= 2 MINS,	/* FIN_WAIT 2 min */
-	[SYNWATCH_STATE_CLOSE_WAIT]	= 60 SECS,	/* CLOSE_WAIT 60 s */
-	[SYNWATCH_STATE_CLOSING]	= 2 MINS,	/* CLOSE_WAIT... 2 min */
-	[SYNWATCH_STATE_LAST_ACK]	= 30 SECS,	/* LAST_ACK 30 s */
-	[SYNWATCH_STATE_TIME_WAIT]	= 2 MINS,	/* TIME_WAIT 2 min */
+	[SYNWATCH_STATE_CLOSED]		= 10,	/* CLOSE 10 s */
+	[SYNWATCH_STATE_LISTEN]		= 60,	/* (SYN_RECV 60 s) */
+	[SYNWATCH_STATE_SYN_SENT]	= 2 * 60,	/* SYN_SENT 2 min */
+	[SYNWATCH_STATE_SYN_RECEIVED]	= 60,	/* SYN_RECV 60 s */
+	[SYNWATCH_STATE_ESTABLISHED]	= 5 * 24 * 3600,	/* ESTABLISHED 5 d */
+	[SYNWATCH_STATE_FIN_WAIT_1]	= 2 * 60,	/* FIN_WAIT 2 min */
+	[SYNWATCH_STATE_FIN_WAIT_2]	= 2 * 60,	/* FIN_WAIT 2 min */
+	[SYNWATCH_STATE_CLOSE_WAIT]	= 60,	/* CLOSE_WAIT 60 s */
+	[SYNWATCH_STATE_CLOSING]	= 2 * 60,	/* (no CLOSING state) */
+	[SYNWATCH_STATE_LAST_ACK]	= 30,	/* LAST_ACK 30 s */
+	[SYNWATCH_STATE_TIME_WAIT]	= 2 * 60,	/* TIME_WAIT 2 min */
 };
-
-#undef SECS
-#undef MINS
-#undef HOURS
-#undef DAYS
 
 /* not const: NLA_POLICY_FULL_RANGE takes a non-const pointer in 6.1 */
 static struct netlink_range_validation sw_timeout_range __ro_after_init = {

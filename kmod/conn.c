@@ -123,28 +123,19 @@ u64 sw_timeout_left_ms(const struct sw_net *sn, const struct sw_rec *r,
 }
 
 /*
- * Lockless lookup; returns the entry locked, with its key re-checked, or
- * NULL. Runs under rcu_read_lock().
+ * Lockless lookup, under rcu_read_lock(). The result is only a candidate:
+ * the caller locks it and checks the key again (see the top of this file).
  */
-static struct sw_conn *sw_find_locked(struct sw_net *sn,
-				      const struct sw_key *key,
-				      unsigned int b)
+static struct sw_conn *sw_lookup(struct sw_net *sn, const struct sw_key *key,
+				 unsigned int b)
 {
 	struct sw_conn *c;
 
 restart:
 	for (c = rcu_dereference(sw_buckets[b]); !sw_is_nulls(c);
-	     c = rcu_dereference(c->next)) {
-		if (!sw_key_eq(&c->key, key))
-			continue;
-		raw_spin_lock(&c->lock);
-		if (likely(sw_key_eq(&c->key, key)))
+	     c = rcu_dereference(c->next))
+		if (sw_key_eq(&c->key, key))
 			return c;
-		/* freed and reused under us: the key no longer matches */
-		raw_spin_unlock(&c->lock);
-		sw_stat_inc(sn, SW_STAT_SEARCH_RESTART);
-		goto restart;
-	}
 	if (unlikely(sw_nulls_value(c) != b)) {
 		/* the entry we followed moved to another chain */
 		sw_stat_inc(sn, SW_STAT_SEARCH_RESTART);
@@ -310,8 +301,8 @@ static bool sw_reserve(struct sw_net *sn)
 }
 
 /*
- * Create the entry for key, or return the one another CPU created first.
- * Returns it locked, or NULL.
+ * Create the entry for key, or return the one another CPU created first,
+ * or NULL. The caller locks it and re-checks the key, as after a lookup.
  */
 static struct sw_conn *sw_insert(struct sw_net *sn, const struct sw_key *key,
 				 unsigned int b, u64 now)
@@ -336,7 +327,6 @@ static struct sw_conn *sw_insert(struct sw_net *sn, const struct sw_key *key,
 	     !sw_is_nulls(old);
 	     old = rcu_dereference_protected(old->next, true)) {
 		if (sw_key_eq(&old->key, key)) {
-			raw_spin_lock(&old->lock);
 			spin_unlock(sw_bucket_lock(b));
 			atomic_dec(&sn->nconns);
 			atomic_dec(&sw_count);
@@ -344,12 +334,14 @@ static struct sw_conn *sw_insert(struct sw_net *sn, const struct sw_key *key,
 			return old;
 		}
 	}
+	/* a stale reader may still be checking c's old key: see the top */
 	raw_spin_lock(&c->lock);
 	c->key = *key;
 	sw_rec_init(&c->rec, now);
-	RCU_INIT_POINTER(c->next, rcu_dereference_protected(sw_buckets[b],
-							     true));
-	/* pairs with rcu_dereference() in sw_find_locked() */
+	raw_spin_unlock(&c->lock);
+	RCU_INIT_POINTER(c->next,
+			 rcu_dereference_protected(sw_buckets[b], true));
+	/* pairs with rcu_dereference() in sw_lookup() */
 	rcu_assign_pointer(sw_buckets[b], c);
 	spin_unlock(sw_bucket_lock(b));
 	sw_stat_inc(sn, SW_STAT_CONN_NEW);
@@ -389,7 +381,8 @@ void sw_conn_packet(struct sw_net *sn, const struct sw_key *key,
 	struct sw_conn *c;
 	int err;
 
-	c = sw_find_locked(sn, key, b);
+retry:
+	c = sw_lookup(sn, key, b);
 	if (!c) {
 		if (!sw_track_creates(dir, pkt)) {
 			sw_stat_inc(sn, SW_STAT_UNTRACKED);
@@ -398,6 +391,13 @@ void sw_conn_packet(struct sw_net *sn, const struct sw_key *key,
 		c = sw_insert(sn, key, b, now);
 		if (!c)
 			return;
+	}
+	raw_spin_lock(&c->lock);
+	if (unlikely(!sw_key_eq(&c->key, key))) {
+		/* freed and reused since the lookup: start over */
+		raw_spin_unlock(&c->lock);
+		sw_stat_inc(sn, SW_STAT_SEARCH_RESTART);
+		goto retry;
 	}
 again:
 	err = sw_track(&c->rec, dir, pkt, now, &out);

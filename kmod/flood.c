@@ -120,7 +120,9 @@ u32 sw_lst_rate(const struct sw_lst_acct *a)
 
 u8 sw_lst_completion(const struct sw_lst_acct *a)
 {
-	return (u8)min_t(u32, (a->compl_x16 + 8) >> 4, 100);
+	u32 pct = (a->compl_x16 + 8) >> 4;
+
+	return pct > 100 ? 100 : (u8)pct;
 }
 
 static void sw_flood_rate(struct sw_lst_acct *a, u64 now_ns)
@@ -146,7 +148,7 @@ static void sw_flood_rate(struct sw_lst_acct *a, u64 now_ns)
 	if (sw_lst_rate(a) > a->peak_rate)
 		a->peak_rate = sw_lst_rate(a);
 	if (syns) {
-		pct = min_t(u64, done * 100 * 16 / syns, 100 * 16);
+		pct = done >= syns ? 100 * 16 : done * 100 * 16 / syns;
 		a->compl_x16 = (u32)(((u64)a->compl_x16 * (1024 - w) +
 				      pct * w) >> 10);
 	}

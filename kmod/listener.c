@@ -32,7 +32,7 @@ struct sw_lst_table {
 static inline u32 sw_lst_hash(const struct sw_lst_table *t,
 			      const struct in6_addr *a, u16 port)
 {
-	return jhash2(a->s6_addr32, 4, t->seed ^ port) >> (32 - SW_LST_BITS);
+	return jhash(a, sizeof(*a), t->seed ^ port) >> (32 - SW_LST_BITS);
 }
 
 static struct sw_lst *sw_lst_find(struct sw_lst_table *t,

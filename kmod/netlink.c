@@ -39,7 +39,6 @@ static const struct nla_policy sw_policy[SYNWATCH_A_MAX + 1] = {
 	[SYNWATCH_A_FILTER] = NLA_POLICY_NESTED(sw_filter_policy),
 };
 
-
 /* An address attribute: 4 bytes (IPv4, stored mapped) or 16 (IPv6). */
 static int sw_parse_addr(const struct nlattr *a, struct in6_addr *out,
 			 u8 *prefix, bool *v4, struct netlink_ext_ack *ext)

@@ -74,7 +74,7 @@ static int sw_parse_options(const u8 *opt, u32 len, struct sw_pkt *p)
 			if (olen != 3)
 				return SYNWATCH_INVALID_BAD_OPTIONS;
 			/* RFC 7323 2.3: values above 14 are used as 14 */
-			p->wscale = min_t(u8, opt[i + 2], 14);
+			p->wscale = opt[i + 2] > 14 ? 14 : opt[i + 2];
 			break;
 		case 4:			/* SACK permitted, RFC 2018 */
 			if (olen != 2)

@@ -28,143 +28,143 @@
  */
 #include "state.h"
 
-#define sCL SYNWATCH_STATE_CLOSED
-#define sLI SYNWATCH_STATE_LISTEN
-#define sSS SYNWATCH_STATE_SYN_SENT
-#define sSR SYNWATCH_STATE_SYN_RECEIVED
-#define sES SYNWATCH_STATE_ESTABLISHED
-#define sF1 SYNWATCH_STATE_FIN_WAIT_1
-#define sF2 SYNWATCH_STATE_FIN_WAIT_2
-#define sCW SYNWATCH_STATE_CLOSE_WAIT
-#define sCG SYNWATCH_STATE_CLOSING
-#define sLA SYNWATCH_STATE_LAST_ACK
-#define sTW SYNWATCH_STATE_TIME_WAIT
-#define sNO SW_STATE_NONE
-#define sIV SW_NEXT_INVALID
-#define sRO SW_NEXT_REOPEN
+#define S_CL SYNWATCH_STATE_CLOSED
+#define S_LI SYNWATCH_STATE_LISTEN
+#define S_SS SYNWATCH_STATE_SYN_SENT
+#define S_SR SYNWATCH_STATE_SYN_RECEIVED
+#define S_ES SYNWATCH_STATE_ESTABLISHED
+#define S_F1 SYNWATCH_STATE_FIN_WAIT_1
+#define S_F2 SYNWATCH_STATE_FIN_WAIT_2
+#define S_CW SYNWATCH_STATE_CLOSE_WAIT
+#define S_CG SYNWATCH_STATE_CLOSING
+#define S_LA SYNWATCH_STATE_LAST_ACK
+#define S_TW SYNWATCH_STATE_TIME_WAIT
+#define S_NO SW_STATE_NONE
+#define S_IV SW_NEXT_INVALID
+#define S_RO SW_NEXT_REOPEN
 
 static const u8 sw_transitions[SW_DIR_MAX][SW_PC_MAX][SW_STATE_COLUMNS] = {
 	[SW_DIR_IN] = {
 /* Segments received by the local endpoint. */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*syn*/	   { sRO, sLI, sSR, sSR, sIV, sIV, sIV, sIV, sIV, sIV, sRO, sLI },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*syn*/	   { S_RO, S_LI, S_SR, S_SR, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_RO, S_LI },
 /*
- *	sCL -> sRO	a new connection on a tuple that just closed
- *	sLI -> sLI	retransmitted SYN, still unanswered
- *	sSS -> sSR	simultaneous open: our SYN crossed theirs (3.5, fig. 8)
- *	sSR -> sSR	retransmitted SYN
- *	sES..sLA	a SYN in a synchronized state is answered by a
+ *	S_CL -> S_RO	a new connection on a tuple that just closed
+ *	S_LI -> S_LI	retransmitted SYN, still unanswered
+ *	S_SS -> S_SR	simultaneous open: our SYN crossed theirs (3.5, fig. 8)
+ *	S_SR -> S_SR	retransmitted SYN
+ *	S_ES..S_LA	a SYN in a synchronized state is answered by a
  *			challenge ACK (RFC 5961 4), not a state change
- *	sTW -> sRO	new SYN on a TIME-WAIT tuple: the tuple is reused
- *	sNO -> sLI	passive open: the SYN reached a local port
+ *	S_TW -> S_RO	new SYN on a TIME-WAIT tuple: the tuple is reused
+ *	S_NO -> S_LI	passive open: the SYN reached a local port
  */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*synack*/ { sIV, sIV, sES, sES, sES, sF1, sF2, sCW, sCG, sLA, sTW, sES },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*synack*/ { S_IV, S_IV, S_ES, S_ES, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW, S_ES },
 /*
- *	sLI -> sIV	we sent no SYN, a SYN-ACK can't be for us
- *	sSS -> sES	active open completes; we answer with ACK (3.10.7.3)
- *	sSR -> sES	simultaneous open: the peer acks our SYN
- *	sES..sTW	retransmitted SYN-ACK (our ACK was lost): no change
- *	sNO -> sES	picked up: our SYN went out before we were loaded
+ *	S_LI -> S_IV	we sent no SYN, a SYN-ACK can't be for us
+ *	S_SS -> S_ES	active open completes; we answer with ACK (3.10.7.3)
+ *	S_SR -> S_ES	simultaneous open: the peer acks our SYN
+ *	S_ES..S_TW	retransmitted SYN-ACK (our ACK was lost): no change
+ *	S_NO -> S_ES	picked up: our SYN went out before we were loaded
  */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*fin*/	   { sCL, sIV, sIV, sCW, sCW, sCG, sTW, sCW, sCG, sLA, sTW, sCW },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*fin*/	   { S_CL, S_IV, S_IV, S_CW, S_CW, S_CG, S_TW, S_CW, S_CG, S_LA, S_TW, S_CW },
 /*
- *	sCL -> sCL	late retransmission after the close
- *	sSR -> sCW	FIN with an acceptable ACK completes the handshake and
+ *	S_CL -> S_CL	late retransmission after the close
+ *	S_SR -> S_CW	FIN with an acceptable ACK completes the handshake and
  *			closes the peer's side at once (3.10.7.4)
- *	sES -> sCW	the peer closes first
- *	sF1 -> sCG	simultaneous close: FINs crossed (3.6, fig. 13)
- *	sF2 -> sTW	the peer's FIN after ours was acked
- *	sCW, sCG, sLA, sTW	retransmitted FIN: no change
- *	sNO -> sCW	picked up as the peer closes
+ *	S_ES -> S_CW	the peer closes first
+ *	S_F1 -> S_CG	simultaneous close: FINs crossed (3.6, fig. 13)
+ *	S_F2 -> S_TW	the peer's FIN after ours was acked
+ *	S_CW, S_CG, S_LA, S_TW	retransmitted FIN: no change
+ *	S_NO -> S_CW	picked up as the peer closes
  */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*finack*/ { sCL, sIV, sIV, sIV, sIV, sTW, sTW, sIV, sTW, sCL, sTW, sIV },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*finack*/ { S_CL, S_IV, S_IV, S_IV, S_IV, S_TW, S_TW, S_IV, S_TW, S_CL, S_TW, S_IV },
 /*
- *	sF1 -> sTW	FIN that also acks ours: FIN-WAIT-1 straight to
+ *	S_F1 -> S_TW	FIN that also acks ours: FIN-WAIT-1 straight to
  *			TIME-WAIT (3.10.7.4, FIN-WAIT-1 case)
- *	sF2 -> sTW	retransmitted FIN, ours already acked
- *	sCG -> sTW	the peer's FIN again, now acking ours
- *	sLA -> sCL	a FIN retransmission that acks ours ends LAST-ACK
+ *	S_F2 -> S_TW	retransmitted FIN, ours already acked
+ *	S_CG -> S_TW	the peer's FIN again, now acking ours
+ *	S_LA -> S_CL	a FIN retransmission that acks ours ends LAST-ACK
  *	others		no FIN of ours to ack: cannot happen
  */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*ack*/	   { sCL, sIV, sIV, sES, sES, sF1, sF2, sCW, sCG, sLA, sTW, sES },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*ack*/	   { S_CL, S_IV, S_IV, S_ES, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW, S_ES },
 /*
- *	sLI -> sIV	ACK before we answered the SYN: not for this record
- *	sSS -> sIV	only a SYN-ACK can answer our SYN
- *	sSR -> sES	passive open completes (3.10.7.4, SYN-RECEIVED)
- *	sES..sTW	data and ACKs: no change
- *	sNO -> sES	picked up mid-stream
+ *	S_LI -> S_IV	ACK before we answered the SYN: not for this record
+ *	S_SS -> S_IV	only a SYN-ACK can answer our SYN
+ *	S_SR -> S_ES	passive open completes (3.10.7.4, SYN-RECEIVED)
+ *	S_ES..S_TW	data and ACKs: no change
+ *	S_NO -> S_ES	picked up mid-stream
  */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*ackfin*/ { sCL, sIV, sIV, sIV, sIV, sF2, sF2, sIV, sTW, sCL, sTW, sIV },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*ackfin*/ { S_CL, S_IV, S_IV, S_IV, S_IV, S_F2, S_F2, S_IV, S_TW, S_CL, S_TW, S_IV },
 /*
- *	sF1 -> sF2	our FIN is acked (ack == FIN seq + 1)
- *	sCG -> sTW	our FIN is acked after the FINs crossed
- *	sLA -> sCL	our FIN is acked: the connection is gone
- *	sF2, sTW	duplicate ACKs of our FIN
+ *	S_F1 -> S_F2	our FIN is acked (ack == FIN seq + 1)
+ *	S_CG -> S_TW	our FIN is acked after the FINs crossed
+ *	S_LA -> S_CL	our FIN is acked: the connection is gone
+ *	S_F2, S_TW	duplicate ACKs of our FIN
  */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*rst*/	   { sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sIV },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*rst*/	   { S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_IV },
 /*
- *	any -> sCL	an acceptable RST aborts the connection (3.10.7).
- *			In sSS it means the connection was refused. In sTW
+ *	any -> S_CL	an acceptable RST aborts the connection (3.10.7).
+ *			In S_SS it means the connection was refused. In S_TW
  *			Linux honours it too (tcp_rfc1337=0, the default).
- *	sNO -> sIV	an RST for no connection creates nothing
+ *	S_NO -> S_IV	an RST for no connection creates nothing
  */
 	},
 	[SW_DIR_OUT] = {
 /* Segments sent by the local endpoint. */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*syn*/	   { sRO, sIV, sSS, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sRO, sSS },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*syn*/	   { S_RO, S_IV, S_SS, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_RO, S_SS },
 /*
- *	sCL -> sRO	we reuse a tuple that just closed
- *	sSS -> sSS	retransmitted SYN
- *	sTW -> sRO	we reuse a TIME-WAIT tuple
- *	sNO -> sSS	active open
+ *	S_CL -> S_RO	we reuse a tuple that just closed
+ *	S_SS -> S_SS	retransmitted SYN
+ *	S_TW -> S_RO	we reuse a TIME-WAIT tuple
+ *	S_NO -> S_SS	active open
  */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*synack*/ { sIV, sSR, sIV, sSR, sES, sF1, sF2, sCW, sCG, sLA, sTW, sSR },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*synack*/ { S_IV, S_SR, S_IV, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW, S_SR },
 /*
- *	sLI -> sSR	passive open: we answer the SYN
- *	sSS -> sIV	no SYN received yet: nothing to answer
- *	sSR -> sSR	retransmitted SYN-ACK, or ours in a simultaneous open
- *	sES..sTW	retransmitted SYN-ACK: no change
- *	sNO -> sSR	picked up: the SYN came before we were loaded
+ *	S_LI -> S_SR	passive open: we answer the SYN
+ *	S_SS -> S_IV	no SYN received yet: nothing to answer
+ *	S_SR -> S_SR	retransmitted SYN-ACK, or ours in a simultaneous open
+ *	S_ES..S_TW	retransmitted SYN-ACK: no change
+ *	S_NO -> S_SR	picked up: the SYN came before we were loaded
  */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*fin*/	   { sCL, sIV, sIV, sF1, sF1, sF1, sF2, sLA, sCG, sLA, sTW, sF1 },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*fin*/	   { S_CL, S_IV, S_IV, S_F1, S_F1, S_F1, S_F2, S_LA, S_CG, S_LA, S_TW, S_F1 },
 /*
- *	sSR -> sF1	close in SYN-RECEIVED (3.10.4)
- *	sES -> sF1	we close first
- *	sCW -> sLA	we close after the peer did
- *	sF1, sCG, sLA	retransmitted FIN: no change
- *	sNO -> sF1	picked up as we close
+ *	S_SR -> S_F1	close in SYN-RECEIVED (3.10.4)
+ *	S_ES -> S_F1	we close first
+ *	S_CW -> S_LA	we close after the peer did
+ *	S_F1, S_CG, S_LA	retransmitted FIN: no change
+ *	S_NO -> S_F1	picked up as we close
  */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*finack*/ { sCL, sIV, sIV, sIV, sIV, sIV, sIV, sLA, sCG, sLA, sTW, sIV },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*finack*/ { S_CL, S_IV, S_IV, S_IV, S_IV, S_IV, S_IV, S_LA, S_CG, S_LA, S_TW, S_IV },
 /*
- *	sCW -> sLA	our FIN, acking theirs
- *	sCG, sLA, sTW	retransmitted FIN: no change
+ *	S_CW -> S_LA	our FIN, acking theirs
+ *	S_CG, S_LA, S_TW	retransmitted FIN: no change
  */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*ack*/	   { sCL, sIV, sIV, sSR, sES, sF1, sF2, sCW, sCG, sLA, sTW, sES },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*ack*/	   { S_CL, S_IV, S_IV, S_SR, S_ES, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW, S_ES },
 /*
  *	Our own ACKs never move our state: transitions happen when we
- *	receive (RFC 9293 3.10.7). sSR stays until the peer's ACK arrives.
- *	sNO -> sES	picked up mid-stream
+ *	receive (RFC 9293 3.10.7). S_SR stays until the peer's ACK arrives.
+ *	S_NO -> S_ES	picked up mid-stream
  */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*ackfin*/ { sCL, sIV, sIV, sIV, sIV, sF1, sF2, sCW, sCG, sLA, sTW, sIV },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*ackfin*/ { S_CL, S_IV, S_IV, S_IV, S_IV, S_F1, S_F2, S_CW, S_CG, S_LA, S_TW, S_IV },
 /*
  *	We ack the peer's FIN: the state already moved when it arrived.
  */
-/*	     sCL  sLI  sSS  sSR  sES  sF1  sF2  sCW  sCG  sLA  sTW  sNO	*/
-/*rst*/	   { sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sCL, sIV },
+/*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
+/*rst*/	   { S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_CL, S_IV },
 /*
- *	any -> sCL	we abort. In sLI it refuses the connection (no
+ *	any -> S_CL	we abort. In S_LI it refuses the connection (no
  *			listener, or a full backlog with tcp_abort_on_overflow).
  */
 	},

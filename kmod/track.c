@@ -100,8 +100,9 @@ static enum sw_pkt_class sw_classify(const struct sw_rec *r, enum sw_dir dir,
 }
 
 /*
- * RFC 9293 3.10.7.3 (SYN-SENT): an RST is acceptable only if it acks our
- * SYN. Elsewhere (3.10.7.4 and RFC 5961 3.2) it must fall in the receive
+ * RFC 9293 3.10.7.3 (SYN-SENT): an RST is acceptable only if its ACK is
+ * acceptable, ISS < SEG.ACK =< SND.NXT: it acks our SYN, and maybe data the
+ * SYN carried (Linux acks all of a refused Fast Open SYN). Elsewhere (3.10.7.4 and RFC 5961 3.2) it must fall in the receive
  * window. We do not see the receiver's RCV.NXT, but the sender's highest
  * sequence number stands for it; one largest-advertised window either side
  * of it is accepted. A sender we have not seen send anything is checked by
@@ -116,13 +117,14 @@ static bool sw_rst_acceptable(const struct sw_rec *r, enum sw_dir dir,
 
 	if (r->state == SYNWATCH_STATE_SYN_SENT && dir == SW_DIR_IN)
 		return (p->flags & SW_TCP_ACK) &&
-		       p->ack == r->isn[SW_DIR_OUT] + 1;
+		       sw_seq_after(p->ack, r->isn[SW_DIR_OUT]) &&
+		       !sw_seq_after(p->ack, r->end[SW_DIR_OUT]);
 	if (r->dflags & sw_dir_bit[dir]) {
 		scale = sw_rec_wscale(r, other);
 		if (scale == SW_WSCALE_NONE ||
 		    sw_rec_wscale(r, dir) == SW_WSCALE_NONE)
 			scale = 0;
-		win = (u32)max_t(u16, r->win[other], 1) << scale;
+		win = (u32)(r->win[other] ? r->win[other] : 1) << scale;
 		return !sw_seq_before(p->seq, r->end[dir] - win) &&
 		       !sw_seq_after(p->seq, r->end[dir] + win);
 	}

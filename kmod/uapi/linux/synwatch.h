@@ -234,6 +234,7 @@ enum synwatch_cmd {
 	SYNWATCH_CMD_EVENT,
 	__SYNWATCH_CMD_MAX
 };
+
 #define SYNWATCH_CMD_MAX (__SYNWATCH_CMD_MAX - 1)
 
 enum synwatch_mcgrp {
@@ -257,6 +258,7 @@ enum synwatch_state {
 	SYNWATCH_STATE_TIME_WAIT,
 	__SYNWATCH_STATE_MAX
 };
+
 #define SYNWATCH_STATE_MAX (__SYNWATCH_STATE_MAX - 1)
 
 enum synwatch_event_type {
@@ -269,6 +271,7 @@ enum synwatch_event_type {
 	SYNWATCH_EVENT_FLOOD_END,
 	__SYNWATCH_EVENT_MAX
 };
+
 #define SYNWATCH_EVENT_MAX (__SYNWATCH_EVENT_MAX - 1)
 #define SYNWATCH_EVENT_MASK_ALL (((1U << __SYNWATCH_EVENT_MAX) - 1) & ~1U)
 
@@ -292,6 +295,7 @@ enum synwatch_close_reason {
 	SYNWATCH_CLOSE_REOPEN,		/* TIME_WAIT tuple reused by a new SYN */
 	__SYNWATCH_CLOSE_MAX
 };
+
 #define SYNWATCH_CLOSE_MAX (__SYNWATCH_CLOSE_MAX - 1)
 
 enum synwatch_closer {
@@ -329,6 +333,7 @@ enum synwatch_invalid {
 	SYNWATCH_INVALID_FRAGMENT,	/* non-first IPv6 fragment, no header */
 	__SYNWATCH_INVALID_MAX
 };
+
 #define SYNWATCH_INVALID_MAX (__SYNWATCH_INVALID_MAX - 1)
 
 enum synwatch_listener_status {
@@ -356,6 +361,7 @@ enum synwatch_attr {
 	SYNWATCH_A_ALERT,
 	__SYNWATCH_A_MAX
 };
+
 #define SYNWATCH_A_MAX (__SYNWATCH_A_MAX - 1)
 
 enum synwatch_stats_attr {
@@ -392,6 +398,7 @@ enum synwatch_stats_attr {
 	SYNWATCH_A_STATS_ALERTS,	/* FLOOD_START events raised */
 	__SYNWATCH_A_STATS_MAX
 };
+
 #define SYNWATCH_A_STATS_MAX (__SYNWATCH_A_STATS_MAX - 1)
 
 enum synwatch_conn_attr {
@@ -428,6 +435,7 @@ enum synwatch_conn_attr {
 	SYNWATCH_A_CONN_TIMEOUT_MS,
 	__SYNWATCH_A_CONN_MAX
 };
+
 #define SYNWATCH_A_CONN_MAX (__SYNWATCH_A_CONN_MAX - 1)
 
 enum synwatch_listener_attr {
@@ -449,6 +457,7 @@ enum synwatch_listener_attr {
 	SYNWATCH_A_LISTENER_STATUS,
 	__SYNWATCH_A_LISTENER_MAX
 };
+
 #define SYNWATCH_A_LISTENER_MAX (__SYNWATCH_A_LISTENER_MAX - 1)
 
 enum synwatch_config_attr {
@@ -466,6 +475,7 @@ enum synwatch_config_attr {
 	SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS,
 	__SYNWATCH_A_CONFIG_MAX
 };
+
 #define SYNWATCH_A_CONFIG_MAX (__SYNWATCH_A_CONFIG_MAX - 1)
 
 enum synwatch_filter_attr {
@@ -486,6 +496,7 @@ enum synwatch_filter_attr {
 	SYNWATCH_A_FILTER_EVENT_MASK,
 	__SYNWATCH_A_FILTER_MAX
 };
+
 #define SYNWATCH_A_FILTER_MAX (__SYNWATCH_A_FILTER_MAX - 1)
 
 enum synwatch_event_attr {
@@ -501,6 +512,7 @@ enum synwatch_event_attr {
 	SYNWATCH_A_EVENT_DIR,
 	__SYNWATCH_A_EVENT_MAX
 };
+
 #define SYNWATCH_A_EVENT_MAX (__SYNWATCH_A_EVENT_MAX - 1)
 
 enum synwatch_alert_attr {
@@ -514,6 +526,7 @@ enum synwatch_alert_attr {
 	SYNWATCH_A_ALERT_TOP_SOURCES,
 	__SYNWATCH_A_ALERT_MAX
 };
+
 #define SYNWATCH_A_ALERT_MAX (__SYNWATCH_A_ALERT_MAX - 1)
 
 enum synwatch_source_attr {
@@ -524,6 +537,7 @@ enum synwatch_source_attr {
 	SYNWATCH_A_SOURCE_SYNS,
 	__SYNWATCH_A_SOURCE_MAX
 };
+
 #define SYNWATCH_A_SOURCE_MAX (__SYNWATCH_A_SOURCE_MAX - 1)
 
 #endif /* _UAPI_LINUX_SYNWATCH_H */
