@@ -102,12 +102,13 @@ static enum sw_pkt_class sw_classify(const struct sw_rec *r, enum sw_dir dir,
 /*
  * RFC 9293 3.10.7.3 (SYN-SENT): an RST is acceptable only if its ACK is
  * acceptable, ISS < SEG.ACK =< SND.NXT: it acks our SYN, and maybe data the
- * SYN carried (Linux acks all of a refused Fast Open SYN). Elsewhere (3.10.7.4 and RFC 5961 3.2) it must fall in the receive
- * window. We do not see the receiver's RCV.NXT, but the sender's highest
- * sequence number stands for it; one largest-advertised window either side
- * of it is accepted. A sender we have not seen send anything is checked by
- * its ACK instead: it must ack exactly what the other side sent (the RST
- * that answers a SYN has seq 0 and ack ISN + 1).
+ * SYN carried (Linux acks all of a refused Fast Open SYN). Elsewhere
+ * (3.10.7.4 and RFC 5961 3.2) it must fall in the receive window. We do not
+ * see the receiver's RCV.NXT, but the sender's highest sequence number
+ * stands for it; one largest-advertised window either side of it is
+ * accepted. A sender we have not seen send anything is checked by its ACK
+ * instead: it must ack exactly what the other side sent (the RST that
+ * answers a SYN has seq 0 and ack ISN + 1).
  */
 static bool sw_rst_acceptable(const struct sw_rec *r, enum sw_dir dir,
 			      const struct sw_pkt *p)

@@ -503,6 +503,30 @@ TEST(refused_active)
 	EXPECT_EQ(0U, sw_rec_syn_rtt_us(&c.r));
 }
 
+/* A refused Fast Open SYN: the RST acks the SYN's data too. */
+TEST(refused_active_with_syn_data)
+{
+	struct conn c;
+	struct sw_pkt p;
+
+	conn_init(&c, 4242, 0);
+	SEG(&c, OUT, SYN, 100, SS);
+	p = pkt(RST | ACK, 0, 4242 + 1 + 100 + 1, 0);	/* beyond SND.NXT */
+	EXPECT_EQ(-1, xmit(&c, IN, &p));
+	EXPECT_EQ(SYNWATCH_INVALID_RST_WINDOW, c.out.invalid);
+	p = pkt(RST | ACK, 0, 4242 + 1 + 100, 0);
+	XMIT(&c, IN, &p, CL);
+	EXPECT_EQ(SYNWATCH_CLOSE_REFUSED, c.r.reason);
+	EXPECT_EQ(100U, (u32)sw_rec_bytes(&c.r, OUT));
+
+	/* acking the SYN alone is acceptable too (ISS < ack =< SND.NXT) */
+	conn_init(&c, 4242, 0);
+	SEG(&c, OUT, SYN, 100, SS);
+	p = pkt(RST | ACK, 0, 4243, 0);
+	XMIT(&c, IN, &p, CL);
+	EXPECT_EQ(SYNWATCH_CLOSE_REFUSED, c.r.reason);
+}
+
 /* RFC 9293 3.10.7.3: in SYN-SENT only an RST acking our SYN counts. */
 TEST(refused_active_bad_ack)
 {
