@@ -180,6 +180,7 @@ if [ "$VM_ICOUNT" = 1 ]; then
 	# Instruction counting makes guest time a function of instructions
 	# executed: reproducible numbers, but only with one vCPU.
 	ACCEL=(-accel tcg -smp 1 -icount shift=0,sleep=off)
+	VM_SMP="1 (icount)"
 fi
 QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -cpu max -m "$VM_MEM"
 	-nographic -no-reboot -nic none
