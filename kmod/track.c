@@ -259,10 +259,16 @@ static void sw_track_handshake(struct sw_rec *r, enum sw_dir dir,
 
 	if (old == SW_STATE_NONE && new == SYNWATCH_STATE_LISTEN)
 		out->what |= SW_T_L_SYN;
-	if (old == SYNWATCH_STATE_LISTEN && new == SYNWATCH_STATE_SYN_RECEIVED) {
+	if (old == SYNWATCH_STATE_LISTEN && new == SYNWATCH_STATE_SYN_RECEIVED)
 		out->what |= SW_T_L_SYNACK;
+	/*
+	 * Our first SYN-ACK starts the server-side RTT, also when its SYN
+	 * came before we were loaded (picked up in SYN-RECEIVED): else the
+	 * ACK would measure from time zero.
+	 */
+	if ((old == SYNWATCH_STATE_LISTEN || old == SW_STATE_NONE) &&
+	    new == SYNWATCH_STATE_SYN_RECEIVED)
 		r->rtt_synack = sw_us(now_ns);
-	}
 	if (old == SYNWATCH_STATE_SYN_SENT && new == SYNWATCH_STATE_ESTABLISHED &&
 	    !(r->dflags & SW_DF_RTT_SYN)) {
 		r->rtt_syn = sw_us_delta(r->rtt_syn, now_ns);

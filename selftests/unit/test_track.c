@@ -859,6 +859,9 @@ TEST(pickup_synack)
 	SEG(&c, IN, ACK, 0, ES);
 	EXPECT_EQ(0, c.half_open);
 	EXPECT_STREQ("PHa", hist(&c));
+	/* the SYN-ACK was seen, so its RTT is a real one (~301 us) */
+	EXPECT_GE(302U, sw_rec_synack_rtt_us(&c.r));
+	EXPECT_LE(300U, sw_rec_synack_rtt_us(&c.r));
 
 	/* our SYN went out before we were loaded */
 	conn_init(&c, 50000, 60000);
