@@ -291,6 +291,21 @@ static void sw_track_handshake(struct sw_rec *r, enum sw_dir dir,
 }
 
 /*
+ * The table's next state for a segment. One with none of SYN, RST and ACK
+ * (parse.c lets PSH- or URG-only segments through) is dropped by any
+ * receiver: RFC 9293 3.10.7.2 (LISTEN), 3.10.7.3 (SYN-SENT) and 3.10.7.4
+ * "fifth, check the ACK field". It must neither complete a handshake nor
+ * create a record, so it is invalid in every state.
+ */
+static u8 sw_next_state(enum sw_dir dir, enum sw_pkt_class pc, u8 state,
+			const struct sw_pkt *p)
+{
+	if (!(p->flags & (SW_TCP_SYN | SW_TCP_RST | SW_TCP_ACK)))
+		return SW_NEXT_INVALID;
+	return sw_state_next(dir, pc, state);
+}
+
+/*
  * A record with no packet yet starts only from what the NONE column allows:
  * a SYN, or a segment that proves a connection already existed.
  */
@@ -300,7 +315,7 @@ bool sw_track_creates(enum sw_dir dir, const struct sw_pkt *p)
 	u8 next;
 
 	memset(&r, 0, sizeof(r));
-	next = sw_state_next(dir, sw_classify(&r, dir, p), SW_STATE_NONE);
+	next = sw_next_state(dir, sw_classify(&r, dir, p), SW_STATE_NONE, p);
 	return next < SW_STATE_NONE;
 }
 
@@ -309,7 +324,7 @@ int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 {
 	enum sw_pkt_class pc = sw_classify(r, dir, p);
 	u8 old = r->state;
-	u8 next = sw_state_next(dir, pc, old);
+	u8 next = sw_next_state(dir, pc, old, p);
 	bool was_half = sw_rec_passive_half_open(r);
 
 	out->what = 0;

@@ -879,6 +879,8 @@ TEST(track_creates)
 	};
 	static const u8 no[] = {
 		RST, RST | ACK, RST | PSH | ACK,
+		/* no ACK, no SYN, no RST: dropped by any receiver */
+		PSH, URG, PSH | URG, PSH | ECE,
 	};
 	size_t i;
 	int d;
@@ -910,6 +912,36 @@ TEST(lone_rst_ignored)
 	EXPECT_EQ(SW_T_IGNORED, c.out.what);
 	EXPECT_EQ(NO, c.r.state);
 	EXPECT_STREQ("", hist(&c));
+}
+
+/*
+ * RFC 9293 3.10.7.4 "fifth": a segment without ACK (and without SYN or
+ * RST) is dropped; it completes no handshake.
+ */
+TEST(segment_without_ack_ignored)
+{
+	struct conn c;
+
+	conn_init(&c, 1000, 2000);
+	SEG(&c, IN, SYN, 0, LI);
+	SEG(&c, OUT, SYN | ACK, 0, SR);
+	ASSERT_EQ(0, seg(&c, IN, PSH, 10));
+	EXPECT_EQ(SR, c.r.state);
+	EXPECT_EQ(SW_T_IGNORED, c.out.what);
+	EXPECT_EQ(0, c.out.half_open);
+	EXPECT_STREQ("sH", hist(&c));
+	EXPECT_EQ(2U, c.r.pkts[IN]);
+	c.nxt[IN] -= 10;
+	SEG(&c, IN, ACK, 0, ES);
+	EXPECT_EQ(SW_T_STATE | SW_T_L_COMPLETED, c.out.what);
+	/* nor is its payload data of the connection, either way */
+	ASSERT_EQ(0, seg(&c, IN, PSH | URG, 100));
+	EXPECT_EQ(SW_T_IGNORED, c.out.what);
+	ASSERT_EQ(0, seg(&c, OUT, PSH, 100));
+	EXPECT_EQ(SW_T_IGNORED, c.out.what);
+	EXPECT_EQ(0U, (u32)sw_rec_bytes(&c.r, IN));
+	EXPECT_EQ(0U, (u32)sw_rec_bytes(&c.r, OUT));
+	EXPECT_STREQ("sHa", hist(&c));
 }
 
 /* What the table calls invalid is counted but changes nothing else. */
