@@ -326,6 +326,17 @@ int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 	u8 old = r->state;
 	u8 next = sw_next_state(dir, pc, old, p);
 	bool was_half = sw_rec_passive_half_open(r);
+	bool rtx = sw_is_rtx(r, dir, pc, p);
+
+	/*
+	 * Once synchronized, the table takes a SYN-ACK only as a
+	 * retransmission (our ACK was lost). One with another ISN gets a
+	 * challenge ACK (RFC 5961 4.2) and must not restart that side's
+	 * sequence space, byte count and options below.
+	 */
+	if (pc == SW_PC_SYNACK && !rtx && old != SW_STATE_NONE &&
+	    !sw_state_half_open(old))
+		next = SW_NEXT_INVALID;
 
 	out->what = 0;
 	out->old_state = old;
@@ -370,7 +381,7 @@ int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 			r->rtt_syn = sw_us(now_ns);
 	}
 
-	if (sw_is_rtx(r, dir, pc, p)) {
+	if (rtx) {
 		out->what |= SW_T_RTX;
 		sw_count_rtx(r, pc);
 		sw_hist_add(r, SW_H_RTX, dir);

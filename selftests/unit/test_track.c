@@ -944,6 +944,45 @@ TEST(segment_without_ack_ignored)
 	EXPECT_STREQ("sHa", hist(&c));
 }
 
+/*
+ * A SYN-ACK that is no retransmission (another ISN) in a synchronized
+ * state gets a challenge ACK (RFC 5961 4.2): it must not resynchronize
+ * the record's sequence space or options.
+ */
+TEST(stray_synack_in_established)
+{
+	struct opts o = { .mss = 1460, .ws = 1 + 7 };
+	struct opts bad = { .mss = 536, .ws = 1 + 1 };
+	struct conn c;
+	struct sw_rec before;
+	struct sw_pkt p;
+	int d;
+
+	conn_init(&c, 1000, 2000);
+	seg_o(&c, OUT, SYN, 0, &o);
+	seg_o(&c, IN, SYN | ACK, 0, &o);
+	SEG(&c, OUT, ACK, 0, ES);
+	SEG(&c, IN, PSH | ACK, 5000, ES);
+	SEG(&c, OUT, PSH | ACK, 3000, ES);
+	for (d = 0; d < SW_DIR_MAX; d++) {
+		before = c.r;
+		p = pkt(SYN | ACK, 0x12345678, c.nxt[!d], 0);
+		p.mss = bad.mss;
+		p.wscale = bad.ws - 1;
+		XMIT(&c, d, &p, ES);
+		EXPECT_EQ(SW_T_IGNORED, c.out.what);
+		EXPECT_EQ(before.isn[d], c.r.isn[d]);
+		EXPECT_EQ(before.end[d], c.r.end[d]);
+		EXPECT_EQ(before.mss[d], c.r.mss[d]);
+		EXPECT_EQ(before.wscale, c.r.wscale);
+	}
+	EXPECT_EQ(5000U, (u32)sw_rec_bytes(&c.r, IN));
+	EXPECT_EQ(3000U, (u32)sw_rec_bytes(&c.r, OUT));
+	EXPECT_STREQ("ShAdD", hist(&c));
+	SEG(&c, OUT, FIN | ACK, 0, F1);
+	SEG(&c, IN, ACK, 0, F2);
+}
+
 /* What the table calls invalid is counted but changes nothing else. */
 TEST(invalid_packets_ignored)
 {
