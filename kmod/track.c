@@ -179,10 +179,16 @@ static u32 sw_us(u64 now_ns)
 	return (u32)(now_ns >> SW_US_SHIFT);
 }
 
-/* 2^10 ns units to microseconds, without a 64-bit division. */
+/*
+ * 2^10 ns units to microseconds, rounded, without a 64-bit division (no
+ * __udivdi3 on 32-bit kernels): u * 1024 / 1000 = u * 128 / 125, split as
+ * (u / 125) * 128 + (u % 125) * 128 / 125 so every step fits in 32 bits.
+ */
 static u32 sw_us_delta(u32 from, u64 now_ns)
 {
-	return (u32)(((u64)(sw_us(now_ns) - from) * 1024 + 500) / 1000);
+	u32 u = sw_us(now_ns) - from;
+
+	return u / 125 * 128 + (u % 125 * 128 + 62) / 125;
 }
 
 /* Retransmission of something this side already sent? */
