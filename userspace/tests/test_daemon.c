@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * synwatchd's parts: the config file, the rotating JSON-lines log, alert
+ * commands and the metrics file.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#include "alerts.h"
+#include "dlog.h"
+#include "dconf.h"
+#include "logfile.h"
+#include "metrics.h"
+
+FIXTURE(tmp)
+{
+	char dir[64];
+	char path[128];
+};
+
+FIXTURE_SETUP(tmp)
+{
+	strcpy(self->dir, "/tmp/synwatch-test.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	snprintf(self->path, sizeof(self->path), "%s/file", self->dir);
+}
+
+FIXTURE_TEARDOWN(tmp)
+{
+	DIR *d = opendir(self->dir);
+	struct dirent *e;
+	char p[512];
+
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			snprintf(p, sizeof(p), "%s/%s", self->dir, e->d_name);
+			unlink(p);
+		}
+	if (d)
+		closedir(d);
+	rmdir(self->dir);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	fputs(text, f);
+	fclose(f);
+}
+
+struct errors {
+	char msgs[16][512];
+	int n;
+};
+
+static void collect(const char *msg, void *data)
+{
+	struct errors *e = data;
+
+	if (e->n < 16)
+		snprintf(e->msgs[e->n++], 512, "%s", msg);
+}
+
+TEST_F(tmp, config_good)
+{
+	struct errors e = { .n = 0 };
+	struct dconf c;
+
+	write_file(self->path,
+		   "# comment\n"
+		   "\n"
+		   "events = conn,alerts\n"
+		   "  mode = multicast  \n"
+		   "filter = state half-open dport 443\n"
+		   "syslog = no\n"
+		   "syslog_facility = local3\n"
+		   "log_file = \"/var/log/synwatch/events.jsonl\"\n"
+		   "log_max_bytes = 1M\n"
+		   "log_keep = 3\n"
+		   "alert_command = /usr/bin/logger -t \"syn flood\"\n"
+		   "alert_min_interval = 5m\n"
+		   "stats_interval = 500ms\n"
+		   "metrics_file = /tmp/x.prom\n"
+		   "metrics_interval = 30s\n"
+		   "buffer_size = 32M\n");
+	ASSERT_EQ(0, dconf_load(self->path, false, &c, collect, &e)) TH_LOG("%s", e.msgs[0]);
+	EXPECT_EQ(SYNWATCH_EVENT_MASK_ALL, c.events);
+	EXPECT_TRUE(c.multicast);
+	EXPECT_EQ(443, c.filter.rport.min);
+	EXPECT_FALSE(c.use_syslog);
+	EXPECT_EQ(LOG_LOCAL3, c.facility);
+	EXPECT_STREQ("/var/log/synwatch/events.jsonl", c.log_file);
+	EXPECT_EQ(1 << 20, c.log_max_bytes);
+	EXPECT_EQ(3, c.log_keep);
+	EXPECT_STREQ("/usr/bin/logger -t \"syn flood\"", c.alert_command);
+	EXPECT_EQ(300000, c.alert_min_interval_ms);
+	EXPECT_EQ(500, c.stats_interval_ms);
+	EXPECT_EQ(30000, c.metrics_interval_ms);
+	EXPECT_EQ(32 << 20, c.buffer_size);
+	dconf_free(&c);
+
+	/* the default file may be missing: defaults */
+	ASSERT_EQ(0, dconf_load("/nonexistent/synwatchd.conf", true, &c, collect, &e));
+	EXPECT_EQ(SW_ALERT_EVENTS, c.events);
+	EXPECT_TRUE(c.use_syslog);
+	EXPECT_EQ(NULL, c.log_file);
+	dconf_free(&c);
+}
+
+TEST_F(tmp, config_bad)
+{
+	struct errors e = { .n = 0 };
+	struct dconf c;
+
+	write_file(self->path,
+		   "events = new,bogus\n"
+		   "mode = sometimes\n"
+		   "log_file = relative.log\n"
+		   "log_keep = many\n"
+		   "# fine\n"
+		   "stats_interval = 5 minutes\n"
+		   "no equals sign\n"
+		   "nosuchkey = 1\n"
+		   "buffer_size = 1k\n"
+		   "filter = sport >\n"
+		   "alert_command = notify-send\n"
+		   " = 5\n");
+	EXPECT_EQ(11, dconf_load(self->path, false, &c, collect, &e));
+	ASSERT_EQ(11, e.n);
+	/* file:line for each, in order */
+	EXPECT_NE(NULL, strstr(e.msgs[0], "/file:1: events: unknown event type 'bogus'"));
+	EXPECT_NE(NULL, strstr(e.msgs[1], ":2: mode:"));
+	EXPECT_NE(NULL, strstr(e.msgs[2], ":3: log_file: 'relative.log' is not an absolute path"));
+	EXPECT_NE(NULL, strstr(e.msgs[3], ":4: log_keep:"));
+	EXPECT_NE(NULL, strstr(e.msgs[4], ":6: stats_interval:"));
+	EXPECT_NE(NULL, strstr(e.msgs[5], ":7: expected 'key = value'"));
+	EXPECT_NE(NULL, strstr(e.msgs[6], ":8: unknown key 'nosuchkey'"));
+	EXPECT_NE(NULL, strstr(e.msgs[7], ":9: buffer_size:"));
+	EXPECT_NE(NULL, strstr(e.msgs[8], ":10: filter: 'sport >' needs a port"));
+	EXPECT_NE(NULL, strstr(e.msgs[9], ":11: alert_command:"));
+	EXPECT_NE(NULL, strstr(e.msgs[10], ":12: missing key"));
+	dconf_free(&c);
+
+	e.n = 0;
+	EXPECT_EQ(1, dconf_load("/nonexistent/given.conf", false, &c, collect, &e));
+	EXPECT_NE(NULL, strstr(e.msgs[0], "cannot open"));
+	dconf_free(&c);
+}
+
+/* Reads a whole file; NULL if absent. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0;
+	FILE *out;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	out = open_memstream(&buf, &cap);
+	for (int c; (c = fgetc(f)) != EOF;)
+		fputc(c, out);
+	fclose(out);
+	fclose(f);
+	*len = cap;
+	return buf;
+}
+
+TEST_F(tmp, log_rotation_loses_nothing)
+{
+	enum { LINES = 5000, KEEP = 50 };
+	static bool seen[LINES];
+	struct logfile lf;
+	char line[128], gen[256];
+	int total = 0, files = 0;
+
+	ASSERT_EQ(0, logfile_open(&lf, self->path, 16384, KEEP));
+	for (int i = 0; i < LINES; i++) {
+		/* lines of varying length, so rotation points vary */
+		int n = snprintf(line, sizeof(line), "{\"n\":%d,\"pad\":\"%.*s\"}\n",
+				 i, i % 61, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+
+		ASSERT_EQ(0, logfile_write(&lf, line, (size_t)n));
+	}
+	EXPECT_GT(lf.rotations, 10);
+	EXPECT_LT(lf.rotations, KEEP);	/* so every generation still exists */
+	logfile_close(&lf);
+
+	for (unsigned int g = 0; g <= KEEP; g++) {
+		size_t len;
+		char *buf, *p, *nl;
+
+		if (g)
+			snprintf(gen, sizeof(gen), "%s.%u", self->path, g);
+		else
+			snprintf(gen, sizeof(gen), "%s", self->path);
+		buf = slurp(gen, &len);
+		if (!buf)
+			continue;
+		files++;
+		EXPECT_LE(len, 16384) TH_LOG("%s is %zu bytes", gen, len);
+		ASSERT_TRUE(len > 0 && buf[len - 1] == '\n') TH_LOG("%s ends mid-line", gen);
+		for (p = buf; (nl = strchr(p, '\n')); p = nl + 1) {
+			int n, plen;
+
+			/* every line whole: {"n":N,"pad":"x..."} */
+			ASSERT_EQ(1, sscanf(p, "{\"n\":%d,", &n)) TH_LOG("torn line in %s", gen);
+			ASSERT_TRUE(n >= 0 && n < LINES);
+			plen = (int)(nl - p) - (int)strlen("{\"n\":,\"pad\":\"\"}") -
+			       snprintf(line, sizeof(line), "%d", n);
+			EXPECT_EQ(n % 61, plen);
+			EXPECT_FALSE(seen[n]);
+			seen[n] = true;
+			total++;
+		}
+		free(buf);
+	}
+	EXPECT_EQ(LINES, total);
+	EXPECT_EQ(lf.rotations + 1, (uint64_t)files);
+}
+
+TEST_F(tmp, log_keep_limits_generations)
+{
+	struct logfile lf;
+	char gen[256];
+
+	ASSERT_EQ(0, logfile_open(&lf, self->path, 4096, 2));
+	for (int i = 0; i < 1000; i++)
+		ASSERT_EQ(0, logfile_write(&lf, "0123456789012345678901234567890123456789\n", 41));
+	logfile_close(&lf);
+	snprintf(gen, sizeof(gen), "%s.2", self->path);
+	EXPECT_EQ(0, access(gen, F_OK));
+	snprintf(gen, sizeof(gen), "%s.3", self->path);
+	EXPECT_NE(0, access(gen, F_OK));
+
+	/* a line larger than a whole file still goes out whole */
+	{
+		static char big[10000];
+		size_t len;
+		char *buf;
+
+		memset(big, 'y', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\n';
+		ASSERT_EQ(0, logfile_open(&lf, self->path, 4096, 2));
+		ASSERT_EQ(0, logfile_write(&lf, big, sizeof(big)));
+		logfile_close(&lf);
+		buf = slurp(self->path, &len);
+		EXPECT_EQ(sizeof(big), len);
+		free(buf);
+	}
+}
+
+TEST(split_command)
+{
+	char s[] = "/bin/echo  a \"b c\"\td\"e f\"g ";
+	char *argv[8];
+
+	ASSERT_EQ(4, alerts_split_command(s, argv, 8));
+	EXPECT_STREQ("/bin/echo", argv[0]);
+	EXPECT_STREQ("a", argv[1]);
+	EXPECT_STREQ("b c", argv[2]);
+	EXPECT_STREQ("de fg", argv[3]);
+	EXPECT_EQ(NULL, argv[4]);
+	{
+		char t[] = "a b c d";
+
+		EXPECT_EQ(-1, alerts_split_command(t, argv, 4));
+	}
+}
+
+static struct sw_event flood_event(uint8_t type, uint16_t port)
+{
+	struct sw_event ev = { .type = type, .has_alert = true };
+	struct sw_listener *l = &ev.alert.listener;
+
+	l->family = l->addr.family = AF_INET;
+	l->addr.raw[0] = 10;
+	l->addr.raw[3] = 1;
+	l->port = port;
+	l->half_open = 1200;
+	l->syn_rate = 5000;
+	l->status = SYNWATCH_LISTENER_FLOOD;
+	ev.alert.reason = SYNWATCH_ALERT_HALF_OPEN;
+	ev.alert.have = SW_BIT(SYNWATCH_A_ALERT_REASON) | SW_BIT(SYNWATCH_A_ALERT_LISTENER);
+	return ev;
+}
+
+static void wait_children(struct alerts *a)
+{
+	while (a->children) {
+		usleep(10000);
+		alerts_reap(a);
+	}
+}
+
+/* Counts the lines of the command's output file. */
+static int lines_of(const char *path)
+{
+	size_t len;
+	char *buf = slurp(path, &len);
+	int n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += buf[i] == '\n';
+	free(buf);
+	return n;
+}
+
+TEST_F(tmp, alert_command_and_rate_limit)
+{
+	struct alerts a;
+	struct sw_event ev;
+	struct sw_listener l;
+	char cmd[512];
+	size_t len;
+	char *out;
+
+	dlog_setup(false, LOG_DAEMON, false);
+	alerts_init(&a);
+	snprintf(cmd, sizeof(cmd),
+		 "/bin/sh -c \"echo $SYNWATCH_EVENT $SYNWATCH_LISTENER $SYNWATCH_HALF_OPEN $SYNWATCH_REASON >> %s\"",
+		 self->path);
+	a.command = cmd;
+	a.min_interval_ms = 60000;
+
+	ev = flood_event(SYNWATCH_EVENT_FLOOD_START, 80);
+	alerts_event(&a, &ev, 1000);
+	EXPECT_EQ(1, alerts_active(&a));
+	/* updates inside the interval: no message, no command */
+	ev = flood_event(SYNWATCH_EVENT_FLOOD_UPDATE, 80);
+	alerts_event(&a, &ev, 2000);
+	alerts_event(&a, &ev, 30000);
+	wait_children(&a);
+	EXPECT_EQ(1, lines_of(self->path));
+	alerts_event(&a, &ev, 62000);		/* "ongoing" */
+	/* commands run concurrently: wait, for a deterministic file */
+	wait_children(&a);
+	ev = flood_event(SYNWATCH_EVENT_FLOOD_END, 80);
+	alerts_event(&a, &ev, 63000);		/* end: never rate-limited */
+	EXPECT_EQ(0, alerts_active(&a));
+	wait_children(&a);
+	out = slurp(self->path, &len);
+	EXPECT_STREQ("flood-start 10.0.0.1:80 1200 half_open\n"
+		     "flood-ongoing 10.0.0.1:80 1200 half_open\n"
+		     "flood-end 10.0.0.1:80 1200 half_open\n", out);
+	free(out);
+
+	/* resync: a flood nobody told us about, then its quiet end */
+	alerts_resync_begin(&a);
+	l = flood_event(0, 443).alert.listener;
+	alerts_resync_listener(&a, &l, 100000);
+	alerts_resync_end(&a, 100000);
+	EXPECT_EQ(1, alerts_active(&a));
+	alerts_resync_begin(&a);
+	l.status = SYNWATCH_LISTENER_OK;
+	alerts_resync_listener(&a, &l, 200000);
+	alerts_resync_end(&a, 200000);
+	EXPECT_EQ(0, alerts_active(&a));
+	wait_children(&a);
+	EXPECT_EQ(5, lines_of(self->path));
+	EXPECT_EQ(5, a.commands_run);
+	EXPECT_EQ(0, a.commands_failed);
+
+	/* a command that cannot run is counted, not fatal */
+	a.command = "/nonexistent/command";
+	ev = flood_event(SYNWATCH_EVENT_FLOOD_START, 22);
+	alerts_event(&a, &ev, 300000);
+	wait_children(&a);
+	EXPECT_EQ(1, a.commands_failed);
+	alerts_free(&a);
+}
+
+TEST_F(tmp, metrics_file)
+{
+	struct sw_vec ls = SW_VEC_INIT(struct sw_listener);
+	struct metrics_snapshot m = { .up = true, .listeners = &ls };
+	struct sw_listener l = { .port = 80, .half_open = 7, .completion_pct = 95,
+				 .status = SYNWATCH_LISTENER_FLOOD };
+	size_t len;
+	char *out;
+
+	l.addr.family = AF_INET6;
+	l.addr.raw[15] = 1;
+	sw_vec_push(&ls, &l);
+	m.stats.have = SW_BIT(SYNWATCH_A_STATS_PKTS_IN) | SW_BIT(SYNWATCH_A_STATS_EVICT);
+	m.stats.val[SYNWATCH_A_STATS_PKTS_IN] = 123;
+	m.stats.invalid_have = SW_BIT(SYNWATCH_INVALID_RST_WINDOW);
+	m.stats.invalid[SYNWATCH_INVALID_RST_WINDOW] = 4;
+	m.states[SYNWATCH_STATE_ESTABLISHED] = 9;
+	m.daemon.events_lost = 2;
+	ASSERT_EQ(0, metrics_write_file(self->path, &m));
+	out = slurp(self->path, &len);
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "synwatch_up 1\n"));
+	EXPECT_NE(NULL, strstr(out, "synwatch_connections{state=\"established\"} 9\n"));
+	EXPECT_NE(NULL, strstr(out, "synwatch_connections{state=\"syn_recv\"} 0\n"));
+	EXPECT_NE(NULL, strstr(out, "synwatch_packets_total{dir=\"in\"} 123\n"));
+	EXPECT_EQ(NULL, strstr(out, "dir=\"out\""));	/* not reported: not made up */
+	EXPECT_NE(NULL, strstr(out, "synwatch_invalid_packets_total{reason=\"rst_window\"} 4\n"));
+	EXPECT_NE(NULL, strstr(out, "synwatch_listener_half_open{addr=\"::1\",port=\"80\"} 7\n"));
+	EXPECT_NE(NULL, strstr(out, "synwatch_listener_completion_ratio{addr=\"::1\",port=\"80\"} 0.95\n"));
+	EXPECT_NE(NULL, strstr(out, "synwatch_listener_flood{addr=\"::1\",port=\"80\"} 1\n"));
+	EXPECT_NE(NULL, strstr(out, "# TYPE synwatch_evictions_total counter\n"));
+	EXPECT_NE(NULL, strstr(out, "synwatch_daemon_events_lost_total 2\n"));
+	free(out);
+	/* no temporary file left behind */
+	{
+		DIR *d = opendir(self->dir);
+		struct dirent *e;
+		int n = 0;
+
+		while ((e = readdir(d)))
+			n += e->d_name[0] != '.';
+		closedir(d);
+		EXPECT_EQ(1, n);
+	}
+	sw_vec_free(&ls);
+}
+
+TEST_HARNESS_MAIN
