@@ -68,6 +68,8 @@ static void on_event(struct sw_stream *s, const struct sw_event *ev, void *data)
 	struct monitor *m = data;
 
 	if (m->o.json) {
+		/* a fresh writer per line: each object stands alone */
+		sw_json_init(&m->j, stdout);
 		sw_json_event(&m->j, ev);
 	} else {
 		sw_text_event(stdout, ev, true);
@@ -213,7 +215,6 @@ int cmd_monitor(const struct cli_globals *gin, int argc, char **argv)
 	so.on_event = on_event;
 	so.on_loss = on_loss;
 	so.data = &m;
-	sw_json_init(&m.j, stdout);
 	/* whole lines promptly, also into a pipe */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGINT, &sa, NULL);
