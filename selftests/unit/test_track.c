@@ -1521,6 +1521,141 @@ TEST(times)
 	EXPECT_EQ(20U * 1024, c.r.t_last);
 }
 
+/* xorshift32: a fixed sequence, so failures reproduce */
+static u32 rnd(u32 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+static bool closing_state(u8 st)
+{
+	return st == CL || st == F1 || st == F2 || st == CW || st == CG ||
+	       st == LA || st == TW;
+}
+
+/*
+ * Random segments, mostly plausible (right seq and ack), between random
+ * ISNs, through many records. After every packet the tracker's own
+ * invariants must hold: the half-open deltas add up to what
+ * sw_rec_passive_half_open() says, rejected packets change nothing, the
+ * state is a real one, a closed or closing connection says why and who,
+ * history letters are unique, byte counts never shrink.
+ */
+TEST(random_segments_keep_invariants)
+{
+	static const u8 flag_sets[] = {
+		SYN, SYN | ACK, ACK, PSH | ACK, FIN | ACK, FIN | PSH | ACK,
+		RST, RST | ACK, PSH,
+	};
+	static const u8 end_bit[SW_DIR_MAX] = {
+		[IN] = SW_DF_END_IN, [OUT] = SW_DF_END_OUT,
+	};
+	u32 seed = 0xc0ffee, i, conns = 0;
+	struct conn c;
+	int half = 0;
+
+	conn_init(&c, rnd(&seed), rnd(&seed));
+	for (i = 0; i < 300000 && _metadata->passed; i++) {
+		enum sw_dir d = rnd(&seed) & 1;
+		u8 f = flag_sets[rnd(&seed) % ARRAY_SIZE(flag_sets)];
+		u32 len = (f & (SYN | RST)) || rnd(&seed) % 3 ? 0 :
+			  rnd(&seed) % 3000;
+		u32 seq = c.nxt[d], ack = c.nxt[!d];
+		u64 bytes[SW_DIR_MAX] = { sw_rec_bytes(&c.r, IN),
+					  sw_rec_bytes(&c.r, OUT) };
+		struct sw_rec before = c.r;
+		struct sw_pkt p;
+		char h[SYNWATCH_HISTORY_LEN + 1];
+		bool bogus_fin;
+		int rc, n, j, k;
+
+		/* now and then an old, future or random sequence number */
+		switch (rnd(&seed) % 16) {
+		case 0:
+			seq -= rnd(&seed) % 5000;
+			break;
+		case 1:
+			seq += rnd(&seed) % 100000;
+			break;
+		case 2:
+			seq = rnd(&seed);
+			break;
+		case 3:
+			ack -= 1;
+			break;
+		}
+		p = pkt(f, seq, ack, len);
+		p.win = (u16)rnd(&seed);
+		rc = sw_track(&c.r, d, &p, c.now, &c.out);
+		c.now += rnd(&seed) % 1000000;
+		if (c.out.what & SW_T_REOPEN) {
+			/* only a finished record is reopened */
+			EXPECT_TRUE(before.state == CL || before.state == TW);
+			EXPECT_EQ(0, memcmp(&before, &c.r, sizeof(before)));
+			EXPECT_FALSE(sw_rec_passive_half_open(&c.r));
+			conn_init(&c, rnd(&seed), c.nxt[IN]);
+			half = 0;
+			conns++;
+			rc = sw_track(&c.r, d, &p, c.now, &c.out);
+			EXPECT_FALSE(c.out.what & SW_T_REOPEN);
+		}
+		if (rc) {
+			EXPECT_EQ(-1, rc);
+			EXPECT_EQ(SYNWATCH_INVALID_RST_WINDOW, c.out.invalid);
+			EXPECT_EQ(0, memcmp(&before, &c.r, sizeof(before)));
+		} else {
+			EXPECT_EQ(0, c.out.invalid);
+		}
+		half += c.out.half_open;
+		EXPECT_EQ(sw_rec_passive_half_open(&c.r) ? 1 : 0, half)
+			TH_LOG("step %u: %s -> %s, flags %#x dir %d", i,
+			       sw_state_name(c.out.old_state),
+			       sw_state_name(c.r.state), f, d);
+		EXPECT_EQ(c.r.state, c.out.new_state);
+		EXPECT_EQ(!!(c.out.what & SW_T_STATE),
+			  c.out.old_state != c.out.new_state);
+		EXPECT_TRUE(c.r.state <= SYNWATCH_STATE_MAX ||
+			    (c.r.state == NO && !(c.out.what & SW_T_NEW)));
+		if (closing_state(c.r.state)) {
+			EXPECT_NE(SYNWATCH_CLOSE_NONE, c.r.reason)
+				TH_LOG("step %u: %s", i,
+				       sw_state_name(c.r.state));
+			EXPECT_NE(SYNWATCH_CLOSER_NONE, c.r.closer);
+		}
+		if (c.r.flags & SYNWATCH_CONN_F_ACTIVE)
+			EXPECT_EQ(0, c.out.what & L_ALL);
+		n = sw_rec_history(&c.r, h, sizeof(h));
+		for (j = 0; j < n; j++)
+			for (k = j + 1; k < n; k++)
+				EXPECT_NE(h[j], h[k]) TH_LOG("history %s", h);
+		/*
+		 * A new ISN restarts a side's count: only SYNs may do that.
+		 * And a first FIN that is not past what the side already
+		 * sent (a bogus one) takes its sequence number off.
+		 */
+		bogus_fin = (f & FIN) && (before.dflags & end_bit[d]) &&
+			    !sw_seq_after(seq + len + 1, before.end[d]);
+		if (!(f & SYN) && !bogus_fin) {
+			EXPECT_LE(bytes[IN], sw_rec_bytes(&c.r, IN));
+			EXPECT_LE(bytes[OUT], sw_rec_bytes(&c.r, OUT));
+		}
+		/* the sender moves on as a real stack would, mostly */
+		if (!rc && !(f & RST) && seq == c.nxt[d])
+			c.nxt[d] += len + !!(f & SYN) + !!(f & FIN);
+		/* start over now and then, or when a record is over */
+		if (rnd(&seed) % 64 == 0 ||
+		    (c.r.state == CL && rnd(&seed) % 4 == 0)) {
+			conn_init(&c, rnd(&seed), rnd(&seed));
+			half = 0;
+			conns++;
+		}
+	}
+	EXPECT_LT(1000U, conns);
+}
+
 /*
  * RST in every state, from either side: an acceptable one closes the
  * record (RFC 9293 3.10.7), one outside the window is rejected with
