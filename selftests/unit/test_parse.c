@@ -473,7 +473,8 @@ TEST(random_headers)
 		if (!rc) {
 			ok++;
 			EXPECT_EQ(l4len - doff * 4, p.payload);
-			EXPECT_TRUE(p.wscale <= 14 || p.wscale == SW_WSCALE_NONE);
+			EXPECT_TRUE(p.wscale <= 14 ||
+				    p.wscale == SW_WSCALE_NONE);
 			EXPECT_EQ(0, sw_check_flags(p.flags));
 		}
 		free(th);
