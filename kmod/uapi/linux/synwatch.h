@@ -202,9 +202,9 @@
  *    E     expired by timeout   X     evicted to make room
  *
  * Each letter is recorded the first time it happens, so a string has at
- * most SYNWATCH_HISTORY_LEN letters. For example "sHadADfF": a passive
- * open (SYN in, SYN-ACK out, ACK in), a request in, our ACK, a reply out,
- * then the peer's FIN and ours.
+ * most SYNWATCH_HISTORY_LEN letters. For example "sHadADFf", seen on a
+ * server: SYN in, SYN-ACK out, ACK in, the request in, our ACK, the reply
+ * out, then our FIN (we closed first) and the client's.
  */
 
 #ifndef _UAPI_LINUX_SYNWATCH_H
