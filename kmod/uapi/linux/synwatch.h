@@ -199,7 +199,8 @@
  *    F f   FIN                  R r   RST
  *    T t   a retransmitted SYN, SYN-ACK or FIN
  *    P     picked up mid-stream (first packet seen was not a SYN)
- *    E     expired by timeout   X     evicted to make room
+ *
+ * How a record ended (timeout, eviction, flush...) is in CLOSE_REASON.
  *
  * Each letter is recorded the first time it happens, so a string has at
  * most SYNWATCH_HISTORY_LEN letters. For example "sHadADFf", seen on a
