@@ -30,6 +30,14 @@ int cmd_config(const struct cli_globals *g, int argc, char **argv);
 int cmd_flush(const struct cli_globals *g, int argc, char **argv);
 int cmd_monitor(const struct cli_globals *g, int argc, char **argv);
 int cmd_top(const struct cli_globals *g, int argc, char **argv);
+int cmd_replay(const struct cli_globals *g, int argc, char **argv);
+
+/* The text tables of conns (-e: extended), listeners and stats, shared
+ * with replay, which prints the same records from a capture. */
+struct sw_vec;
+void cli_print_conns(const struct sw_vec *vec, bool extended);
+void cli_print_listeners(const struct sw_vec *ll);
+void cli_print_stats(const struct sw_stats *st);
 
 /* The options every command takes, for getopt_long tables. */
 #define CLI_COMMON_OPTS "hjN:"

@@ -103,7 +103,7 @@ static void print_extended(const struct sw_conn *c)
 	fputs("\n", stdout);
 }
 
-static void print_table(const struct sw_vec *vec, bool extended)
+void cli_print_conns(const struct sw_vec *vec, bool extended)
 {
 	const struct sw_conn *v = vec->v;
 	char lb[SW_FMT_LEN], rb[SW_FMT_LEN], b[SW_FMT_LEN];
@@ -194,7 +194,7 @@ int cmd_conns(const struct cli_globals *gin, int argc, char **argv)
 	if (g.json)
 		print_json(&list);
 	else
-		print_table(&list, extended);
+		cli_print_conns(&list, extended);
 	fflush(stdout);
 	fprintf(stderr, "%zu entries\n", list.n);
 out:

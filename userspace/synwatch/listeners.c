@@ -32,7 +32,7 @@ static int collect(const struct sw_listener *l, void *data)
 	return sw_vec_push(data, l);
 }
 
-static void print_table(const struct sw_vec *ll)
+void cli_print_listeners(const struct sw_vec *ll)
 {
 	const struct sw_listener *v = ll->v;
 	char b[SW_FMT_LEN];
@@ -98,7 +98,7 @@ int cmd_listeners(const struct cli_globals *gin, int argc, char **argv)
 		sw_json_arr_close(&j);
 		fputs("\n", stdout);
 	} else {
-		print_table(&ll);
+		cli_print_listeners(&ll);
 	}
 	fflush(stdout);
 	fprintf(stderr, "%zu listeners\n", ll.n);

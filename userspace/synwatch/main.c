@@ -19,6 +19,7 @@ static const struct cli_cmd commands[] = {
 	{ "top", cmd_top, "full-screen live view of listeners, states and alerts" },
 	{ "config", cmd_config, "show or change timeouts, event mask and flood thresholds" },
 	{ "flush", cmd_flush, "remove tracked connections" },
+	{ "replay", cmd_replay, "run a pcap/pcapng capture through the engine, offline" },
 	{ "help", cmd_help, "show this help, or a command's help" },
 };
 

@@ -87,7 +87,7 @@ static void print_table(const struct sw_stats *st)
 	fputs(" buckets\n", stdout);
 }
 
-static void print_text(const struct sw_stats *st)
+void cli_print_stats(const struct sw_stats *st)
 {
 	uint64_t total = 0;
 
@@ -173,7 +173,7 @@ int cmd_stats(const struct cli_globals *gin, int argc, char **argv)
 		sw_json_stats(&j, &st);
 		fputs("\n", stdout);
 	} else {
-		print_text(&st);
+		cli_print_stats(&st);
 	}
 	return SW_EXIT_OK;
 }

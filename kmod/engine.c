@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Engine rules around the tracker: defaults, expiry, a record's attribute
+ * values, listener status and event suppression. See engine.h.
+ *
+ * Plain types only, like track.c and flood.c: the module and "synwatch
+ * replay" compile this same file.
+ */
+#include "engine.h"
+
+#define SW_NSEC_PER_SEC		1000000000ULL
+#define SW_NSEC_PER_MSEC	1000000ULL
+
+/*
+ * Default timeouts, idle time in each state before the record expires.
+ * Beside each, nf_conntrack's (nf_conntrack_proto_tcp.c) for comparison.
+ */
+static const u32 sw_default_timeouts[__SYNWATCH_STATE_MAX] = {
+	[SYNWATCH_STATE_CLOSED]		= 10,	/* CLOSE 10 s */
+	[SYNWATCH_STATE_LISTEN]		= 60,	/* (SYN_RECV 60 s) */
+	[SYNWATCH_STATE_SYN_SENT]	= 2 * 60,	/* SYN_SENT 2 min */
+	[SYNWATCH_STATE_SYN_RECEIVED]	= 60,	/* SYN_RECV 60 s */
+	[SYNWATCH_STATE_ESTABLISHED]	= 5 * 24 * 3600,	/* ESTABLISHED 5 d */
+	[SYNWATCH_STATE_FIN_WAIT_1]	= 2 * 60,	/* FIN_WAIT 2 min */
+	[SYNWATCH_STATE_FIN_WAIT_2]	= 2 * 60,	/* FIN_WAIT 2 min */
+	[SYNWATCH_STATE_CLOSE_WAIT]	= 60,	/* CLOSE_WAIT 60 s */
+	[SYNWATCH_STATE_CLOSING]	= 2 * 60,	/* (no CLOSING state) */
+	[SYNWATCH_STATE_LAST_ACK]	= 30,	/* LAST_ACK 30 s */
+	[SYNWATCH_STATE_TIME_WAIT]	= 2 * 60,	/* TIME_WAIT 2 min */
+};
+
+u32 sw_default_timeout_s(u8 state)
+{
+	return state < __SYNWATCH_STATE_MAX ? sw_default_timeouts[state] : 0;
+}
+
+u32 sw_timeout_fine(u32 seconds)
+{
+	return (u32)(((u64)seconds * SW_NSEC_PER_SEC +
+		      (1ULL << SW_FINE_SHIFT) - 1) >> SW_FINE_SHIFT);
+}
+
+/*
+ * A listener is flooded when 256 handshakes are half-open, or when it gets
+ * 200 SYN/s and fewer than half complete; it is over after 3 s under 64
+ * half-open and 100 SYN/s (or a healthy completion ratio).
+ */
+void sw_flood_cfg_defaults(struct sw_flood_cfg *f)
+{
+	f->half_open_high = 256;
+	f->half_open_low = 64;
+	f->rate_high = 200;
+	f->rate_low = 100;
+	f->completion_pct = 50;
+	f->hold_ms = 3000;
+	f->update_ms = 5000;
+}
+
+bool sw_rec_expired(const struct sw_rec *r, u32 limit, u64 now_ns)
+{
+	return sw_fine(now_ns) - r->t_last >= limit;
+}
+
+u64 sw_rec_timeout_left_ms(const struct sw_rec *r, u32 limit, u64 now_ns)
+{
+	u32 idle = sw_fine(now_ns) - r->t_last;
+
+	if (idle >= limit)
+		return 0;
+	return ((u64)(limit - idle) << SW_FINE_SHIFT) / SW_NSEC_PER_MSEC;
+}
+
+static u64 sw_coarse_ms(u32 units)
+{
+	return ((u64)units << SW_COARSE_SHIFT) / SW_NSEC_PER_MSEC;
+}
+
+#define SW_HAVE(attr)	(1U << (attr))
+
+void sw_rec_info(const struct sw_rec *r, u64 now_ns, struct sw_rec_info *out)
+{
+	bool pickup = r->flags & SYNWATCH_CONN_F_PICKUP;
+
+	memset(out, 0, sizeof(*out));
+	out->state = sw_event_state(r->state);
+	out->age_ms = sw_coarse_ms(sw_coarse(now_ns) - r->t_first);
+	out->state_age_ms = sw_coarse_ms(sw_coarse(now_ns) - r->t_state);
+	out->idle_ms = ((u64)(sw_fine(now_ns) - r->t_last) << SW_FINE_SHIFT) /
+		       SW_NSEC_PER_MSEC;
+	if (!pickup && (r->dflags & SW_DF_END_OUT)) {
+		out->have |= SW_HAVE(SYNWATCH_A_CONN_ISN_LOCAL);
+		out->isn_local = r->isn[SW_DIR_OUT];
+	}
+	if (!pickup && (r->dflags & SW_DF_END_IN)) {
+		out->have |= SW_HAVE(SYNWATCH_A_CONN_ISN_REMOTE);
+		out->isn_remote = r->isn[SW_DIR_IN];
+	}
+	if (r->mss[SW_DIR_OUT]) {
+		out->have |= SW_HAVE(SYNWATCH_A_CONN_MSS_LOCAL);
+		out->mss_local = r->mss[SW_DIR_OUT];
+	}
+	if (r->mss[SW_DIR_IN]) {
+		out->have |= SW_HAVE(SYNWATCH_A_CONN_MSS_REMOTE);
+		out->mss_remote = r->mss[SW_DIR_IN];
+	}
+	if (sw_rec_wscale(r, SW_DIR_OUT) != SW_WSCALE_NONE) {
+		out->have |= SW_HAVE(SYNWATCH_A_CONN_WSCALE_LOCAL);
+		out->wscale_local = sw_rec_wscale(r, SW_DIR_OUT);
+	}
+	if (sw_rec_wscale(r, SW_DIR_IN) != SW_WSCALE_NONE) {
+		out->have |= SW_HAVE(SYNWATCH_A_CONN_WSCALE_REMOTE);
+		out->wscale_remote = sw_rec_wscale(r, SW_DIR_IN);
+	}
+	if (r->dflags & SW_DF_RTT_SYN) {
+		out->have |= SW_HAVE(SYNWATCH_A_CONN_SYN_TO_SYNACK_US);
+		out->syn_to_synack_us = r->rtt_syn;
+	}
+	if (r->dflags & SW_DF_RTT_SYNACK) {
+		out->have |= SW_HAVE(SYNWATCH_A_CONN_SYNACK_TO_ACK_US);
+		out->synack_to_ack_us = r->rtt_synack;
+	}
+	out->bytes_in = sw_rec_bytes(r, SW_DIR_IN);
+	out->bytes_out = sw_rec_bytes(r, SW_DIR_OUT);
+	sw_rec_history(r, out->history, sizeof(out->history));
+}
+
+/* Not a flood, but SYNs go unanswered: a full accept queue. */
+u8 sw_lst_status(const struct sw_lst_acct *a)
+{
+	if (a->status == SYNWATCH_LISTENER_OK && a->unanswered &&
+	    a->unanswered * 4 > a->syn_rx && a->half_open > 0)
+		return SYNWATCH_LISTENER_BACKLOG;
+	return a->status;
+}
+
+bool sw_lst_suppress_event(struct sw_lst_acct *a, u8 new_state)
+{
+	if (!sw_state_half_open(new_state) &&
+	    new_state != SYNWATCH_STATE_CLOSED)
+		return false;
+	if (a->status != SYNWATCH_LISTENER_FLOOD)
+		return false;
+	a->suppressed++;
+	return true;
+}

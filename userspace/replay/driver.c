@@ -1,0 +1,726 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The replay driver: the userspace counterpart of the module's glue.
+ *
+ *   kmod/hooks.c      rp_frame(): decode, parse, orient (which side is
+ *                     local), in the order LOCAL_OUT then LOCAL_IN
+ *   kmod/conn.c       run(): find or create the record, reopen a reused
+ *                     tuple, track, count, account, raise NEW/STATE;
+ *                     expire(): the GC's timeout, DESTROY
+ *   kmod/listener.c   tick(): the flood detector every 100 ms
+ *   kmod/nlattr.c     export_*(): records as the decoded structs that
+ *                     userspace gets from netlink
+ *
+ * Everything that decides anything is the module's code: sw_parse_tcp(),
+ * sw_track(), sw_track_creates(), sw_lst_acct_*(), sw_flood_*() and the
+ * rules of kmod/engine.c. The clock is the capture's: engine time is the
+ * time since the first frame plus RP_BASE_NS, so that no engine time is 0
+ * (0 means "not yet" in the flood detector), and it never goes back.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "link.h"
+#include "replay.h"
+#include "table.h"
+
+#define RP_BASE_NS	1000000000ULL
+#define RP_TICK_NS	(100 * 1000000ULL)	/* listener.c SW_TICK_MS */
+#define RP_NS_PER_MS	1000000ULL
+
+const char *const rp_counter_names[RP_COUNTER_MAX] = {
+	[RP_FRAMES] = "frames",
+	[RP_TCP] = "tcp",
+	[RP_NOT_IP] = "not_ip",
+	[RP_NOT_TCP] = "not_tcp",
+	[RP_LINK_TRUNC] = "link_truncated",
+	[RP_SNAPLEN] = "snaplen_cut",
+	[RP_NOT_LOCAL] = "not_local",
+	[RP_TIME_BACK] = "time_backwards",
+};
+
+struct rp {
+	struct rp_opts o;
+	struct sw_prefix local[RP_MAX_LOCAL];
+	enum rp_link link;
+	struct rp_conn_table conns;
+	struct rp_lst_table lsts;
+	u32 timeout_fine[__SYNWATCH_STATE_MAX];
+	struct sw_flood_cfg fcfg;
+	uint64_t stat[SYNWATCH_A_STATS_MAX + 1];
+	uint64_t invalid[SYNWATCH_INVALID_MAX + 1];
+	uint64_t count[RP_COUNTER_MAX];
+	bool started;
+	uint64_t first_ts, last_ts;	/* capture time, ns since the epoch */
+	uint64_t now;			/* engine time */
+	uint64_t next_tick;
+	uint64_t seq;			/* events raised */
+};
+
+static void config(struct rp *rp, const struct sw_config *cfg)
+{
+	static const struct {
+		unsigned int attr;
+		size_t off;
+	} flood[] = {
+		{ SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH,
+		  offsetof(struct sw_flood_cfg, half_open_high) },
+		{ SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW,
+		  offsetof(struct sw_flood_cfg, half_open_low) },
+		{ SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH,
+		  offsetof(struct sw_flood_cfg, rate_high) },
+		{ SYNWATCH_A_CONFIG_FLOOD_RATE_LOW,
+		  offsetof(struct sw_flood_cfg, rate_low) },
+		{ SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT,
+		  offsetof(struct sw_flood_cfg, completion_pct) },
+		{ SYNWATCH_A_CONFIG_FLOOD_HOLD_MS,
+		  offsetof(struct sw_flood_cfg, hold_ms) },
+		{ SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS,
+		  offsetof(struct sw_flood_cfg, update_ms) },
+	};
+
+	for (u8 s = 0; s < __SYNWATCH_STATE_MAX; s++) {
+		u32 secs = sw_default_timeout_s(s);
+
+		if (cfg && (cfg->timeout_have & (1U << s)))
+			secs = cfg->timeout[s];
+		rp->timeout_fine[s] = sw_timeout_fine(secs);
+	}
+	sw_flood_cfg_defaults(&rp->fcfg);
+	for (size_t i = 0; cfg && i < sizeof(flood) / sizeof(flood[0]); i++)
+		if (SW_HAS(cfg, flood[i].attr))
+			memcpy((char *)&rp->fcfg + flood[i].off,
+			       &cfg->val[flood[i].attr], sizeof(u32));
+}
+
+struct rp *rp_new(const struct rp_opts *o)
+{
+	struct rp *rp = calloc(1, sizeof(*rp));
+
+	if (!rp)
+		return NULL;
+	rp->o = *o;
+	if (o->nlocal > RP_MAX_LOCAL)
+		rp->o.nlocal = RP_MAX_LOCAL;
+	memcpy(rp->local, o->local, rp->o.nlocal * sizeof(*o->local));
+	rp->o.local = rp->local;
+	config(rp, o->cfg);
+	if (rp_conns_init(&rp->conns) || rp_lsts_init(&rp->lsts)) {
+		rp_free(rp);
+		return NULL;
+	}
+	return rp;
+}
+
+void rp_free(struct rp *rp)
+{
+	if (!rp)
+		return;
+	rp_conns_free(&rp->conns);
+	rp_lsts_free(&rp->lsts);
+	free(rp);
+}
+
+int rp_set_link(struct rp *rp, int dlt)
+{
+	rp->link = rp_link_of_dlt(dlt);
+	return rp->link == RP_LINK_NONE ? -1 : 0;
+}
+
+uint64_t rp_count(const struct rp *rp, enum rp_counter c)
+{
+	return rp->count[c];
+}
+
+uint64_t rp_first_ns(const struct rp *rp)
+{
+	return rp->first_ts;
+}
+
+uint64_t rp_last_ns(const struct rp *rp)
+{
+	return rp->last_ts;
+}
+
+static uint64_t wall_ns(const struct rp *rp, uint64_t t)
+{
+	return t - RP_BASE_NS + rp->first_ts;
+}
+
+/* --- records as userspace sees them (kmod/nlattr.c) ---------------------- */
+
+static void export_addr(struct sw_addr *a, bool v4, const uint8_t *addr)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = v4 ? AF_INET : AF_INET6;
+	memcpy(a->raw, v4 ? addr + 12 : addr, v4 ? 4 : 16);
+}
+
+static void export_conn(const struct rp *rp, const struct rp_conn *c,
+			uint64_t now, struct sw_conn *o)
+{
+	const struct sw_rec *r = &c->rec;
+	bool v4 = rp_key_v4(&c->key);
+	struct sw_rec_info in;
+
+	sw_rec_info(r, now, &in);
+	memset(o, 0, sizeof(*o));
+	o->have = in.have;
+	for (unsigned int a = SYNWATCH_A_CONN_FAMILY; a <= SYNWATCH_A_CONN_MAX;
+	     a++)
+		if (a < SYNWATCH_A_CONN_ISN_LOCAL ||
+		    a > SYNWATCH_A_CONN_SYNACK_TO_ACK_US)
+			o->have |= SW_BIT(a);
+	o->family = v4 ? AF_INET : AF_INET6;
+	o->state = in.state;
+	export_addr(&o->laddr, v4, c->key.laddr);
+	export_addr(&o->raddr, v4, c->key.raddr);
+	o->lport = c->key.lport;
+	o->rport = c->key.rport;
+	o->flags = r->flags;
+	o->age_ms = in.age_ms;
+	o->state_age_ms = in.state_age_ms;
+	o->idle_ms = in.idle_ms;
+	o->timeout_ms = sw_rec_timeout_left_ms(r, rp->timeout_fine[in.state],
+					       now);
+	o->isn_local = in.isn_local;
+	o->isn_remote = in.isn_remote;
+	o->mss_local = in.mss_local;
+	o->mss_remote = in.mss_remote;
+	o->wscale_local = in.wscale_local;
+	o->wscale_remote = in.wscale_remote;
+	o->syn_to_synack_us = in.syn_to_synack_us;
+	o->synack_to_ack_us = in.synack_to_ack_us;
+	o->rtx_syn = r->rtx_syn;
+	o->rtx_synack = r->rtx_synack;
+	o->rtx_fin = r->rtx_fin;
+	o->pkts_in = r->pkts[SW_DIR_IN];
+	o->pkts_out = r->pkts[SW_DIR_OUT];
+	o->bytes_in = in.bytes_in;
+	o->bytes_out = in.bytes_out;
+	o->close_reason = r->reason;
+	o->closer = r->closer;
+	memcpy(o->history, in.history, sizeof(o->history));
+}
+
+static void export_listener(const struct rp_lst *l, const struct sw_lst_acct *a,
+			    struct sw_listener *o)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	memset(o, 0, sizeof(*o));
+	for (unsigned int at = SYNWATCH_A_LISTENER_FAMILY;
+	     at <= SYNWATCH_A_LISTENER_MAX; at++)
+		o->have |= SW_BIT(at);
+	export_addr(&o->addr, !memcmp(l->addr, mapped, 12), l->addr);
+	o->family = o->addr.family;
+	o->port = l->port;
+	o->syn_rx = a->syn_rx;
+	o->synack_tx = a->synack_tx;
+	o->completed = a->completed;
+	o->reset = a->reset;
+	o->cookie_completed = a->cookie;
+	o->unanswered = a->unanswered;
+	o->half_open = a->half_open > 0 ? (uint32_t)a->half_open : 0;
+	o->syn_rate = sw_lst_rate(a);
+	o->peak_rate = a->peak_rate;
+	o->completion_pct = sw_lst_completion(a);
+	o->status = sw_lst_status(a);
+}
+
+/* --- events (kmod/events.c) ---------------------------------------------- */
+
+static bool event_wanted(const struct rp *rp, uint8_t type)
+{
+	return !rp->o.event_mask || (rp->o.event_mask & (1U << type));
+}
+
+static void event_header(struct rp *rp, struct sw_event *ev, uint8_t type,
+			 uint8_t old, uint8_t new, uint8_t flags, uint8_t dir,
+			 uint64_t at)
+{
+	memset(ev, 0, offsetof(struct sw_event, conn));
+	ev->have = SW_BIT(SYNWATCH_A_EVENT_TYPE) | SW_BIT(SYNWATCH_A_EVENT_SEQ) |
+		   SW_BIT(SYNWATCH_A_EVENT_SUB_SEQ) |
+		   SW_BIT(SYNWATCH_A_EVENT_TIME_NS) |
+		   SW_BIT(SYNWATCH_A_EVENT_OLD_STATE) |
+		   SW_BIT(SYNWATCH_A_EVENT_NEW_STATE);
+	ev->type = type;
+	/* as seen by a subscriber that takes every event */
+	ev->seq = ++rp->seq;
+	ev->sub_seq = ev->seq;
+	ev->time_ns = wall_ns(rp, at);
+	ev->old_state = old;
+	ev->new_state = new;
+	if (dir != SYNWATCH_DIR_NONE) {
+		ev->have |= SW_BIT(SYNWATCH_A_EVENT_TCP_FLAGS) |
+			    SW_BIT(SYNWATCH_A_EVENT_DIR);
+		ev->tcp_flags = flags;
+		ev->dir = dir;
+	}
+}
+
+static void emit_conn(struct rp *rp, uint8_t type, const struct rp_conn *c,
+		      uint8_t old, uint8_t new, uint8_t flags, uint8_t dir,
+		      uint64_t at)
+{
+	struct sw_event ev;
+
+	if (!event_wanted(rp, type) || !rp->o.on_event)
+		return;
+	export_conn(rp, c, at, &ev.conn);
+	if (rp->o.filter && !sw_filter_match(rp->o.filter, &ev.conn))
+		return;
+	event_header(rp, &ev, type, sw_event_state(old), new, flags, dir, at);
+	ev.has_conn = true;
+	ev.has_alert = false;
+	rp->stat[SYNWATCH_A_STATS_EVENTS_SENT]++;
+	rp->o.on_event(&ev, rp->o.data);
+}
+
+static const uint8_t flood_type[] = {
+	[SW_FLOOD_START] = SYNWATCH_EVENT_FLOOD_START,
+	[SW_FLOOD_UPDATE] = SYNWATCH_EVENT_FLOOD_UPDATE,
+	[SW_FLOOD_END] = SYNWATCH_EVENT_FLOOD_END,
+};
+
+static void emit_alert(struct rp *rp, const struct rp_lst *l,
+		       const struct sw_lst_acct *a, enum sw_flood_event fe,
+		       uint64_t at)
+{
+	const struct sw_src_slot *top[SYNWATCH_MAX_TOP_SOURCES];
+	uint8_t type = flood_type[fe];
+	struct sw_alert *al;
+	struct sw_event ev;
+	int n;
+
+	if (!event_wanted(rp, type) || !rp->o.on_event)
+		return;
+	event_header(rp, &ev, type, 0, 0, 0, SYNWATCH_DIR_NONE, at);
+	ev.has_conn = false;
+	ev.has_alert = true;
+	al = &ev.alert;
+	memset(al, 0, sizeof(*al));
+	al->have = SW_BIT(SYNWATCH_A_ALERT_LISTENER) |
+		   SW_BIT(SYNWATCH_A_ALERT_REASON) |
+		   SW_BIT(SYNWATCH_A_ALERT_DURATION_MS) |
+		   SW_BIT(SYNWATCH_A_ALERT_SUPPRESSED) |
+		   SW_BIT(SYNWATCH_A_ALERT_COOKIES) |
+		   SW_BIT(SYNWATCH_A_ALERT_TOP_SOURCES);
+	export_listener(l, a, &al->listener);
+	al->reason = a->reason;
+	al->duration_ms = (at - a->flood_start_ns) / RP_NS_PER_MS;
+	al->suppressed = a->suppressed;
+	/* the module also says yes when tcp_syncookies=2 forces them */
+	al->cookies = a->cookie > 0;
+	n = sw_flood_top(a, top, SYNWATCH_MAX_TOP_SOURCES);
+	for (int i = 0; i < n; i++) {
+		struct sw_source *s = &al->sources[i];
+
+		s->family = top[i]->v6 ? AF_INET6 : AF_INET;
+		s->prefix_len = top[i]->v6 ? 64 : 24;
+		s->prefix.family = s->family;
+		memcpy(s->prefix.raw, top[i]->addr, top[i]->v6 ? 16 : 4);
+		s->syns = top[i]->count;
+	}
+	al->nsources = (unsigned int)n;
+	rp->stat[SYNWATCH_A_STATS_EVENTS_SENT]++;
+	rp->o.on_event(&ev, rp->o.data);
+}
+
+/* --- listeners (kmod/listener.c) ----------------------------------------- */
+
+static void lst_packet(struct rp *rp, const struct rp_key *k,
+		       const struct sw_track_out *out)
+{
+	struct rp_lst *l = rp_lst_get(&rp->lsts, k, out->what & SW_T_L_SYN);
+	bool v4 = rp_key_v4(k);
+
+	if (!l)
+		return;
+	sw_lst_acct_packet(&l->acct, out->what, out->half_open);
+	if (out->what & SW_T_L_SYN)
+		sw_flood_sample(&l->acct, !v4, k->raddr + (v4 ? 12 : 0));
+}
+
+static bool lst_suppress(struct rp *rp, const struct rp_key *k, u8 state)
+{
+	struct rp_lst *l;
+
+	if (!sw_state_half_open(state) && state != SYNWATCH_STATE_CLOSED)
+		return false;
+	l = rp_lst_get(&rp->lsts, k, false);
+	if (!l || !sw_lst_suppress_event(&l->acct, state))
+		return false;
+	rp->stat[SYNWATCH_A_STATS_EVENT_SUPPRESSED]++;
+	return true;
+}
+
+/* Would a tick change nothing? Then a run of them can be skipped. */
+static bool lst_quiet(const struct rp *rp, const struct sw_lst_acct *a)
+{
+	return a->last_tick_ns && a->status != SYNWATCH_LISTENER_FLOOD &&
+	       !a->rate_x16 && a->syn_rx == a->tick_syn &&
+	       !(rp->fcfg.half_open_high &&
+		 a->half_open >= (s32)rp->fcfg.half_open_high);
+}
+
+/* The next 100 ms tick, due at or before t; quiet stretches in one go. */
+static void tick(struct rp *rp, uint64_t t)
+{
+	bool quiet = true;
+	uint64_t at;
+
+	for (uint32_t i = 0; i < rp->lsts.n && quiet; i++)
+		quiet = lst_quiet(rp, &rp->lsts.v[i].acct);
+	if (quiet && rp->next_tick + RP_TICK_NS <= t)
+		rp->next_tick += (t - rp->next_tick) / RP_TICK_NS * RP_TICK_NS;
+	at = rp->next_tick;
+	rp->next_tick += RP_TICK_NS;
+	for (uint32_t i = 0; i < rp->lsts.n; i++) {
+		struct rp_lst *l = &rp->lsts.v[i];
+		enum sw_flood_event fe = sw_flood_tick(&l->acct, &rp->fcfg, at);
+		struct sw_lst_acct a;
+
+		if (fe == SW_FLOOD_NONE)
+			continue;
+		a = l->acct;
+		l->acct.suppressed = 0;
+		if (fe == SW_FLOOD_START)
+			rp->stat[SYNWATCH_A_STATS_ALERTS]++;
+		emit_alert(rp, l, &a, fe, at);
+	}
+}
+
+/* --- connections (kmod/conn.c) ------------------------------------------- */
+
+static void destroy(struct rp *rp, struct rp_conn *c, u8 reason, u8 flags,
+		    u8 dir, uint64_t at)
+{
+	struct rp_lst *l;
+
+	sw_rec_close(&c->rec, reason);
+	rp->stat[SYNWATCH_A_STATS_CONN_DESTROY]++;
+	if (sw_rec_passive_half_open(&c->rec)) {
+		l = rp_lst_get(&rp->lsts, &c->key, false);
+		if (l)
+			sw_lst_acct_forget(&l->acct, &c->rec);
+	}
+	emit_conn(rp, SYNWATCH_EVENT_DESTROY, c, c->rec.state,
+		  SYNWATCH_STATE_CLOSED, flags, dir, at);
+	rp_conn_del(&rp->conns, c);
+}
+
+/* When the oldest record of a state list expires (engine time, ns). */
+static uint64_t deadline(const struct rp *rp, const struct rp_conn *c)
+{
+	return ((uint64_t)c->rec.t_last + rp->timeout_fine[c->rec.state])
+	       << SW_FINE_SHIFT;
+}
+
+/* Expiries and ticks due up to t, in time order. */
+static void advance(struct rp *rp, uint64_t t)
+{
+	for (;;) {
+		struct rp_conn *c = NULL;
+		uint64_t exp = UINT64_MAX;
+
+		for (u8 s = 0; s < __SYNWATCH_STATE_MAX; s++) {
+			struct rp_conn *h = rp->conns.head[s];
+
+			if (h && deadline(rp, h) < exp) {
+				exp = deadline(rp, h);
+				c = h;
+			}
+		}
+		if (rp->next_tick <= t && rp->next_tick <= exp) {
+			tick(rp, t);
+		} else if (c && exp <= t &&
+			   sw_rec_expired(&c->rec,
+					  rp->timeout_fine[c->rec.state], exp)) {
+			rp->stat[SYNWATCH_A_STATS_EXPIRED]++;
+			destroy(rp, c, SYNWATCH_CLOSE_TIMEOUT, 0,
+				SYNWATCH_DIR_NONE, exp);
+		} else {
+			break;
+		}
+	}
+}
+
+static void count_rtx(struct rp *rp, const struct sw_pkt *p)
+{
+	if (p->flags & SW_TCP_SYN)
+		rp->stat[(p->flags & SW_TCP_ACK) ? SYNWATCH_A_STATS_RTX_SYNACK :
+						   SYNWATCH_A_STATS_RTX_SYN]++;
+	else
+		rp->stat[SYNWATCH_A_STATS_RTX_FIN]++;
+}
+
+/*
+ * Without --local: the receiver of a connection's first SYN is local
+ * (the sender of a SYN-ACK, when the SYN was missed); a connection picked
+ * up mid-stream is the lower port's, else the first packet's receiver's.
+ */
+static enum sw_dir orient(const struct sw_pkt *p)
+{
+	if (p->flags & SW_TCP_SYN)
+		return (p->flags & SW_TCP_ACK) ? SW_DIR_OUT : SW_DIR_IN;
+	if (p->sport != p->dport)
+		return p->dport < p->sport ? SW_DIR_IN : SW_DIR_OUT;
+	return SW_DIR_IN;
+}
+
+/* key[SW_DIR_IN]: the destination is local; key[SW_DIR_OUT]: the source */
+static void run(struct rp *rp, struct rp_conn *c, const struct rp_key *key,
+		enum sw_dir dir, const struct sw_pkt *p)
+{
+	u8 udir = dir == SW_DIR_IN ? SYNWATCH_DIR_IN : SYNWATCH_DIR_OUT;
+	struct sw_track_out out;
+	const struct rp_key *k;
+	int err;
+
+again:
+	k = &key[dir];
+	if (!c) {
+		if (!sw_track_creates(dir, p)) {
+			rp->stat[SYNWATCH_A_STATS_UNTRACKED]++;
+			return;
+		}
+		c = rp_conn_add(&rp->conns, k, rp->now);
+		if (!c) {
+			rp->stat[SYNWATCH_A_STATS_INSERT_FAILED]++;
+			return;
+		}
+		rp->stat[SYNWATCH_A_STATS_CONN_NEW]++;
+	}
+	err = sw_track(&c->rec, dir, p, rp->now, &out);
+	if (out.what & SW_T_REOPEN) {
+		/* the tuple is reused: end the old connection, start anew */
+		destroy(rp, c, SYNWATCH_CLOSE_REOPEN, p->flags, udir, rp->now);
+		c = NULL;
+		if (!rp->o.nlocal) {
+			dir = orient(p);
+			udir = dir == SW_DIR_IN ? SYNWATCH_DIR_IN :
+						  SYNWATCH_DIR_OUT;
+		}
+		goto again;
+	}
+	if (err) {
+		rp->invalid[out.invalid]++;
+		return;
+	}
+	rp_conn_touch(&rp->conns, c);
+	if (out.what & SW_T_RTX)
+		count_rtx(rp, p);
+	if (!(out.what & (SW_T_NEW | SW_T_STATE)) && !out.half_open)
+		return;
+	if (out.what & SW_T_STATE)
+		rp->stat[SYNWATCH_A_STATS_STATE_CHANGES]++;
+	if (out.what & SW_T_PICKUP)
+		rp->stat[SYNWATCH_A_STATS_PICKUP]++;
+	if (sw_track_lst_wanted(&out))
+		lst_packet(rp, k, &out);
+	if ((out.what & (SW_T_NEW | SW_T_STATE)) &&
+	    !lst_suppress(rp, k, out.new_state))
+		emit_conn(rp, (out.what & SW_T_NEW) ? SYNWATCH_EVENT_NEW :
+			  SYNWATCH_EVENT_STATE, c,
+			  (out.what & SW_T_NEW) ? SYNWATCH_STATE_CLOSED :
+			  out.old_state, out.new_state, p->flags, udir,
+			  rp->now);
+}
+
+static void make_key(struct rp_key *k, bool v6, const uint8_t *l,
+		     const uint8_t *r, uint16_t lport, uint16_t rport)
+{
+	memset(k, 0, sizeof(*k));
+	if (v6) {
+		memcpy(k->laddr, l, 16);
+		memcpy(k->raddr, r, 16);
+	} else {
+		k->laddr[10] = k->laddr[11] = 0xff;
+		k->raddr[10] = k->raddr[11] = 0xff;
+		memcpy(k->laddr + 12, l, 4);
+		memcpy(k->raddr + 12, r, 4);
+	}
+	k->lport = lport;
+	k->rport = rport;
+}
+
+static bool is_local(const struct rp *rp, bool v6, const uint8_t *a)
+{
+	for (unsigned int i = 0; i < rp->o.nlocal; i++) {
+		const struct sw_prefix *p = &rp->local[i];
+		unsigned int bits = p->len, n = bits / 8;
+
+		if (p->addr.family != (v6 ? AF_INET6 : AF_INET))
+			continue;
+		if (memcmp(a, p->addr.raw, n))
+			continue;
+		if (bits % 8 &&
+		    ((a[n] ^ p->addr.raw[n]) & (0xff00 >> (bits % 8)) & 0xff))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static void segment(struct rp *rp, const struct rp_ip *ip,
+		    const struct sw_pkt *p)
+{
+	struct rp_key key[SW_DIR_MAX];
+	struct rp_conn *c;
+	enum sw_dir dir;
+
+	make_key(&key[SW_DIR_IN], ip->v6, ip->daddr, ip->saddr, p->dport,
+		 p->sport);
+	make_key(&key[SW_DIR_OUT], ip->v6, ip->saddr, ip->daddr, p->sport,
+		 p->dport);
+	if (rp->o.nlocal) {
+		bool out = is_local(rp, ip->v6, ip->saddr);
+		bool in = is_local(rp, ip->v6, ip->daddr);
+
+		if (!out && !in)
+			rp->count[RP_NOT_LOCAL]++;
+		/* both local: LOCAL_OUT sees it leave, then LOCAL_IN arrive */
+		if (out) {
+			rp->stat[SYNWATCH_A_STATS_PKTS_OUT] += p->segs;
+			run(rp, rp_conn_find(&rp->conns, &key[SW_DIR_OUT]),
+			    key, SW_DIR_OUT, p);
+		}
+		if (in) {
+			rp->stat[SYNWATCH_A_STATS_PKTS_IN] += p->segs;
+			run(rp, rp_conn_find(&rp->conns, &key[SW_DIR_IN]),
+			    key, SW_DIR_IN, p);
+		}
+		return;
+	}
+	dir = SW_DIR_IN;
+	c = rp_conn_find(&rp->conns, &key[SW_DIR_IN]);
+	if (!c) {
+		dir = SW_DIR_OUT;
+		c = rp_conn_find(&rp->conns, &key[SW_DIR_OUT]);
+	}
+	if (!c)
+		dir = orient(p);
+	rp->stat[dir == SW_DIR_IN ? SYNWATCH_A_STATS_PKTS_IN :
+				    SYNWATCH_A_STATS_PKTS_OUT] += p->segs;
+	run(rp, c, key, dir, p);
+}
+
+/* The capture's clock: engine time, never going back. */
+static void clock_to(struct rp *rp, uint64_t ts)
+{
+	if (!rp->started) {
+		rp->started = true;
+		rp->first_ts = rp->last_ts = ts;
+		rp->next_tick = RP_BASE_NS + RP_TICK_NS;
+	}
+	if (ts < rp->last_ts) {
+		rp->count[RP_TIME_BACK]++;
+		ts = rp->last_ts;
+	}
+	rp->last_ts = ts;
+	rp->now = ts - rp->first_ts + RP_BASE_NS;
+	advance(rp, rp->now);
+}
+
+void rp_frame(struct rp *rp, uint64_t ts_ns, const uint8_t *data,
+	      uint32_t caplen, uint32_t len)
+{
+	struct sw_pkt pkt;
+	struct rp_ip ip;
+	int err;
+
+	rp->count[RP_FRAMES]++;
+	clock_to(rp, ts_ns);
+	err = rp_decode(rp->link, data, caplen, len, &ip);
+	if (err < 0) {
+		rp->count[-err]++;
+		return;
+	}
+	rp->count[RP_TCP]++;
+	if (!err)
+		err = sw_parse_tcp(ip.th, ip.thlen, ip.l4len, &pkt);
+	if (err) {
+		rp->invalid[err]++;
+		return;
+	}
+	segment(rp, &ip, &pkt);
+}
+
+/* --- the end state ------------------------------------------------------- */
+
+static int by_id(const void *a, const void *b)
+{
+	const struct rp_conn *x = *(const struct rp_conn *const *)a;
+	const struct rp_conn *y = *(const struct rp_conn *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int rp_conns(struct rp *rp, int (*fn)(const struct sw_conn *c, void *data),
+	     void *data)
+{
+	struct rp_conn **v = malloc((rp->conns.count + 1) * sizeof(*v));
+	struct sw_conn sc;
+	size_t n = 0;
+	int ret = 0;
+
+	if (!v)
+		return -1;
+	for (uint32_t b = 0; b < rp->conns.nbuckets; b++)
+		for (struct rp_conn *c = rp->conns.buckets[b]; c; c = c->hnext)
+			v[n++] = c;
+	qsort(v, n, sizeof(*v), by_id);
+	for (size_t i = 0; i < n && !ret; i++) {
+		export_conn(rp, v[i], rp->now, &sc);
+		if (rp->o.filter && !sw_filter_match(rp->o.filter, &sc))
+			continue;
+		ret = fn(&sc, data);
+	}
+	free(v);
+	return ret;
+}
+
+int rp_listeners(struct rp *rp,
+		 int (*fn)(const struct sw_listener *l, void *data),
+		 void *data)
+{
+	struct sw_listener sl;
+	int ret = 0;
+
+	for (uint32_t i = 0; i < rp->lsts.n && !ret; i++) {
+		export_listener(&rp->lsts.v[i], &rp->lsts.v[i].acct, &sl);
+		ret = fn(&sl, data);
+	}
+	return ret;
+}
+
+void rp_stats(struct rp *rp, struct sw_stats *st)
+{
+	static const unsigned int kept[] = {
+		SYNWATCH_A_STATS_PKTS_IN, SYNWATCH_A_STATS_PKTS_OUT,
+		SYNWATCH_A_STATS_CONN_NEW, SYNWATCH_A_STATS_CONN_DESTROY,
+		SYNWATCH_A_STATS_STATE_CHANGES, SYNWATCH_A_STATS_RTX_SYN,
+		SYNWATCH_A_STATS_RTX_SYNACK, SYNWATCH_A_STATS_RTX_FIN,
+		SYNWATCH_A_STATS_PICKUP, SYNWATCH_A_STATS_UNTRACKED,
+		SYNWATCH_A_STATS_INSERT_FAILED, SYNWATCH_A_STATS_EXPIRED,
+		SYNWATCH_A_STATS_EVENTS_SENT,
+		SYNWATCH_A_STATS_EVENT_SUPPRESSED, SYNWATCH_A_STATS_CONN_COUNT,
+		SYNWATCH_A_STATS_LISTENERS, SYNWATCH_A_STATS_ALERTS,
+	};
+
+	memset(st, 0, sizeof(*st));
+	rp->stat[SYNWATCH_A_STATS_CONN_COUNT] = rp->conns.count;
+	rp->stat[SYNWATCH_A_STATS_LISTENERS] = rp->lsts.n;
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		st->have |= SW_BIT(kept[i]);
+		st->val[kept[i]] = rp->stat[kept[i]];
+	}
+	st->have |= SW_BIT(SYNWATCH_A_STATS_INVALID);
+	for (unsigned int r = 1; r <= SYNWATCH_INVALID_MAX; r++) {
+		st->invalid_have |= SW_BIT(r);
+		st->invalid[r] = rp->invalid[r];
+	}
+}

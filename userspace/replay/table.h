@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Replay's connection and listener tables: what kmod/conn.c and
+ * kmod/listener.c keep, minus the locking, RCU and per-netns parts, single
+ * threaded over a capture.
+ *
+ * Connections sit in a hash table and, for expiry, on one list per state
+ * ordered by last activity: every state has one timeout, so the oldest
+ * record of each list is the next to expire, and expiry costs O(1) per
+ * record instead of the module's periodic walk of the whole table.
+ */
+#ifndef SW_REPLAY_TABLE_H
+#define SW_REPLAY_TABLE_H
+
+#include <stdint.h>
+
+#include "engine.h"
+
+/* Like struct sw_key: IPv4 addresses stored IPv4-mapped. */
+struct rp_key {
+	uint8_t laddr[16];
+	uint8_t raddr[16];
+	uint16_t lport;
+	uint16_t rport;
+};
+
+struct rp_conn {
+	struct rp_conn *hnext;		/* hash chain */
+	struct rp_conn *prev, *next;	/* expiry list of list_state */
+	uint64_t id;			/* creation order */
+	uint8_t list_state;
+	struct rp_key key;
+	struct sw_rec rec;
+};
+
+struct rp_conn_table {
+	struct rp_conn **buckets;
+	uint32_t nbuckets;		/* a power of two */
+	uint32_t count;
+	uint64_t next_id;
+	/* per state, oldest first; a record with state NONE is on none */
+	struct rp_conn *head[SW_STATE_COLUMNS], *tail[SW_STATE_COLUMNS];
+};
+
+int rp_conns_init(struct rp_conn_table *t);
+void rp_conns_free(struct rp_conn_table *t);
+struct rp_conn *rp_conn_find(struct rp_conn_table *t, const struct rp_key *k);
+/* A new record for k (not in the table yet), started at now. */
+struct rp_conn *rp_conn_add(struct rp_conn_table *t, const struct rp_key *k,
+			    uint64_t now);
+/* Unlinks and frees c. */
+void rp_conn_del(struct rp_conn_table *t, struct rp_conn *c);
+/* c was just active: to the young end of its state's list. */
+void rp_conn_touch(struct rp_conn_table *t, struct rp_conn *c);
+
+static inline int rp_key_v4(const struct rp_key *k)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(k->laddr, mapped, sizeof(mapped));
+}
+
+/* Per (local address, local port) that has seen a SYN, as listener.c. */
+#define RP_LST_MAX 4096		/* the module's SW_LST_MAX */
+
+struct rp_lst {
+	uint8_t addr[16];
+	uint16_t port;
+	struct sw_lst_acct acct;
+};
+
+struct rp_lst_table {
+	struct rp_lst *v;		/* first seen first */
+	uint32_t n;
+	int32_t *slots;			/* open addressing: index into v, -1 */
+	uint32_t nslots;
+};
+
+int rp_lsts_init(struct rp_lst_table *t);
+void rp_lsts_free(struct rp_lst_table *t);
+/* The listener of k's local side; created if create and room is left. */
+struct rp_lst *rp_lst_get(struct rp_lst_table *t, const struct rp_key *k,
+			  bool create);
+
+#endif
