@@ -4,7 +4,7 @@
 _synwatch_filter_words='state exclude sport dport src dst'
 _synwatch_states='closed listen syn-sent syn-recv established fin-wait-1 fin-wait-2 close-wait closing last-ack time-wait all half-open teardown connected'
 _synwatch_events='new state destroy flood-start flood-update flood-end conn alert all'
-_synwatch_config_keys='timeout.listen timeout.syn_sent timeout.syn_recv timeout.established timeout.fin_wait_1 timeout.fin_wait_2 timeout.close_wait timeout.closing timeout.last_ack timeout.time_wait event_mask max_conns max_conns_global flood.half_open_high flood.half_open_low flood.rate_high flood.rate_low flood.completion_pct flood.hold_ms flood.update_ms'
+_synwatch_config_keys='timeout.closed timeout.listen timeout.syn_sent timeout.syn_recv timeout.established timeout.fin_wait_1 timeout.fin_wait_2 timeout.close_wait timeout.closing timeout.last_ack timeout.time_wait event_mask max_conns max_conns_global flood.half_open_high flood.half_open_low flood.rate_high flood.rate_low flood.completion_pct flood.hold_ms flood.update_ms'
 
 # Completes filter words and what follows them.
 _synwatch_filter()

@@ -18,6 +18,7 @@
 #define DAY_MS (24U * 3600 * 1000)
 
 const struct sw_cfg_key sw_cfg_keys[] = {
+	TIMEOUT(CLOSED, "closed"),
 	TIMEOUT(LISTEN, "listen"),
 	TIMEOUT(SYN_SENT, "syn_sent"),
 	TIMEOUT(SYN_RECEIVED, "syn_recv"),
@@ -236,9 +237,11 @@ void sw_cfg_put(struct nlmsghdr *nlh, const struct sw_config *set)
 	if (set->timeout_have) {
 		struct nlattr *t = mnl_attr_nest_start(nlh, SYNWATCH_A_CONFIG_TIMEOUTS);
 
-		for (unsigned int s = 1; s <= SYNWATCH_STATE_MAX; s++)
+		/* the nest's attribute type is the state + 1: see the uapi */
+		for (unsigned int s = 0; s <= SYNWATCH_STATE_MAX; s++)
 			if (set->timeout_have & (1U << s))
-				mnl_attr_put_u32(nlh, (uint16_t)s, set->timeout[s]);
+				mnl_attr_put_u32(nlh, (uint16_t)(s + 1),
+						 set->timeout[s]);
 		mnl_attr_nest_end(nlh, t);
 	}
 	for (size_t i = 0; i < sw_cfg_nkeys; i++) {

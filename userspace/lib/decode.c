@@ -344,12 +344,13 @@ static int parse_timeouts_cb(const struct nlattr *attr, void *data)
 	struct sw_config *cfg = data;
 	unsigned int type = mnl_attr_get_type(attr);
 
-	if (type < 1 || type > SYNWATCH_STATE_MAX)
+	/* the attribute type is the state + 1: type 0 is reserved */
+	if (type < 1 || type > SYNWATCH_STATE_MAX + 1)
 		return MNL_CB_OK;
 	if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
 		return bad("SYNWATCH_A_CONFIG_TIMEOUTS member", type);
-	cfg->timeout[type] = mnl_attr_get_u32(attr);
-	cfg->timeout_have |= 1U << type;
+	cfg->timeout[type - 1] = mnl_attr_get_u32(attr);
+	cfg->timeout_have |= 1U << (type - 1);
 	return MNL_CB_OK;
 }
 

@@ -71,7 +71,7 @@ TEST_F(cfg, bad_values)
 		const char *arg, *msg;
 	} cases[] = {
 		{ "bogus=1", "valid keys: timeout.listen" },
-		{ "timeout.closed=5", "unknown key" },	/* CLOSED has no timeout */
+		{ "timeout.closd=5", "unknown key" },
 		{ "max_conns", "expected KEY=VALUE" },
 		{ "=5", "expected KEY=VALUE" },
 		{ "max_conns=", "missing value" },
