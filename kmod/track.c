@@ -396,7 +396,13 @@ int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 		r->dflags &= ~sw_dir_bit[dir];
 		sw_track_syn_options(r, dir, p);
 	}
-	sw_track_seq(r, dir, p);
+	/*
+	 * An RST carries no data and its seq is no ISN: a side whose first
+	 * segment is an RST (a refused SYN) starts no sequence space, else
+	 * its "ISN" would be the RST's seq - 1.
+	 */
+	if (pc != SW_PC_RST || (r->dflags & sw_dir_bit[dir]))
+		sw_track_seq(r, dir, p);
 
 	switch (pc) {
 	case SW_PC_SYN:
