@@ -77,36 +77,50 @@ bool sw_filter_match(const struct sw_snap *s, const void *filter)
 			     f->rinvert);
 }
 
-/* Header of every event; returns the SUB_SEQ payload for patching. */
-static u64 *sw_put_event_hdr(struct sk_buff *skb, u8 type, u64 seq,
-			     u8 old, u8 new, u8 flags, u8 dir)
+/*
+ * Where the two sequence numbers sit in a built message: they are only
+ * known when it is sent (sw_send), so the header carries zeroes there.
+ */
+struct sw_seqs {
+	void *seq;
+	void *sub_seq;
+};
+
+static void *sw_put_seq(struct sk_buff *skb, int attr)
 {
-	struct nlattr *nest, *sub;
+	if (nla_put_u64_64bit(skb, attr, 0, SYNWATCH_A_EVENT_PAD))
+		return NULL;
+	return nla_data((struct nlattr *)(skb_tail_pointer(skb) -
+					  nla_total_size(8)));
+}
+
+/* Header of every event. */
+static int sw_put_event_hdr(struct sk_buff *skb, struct sw_seqs *seqs,
+			    u8 type, u8 old, u8 new, u8 flags, u8 dir)
+{
+	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, SYNWATCH_A_EVENT);
-	if (!nest ||
-	    nla_put_u8(skb, SYNWATCH_A_EVENT_TYPE, type) ||
-	    nla_put_u64_64bit(skb, SYNWATCH_A_EVENT_SEQ, seq,
-			      SYNWATCH_A_EVENT_PAD) ||
-	    nla_put_u64_64bit(skb, SYNWATCH_A_EVENT_SUB_SEQ, 0,
-			      SYNWATCH_A_EVENT_PAD))
-		return NULL;
-	sub = (struct nlattr *)(skb_tail_pointer(skb) - nla_total_size(8));
-	if (nla_put_u64_64bit(skb, SYNWATCH_A_EVENT_TIME_NS,
+	if (!nest || nla_put_u8(skb, SYNWATCH_A_EVENT_TYPE, type))
+		return -EMSGSIZE;
+	seqs->seq = sw_put_seq(skb, SYNWATCH_A_EVENT_SEQ);
+	seqs->sub_seq = sw_put_seq(skb, SYNWATCH_A_EVENT_SUB_SEQ);
+	if (!seqs->seq || !seqs->sub_seq ||
+	    nla_put_u64_64bit(skb, SYNWATCH_A_EVENT_TIME_NS,
 			      ktime_get_real_ns(), SYNWATCH_A_EVENT_PAD) ||
 	    nla_put_u8(skb, SYNWATCH_A_EVENT_OLD_STATE, old) ||
 	    nla_put_u8(skb, SYNWATCH_A_EVENT_NEW_STATE, new) ||
 	    (dir != SYNWATCH_DIR_NONE &&
 	     (nla_put_u8(skb, SYNWATCH_A_EVENT_TCP_FLAGS, flags) ||
 	      nla_put_u8(skb, SYNWATCH_A_EVENT_DIR, dir))))
-		return NULL;
+		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
-	return nla_data(sub);
+	return 0;
 }
 
 /* Unicast a copy to every subscriber whose filter takes it. */
 static void sw_deliver_subs(struct sw_net *sn, struct sk_buff *skb,
-			    u64 *subseq, u8 type, const struct sw_snap *s)
+			    void *subseq, u8 type, const struct sw_snap *s)
 {
 	struct sw_sub *sub;
 	struct sk_buff *copy;
@@ -119,7 +133,7 @@ static void sw_deliver_subs(struct sw_net *sn, struct sk_buff *skb,
 		if (s && !sw_filter_match(s, &sub->f))
 			continue;
 		/* the sequence counts what matched, delivered or not */
-		put_unaligned(atomic64_inc_return(&sub->seq), subseq);
+		put_unaligned(atomic64_inc_return(&sub->seq), (u64 *)subseq);
 		copy = skb_copy(skb, GFP_ATOMIC);
 		if (!copy) {
 			sw_stat_inc(sn, SW_STAT_EVENT_DROP);
@@ -132,20 +146,31 @@ static void sw_deliver_subs(struct sw_net *sn, struct sk_buff *skb,
 			sw_stat_inc(sn, SW_STAT_EVENTS_SENT);
 	}
 	rcu_read_unlock();
-	put_unaligned(0, subseq);
+	put_unaligned(0, (u64 *)subseq);
 }
 
-static void sw_send(struct sw_net *sn, struct sk_buff *skb, u64 *subseq,
-		    u8 type, const struct sw_snap *s)
+/*
+ * SEQ counts, per netns and per group, the events multicast to that group,
+ * so a reader of one group sees a gap exactly when it missed one of its own.
+ * Events nobody listens to, masked out, or summarised during a flood are
+ * never built and take no number. Subscribers' copies carry the same SEQ
+ * (0 if the event did not go to the group) and their own SUB_SEQ.
+ */
+static void sw_send(struct sw_net *sn, struct sk_buff *skb,
+		    const struct sw_seqs *seqs, u8 type, const struct sw_snap *s)
 {
 	unsigned int grp = type >= SYNWATCH_EVENT_FLOOD_START ?
 			   SYNWATCH_MCGRP_ALERT : SYNWATCH_MCGRP_CONN;
+	bool mcast = (READ_ONCE(sn->cfg.event_mask) & BIT(type)) &&
+		     genl_has_listeners(&sw_genl_family, sn->net, grp);
 	int err;
 
+	if (mcast)
+		put_unaligned(atomic64_inc_return(&sn->event_seq[grp]),
+			      (u64 *)seqs->seq);
 	if (atomic_read(&sn->nsubs))
-		sw_deliver_subs(sn, skb, subseq, type, s);
-	if (!(READ_ONCE(sn->cfg.event_mask) & BIT(type)) ||
-	    !genl_has_listeners(&sw_genl_family, sn->net, grp)) {
+		sw_deliver_subs(sn, skb, seqs->sub_seq, type, s);
+	if (!mcast) {
 		nlmsg_free(skb);
 		return;
 	}
@@ -174,24 +199,23 @@ static struct sk_buff *sw_event_new(void **hdr)
 void sw_event_conn(struct sw_net *sn, u8 type, const struct sw_snap *s,
 		   u8 old_state, u8 new_state, u8 tcp_flags, u8 dir, u64 now)
 {
+	struct sw_seqs seqs;
 	struct sk_buff *skb;
 	void *hdr;
-	u64 *subseq;
 
 	skb = sw_event_new(&hdr);
 	if (!skb)
 		goto drop;
 	if (old_state >= SW_STATE_NONE)
 		old_state = SYNWATCH_STATE_CLOSED;
-	subseq = sw_put_event_hdr(skb, type,
-				  atomic64_inc_return(&sn->event_seq),
-				  old_state, new_state, tcp_flags, dir);
-	if (!subseq || sw_put_conn(skb, s, sn, now)) {
+	if (sw_put_event_hdr(skb, &seqs, type, old_state, new_state,
+			     tcp_flags, dir) ||
+	    sw_put_conn(skb, s, sn, now)) {
 		nlmsg_free(skb);
 		goto drop;
 	}
 	genlmsg_end(skb, hdr);
-	sw_send(sn, skb, subseq, type, s);
+	sw_send(sn, skb, &seqs, type, s);
 	return;
 drop:
 	sw_stat_inc(sn, SW_STAT_EVENT_DROP);
@@ -240,10 +264,10 @@ void sw_event_alert(struct sw_net *sn, const struct sw_lst *l,
 		    const struct sw_lst_acct *a, int ev, u64 now)
 {
 	u8 type = sw_flood_type[ev];
-	struct nlattr *nest;
+	struct nlattr *nest = NULL;
+	struct sw_seqs seqs;
 	struct sk_buff *skb;
 	void *hdr;
-	u64 *subseq;
 
 	if (ev == SW_FLOOD_START)
 		sw_stat_inc(sn, SW_STAT_ALERTS);
@@ -252,10 +276,8 @@ void sw_event_alert(struct sw_net *sn, const struct sw_lst *l,
 	skb = sw_event_new(&hdr);
 	if (!skb)
 		goto drop;
-	subseq = sw_put_event_hdr(skb, type,
-				  atomic64_inc_return(&sn->event_seq),
-				  0, 0, 0, SYNWATCH_DIR_NONE);
-	nest = subseq ? nla_nest_start(skb, SYNWATCH_A_ALERT) : NULL;
+	if (!sw_put_event_hdr(skb, &seqs, type, 0, 0, 0, SYNWATCH_DIR_NONE))
+		nest = nla_nest_start(skb, SYNWATCH_A_ALERT);
 	if (!nest ||
 	    sw_put_listener(skb, SYNWATCH_A_ALERT_LISTENER, l, a) ||
 	    nla_put_u8(skb, SYNWATCH_A_ALERT_REASON, a->reason) ||
@@ -271,7 +293,7 @@ void sw_event_alert(struct sw_net *sn, const struct sw_lst *l,
 	}
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
-	sw_send(sn, skb, subseq, type, NULL);
+	sw_send(sn, skb, &seqs, type, NULL);
 	return;
 drop:
 	sw_stat_inc(sn, SW_STAT_EVENT_DROP);

@@ -64,7 +64,8 @@ static int __net_init sw_net_init(struct net *net)
 	sn->id = net->ns.inum;
 	sw_config_defaults(&sn->cfg);
 	mutex_init(&sn->cfg_lock);
-	atomic64_set(&sn->event_seq, 0);
+	atomic64_set(&sn->event_seq[SYNWATCH_MCGRP_CONN], 0);
+	atomic64_set(&sn->event_seq[SYNWATCH_MCGRP_ALERT], 0);
 	atomic_set(&sn->nconns, 0);
 	atomic_set(&sn->nsubs, 0);
 	INIT_LIST_HEAD(&sn->subs);

@@ -66,7 +66,7 @@ struct sw_net {
 	struct sw_stats __percpu *stats;
 	struct sw_config cfg;		/* read locklessly, see config.c */
 	struct mutex cfg_lock;		/* serialises writers of cfg */
-	atomic64_t event_seq;		/* SYNWATCH_A_EVENT_SEQ */
+	atomic64_t event_seq[__SYNWATCH_MCGRP_MAX]; /* SYNWATCH_A_EVENT_SEQ */
 	atomic_t nconns;
 	atomic_t nsubs;			/* subscribers, see events.c */
 	struct list_head subs;		/* RCU list, under subs_lock */

@@ -57,7 +57,9 @@
  *        SYNWATCH_A_FILTER_LPORT_INVERT: NLA_FLAG, match outside the range
  *        SYNWATCH_A_FILTER_RPORT_MIN / _MAX / _INVERT: likewise for the peer
  *        SYNWATCH_A_FILTER_NETNS_FD: NLA_S32, dump the netns of this fd
- *            instead of the caller's; needs CAP_NET_ADMIN over that netns
+ *            instead of the caller's; needs CAP_NET_ADMIN over that netns.
+ *            GET_CONN and GET_LISTENER only: FLUSH and SUBSCRIBE act on
+ *            the caller's netns and reject it with -EINVAL
  *        SYNWATCH_A_FILTER_EVENT_MASK: NLA_U32, only for SUBSCRIBE
  *
  * Every condition present must hold. Each connection comes in its own
@@ -158,10 +160,16 @@
  *
  *    SYNWATCH_A_EVENT: NLA_NESTED
  *        SYNWATCH_A_EVENT_TYPE: NLA_U8, enum synwatch_event_type
- *        SYNWATCH_A_EVENT_SEQ: NLA_U64, per-netns, +1 for every event sent
- *            to the groups; a jump means the reader lost events
+ *        SYNWATCH_A_EVENT_SEQ: NLA_U64, per netns and per group: +1 for
+ *            every event multicast to that group, starting at 1, so a
+ *            jump means this reader lost events of its group. Events
+ *            nobody listens to, masked out by EVENT_MASK, or summarised
+ *            during a flood take no number. 0 in a subscriber's copy of
+ *            an event that did not go to the group.
  *        SYNWATCH_A_EVENT_SUB_SEQ: NLA_U64, the subscription's own
- *            sequence number; 0 in messages to the groups
+ *            sequence number: +1 for every event its filter matched,
+ *            starting at 1 after SUBSCRIBE and kept across a replacing
+ *            SUBSCRIBE; 0 in messages to the groups
  *        SYNWATCH_A_EVENT_TIME_NS: NLA_U64, CLOCK_REALTIME
  *        SYNWATCH_A_EVENT_OLD_STATE, SYNWATCH_A_EVENT_NEW_STATE: NLA_U8
  *        SYNWATCH_A_EVENT_TCP_FLAGS: NLA_U8, the TCP flags of the packet
