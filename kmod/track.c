@@ -275,8 +275,16 @@ static void sw_track_handshake(struct sw_rec *r, enum sw_dir dir,
 	if ((old == SYNWATCH_STATE_LISTEN || old == SW_STATE_NONE) &&
 	    new == SYNWATCH_STATE_SYN_RECEIVED)
 		r->rtt_synack = sw_us(now_ns);
-	if (old == SYNWATCH_STATE_SYN_SENT && new == SYNWATCH_STATE_ESTABLISHED &&
-	    !(r->dflags & SW_DF_RTT_SYN)) {
+	/*
+	 * The client-side RTT ends with the peer's SYN-ACK. In a simultaneous
+	 * open (RFC 9293 3.5 figure 8) it comes in SYN-RECEIVED, after the
+	 * peer's own SYN: our SYN still started the clock.
+	 */
+	if ((old == SYNWATCH_STATE_SYN_SENT ||
+	     (old == SYNWATCH_STATE_SYN_RECEIVED &&
+	      (r->flags & SYNWATCH_CONN_F_SIMULTANEOUS))) &&
+	    new == SYNWATCH_STATE_ESTABLISHED && pc == SW_PC_SYNACK &&
+	    dir == SW_DIR_IN && !(r->dflags & SW_DF_RTT_SYN)) {
 		r->rtt_syn = sw_us_delta(r->rtt_syn, now_ns);
 		r->dflags |= SW_DF_RTT_SYN;
 	}
