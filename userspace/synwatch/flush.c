@@ -41,10 +41,9 @@ int cmd_flush(const struct cli_globals *gin, int argc, char **argv)
 			return cli_bad_option("flush");
 	}
 	ret = cli_parse_filter("flush", &f, argc, argv);
+	/* FLUSH acts on the caller's netns (the kernel rejects NETNS_FD) */
 	if (!ret)
-		ret = cli_filter_netns(&f, &g);
-	if (!ret)
-		ret = cli_open(&nl, &g, false);
+		ret = cli_open(&nl, &g, true);
 	if (ret)
 		goto out;
 	ret = sw_flush(&nl, &f);

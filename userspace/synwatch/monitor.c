@@ -200,13 +200,9 @@ int cmd_monitor(const struct cli_globals *gin, int argc, char **argv)
 	if (ret)
 		return ret;
 	m.o.json = g.json;
-	/* A subscription carries the netns in its filter; group membership
-	 * is per socket, so multicast mode has to create it in the netns. */
-	if (g.netns && !so.multicast) {
-		ret = cli_filter_netns(&f, &g);
-		if (ret)
-			return ret;
-	} else if (g.netns) {
+	/* Subscriptions and group memberships both belong to the socket's
+	 * netns (the kernel rejects NETNS_FD in SUBSCRIBE): create it there. */
+	if (g.netns) {
 		ret = cli_enter_netns(&g);
 		if (ret)
 			return ret;
