@@ -530,6 +530,8 @@ again:
 			  rp->now);
 }
 
+_Static_assert(SW_DIR_IN == 0 && SW_DIR_OUT == 1, "key[] is indexed by dir");
+
 static void make_key(struct rp_key *k, bool v6, const uint8_t *l,
 		     const uint8_t *r, uint16_t lport, uint16_t rport)
 {
@@ -571,6 +573,7 @@ static void segment(struct rp *rp, const struct rp_ip *ip,
 	struct rp_key key[SW_DIR_MAX];
 	struct rp_conn *c;
 	enum sw_dir dir;
+	int which;
 
 	make_key(&key[SW_DIR_IN], ip->v6, ip->daddr, ip->saddr, p->dport,
 		 p->sport);
@@ -595,14 +598,8 @@ static void segment(struct rp *rp, const struct rp_ip *ip,
 		}
 		return;
 	}
-	dir = SW_DIR_IN;
-	c = rp_conn_find(&rp->conns, &key[SW_DIR_IN]);
-	if (!c) {
-		dir = SW_DIR_OUT;
-		c = rp_conn_find(&rp->conns, &key[SW_DIR_OUT]);
-	}
-	if (!c)
-		dir = orient(p);
+	c = rp_conn_find2(&rp->conns, key, &which);
+	dir = c ? (enum sw_dir)which : orient(p);
 	rp->stat[dir == SW_DIR_IN ? SYNWATCH_A_STATS_PKTS_IN :
 				    SYNWATCH_A_STATS_PKTS_OUT] += p->segs;
 	run(rp, c, key, dir, p);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Capture files through libpcap: pcap and pcapng, any timestamp precision. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <pcap/pcap.h>
 
 #include "replay.h"
@@ -22,14 +24,24 @@ int rp_pcap_open(struct rp_pcap *f, struct rp *rp, const char *path,
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	const char *name, *desc;
 	pcap_t *p;
+	FILE *fp;
 	int dlt;
 
 	f->p = NULL;
-	p = pcap_open_offline_with_tstamp_precision(path,
-						    PCAP_TSTAMP_PRECISION_NANO,
-						    ebuf);
+	fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!fp) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* large reads: libpcap reads a record at a time through stdio */
+	setvbuf(fp, NULL, _IOFBF, 1 << 20);
+	p = pcap_fopen_offline_with_tstamp_precision(fp,
+						     PCAP_TSTAMP_PRECISION_NANO,
+						     ebuf);
 	if (!p) {
 		snprintf(err, errlen, "%s: %s", path, ebuf);
+		if (fp != stdin)
+			fclose(fp);
 		return -1;
 	}
 	dlt = pcap_datalink(p);

@@ -20,10 +20,14 @@ static uint32_t key_hash(const uint8_t *p, size_t n, uint32_t extra)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
+/*
+ * The same for both orientations of a tuple, so that one bucket holds the
+ * record whichever side turns out to be local: a packet whose direction
+ * is not known yet costs one bucket walk, not two.
+ */
 static uint32_t conn_hash(const struct rp_key *k)
 {
-	return key_hash((const uint8_t *)k, 32,
-			(uint32_t)k->lport << 16 | k->rport);
+	return key_hash(k->laddr, 16, k->lport) + key_hash(k->raddr, 16, k->rport);
 }
 
 static bool key_eq(const struct rp_key *a, const struct rp_key *b)
@@ -61,6 +65,20 @@ struct rp_conn *rp_conn_find(struct rp_conn_table *t, const struct rp_key *k)
 	for (; c; c = c->hnext)
 		if (key_eq(&c->key, k))
 			return c;
+	return NULL;
+}
+
+struct rp_conn *rp_conn_find2(struct rp_conn_table *t, const struct rp_key *k,
+			      int *which)
+{
+	struct rp_conn *c = t->buckets[conn_hash(&k[0]) & (t->nbuckets - 1)];
+
+	for (; c; c = c->hnext) {
+		if (key_eq(&c->key, &k[0]) || key_eq(&c->key, &k[1])) {
+			*which = !key_eq(&c->key, &k[0]);
+			return c;
+		}
+	}
 	return NULL;
 }
 

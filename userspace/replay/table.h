@@ -45,6 +45,9 @@ struct rp_conn_table {
 int rp_conns_init(struct rp_conn_table *t);
 void rp_conns_free(struct rp_conn_table *t);
 struct rp_conn *rp_conn_find(struct rp_conn_table *t, const struct rp_key *k);
+/* k[0] or k[1], the same tuple both ways round; *which says which matched */
+struct rp_conn *rp_conn_find2(struct rp_conn_table *t, const struct rp_key *k,
+			      int *which);
 /* A new record for k (not in the table yet), started at now. */
 struct rp_conn *rp_conn_add(struct rp_conn_table *t, const struct rp_key *k,
 			    uint64_t now);

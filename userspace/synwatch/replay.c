@@ -185,7 +185,8 @@ static void print_results(struct rp *rp, struct replay_out *o)
 	struct sw_vec lsts = SW_VEC_INIT(struct sw_listener);
 	struct sw_stats st;
 
-	rp_conns(rp, collect_conn, &conns);
+	if (o->show & SHOW_CONNS)
+		rp_conns(rp, collect_conn, &conns);
 	rp_listeners(rp, collect_listener, &lsts);
 	rp_stats(rp, &st);
 	if (o->json) {
@@ -366,7 +367,8 @@ int cmd_replay(const struct cli_globals *gin, int argc, char **argv)
 	ro.cfg = &a.cfg;
 	ro.event_mask = a.event_mask;
 	ro.filter = sw_filter_has_conditions(&a.filter) ? &a.filter : NULL;
-	ro.on_event = on_event;
+	/* like the module, build no event that nobody reads */
+	ro.on_event = (a.show & SHOW_EVENTS) ? on_event : NULL;
 	ro.data = &o;
 	rp = rp_new(&ro);
 	if (!rp) {

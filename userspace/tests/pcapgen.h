@@ -14,6 +14,7 @@
 #define SW_PCAPGEN_H
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,7 +42,7 @@
 
 struct pg_cap {
 	FILE *f;
-	char path[64];
+	char path[256];
 	int link;
 	bool ng;		/* pcapng */
 	uint64_t t;		/* ns since the epoch: the next frame's time */
@@ -99,17 +100,20 @@ static inline void pg_u32(struct pg_cap *c, uint32_t v)
 	pg_write(c, &v, 4);
 }
 
-/* A new capture file in /tmp; NULL path: a fresh temporary name. */
-static inline int pg_open(struct pg_cap *c, int link, bool ng)
+/* A new capture file at path; NULL: a fresh temporary file in /tmp. */
+static inline int pg_open_path(struct pg_cap *c, const char *path, int link,
+			       bool ng)
 {
 	int fd;
 
 	memset(c, 0, sizeof(*c));
-	snprintf(c->path, sizeof(c->path), "/tmp/sw-replay-XXXXXX");
-	fd = mkstemp(c->path);
+	snprintf(c->path, sizeof(c->path), "%s", path ? path : "/tmp/sw-replay-XXXXXX");
+	fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644) : mkstemp(c->path);
 	if (fd < 0)
 		return -1;
 	c->f = fdopen(fd, "wb");
+	if (!c->f)
+		return -1;
 	c->link = link;
 	c->ng = ng;
 	c->t = 1700000000ULL * 1000000000ULL;
@@ -129,6 +133,11 @@ static inline int pg_open(struct pg_cap *c, int link, bool ng)
 		pg_write(c, hdr, sizeof(hdr));
 	}
 	return 0;
+}
+
+static inline int pg_open(struct pg_cap *c, int link, bool ng)
+{
+	return pg_open_path(c, NULL, link, ng);
 }
 
 static inline void pg_close(struct pg_cap *c)

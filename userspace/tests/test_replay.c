@@ -942,7 +942,7 @@ static int run_cli(const char *args, char *out, size_t len)
 TEST_F(cap, cli_text_and_json)
 {
 	static char out[1 << 16];
-	char args[256];
+	char args[512];
 
 	handshake(&self->c, &self->fl);
 	exchange_close_client_first(&self->c, &self->fl);
@@ -979,7 +979,7 @@ TEST_F(cap, cli_text_and_json)
 TEST(cli_unsupported_link_type)
 {
 	static char out[4096];
-	char args[256];
+	char args[512];
 	struct pg_cap c;
 
 	ASSERT_EQ(0, pg_open(&c, PG_IEEE802_11, false));
