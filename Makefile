@@ -17,7 +17,8 @@ KMOD_SOURCES = $(shell find kmod -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null | 
 HAVE_USERSPACE = $(wildcard userspace/Makefile)
 
 .PHONY: all modules userspace deps modules-all vm-module selftests unit check \
-	vm-check style sparse install clean distclean debug-kernel demo vm help
+	vm-check style sparse install clean distclean debug-kernel demo vm help \
+	bench bench-tools
 
 all: modules userspace
 
@@ -57,7 +58,7 @@ endif
 check: unit vm-check
 
 # Boot one VM per kernel and run the whole selftests/run_tests.sh in it.
-vm-check: modules-all vm-module selftests userspace
+vm-check: modules-all vm-module selftests userspace bench-tools
 	selftests/vm/vm-check.sh $(KERNEL) -- $(TESTS)
 
 style:
@@ -88,6 +89,7 @@ clean:
 	[ ! -d "$(KDIR)" ] || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf build
 	$(MAKE) -C selftests clean
+	$(MAKE) -C bench clean
 ifneq ($(HAVE_USERSPACE),)
 	$(MAKE) -C userspace clean
 endif
@@ -104,6 +106,14 @@ debug-kernel:
 demo: vm-module userspace
 	selftests/vm/run-vm.sh --kernel $(firstword $(KERNEL)) -- scripts/demo.sh
 
+# The benchmark's load generators (bench/build/); make check smoke-tests them.
+bench-tools:
+	$(MAKE) -C bench all
+
+# synwatch against no hook and nf_conntrack, in one VM boot: bench/results/.
+bench:
+	bench/run.sh
+
 # Interactive shell in a VM (or CMD='...' to run one command).
 vm: vm-module
 	selftests/vm/run-vm.sh --kernel $(firstword $(KERNEL)) $(if $(CMD),-- '$(CMD)')
@@ -117,4 +127,5 @@ help:
 	@echo "make install        module (updates/) and userspace"
 	@echo "make debug-kernel   build the KASAN/lockdep kernel for KERNEL=debug"
 	@echo "make vm [CMD=...]   shell (or command) in a VM; make demo"
+	@echo "make bench          synwatch vs no module vs nf_conntrack -> bench/results/"
 	@echo "make clean|distclean"

@@ -1,0 +1,57 @@
+#!/bin/bash
+# The benchmark's load generators (bench/: tcp_rr, tcp_churn, synflood)
+# work: each runs for a few hundred milliseconds between two namespaces
+# and prints one valid JSON line with a non-zero result and no errors.
+# Not the benchmark itself (that is `make bench`).
+# shellcheck source=selftests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BIN=$REPO_DIR/bench/build
+
+require_root
+require_cmd ip python3
+for p in tcp_rr tcp_churn synflood; do
+	[ -x "$BIN/$p" ] || skip "$BIN/$p not built (make -C bench)"
+done
+
+setup_two_ns
+
+# json_ok LINE EXPR: LINE is one JSON object for which the Python
+# expression EXPR (over r) holds.
+json_ok() {
+	python3 -c 'import json, sys; r = json.loads(sys.argv[1]); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
+}
+
+ns_exec "$NS_B" "$BIN/tcp_rr" server -p 7001 &
+defer kill $!
+ns_exec "$NS_B" "$BIN/tcp_churn" server -p 7002 &
+defer kill $!
+
+for addr in "$IP4_B" "$IP6_B"; do
+	out=$(ns_exec "$NS_A" "$BIN/tcp_rr" client -a "$addr" -p 7001 -d 0.3 -w 0.05 -c 2) ||
+		fail "tcp_rr client to $addr exited with $?"
+	log "$out"
+	check "tcp_rr to $addr: transactions, no errors" \
+		json_ok "$out" 'r["test"] == "tcp_rr" and r["transactions"] > 0 and r["errors"] == 0'
+
+	out=$(ns_exec "$NS_A" "$BIN/tcp_churn" client -a "$addr" -p 7002 -d 0.3 -w 0.05 -c 4) ||
+		fail "tcp_churn client to $addr exited with $?"
+	log "$out"
+	check "tcp_churn to $addr: connections, no errors" \
+		json_ok "$out" 'r["test"] == "tcp_churn" and r["connections"] > 0 and r["errors"] == 0'
+done
+
+insegs() {
+	ns_exec "$NS_B" awk '/^Tcp:/ { if (h) { print $11; exit } h = 1 }' /proc/net/snmp
+}
+# Tcp: field 11 is InSegs (RFC 1213 order); make sure it is.
+check "InSegs is /proc/net/snmp's Tcp field 11" \
+	test "$(ns_exec "$NS_B" awk '/^Tcp:/ { print $11; exit }' /proc/net/snmp)" = InSegs
+mac=$(ns_exec "$NS_B" cat /sys/class/net/veth0/address)
+before=$(insegs)
+out=$(ns_exec "$NS_A" "$BIN/synflood" -i veth0 -m "$mac" -d "$IP4_B" -p 7002 -n 500 -D 2) ||
+	fail "synflood exited with $?"
+log "$out"
+check "synflood: sent 500 SYNs" json_ok "$out" 'r["test"] == "synflood" and r["sent"] == 500'
+busywait 2000 test $(($(insegs) - before)) -ge 500
+check "the target's TCP took in the 500 spoofed SYNs" test $(($(insegs) - before)) -ge 500
