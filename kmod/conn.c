@@ -44,7 +44,9 @@
 #include "events.h"
 
 #define SW_LOCKS		1024
-#define SW_EVICT_BUCKETS	16	/* buckets scanned for a victim */
+#define SW_EVICT_CANDIDATES	8	/* half-open entries compared */
+#define SW_EVICT_BUCKETS	1024	/* most buckets scanned for them */
+#define SW_EVICT_TRIES		4	/* evictions for one insert, at most */
 #define SW_GC_BATCH		32
 
 static struct kmem_cache *sw_cache __read_mostly;
@@ -207,97 +209,144 @@ static void sw_destroy(struct sw_net *sn, struct sw_conn *c,
 	kmem_cache_free(sw_cache, c);
 }
 
-static bool sw_evictable(const struct sw_rec *r, bool half_only)
+static bool sw_evictable(u8 state, bool half_only)
 {
-	if (sw_state_half_open(r->state))
+	if (sw_state_half_open(state))
 		return true;
-	return !half_only && (r->state == SYNWATCH_STATE_TIME_WAIT ||
-			      r->state == SYNWATCH_STATE_CLOSED);
+	return !half_only && (state == SYNWATCH_STATE_TIME_WAIT ||
+			      state == SYNWATCH_STATE_CLOSED);
 }
 
 /*
- * The table is full: make room by evicting the oldest half-open entry in
- * SW_EVICT_BUCKETS buckets from a random start, or failing that the oldest
- * TIME-WAIT/CLOSED one. Established connections are never evicted: a flood
- * of half-open entries must not push real connections out.
+ * The table (netns 0) or a netns' share of it is full: make room. Buckets
+ * are scanned from a random start until SW_EVICT_CANDIDATES half-open
+ * entries (of that netns, if one is given) have been seen, or
+ * SW_EVICT_BUCKETS buckets; the longest idle half-open one goes, or
+ * failing any, the longest idle TIME-WAIT/CLOSED one. Established
+ * connections are never evicted: a flood of half-open entries must not
+ * push real connections out. A legitimate handshake is half-open for one
+ * round trip, so among several candidates it is the youngest and stays;
+ * the scan goes on past empty buckets (a table larger than max_conns) so
+ * that there are several.
  */
-static bool sw_evict(void)
+static bool sw_evict(u32 netns)
 {
 	unsigned int start = get_random_u32_below(sw_nbuckets);
+	unsigned int limit = min_t(unsigned int, sw_nbuckets,
+				   SW_EVICT_BUCKETS);
 	struct sw_conn *victim = NULL, *c;
-	unsigned int i, vb = 0;
-	u32 now = sw_fine(ktime_get_ns());
+	unsigned int i, b, vb = 0, seen = 0;
+	u64 now_ns = ktime_get_ns();
+	u32 now = sw_fine(now_ns);
 	u32 best_age = 0;
-	bool best_half = false;
+	bool best_half = false, ok;
+	struct sw_net *vsn;
 	struct sw_snap s;
 
-	for (i = 0; i < SW_EVICT_BUCKETS; i++) {
-		unsigned int b = (start + i) % sw_nbuckets;
-
-		rcu_read_lock();
+	rcu_read_lock();
+	for (i = 0; i < limit && seen < SW_EVICT_CANDIDATES; i++) {
+		b = start + i;
+		if (b >= sw_nbuckets)
+			b -= sw_nbuckets;
 		for (c = rcu_dereference(sw_buckets[b]); !sw_is_nulls(c);
 		     c = rcu_dereference(c->next)) {
-			struct sw_rec *r = &c->rec;
-			bool half = sw_state_half_open(READ_ONCE(r->state));
-			u32 age = now - READ_ONCE(r->t_last);
+			u32 id = READ_ONCE(c->key.netns);
+			u8 state = READ_ONCE(c->rec.state);
+			bool half = sw_state_half_open(state);
+			u32 age = now - READ_ONCE(c->rec.t_last);
 
-			if (!READ_ONCE(c->key.netns) ||
-			    !sw_evictable(r, best_half))
+			if (!id || (netns && id != netns) ||
+			    !sw_evictable(state, best_half))
 				continue;
-			if (half > best_half || age >= best_age) {
-				victim = c;
-				vb = b;
-				best_age = age;
-				best_half = half;
-			}
+			seen += half;
+			if (victim && half == best_half && age <= best_age)
+				continue;
+			victim = c;
+			vb = b;
+			best_age = age;
+			best_half = half;
 		}
-		rcu_read_unlock();
-		if (victim && best_half && i >= SW_EVICT_BUCKETS / 2)
-			break;
 	}
+	rcu_read_unlock();
 	if (!victim)
 		return false;
 
+	/*
+	 * Check again under the locks: the entry may have moved on (a
+	 * completed handshake is no longer half-open) or been freed and
+	 * reused for a new connection, which is younger than best_age.
+	 */
 	spin_lock(sw_bucket_lock(vb));
-	/* re-check under the lock: it may have changed since the scan */
 	raw_spin_lock(&victim->lock);
-	if (!victim->key.netns || !sw_evictable(&victim->rec, false) ||
-	    sw_bucket(&victim->key) != vb) {
-		raw_spin_unlock(&victim->lock);
-		spin_unlock(sw_bucket_lock(vb));
-		return false;
+	ok = victim->key.netns && (!netns || victim->key.netns == netns) &&
+	     sw_evictable(victim->rec.state, best_half) &&
+	     now - victim->rec.t_last >= best_age &&
+	     sw_bucket(&victim->key) == vb;
+	if (ok) {
+		s.key = victim->key;
+		s.rec = victim->rec;
+		WRITE_ONCE(victim->key.netns, 0);
 	}
 	raw_spin_unlock(&victim->lock);
-	sw_kill(vb, victim, &s);
+	if (ok)
+		sw_unlink(vb, victim);
 	spin_unlock(sw_bucket_lock(vb));
+	if (!ok)
+		return false;
 
-	c = victim;
-	{
-		struct sw_net *vsn = sw_net_by_id(s.key.netns);
-
-		if (vsn)
-			sw_stat_inc(vsn, SW_STAT_EVICT);
-		sw_destroy(vsn, c, &s, SYNWATCH_CLOSE_EVICTED, true,
-			   ktime_get_ns());
-	}
+	rcu_read_lock();
+	vsn = sw_net_by_id(s.key.netns);
+	if (vsn)
+		sw_stat_inc(vsn, SW_STAT_EVICT);
+	sw_destroy(vsn, victim, &s, SYNWATCH_CLOSE_EVICTED, true, now_ns);
+	rcu_read_unlock();
 	return true;
 }
 
-/* Reserve room for one entry, evicting if the table or the netns is full. */
+/* Add one to v unless that makes it more than max. */
+static bool sw_inc_below(atomic_t *v, int max)
+{
+	int n = atomic_read(v);
+
+	do {
+		if (n >= max)
+			return false;
+	} while (!atomic_try_cmpxchg(v, &n, n + 1));
+	return true;
+}
+
+/*
+ * Reserve room for one entry, evicting while the table or the netns is
+ * full. The counts never exceed their limits, not even for a moment, so
+ * the memory in use (SYNWATCH_A_STATS_MEM_BYTES) stays within max_conns
+ * entries plus the buckets.
+ */
 static bool sw_reserve(struct sw_net *sn)
 {
-	u32 ns_max = READ_ONCE(sn->cfg.max_conns);
+	int ns_max = (int)min_t(u32, READ_ONCE(sn->cfg.max_conns), INT_MAX);
+	int max = (int)min_t(unsigned int, sw_max_conns, INT_MAX);
+	int tries;
 
-	if (atomic_inc_return(&sw_count) > sw_max_conns && !sw_evict()) {
+	for (tries = 0; tries <= SW_EVICT_TRIES; tries++) {
+		if (ns_max && atomic_read(&sn->nconns) >= ns_max) {
+			if (!sw_evict(sn->id))
+				return false;
+			continue;
+		}
+		if (!sw_inc_below(&sw_count, max)) {
+			if (!sw_evict(0))
+				return false;
+			continue;
+		}
+		if (!ns_max) {
+			atomic_inc(&sn->nconns);
+			return true;
+		}
+		if (sw_inc_below(&sn->nconns, ns_max))
+			return true;
 		atomic_dec(&sw_count);
-		return false;
 	}
-	if (atomic_inc_return(&sn->nconns) > ns_max && ns_max) {
-		atomic_dec(&sn->nconns);
-		atomic_dec(&sw_count);
-		return false;
-	}
-	return true;
+	return false;
 }
 
 /*
