@@ -200,7 +200,8 @@ static void sw_destroy(struct sw_net *sn, struct sw_conn *c,
 		atomic_dec(&sn->nconns);
 		sw_stat_inc(sn, SW_STAT_CONN_DESTROY);
 		sw_lst_forget(sn, s);
-		if (events && sw_event_wanted(sn, SYNWATCH_EVENT_DESTROY))
+		if (events && sw_event_wanted(sn, SYNWATCH_EVENT_DESTROY) &&
+		    !sw_lst_suppress(sn, s))
 			sw_event_conn(sn, SYNWATCH_EVENT_DESTROY, s,
 				      s->rec.state, SYNWATCH_STATE_CLOSED, 0,
 				      SYNWATCH_DIR_NONE, now);
@@ -428,6 +429,7 @@ void sw_conn_packet(struct sw_net *sn, const struct sw_key *key,
 	bool reopened = false, want;
 	u64 now = ktime_get_ns();
 	struct sw_conn *c;
+	u32 born;
 	int err;
 
 retry:
@@ -458,6 +460,7 @@ again:
 		reopened = true;
 		goto again;
 	}
+	born = c->rec.t_first;
 	want = (out.what & (SW_T_NEW | SW_T_STATE)) &&
 	       sw_event_wanted(sn, (out.what & SW_T_NEW) ?
 				   SYNWATCH_EVENT_NEW : SYNWATCH_EVENT_STATE);
@@ -476,7 +479,8 @@ again:
 		sw_stat_inc(sn, SW_STAT_CONN_DESTROY);
 		sw_stat_inc(sn, SW_STAT_CONN_NEW);
 		sw_lst_forget(sn, &gone);
-		if (sw_event_wanted(sn, SYNWATCH_EVENT_DESTROY))
+		if (sw_event_wanted(sn, SYNWATCH_EVENT_DESTROY) &&
+		    !sw_lst_suppress(sn, &gone))
 			sw_event_conn(sn, SYNWATCH_EVENT_DESTROY, &gone,
 				      gone.rec.state, SYNWATCH_STATE_CLOSED,
 				      pkt->flags, udir, now);
@@ -489,8 +493,8 @@ again:
 	if ((out.what & (SW_T_L_SYN | SW_T_L_SYNACK | SW_T_L_COMPLETED |
 			 SW_T_L_RESET | SW_T_L_COOKIE | SW_T_L_REFUSED)) ||
 	    out.half_open)
-		sw_lst_packet(sn, key, &out, pkt, now);
-	if (want && !sw_lst_suppress(sn, key, out.new_state))
+		sw_lst_packet(sn, key, &out, born, now);
+	if (want && !sw_lst_suppress(sn, &snap))
 		sw_event_conn(sn, (out.what & SW_T_NEW) ? SYNWATCH_EVENT_NEW :
 			      SYNWATCH_EVENT_STATE, &snap,
 			      (out.what & SW_T_NEW) ? SYNWATCH_STATE_CLOSED :

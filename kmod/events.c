@@ -253,13 +253,6 @@ static const u8 sw_flood_type[] = {
 	[SW_FLOOD_END] = SYNWATCH_EVENT_FLOOD_END,
 };
 
-/* Whether SYN cookies are in play for this netns (tcp_syncookies=2 forces). */
-static u8 sw_cookies(struct sw_net *sn, const struct sw_lst_acct *a)
-{
-	return READ_ONCE(sn->net->ipv4.sysctl_tcp_syncookies) == 2 ||
-	       a->cookie > 0;
-}
-
 void sw_event_alert(struct sw_net *sn, const struct sw_lst *l,
 		    const struct sw_lst_acct *a, int ev, u64 now)
 {
@@ -286,7 +279,8 @@ void sw_event_alert(struct sw_net *sn, const struct sw_lst *l,
 			      SYNWATCH_A_ALERT_PAD) ||
 	    nla_put_u64_64bit(skb, SYNWATCH_A_ALERT_SUPPRESSED, a->suppressed,
 			      SYNWATCH_A_ALERT_PAD) ||
-	    nla_put_u8(skb, SYNWATCH_A_ALERT_COOKIES, sw_cookies(sn, a)) ||
+	    nla_put_u8(skb, SYNWATCH_A_ALERT_COOKIES, a->cookies) ||
+	    nla_put_u32(skb, SYNWATCH_A_ALERT_PEAK_RATE, a->flood_peak) ||
 	    sw_put_sources(skb, a)) {
 		nlmsg_free(skb);
 		goto drop;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Listener records. Passive connections are accounted to the listener they
- * reached: SYNs, SYN-ACKs, completions, resets and the half-open count that
- * the flood detector needs (flood.c).
+ * reached: SYNs, SYN-ACKs, completions, resets and the half-open counts
+ * that the flood detector needs (flood.c).
  *
  * Each netns has a small hash of listeners. Lookups are RCU and lockless.
  * Creating a listener takes the netns' table lock; that happens once per
@@ -10,21 +10,37 @@
  * is capped (SW_LST_MAX) so a port scan cannot grow it without bound.
  * Counters are updated under the listener's own lock, which no other
  * listener shares. Records are freed after a grace period (kfree_rcu).
+ *
+ * The detector's clock is one delayed work per netns that runs every
+ * SW_TICK_MS, but only while a listener needs it: a listener joins the
+ * table's active list with its first SYN and leaves it once it is idle
+ * again (no SYN for a tick, its rate decayed to zero, status OK). The
+ * tick walks the active list only, and is not scheduled at all while the
+ * list is empty: an idle netns, or one with thousands of quiet listeners,
+ * costs nothing. Lock order: table lock, then listener lock.
  */
 #include <linux/slab.h>
 #include <linux/jhash.h>
 #include <linux/random.h>
+#include <net/ip.h>
 #include "listener.h"
 #include "events.h"
 
 #define SW_LST_BITS	8
 #define SW_LST_MAX	4096
+#define SW_TICK_MS	100
+/* SYN cookies count as "in use" this long after the netns sent one */
+#define SW_COOKIE_NS	(2 * NSEC_PER_SEC)
 
 struct sw_lst_table {
 	struct hlist_head heads[1 << SW_LST_BITS];
-	spinlock_t lock;		/* writers of heads[] */
+	struct list_head active;	/* listeners the tick watches */
+	spinlock_t lock;		/* writers of heads[], active, ticking */
 	unsigned int count;
 	u32 seed;
+	bool ticking;			/* the tick is scheduled or running */
+	unsigned long cookies_sent;	/* the netns' SyncookiesSent, by tick */
+	u64 cookies_ns;			/* when it last went up */
 	struct sw_net *sn;
 	struct delayed_work tick;	/* the flood detector's clock */
 };
@@ -61,7 +77,9 @@ static struct sw_lst *sw_lst_get(struct sw_net *sn, const struct sw_key *k,
 		if (l) {
 			l->addr = k->laddr;
 			l->port = k->lport;
+			INIT_LIST_HEAD(&l->active);
 			spin_lock_init(&l->lock);
+			sw_lst_acct_init(&l->acct, get_random_u32());
 			hlist_add_head_rcu(&l->node,
 					   &t->heads[sw_lst_hash(t, &l->addr,
 								 l->port)]);
@@ -72,20 +90,55 @@ static struct sw_lst *sw_lst_get(struct sw_net *sn, const struct sw_key *k,
 	return l;
 }
 
-void sw_lst_packet(struct sw_net *sn, const struct sw_key *key,
-		   const struct sw_track_out *out, const struct sw_pkt *pkt,
-		   u64 now)
+static unsigned long sw_cookies_sent(struct net *net)
 {
-	struct sw_lst *l = sw_lst_get(sn, key, out->what & SW_T_L_SYN);
+	return snmp_fold_field(net->mib.net_statistics,
+			       LINUX_MIB_SYNCOOKIESSENT);
+}
+
+/* A listener woke up: watch it, and start the tick if it is not running. */
+static void sw_lst_watch(struct sw_lst_table *t, struct sw_lst *l)
+{
+	spin_lock_bh(&t->lock);
+	if (!l->dead) {
+		list_add_tail(&l->active, &t->active);
+		if (!t->ticking) {
+			t->ticking = true;
+			/* cookies sent while nobody watched are old news */
+			t->cookies_sent = sw_cookies_sent(t->sn->net);
+			schedule_delayed_work(&t->tick,
+					      msecs_to_jiffies(SW_TICK_MS));
+		}
+	}
+	spin_unlock_bh(&t->lock);
+}
+
+/*
+ * Account a packet that changed a passive connection's handshake; born is
+ * the record's t_first. Called by the packet path with BHs disabled.
+ */
+void sw_lst_packet(struct sw_net *sn, const struct sw_key *key,
+		   const struct sw_track_out *out, u32 born, u64 now)
+{
+	bool syn = out->what & SW_T_L_SYN, v4 = sw_key_v4(key);
+	const u8 *saddr = key->raddr.s6_addr + (v4 ? 12 : 0);
+	struct sw_lst *l = sw_lst_get(sn, key, syn);
+	bool wake = false;
 
 	if (!l)
 		return;
 	spin_lock_bh(&l->lock);
-	sw_lst_acct_packet(&l->acct, out->what, out->half_open);
-	if (out->what & SW_T_L_SYN)
-		sw_flood_sample(&l->acct, !sw_key_v4(key),
-				key->raddr.s6_addr + (sw_key_v4(key) ? 12 : 0));
+	if (syn && !l->watched) {
+		l->watched = true;
+		wake = true;
+		sw_flood_wake(&l->acct, now);
+	}
+	sw_lst_account(&l->acct, out, born, !v4, saddr, now);
+	if (syn)
+		sw_flood_sample(&l->acct, !v4, saddr);
 	spin_unlock_bh(&l->lock);
+	if (wake)
+		sw_lst_watch(sn->lst, l);
 }
 
 void sw_lst_forget(struct sw_net *sn, const struct sw_snap *s)
@@ -97,37 +150,43 @@ void sw_lst_forget(struct sw_net *sn, const struct sw_snap *s)
 	rcu_read_lock();
 	l = sw_lst_get(sn, &s->key, false);
 	if (l) {
+		bool v4 = sw_key_v4(&s->key);
+
 		spin_lock_bh(&l->lock);
-		sw_lst_acct_forget(&l->acct, &s->rec);
+		sw_lst_account_forget(&l->acct, &s->rec, !v4,
+				      s->key.raddr.s6_addr + (v4 ? 12 : 0));
 		spin_unlock_bh(&l->lock);
 	}
 	rcu_read_unlock();
 }
 
 /*
- * During a flood, per-connection events for half-open connections on the
- * attacked listener are summarised (counted in the next alert update)
+ * Should the event about this connection be held back? During a flood,
+ * events of connections on the attacked listener that never completed a
+ * handshake are summarised (the count goes out with the next alert event)
  * instead of sent: they would drown the events that matter. Established
- * and closing events keep flowing.
+ * and closing connections keep their events. See sw_flood_suppress().
  */
-bool sw_lst_suppress(struct sw_net *sn, const struct sw_key *key, u8 state)
+bool sw_lst_suppress(struct sw_net *sn, const struct sw_snap *s)
 {
 	struct sw_lst *l;
-	bool flood;
+	bool held;
 
-	if (!sw_state_half_open(state) && state != SYNWATCH_STATE_CLOSED)
+	if (!sw_flood_incomplete(&s->rec))
 		return false;
-	l = sw_lst_get(sn, key, false);
-	if (!l || READ_ONCE(l->acct.status) != SYNWATCH_LISTENER_FLOOD)
+	rcu_read_lock();
+	l = sw_lst_get(sn, &s->key, false);
+	if (!l || READ_ONCE(l->acct.status) != SYNWATCH_LISTENER_FLOOD) {
+		rcu_read_unlock();
 		return false;
+	}
 	spin_lock_bh(&l->lock);
-	flood = l->acct.status == SYNWATCH_LISTENER_FLOOD;
-	if (flood)
-		l->acct.suppressed++;
+	held = sw_flood_suppress(&l->acct, &s->rec);
 	spin_unlock_bh(&l->lock);
-	if (flood)
+	rcu_read_unlock();
+	if (held)
 		sw_stat_inc(sn, SW_STAT_EVENT_SUPPRESSED);
-	return flood;
+	return held;
 }
 
 unsigned int sw_lst_count(struct sw_net *sn)
@@ -178,9 +237,28 @@ static void sw_flood_cfg(const struct sw_config *c, struct sw_flood_cfg *f)
 	f->update_ms = READ_ONCE(c->flood_update_ms);
 }
 
-/* The detector's clock: every 100 ms, every listener of the netns. */
-#define SW_TICK_MS 100
+/*
+ * Is the kernel sending SYN cookies in this netns? tcp_syncookies=2 sends
+ * them always; otherwise the netns' SyncookiesSent counter went up in the
+ * last SW_COOKIE_NS. The counter is the netns' (IPv4 and IPv6 alike), not
+ * the listener's: a flood on one port makes the kernel send cookies only
+ * for that port, so with one listener flooded this is that listener's.
+ */
+static u8 sw_lst_cookies(struct sw_lst_table *t, u64 now)
+{
+	struct net *net = t->sn->net;
+	unsigned long sent = sw_cookies_sent(net);
 
+	if (sent != t->cookies_sent) {
+		t->cookies_sent = sent;
+		t->cookies_ns = now;
+	}
+	if (READ_ONCE(net->ipv4.sysctl_tcp_syncookies) == 2)
+		return 1;
+	return t->cookies_ns && now - t->cookies_ns < SW_COOKIE_NS;
+}
+
+/* The detector's clock: every SW_TICK_MS, the active listeners. */
 static void sw_lst_tick(struct work_struct *w)
 {
 	struct sw_lst_table *t = container_of(to_delayed_work(w),
@@ -189,26 +267,33 @@ static void sw_lst_tick(struct work_struct *w)
 	struct sw_flood_cfg cfg;
 	struct sw_lst_acct a;
 	enum sw_flood_event ev;
-	struct sw_lst *l;
-	unsigned int b;
+	struct sw_lst *l, *tmp;
 	u64 now = ktime_get_ns();
+	u8 cookies;
 
 	sw_flood_cfg(&sn->cfg, &cfg);
-	for (b = 0; b < ARRAY_SIZE(t->heads); b++) {
-		rcu_read_lock();
-		hlist_for_each_entry_rcu(l, &t->heads[b], node) {
-			spin_lock_bh(&l->lock);
-			ev = sw_flood_tick(&l->acct, &cfg, now);
+	spin_lock_bh(&t->lock);
+	cookies = sw_lst_cookies(t, now);
+	list_for_each_entry_safe(l, tmp, &t->active, active) {
+		spin_lock(&l->lock);
+		l->acct.cookies = cookies;
+		ev = sw_flood_tick(&l->acct, &cfg, now);
+		if (ev != SW_FLOOD_NONE) {
 			a = l->acct;
-			if (ev != SW_FLOOD_NONE)
-				l->acct.suppressed = 0;
-			spin_unlock_bh(&l->lock);
-			if (ev != SW_FLOOD_NONE)
-				sw_event_alert(sn, l, &a, ev, now);
+			l->acct.suppressed = 0;
+		} else if (sw_flood_idle(&l->acct)) {
+			list_del_init(&l->active);
+			l->watched = false;
 		}
-		rcu_read_unlock();
+		spin_unlock(&l->lock);
+		/* GFP_ATOMIC inside: fine under the table lock */
+		if (ev != SW_FLOOD_NONE)
+			sw_event_alert(sn, l, &a, ev, now);
 	}
-	schedule_delayed_work(&t->tick, msecs_to_jiffies(SW_TICK_MS));
+	t->ticking = !list_empty(&t->active);
+	if (t->ticking)
+		schedule_delayed_work(&t->tick, msecs_to_jiffies(SW_TICK_MS));
+	spin_unlock_bh(&t->lock);
 }
 
 void sw_lst_flush(struct sw_net *sn)
@@ -222,6 +307,8 @@ void sw_lst_flush(struct sw_net *sn)
 	for (b = 0; b < ARRAY_SIZE(t->heads); b++) {
 		hlist_for_each_entry_safe(l, tmp, &t->heads[b], node) {
 			hlist_del_rcu(&l->node);
+			list_del_init(&l->active);
+			l->dead = true;
 			kfree_rcu(l, rcu);
 		}
 	}
@@ -238,15 +325,16 @@ int sw_lst_net_init(struct sw_net *sn)
 		return -ENOMEM;
 	for (b = 0; b < ARRAY_SIZE(t->heads); b++)
 		INIT_HLIST_HEAD(&t->heads[b]);
+	INIT_LIST_HEAD(&t->active);
 	spin_lock_init(&t->lock);
 	t->seed = get_random_u32();
 	t->sn = sn;
 	INIT_DELAYED_WORK(&t->tick, sw_lst_tick);
 	sn->lst = t;
-	schedule_delayed_work(&t->tick, msecs_to_jiffies(SW_TICK_MS));
 	return 0;
 }
 
+/* The hooks are gone (pre_exit): nothing wakes a listener any more. */
 void sw_lst_net_exit(struct sw_net *sn)
 {
 	cancel_delayed_work_sync(&sn->lst->tick);

@@ -114,12 +114,6 @@ int sw_put_listener(struct sk_buff *skb, int attr, const struct sw_lst *l,
 {
 	bool v4 = ipv6_addr_v4mapped(&l->addr);
 	struct nlattr *nest;
-	u8 status = a->status;
-
-	/* Not a flood, but SYNs go unanswered: a full accept queue. */
-	if (status == SYNWATCH_LISTENER_OK && a->unanswered &&
-	    a->unanswered * 4 > a->syn_rx && a->half_open > 0)
-		status = SYNWATCH_LISTENER_BACKLOG;
 
 	nest = nla_nest_start(skb, attr);
 	if (!nest)
@@ -146,7 +140,9 @@ int sw_put_listener(struct sk_buff *skb, int attr, const struct sw_lst *l,
 	    nla_put_u32(skb, SYNWATCH_A_LISTENER_PEAK_RATE, a->peak_rate) ||
 	    nla_put_u8(skb, SYNWATCH_A_LISTENER_COMPLETION_PCT,
 		       sw_lst_completion(a)) ||
-	    nla_put_u8(skb, SYNWATCH_A_LISTENER_STATUS, status)) {
+	    nla_put_u8(skb, SYNWATCH_A_LISTENER_STATUS, a->status) ||
+	    nla_put_u32(skb, SYNWATCH_A_LISTENER_HALF_OPEN_RECENT,
+			sw_lst_recent_half_open(a, ktime_get_ns()))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

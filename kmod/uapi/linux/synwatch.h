@@ -107,8 +107,19 @@
  *        SYNWATCH_A_LISTENER_SYN_RATE: NLA_U32, SYNs/s, EWMA over ~1 s
  *        SYNWATCH_A_LISTENER_PEAK_RATE: NLA_U32, highest SYN_RATE seen
  *        SYNWATCH_A_LISTENER_COMPLETION_PCT: NLA_U8, handshakes completed
- *            per SYN received over the recent window, 0..100
+ *            per SYN received (and not refused) over the recent window,
+ *            0..100
  *        SYNWATCH_A_LISTENER_STATUS: NLA_U8, enum synwatch_listener_status
+ *        SYNWATCH_A_LISTENER_HALF_OPEN_RECENT: NLA_U32, of HALF_OPEN, those
+ *            begun in the last 3 to 4 s: what the flood detector compares
+ *            with the FLOOD_HALF_OPEN marks (see "Flood detection")
+ *
+ * COUNTERS count passive opens only (the peer sent the SYN). COMPLETED
+ * includes COOKIE_COMPLETED: handshakes whose SYN-ACK was a SYN cookie, or
+ * connections first seen as an ACK establishing them (their SYN-ACK, a
+ * cookie or not, went out before synwatch could track it, or its record
+ * was evicted). UNANSWERED counts half-open records that ended (timeout,
+ * eviction, flush) without our SYN-ACK.
  *
  * SYNWATCH_CMD_GET_CONFIG / SYNWATCH_CMD_SET_CONFIG (admin)
  * ---------------------------------------------------------
@@ -126,13 +137,19 @@
  *            table, 0 = no per-netns limit (the module cap still holds)
  *        SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL: NLA_U32, read-only, the
  *            module's max_conns parameter
- *        SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH / _LOW: NLA_U32
+ *        SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH / _LOW: NLA_U32, recent
+ *            half-open connections (default 256 / 64; HIGH 0 disables
+ *            the half-open test)
  *        SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH / _LOW: NLA_U32, SYNs/s
+ *            (default 200 / 100; HIGH 0 disables the rate test)
  *        SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT: NLA_U8, the rate test only
- *            counts while the completion ratio is below this
+ *            counts while the completion ratio is below this (default 50)
  *        SYNWATCH_A_CONFIG_FLOOD_HOLD_MS: NLA_U32, time under the low
- *            marks before FLOOD_END
+ *            marks before FLOOD_END (default 3000, 100..3600000)
  *        SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS: NLA_U32, FLOOD_UPDATE period
+ *            (default 5000, 100..3600000)
+ *
+ * A LOW mark above its HIGH mark is rejected.
  *
  * The whole request is validated before anything changes: either every
  * value is applied or none is.
@@ -182,14 +199,58 @@
  *        SYNWATCH_A_ALERT_DURATION_MS: NLA_U64
  *        SYNWATCH_A_ALERT_SUPPRESSED: NLA_U64, half-open conn events not
  *            sent for this listener since the last alert event
- *        SYNWATCH_A_ALERT_COOKIES: NLA_U8, 1 if SYN cookies are in use
+ *        SYNWATCH_A_ALERT_COOKIES: NLA_U8, 1 if SYN cookies are in use:
+ *            tcp_syncookies=2, or the netns sent one in the last 2 s
+ *            (its SyncookiesSent counter went up; the counter is the
+ *            netns', for all its listeners)
  *        SYNWATCH_A_ALERT_TOP_SOURCES: NLA_NESTED, largest first
  *            1, 2, ...: NLA_NESTED
  *                SYNWATCH_A_SOURCE_FAMILY: NLA_U8
  *                SYNWATCH_A_SOURCE_PREFIX: NLA_BINARY, 4 or 16 bytes
  *                SYNWATCH_A_SOURCE_PREFIX_LEN: NLA_U8 (24 or 64)
- *                SYNWATCH_A_SOURCE_SYNS: NLA_U32, SYNs sampled from it
+ *                SYNWATCH_A_SOURCE_SYNS: NLA_U32, SYNs sampled from it:
+ *                    one SYN in four is sampled, and the counts are
+ *                    halved every second, so the list shows who sends now
  *            ...
+ *        SYNWATCH_A_ALERT_PEAK_RATE: NLA_U32, the highest SYN_RATE since
+ *            FLOOD_START
+ *
+ * Flood detection
+ * ===============
+ * Per listener, every 100 ms while it receives SYNs. FLOOD_START when,
+ * from many sources (see BACKLOG below):
+ *  - the recent half-open count (HALF_OPEN_RECENT: handshakes begun in the
+ *    last 3 to 4 s that have not completed) reaches FLOOD_HALF_OPEN_HIGH
+ *    (reason SYNWATCH_ALERT_HALF_OPEN), or
+ *  - SYN_RATE reaches FLOOD_RATE_HIGH while COMPLETION_PCT is under
+ *    FLOOD_COMPLETION_PCT (reason SYNWATCH_ALERT_RATE).
+ * FLOOD_UPDATE every FLOOD_UPDATE_MS while it lasts. FLOOD_END once the
+ * recent half-open count is at most FLOOD_HALF_OPEN_LOW and the rate at
+ * most FLOOD_RATE_LOW (or the completion ratio healthy again), without a
+ * break, for FLOOD_HOLD_MS. The total HALF_OPEN is not the measure: the
+ * records a flood leaves stay half-open until they time out.
+ *
+ * While a listener is flooded, the conn events of its connections that
+ * never completed a handshake (their NEW, LISTEN to SYN_RECEIVED, reset,
+ * timeout or eviction) are not sent: each alert event's SUPPRESSED says
+ * how many were held back since the previous one (also counted in
+ * SYNWATCH_A_STATS_EVENT_SUPPRESSED). Established and closing connections
+ * keep their events.
+ *
+ * A server that accepts too slowly is not flooded: with its accept queue
+ * full, Linux drops new SYNs unanswered, and their records pile up like a
+ * flood's. Its status is SYNWATCH_LISTENER_BACKLOG, with no alert, when at
+ * least 4 half-open connections wait unanswered in LISTEN, they are most
+ * of the half-open ones, the SYNs of the last two seconds came from about
+ * 16 source addresses or fewer, and the handshakes that did get a SYN-ACK
+ * completed.
+ *
+ * Under a flood the connection table stays within max_conns: a new record
+ * takes the place of the oldest (longest idle) half-open one among at
+ * least 8 candidates, then of the oldest TIME_WAIT or CLOSED one;
+ * established connections are never evicted. A legitimate handshake
+ * leaves the half-open states within a round trip, so it is the youngest
+ * and the last to go.
  *
  * Event costs nothing while nobody listens: the module checks for group
  * members and subscribers before it builds a message. An event that cannot
@@ -322,7 +383,12 @@ enum synwatch_conn_flags {
 	SYNWATCH_CONN_F_SACK_REMOTE	= 1U << 3,
 	SYNWATCH_CONN_F_TS_LOCAL	= 1U << 4, /* timestamps in our SYN */
 	SYNWATCH_CONN_F_TS_REMOTE	= 1U << 5,
-	SYNWATCH_CONN_F_COOKIE		= 1U << 6, /* completed by a SYN cookie */
+	SYNWATCH_CONN_F_COOKIE		= 1U << 6, /* our SYN-ACK was a SYN
+						    * cookie (no request
+						    * socket), or the record
+						    * began with the ACK that
+						    * completed the handshake
+						    */
 	SYNWATCH_CONN_F_SIMULTANEOUS	= 1U << 7, /* simultaneous open */
 };
 
@@ -350,7 +416,8 @@ enum synwatch_listener_status {
 	SYNWATCH_LISTENER_FLOOD,	/* half-open SYN flood in progress */
 	SYNWATCH_LISTENER_BACKLOG,	/* SYNs go unanswered, but from few
 					 * sources that complete when answered:
-					 * the server is slow to accept
+					 * the server is slow to accept (see
+					 * "Flood detection")
 					 */
 };
 
@@ -464,6 +531,7 @@ enum synwatch_listener_attr {
 	SYNWATCH_A_LISTENER_PEAK_RATE,
 	SYNWATCH_A_LISTENER_COMPLETION_PCT,
 	SYNWATCH_A_LISTENER_STATUS,
+	SYNWATCH_A_LISTENER_HALF_OPEN_RECENT,
 	__SYNWATCH_A_LISTENER_MAX
 };
 
@@ -533,6 +601,7 @@ enum synwatch_alert_attr {
 	SYNWATCH_A_ALERT_SUPPRESSED,
 	SYNWATCH_A_ALERT_COOKIES,
 	SYNWATCH_A_ALERT_TOP_SOURCES,
+	SYNWATCH_A_ALERT_PEAK_RATE,
 	__SYNWATCH_A_ALERT_MAX
 };
 
