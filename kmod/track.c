@@ -16,6 +16,11 @@ static const u8 sw_dir_bit[SW_DIR_MAX] = {
 	[SW_DIR_OUT] = SW_DF_END_OUT,
 };
 
+static const u8 sw_win_bit[SW_DIR_MAX] = {
+	[SW_DIR_IN] = SW_DF_WIN_IN,
+	[SW_DIR_OUT] = SW_DF_WIN_OUT,
+};
+
 static inline u8 sw_hist_code(enum sw_hist h, enum sw_dir dir)
 {
 	return 1 + 2 * h + (dir == SW_DIR_IN);
@@ -123,7 +128,8 @@ static bool sw_rst_acceptable(const struct sw_rec *r, enum sw_dir dir,
 	if (r->dflags & sw_dir_bit[dir]) {
 		scale = sw_rec_wscale(r, other);
 		if (scale == SW_WSCALE_NONE ||
-		    sw_rec_wscale(r, dir) == SW_WSCALE_NONE)
+		    sw_rec_wscale(r, dir) == SW_WSCALE_NONE ||
+		    !(r->dflags & sw_win_bit[other]))
 			scale = 0;
 		win = (u32)(r->win[other] ? r->win[other] : 1) << scale;
 		return !sw_seq_before(p->seq, r->end[dir] - win) &&
@@ -154,8 +160,20 @@ static void sw_track_seq(struct sw_rec *r, enum sw_dir dir,
 			r->wraps[dir]++;
 		r->end[dir] = end;
 	}
-	if (p->win > r->win[dir])
+	/*
+	 * RFC 7323 2.2: the window of a SYN or SYN-ACK is never scaled, the
+	 * later ones are. win[] holds the SYN's until the side's first other
+	 * segment, from then on only scaled ones: scaling the SYN's window
+	 * would take a 64 KiB window for 8 MiB at a scale of 7, and accept
+	 * RSTs (sw_rst_acceptable) that the receiver drops.
+	 */
+	if (p->flags & SW_TCP_SYN) {
+		if (!(r->dflags & sw_win_bit[dir]) && p->win > r->win[dir])
+			r->win[dir] = p->win;
+	} else if (!(r->dflags & sw_win_bit[dir]) || p->win > r->win[dir]) {
 		r->win[dir] = p->win;
+		r->dflags |= sw_win_bit[dir];
+	}
 }
 
 /* SYN and SYN-ACK options: RFC 9293 3.2, RFC 7323, RFC 2018. */

@@ -53,6 +53,8 @@ enum sw_hist {
 #define SW_DF_END_OUT		0x02
 #define SW_DF_RTT_SYN		0x04	/* rtt_syn holds a duration */
 #define SW_DF_RTT_SYNACK	0x08	/* rtt_synack holds a duration */
+#define SW_DF_WIN_IN		0x10	/* win[IN] is from a non-SYN: scaled */
+#define SW_DF_WIN_OUT		0x20
 
 /*
  * The record. 76 bytes; with the table's key and link it makes the 128-byte
@@ -70,7 +72,7 @@ struct sw_rec {
 	u32 rtt_syn;		/* us once SW_DF_RTT_SYN, else SYN time */
 	u32 rtt_synack;		/* us once SW_DF_RTT_SYNACK, else SYN-ACK time */
 	u16 mss[2];
-	u16 win[2];		/* largest raw window advertised */
+	u16 win[2];		/* largest raw window advertised, see sw_track_seq */
 	u16 hist_seen;		/* bit per history code: happened at least once */
 	u8 state;		/* enum synwatch_state */
 	u8 flags;		/* SYNWATCH_CONN_F_* */
