@@ -716,6 +716,33 @@ static inline int sw_find(struct swnl *s, int lport, int rport, struct crec *c)
 	return n;
 }
 
+/*
+ * Busy-wait until the record of (lport, rport) is in state st (-1: until
+ * it exists; -2: until it is gone). 0 when there, -ETIMEDOUT otherwise;
+ * the last record seen in *c.
+ */
+static inline int sw_wait_state(struct swnl *s, int lport, int rport, int st,
+				int timeout_ms, struct crec *c)
+{
+	uint64_t end = now_us() + (uint64_t)timeout_ms * 1000;
+	struct crec tmp;
+
+	if (!c)
+		c = &tmp;
+	for (;;) {
+		int n = sw_find(s, lport, rport, c);
+
+		if (n < 0)
+			return n;
+		if ((st == -2 && n == 0) || (st == -1 && n > 0) ||
+		    (st >= 0 && n > 0 && c->state == st))
+			return 0;
+		if (now_us() >= end)
+			return -ETIMEDOUT;
+		usleep(10000);
+	}
+}
+
 static inline int stats_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct sw_stats *st = data;
@@ -1009,7 +1036,6 @@ struct pd {
 	uint32_t ts_recent;	/* A's last TSval */
 	uint32_t ts_now;
 	struct seg last;	/* the last segment read from A */
-	char nft_table[32];
 };
 
 static inline uint32_t csum_add(uint32_t sum, const void *p, size_t len)
@@ -1242,14 +1268,39 @@ static inline int pd_ethertype(const struct topo *t)
 }
 
 /*
- * A script on B's port (0: pick one) talking to A's port rport. Drops in
- * B whatever arrives for port, so B's kernel stays out of it.
+ * Ports of scripted peers in B: B's kernel drops what A sends them
+ * (pd_blackhole), so that only the script answers.
  */
+#define PD_PORT_MIN	30000
+#define PD_PORT_MAX	39999
+/* A's port whose segments A's TCP never sees (pd_blackhole) */
+#define PD_A_DEAF	9999
+
+/*
+ * Once per topology: B drops TCP to the script ports before its stack
+ * sees it; A drops TCP to PD_A_DEAF after synwatch's LOCAL_IN hook (at
+ * NF_IP_PRI_LAST - 1) saw it, so a SYN there stays unanswered (LISTEN).
+ */
+static inline int pd_blackhole(struct topo *t)
+{
+	return sh("ip netns exec %s nft -f - <<'EOF'\n"
+		  "table inet pd {\n"
+		  "  chain in { type filter hook input priority 0;\n"
+		  "    tcp dport %u-%u drop; }\n"
+		  "}\nEOF\n"
+		  "ip netns exec %s nft -f - <<'EOF'\n"
+		  "table inet pd {\n"
+		  "  chain in { type filter hook input priority 2147483647;\n"
+		  "    tcp dport %u drop; }\n"
+		  "}\nEOF", t->b, PD_PORT_MIN, PD_PORT_MAX, t->a, PD_A_DEAF) ?
+	       -1 : 0;
+}
+
+/* A script on B's port (PD_PORT_MIN..MAX) talking to A's port rport. */
 static inline int pd_open(struct pd *pd, struct topo *t, uint16_t port,
 			  uint16_t rport)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	int one = 1;
 
 	memset(pd, 0, sizeof(*pd));
 	pd->t = t;
@@ -1261,21 +1312,16 @@ static inline int pd_open(struct pd *pd, struct topo *t, uint16_t port,
 	pd->ts_now = 1000;
 	pd->tx = ns_socket(t, t->fb, AF_PACKET, SOCK_DGRAM,
 			   htons(pd_ethertype(t)));
-	pd->rx = ns_socket(t, t->fb, AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
+	pd->rx = ns_socket(t, t->fb, AF_PACKET, SOCK_DGRAM,
+			   htons(pd_ethertype(t)));
 	pd->raw = ns_socket(t, t->fa, t->family, SOCK_RAW, IPPROTO_RAW);
 	if (pd->tx < 0 || pd->rx < 0 || pd->raw < 0)
 		return -1;
-	setsockopt(pd->raw, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_protocol = htons(pd_ethertype(t));
 	sll.sll_ifindex = t->ifb;
 	if (bind(pd->rx, (struct sockaddr *)&sll, sizeof(sll)))
 		return -errno;
-	snprintf(pd->nft_table, sizeof(pd->nft_table), "pd%u", port);
-	return sh("ip netns exec %s nft -f - <<'EOF'\n"
-		  "table inet %s {\n"
-		  "  chain in { type filter hook input priority 0;\n"
-		  "    tcp dport %u drop; }\n"
-		  "}\nEOF", t->b, pd->nft_table, port) ? -1 : 0;
+	return 0;
 }
 
 static inline void pd_close(struct pd *pd)
@@ -1286,9 +1332,6 @@ static inline void pd_close(struct pd *pd)
 		close(pd->rx);
 	if (pd->raw > 0)
 		close(pd->raw);
-	if (pd->nft_table[0] && pd->t && pd->t->up)
-		sh("ip netns exec %s nft delete table inet %s 2>/dev/null",
-		   pd->t->b, pd->nft_table);
 	memset(pd, 0, sizeof(*pd));
 }
 

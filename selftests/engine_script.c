@@ -1,0 +1,529 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The engine against a scripted peer (lib_engine.h's mini-packetdrill):
+ * the real TCP stack runs in netns A, the peer in B is this program,
+ * reading A's segments with AF_PACKET on B's veth and writing its own.
+ * What A "sends" that its stack would not (an RST in any state) goes out
+ * of a raw IP socket in A, through A's LOCAL_OUT hook. IPv4 and IPv6.
+ *
+ *  - rst_in / rst_out: an RST in every state (LISTEN to TIME_WAIT, and
+ *    CLOSED), received / sent by A. First one outside the window: counted
+ *    in the stats' invalid RST_WINDOW, no event, record unchanged. Then an
+ *    acceptable one: STATE -> CLOSED, close reason and closer, history.
+ *  - rst_window_scale: an RST 1 MiB past A's receive window of 64 KiB is
+ *    dropped by A's stack; synwatch must reject it too, even though a
+ *    window scale of 7 is in use (a SYN's window is never scaled).
+ *  - rtx_passive: the peer retransmits its SYN and its FIN, A retransmits
+ *    its SYN-ACK and its FIN: all counted, no new connection, no event.
+ *  - rtx_active: A's SYN goes unanswered for its 1 s RTO and is sent
+ *    again; the peer retransmits its SYN-ACK once established.
+ */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#include "lib_engine.h"
+
+#include <sys/socket.h>
+
+#define A_LPORT		9000	/* A's listening socket */
+#define A_CPORT		20000	/* A's active opens: A_CPORT + n */
+
+#define LI	SYNWATCH_STATE_LISTEN
+#define SS	SYNWATCH_STATE_SYN_SENT
+#define SR	SYNWATCH_STATE_SYN_RECEIVED
+#define ES	SYNWATCH_STATE_ESTABLISHED
+#define F1	SYNWATCH_STATE_FIN_WAIT_1
+#define F2	SYNWATCH_STATE_FIN_WAIT_2
+#define CW	SYNWATCH_STATE_CLOSE_WAIT
+#define CG	SYNWATCH_STATE_CLOSING
+#define LA	SYNWATCH_STATE_LAST_ACK
+#define TW	SYNWATCH_STATE_TIME_WAIT
+#define CL	SYNWATCH_STATE_CLOSED
+
+#define ST(s)	(sw_stats_delta(&s0, &s1, SYNWATCH_A_STATS_##s))
+#define INV(r)	(s1.inval[SYNWATCH_INVALID_##r] - s0.inval[SYNWATCH_INVALID_##r])
+
+FIXTURE(sc) {
+	struct topo t;
+	struct swnl na;		/* requests in A */
+	struct swnl ea;		/* events of A */
+	struct evlog log;
+	int lfd;		/* A's listener on A_LPORT */
+	int next;		/* next script port offset */
+};
+
+FIXTURE_VARIANT(sc) {
+	int family;
+};
+
+FIXTURE_VARIANT_ADD(sc, ipv4) { .family = AF_INET };
+FIXTURE_VARIANT_ADD(sc, ipv6) { .family = AF_INET6 };
+
+FIXTURE_SETUP(sc)
+{
+	ASSERT_EQ(0, topo_up(&self->t, variant->family, "sc"));
+	ASSERT_EQ(0, pd_blackhole(&self->t));
+	ASSERT_EQ(0, swnl_open_ns(&self->na, &self->t, self->t.fa));
+	ASSERT_EQ(0, swnl_open_ns(&self->ea, &self->t, self->t.fa));
+	self->lfd = tcp_listen(&self->t, self->t.fa, self->t.addr_a, A_LPORT);
+	ASSERT_LE(0, self->lfd);
+}
+
+FIXTURE_TEARDOWN(sc)
+{
+	if (self->lfd > 0)
+		close(self->lfd);
+	swnl_close(&self->na);
+	swnl_close(&self->ea);
+	topo_down(&self->t);
+}
+
+static inline uint64_t sw_stats_delta(const struct sw_stats *a,
+				      const struct sw_stats *b, int attr)
+{
+	return b->v[attr] - a->v[attr];
+}
+
+/* One scripted connection and A's socket of it. */
+struct sconn {
+	struct pd pd;
+	int afd;
+	uint16_t aport;
+};
+
+static void sconn_close(struct sconn *c)
+{
+	if (c->afd >= 0)
+		close(c->afd);
+	c->afd = -1;
+	pd_close(&c->pd);
+}
+
+/* Listen to the events of c only, from now on. */
+static int watch(FIXTURE_DATA(sc) *self, struct sconn *c)
+{
+	struct sw_filt f = FILT_ANY;
+
+	f.lport = c->aport;
+	f.rport = c->pd.port;
+	self->log.n = 0;
+	return sw_subscribe(&self->ea, &f);
+}
+
+/*
+ * Bring a new scripted connection to A's state st with the packets a real
+ * exchange has: A's stack makes every move of its own.
+ */
+static int drive(FIXTURE_DATA(sc) *self, struct sconn *c, int st)
+{
+	struct topo *t = &self->t;
+	struct tcpopts o = pd_syn_opts();
+	uint16_t port = PD_PORT_MIN + self->next++;
+	struct pd *pd = &c->pd;
+	struct seg s;
+
+	c->afd = -1;
+	if (st == LI) {
+		/* A's stack never sees it: nobody answers (pd_blackhole) */
+		c->aport = PD_A_DEAF;
+		if (pd_open(pd, t, port, c->aport))
+			return -1;
+		return pd_send(pd, F_SYN, &o, NULL, 0);
+	}
+	if (st == SS) {
+		c->aport = A_CPORT + self->next;
+		if (pd_open(pd, t, port, c->aport))
+			return -1;
+		c->afd = tcp_connect(t, t->fa, t->addr_a, c->aport, t->addr_b,
+				     port, true);
+		if (c->afd < 0)
+			return -1;
+		return pd_recv(pd, F_SYN, 3000, &s) == 1 ? 0 : -1;
+	}
+	c->aport = A_LPORT;
+	if (pd_open(pd, t, port, c->aport))
+		return -1;
+	if (pd_send(pd, F_SYN, &o, NULL, 0) ||
+	    pd_recv(pd, F_SYN | F_ACK, 3000, &s) != 1)
+		return -1;
+	pd->ts = s.o.ts;
+	if (st == SR)
+		return 0;
+	if (pd_send(pd, F_ACK, NULL, NULL, 0) ||
+	    fd_wait(self->lfd, POLLIN, 3000) != 1)
+		return -1;
+	c->afd = accept(self->lfd, NULL, NULL);
+	if (c->afd < 0)
+		return -1;
+	switch (st) {
+	case ES:
+		return 0;
+	case F1:
+	case F2:
+	case CG:
+	case TW:
+		/* A closes first */
+		if (shutdown(c->afd, SHUT_WR) || pd_recv(pd, F_FIN, 3000, &s) != 1)
+			return -1;
+		if (st == F1)
+			return 0;
+		if (st == CG) {
+			/* our FIN crosses A's: it does not ack A's FIN */
+			if (pd_send_raw(pd, F_FIN | F_ACK, pd->snd_nxt,
+					pd->rcv_nxt - 1, NULL, NULL, 0))
+				return -1;
+			pd->snd_nxt++;
+			return pd_recv(pd, F_ACK, 3000, &s) == 1 ? 0 : -1;
+		}
+		if (pd_send(pd, F_ACK, NULL, NULL, 0))
+			return -1;
+		if (st == F2)
+			return 0;
+		if (pd_send(pd, F_FIN | F_ACK, NULL, NULL, 0))
+			return -1;
+		return pd_recv(pd, F_ACK, 3000, &s) == 1 ? 0 : -1;
+	default:
+		/* the peer closes first */
+		if (pd_send(pd, F_FIN | F_ACK, NULL, NULL, 0) ||
+		    pd_recv(pd, F_ACK, 3000, &s) != 1)
+			return -1;
+		if (st == CW)
+			return 0;
+		close(c->afd);
+		c->afd = -1;
+		if (pd_recv(pd, F_FIN, 3000, &s) != 1)
+			return -1;
+		if (st == LA)
+			return 0;
+		return pd_send(pd, F_ACK, NULL, NULL, 0);
+	}
+}
+
+/*
+ * An RST from the peer (in) or from A (out), acceptable or 1 GiB off
+ * (outside any window). A refused SYN's RST acks the SYN and has seq 0.
+ */
+static int send_rst(struct sconn *c, int st, bool in, bool good)
+{
+	struct pd *pd = &c->pd;
+	uint32_t off = good ? 0 : 0x40000000;
+
+	if (in) {
+		if (st == SS)
+			return pd_send_raw(pd, F_RST | F_ACK, 0,
+					   pd->rcv_nxt + off, NULL, NULL, 0);
+		return pd_send_raw(pd, F_RST, pd->snd_nxt + off, 0, NULL,
+				   NULL, 0);
+	}
+	if (st == LI)
+		return pd_out_raw(pd, F_RST | F_ACK, 0, pd->snd_nxt + off);
+	return pd_out_raw(pd, F_RST | F_ACK, pd->rcv_nxt + off, pd->snd_nxt);
+}
+
+/* Poll the stats until the invalid RST_WINDOW counter moved. */
+static int wait_invalid(FIXTURE_DATA(sc) *self, const struct sw_stats *s0,
+			struct sw_stats *s1, int reason)
+{
+	uint64_t end = now_us() + 2000000;
+
+	do {
+		if (sw_stats(&self->na, s1))
+			return -1;
+		if (s1->inval[reason] != s0->inval[reason])
+			return 0;
+		usleep(5000);
+	} while (now_us() < end);
+	return -1;
+}
+
+static void rst_case(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(sc) *self, int st, bool in)
+{
+	struct sw_stats s0, s1;
+	struct crec before, after;
+	char want[SYNWATCH_HISTORY_LEN + 2];
+	struct sconn c;
+	struct seg s;
+	int reason, closer, rtx = 0;
+
+	TH_LOG("RST %s in %s", in ? "received" : "sent", st_name(st));
+	ASSERT_EQ(0, drive(self, &c, st));
+	ASSERT_EQ(0, sw_wait_state(&self->na, c.aport, c.pd.port, st, 2000,
+				   &before)) TH_LOG("in %s", st_name(before.state));
+	ASSERT_EQ(0, watch(self, &c));
+	ASSERT_EQ(0, sw_stats(&self->na, &s0));
+
+	/* outside the window: counted, nothing else */
+	ASSERT_EQ(0, send_rst(&c, st, in, false));
+	ASSERT_EQ(0, wait_invalid(self, &s0, &s1,
+				  SYNWATCH_INVALID_RST_WINDOW));
+	EXPECT_EQ(1, INV(RST_WINDOW));
+	EXPECT_EQ(0, ST(STATE_CHANGES));
+	if (in && st == SS) {
+		/*
+		 * Linux takes an RST with a bad ACK in SYN-SENT as a sign that
+		 * its SYN was lost and sends it again at once
+		 * (tcp_rcv_synsent_state_process).
+		 */
+		ASSERT_EQ(1, pd_recv(&c.pd, F_SYN, 2000, &s));
+		ASSERT_EQ(0, sw_wait_state(&self->na, c.aport, c.pd.port, st,
+					   2000, &after));
+		snprintf(want, sizeof(want), "%sT", before.hist);
+		rtx = 1;
+	} else {
+		snprintf(want, sizeof(want), "%s", before.hist);
+	}
+	usleep(20000);
+	ASSERT_EQ(1, sw_find(&self->na, c.aport, c.pd.port, &after));
+	EXPECT_EQ(st, after.state);
+	EXPECT_STREQ(want, after.hist);
+	EXPECT_EQ(before.reason, after.reason);
+	EXPECT_EQ(before.pkts_in, after.pkts_in);
+	EXPECT_EQ(before.pkts_out + rtx, after.pkts_out);
+	EXPECT_EQ(before.rtx_syn + rtx, after.rtx_syn);
+	EXPECT_EQ(0, ev_drain(&self->ea, &self->log, 50))
+		TH_LOG("events: %s", ev_trail(&self->log));
+
+	/* acceptable: the connection is gone */
+	ASSERT_EQ(1, sw_find(&self->na, c.aport, c.pd.port, &before));
+	ASSERT_EQ(0, send_rst(&c, st, in, true));
+	if (st != CL) {
+		ASSERT_EQ(1, ev_wait(&self->ea, &self->log,
+				     SYNWATCH_EVENT_STATE, CL, 2000));
+		ev_drain(&self->ea, &self->log, 20);
+		EXPECT_STREQ(in ? (st == SS ? "STATE CLOSED RA/in" :
+				   "STATE CLOSED R/in") :
+			     "STATE CLOSED RA/out", ev_trail(&self->log));
+		EXPECT_EQ(st, self->log.ev[0].old);
+	}
+	snprintf(want, sizeof(want), "%s%c", before.hist, in ? 'r' : 'R');
+	ASSERT_EQ(0, sw_wait_state(&self->na, c.aport, c.pd.port, CL, 2000,
+				   &after));
+	usleep(20000);
+	ASSERT_EQ(1, sw_find(&self->na, c.aport, c.pd.port, &after));
+	EXPECT_STREQ(want, after.hist);
+	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	EXPECT_EQ(1, INV(RST_WINDOW));
+	EXPECT_EQ(st == CL ? 0 : 1, ST(STATE_CHANGES));
+	EXPECT_EQ(0, ST(CONN_NEW));
+	if (st == CL) {
+		/* already closed: it keeps the reason it closed for */
+		reason = before.reason;
+		closer = before.closer;
+	} else {
+		reason = (in && st == SS) || (!in && st == LI) ?
+			 SYNWATCH_CLOSE_REFUSED :
+			 in ? SYNWATCH_CLOSE_REMOTE_RST :
+			 SYNWATCH_CLOSE_LOCAL_RST;
+		closer = before.closer ? before.closer :
+			 in ? SYNWATCH_CLOSER_REMOTE : SYNWATCH_CLOSER_LOCAL;
+	}
+	EXPECT_EQ(reason, after.reason);
+	EXPECT_EQ(closer, after.closer);
+	EXPECT_EQ(before.isn_l, after.isn_l);
+	EXPECT_EQ(before.isn_r, after.isn_r);
+	sconn_close(&c);
+}
+
+static const int all_states[] = { LI, SS, SR, ES, F1, F2, CW, CG, LA, TW,
+				  CL };
+
+TEST_F(sc, rst_in)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(all_states) / sizeof(all_states[0]); i++)
+		rst_case(_metadata, self, all_states[i], true);
+}
+
+TEST_F(sc, rst_out)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(all_states) / sizeof(all_states[0]); i++)
+		rst_case(_metadata, self, all_states[i], false);
+}
+
+/*
+ * Window scale 7 on both sides, A's receive window 64 KiB. An RST 1 MiB
+ * ahead of what A expects is outside it: A's stack drops it (RFC 5961
+ * 3.2), and synwatch must not close the record. A SYN's window is never
+ * scaled (RFC 7323 2.2): taking A's SYN-ACK window (~64 KiB) times 128
+ * would accept anything within 8 MiB.
+ */
+TEST_F(sc, rst_window_scale)
+{
+	struct tcpopts o = pd_syn_opts();
+	struct sw_stats s0, s1;
+	struct crec c0, c1;
+	struct sconn c;
+	struct seg s;
+
+	o.ws = 7;
+	c.afd = -1;
+	ASSERT_EQ(0, pd_open(&c.pd, &self->t, PD_PORT_MIN + 999, A_LPORT));
+	c.aport = A_LPORT;
+	ASSERT_EQ(0, pd_send(&c.pd, F_SYN, &o, NULL, 0));
+	ASSERT_EQ(1, pd_recv(&c.pd, F_SYN | F_ACK, 3000, &s));
+	ASSERT_EQ(7, s.o.ws);
+	c.pd.ts = true;
+	ASSERT_EQ(0, pd_send(&c.pd, F_ACK, NULL, NULL, 0));
+	ASSERT_EQ(1, fd_wait(self->lfd, POLLIN, 3000));
+	c.afd = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, c.afd);
+	ASSERT_EQ(0, sw_wait_state(&self->na, A_LPORT, c.pd.port, ES, 2000,
+				   &c0));
+	TH_LOG("A's SYN-ACK window %u, scale %d", s.win, s.o.ws);
+	ASSERT_GT(1 << 20, s.win);
+
+	ASSERT_EQ(0, sw_stats(&self->na, &s0));
+	ASSERT_EQ(0, pd_send_raw(&c.pd, F_RST, c.pd.snd_nxt + (1 << 20), 0,
+				 NULL, NULL, 0));
+	/* A's stack is still there: it sends, the peer reads */
+	ASSERT_EQ(1, send(c.afd, "x", 1, 0));
+	ASSERT_EQ(1, pd_recv(&c.pd, 0, 3000, &s));
+	EXPECT_EQ(1, s.len);
+	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	ASSERT_EQ(1, sw_find(&self->na, A_LPORT, c.pd.port, &c1));
+	EXPECT_EQ(ES, c1.state) TH_LOG("hist %s", c1.hist);
+	EXPECT_EQ(1, INV(RST_WINDOW));
+	EXPECT_EQ(SYNWATCH_CLOSE_NONE, c1.reason);
+	sconn_close(&c);
+}
+
+/*
+ * Passive open with retransmissions of everything: the peer's SYN (A
+ * answers with its SYN-ACK again), the peer's FIN, and A's FIN (not acked
+ * until A's RTO sends it again). One connection, one NEW, the state
+ * sequence of a clean connection, every retransmission counted.
+ */
+TEST_F(sc, rtx_passive)
+{
+	struct tcpopts o = pd_syn_opts();
+	struct sw_stats s0, s1;
+	struct crec r;
+	struct sconn c;
+	struct seg s, synack;
+	uint32_t fin_seq;
+
+	c.afd = -1;
+	ASSERT_EQ(0, pd_open(&c.pd, &self->t, PD_PORT_MIN + 998, A_LPORT));
+	c.aport = A_LPORT;
+	ASSERT_EQ(0, watch(self, &c));
+	ASSERT_EQ(0, sw_stats(&self->na, &s0));
+
+	ASSERT_EQ(0, pd_send(&c.pd, F_SYN, &o, NULL, 0));
+	ASSERT_EQ(1, pd_recv(&c.pd, F_SYN | F_ACK, 3000, &synack));
+	/* the same SYN again: A sends its SYN-ACK again */
+	ASSERT_EQ(0, pd_send_raw(&c.pd, F_SYN, c.pd.iss, 0, &o, NULL, 0));
+	ASSERT_EQ(1, pd_recv(&c.pd, F_SYN | F_ACK, 3000, &s));
+	EXPECT_EQ(synack.seq, s.seq);
+	c.pd.ts = true;
+	ASSERT_EQ(0, pd_send(&c.pd, F_ACK, NULL, NULL, 0));
+	ASSERT_EQ(1, fd_wait(self->lfd, POLLIN, 3000));
+	c.afd = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, c.afd);
+
+	/* the peer's FIN, twice */
+	fin_seq = c.pd.snd_nxt;
+	ASSERT_EQ(0, pd_send(&c.pd, F_FIN | F_ACK, NULL, NULL, 0));
+	ASSERT_EQ(1, pd_recv(&c.pd, F_ACK, 3000, &s));
+	ASSERT_EQ(0, pd_send_raw(&c.pd, F_FIN | F_ACK, fin_seq, c.pd.rcv_nxt,
+				 NULL, NULL, 0));
+	ASSERT_EQ(1, pd_recv(&c.pd, F_ACK, 3000, &s));
+
+	/* A's FIN, not acked until A sends it again */
+	close(c.afd);
+	c.afd = -1;
+	ASSERT_EQ(1, pd_recv(&c.pd, F_FIN, 3000, &s));
+	fin_seq = s.seq;
+	ASSERT_EQ(1, pd_recv(&c.pd, F_FIN, 5000, &s));
+	EXPECT_EQ(fin_seq, s.seq);
+	ASSERT_EQ(0, pd_send(&c.pd, F_ACK, NULL, NULL, 0));
+
+	ASSERT_EQ(1, ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_STATE, CL,
+			     2000));
+	ev_drain(&self->ea, &self->log, 50);
+	EXPECT_STREQ("NEW LISTEN S/in, STATE SYN_RECEIVED SA/out, "
+		     "STATE ESTABLISHED A/in, STATE CLOSE_WAIT FA/in, "
+		     "STATE LAST_ACK FA/out, STATE CLOSED A/in",
+		     ev_trail(&self->log));
+	ASSERT_EQ(1, sw_find(&self->na, A_LPORT, c.pd.port, &r));
+	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	EXPECT_EQ(1, r.rtx_syn);
+	EXPECT_EQ(1, r.rtx_synack);
+	EXPECT_EQ(2, r.rtx_fin);
+	EXPECT_EQ(1, ST(RTX_SYN));
+	EXPECT_EQ(1, ST(RTX_SYNACK));
+	EXPECT_EQ(2, ST(RTX_FIN));
+	EXPECT_EQ(1, ST(CONN_NEW));
+	EXPECT_EQ(0, ST(CONN_DESTROY));
+	EXPECT_STREQ("sHtTafAF", r.hist);
+	EXPECT_EQ(c.pd.iss, r.isn_r);
+	EXPECT_EQ(synack.seq, r.isn_l);
+	EXPECT_EQ(1400, r.mss_r);
+	EXPECT_EQ(5, r.wscale_r);
+	EXPECT_EQ(SYNWATCH_CLOSE_REMOTE_FIN, r.reason);
+	EXPECT_EQ(SYNWATCH_CLOSER_REMOTE, r.closer);
+	/* the ACK completing the handshake timed the SYN-ACK, the first one */
+	EXPECT_TRUE(r.has_synack_rtt);
+	EXPECT_LT(0, r.synack_rtt);
+	sconn_close(&c);
+}
+
+/*
+ * Active open whose first SYN goes unanswered: A sends it again after its
+ * 1 s initial RTO. The handshake time counts from the first SYN. Once
+ * established, the peer sends its SYN-ACK again (our ACK "was lost").
+ */
+TEST_F_TIMEOUT(sc, rtx_active, 60)
+{
+	struct topo *t = &self->t;
+	struct tcpopts o = pd_syn_opts();
+	struct sw_stats s0, s1;
+	struct crec r;
+	struct sconn c;
+	struct seg s, syn;
+
+	c.aport = A_CPORT + 999;
+	ASSERT_EQ(0, pd_open(&c.pd, t, PD_PORT_MIN + 997, c.aport));
+	ASSERT_EQ(0, watch(self, &c));
+	ASSERT_EQ(0, sw_stats(&self->na, &s0));
+	c.afd = tcp_connect(t, t->fa, t->addr_a, c.aport, t->addr_b,
+			    c.pd.port, true);
+	ASSERT_LE(0, c.afd);
+	ASSERT_EQ(1, pd_recv(&c.pd, F_SYN, 3000, &syn));
+	ASSERT_EQ(1, pd_recv(&c.pd, F_SYN, 5000, &s));
+	EXPECT_EQ(syn.seq, s.seq);
+	c.pd.snd_nxt = c.pd.iss;
+	ASSERT_EQ(0, pd_send(&c.pd, F_SYN | F_ACK, &o, NULL, 0));
+	c.pd.ts = true;
+	ASSERT_EQ(1, pd_recv(&c.pd, F_ACK, 3000, &s));
+	/* our SYN-ACK again: A answers with an ACK, nothing moves */
+	ASSERT_EQ(0, pd_send_raw(&c.pd, F_SYN | F_ACK, c.pd.iss, c.pd.rcv_nxt,
+				 &o, NULL, 0));
+	ASSERT_EQ(1, pd_recv(&c.pd, F_ACK, 3000, &s));
+
+	ASSERT_EQ(1, ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_STATE, ES,
+			     2000));
+	ev_drain(&self->ea, &self->log, 50);
+	EXPECT_STREQ("NEW SYN_SENT S/out, STATE ESTABLISHED SA/in",
+		     ev_trail(&self->log));
+	ASSERT_EQ(1, sw_find(&self->na, c.aport, c.pd.port, &r));
+	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	EXPECT_EQ(1, r.rtx_syn);
+	EXPECT_EQ(1, r.rtx_synack);
+	EXPECT_EQ(0, r.rtx_fin);
+	EXPECT_EQ(1, ST(RTX_SYN));
+	EXPECT_EQ(1, ST(RTX_SYNACK));
+	EXPECT_EQ(1, ST(CONN_NEW));
+	EXPECT_STREQ("SThAt", r.hist);
+	EXPECT_EQ(syn.seq, r.isn_l);
+	EXPECT_EQ(c.pd.iss, r.isn_r);
+	/* from the first SYN: the 1 s RTO is in it */
+	EXPECT_TRUE(r.has_syn_rtt);
+	EXPECT_LE(900000, r.syn_rtt);
+	EXPECT_GT(5000000, r.syn_rtt);
+	sconn_close(&c);
+}
+
+TEST_HARNESS_MAIN
