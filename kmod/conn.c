@@ -416,6 +416,26 @@ static void sw_count_rtx(struct sw_net *sn, const struct sw_pkt *pkt)
 }
 
 /*
+ * SYN cookies (SYNWATCH_CONN_F_COOKIE): the hook marks the SYN-ACKs we send
+ * without a request socket (pkt->cookie, see hooks.c). The handshake such
+ * a SYN-ACK completes, and a record begun by the ACK that completes a
+ * handshake (track.c's SW_T_L_COOKIE: its SYN-ACK went out untracked),
+ * count as completed by a cookie.
+ */
+static void sw_conn_cookie(struct sw_rec *r, enum sw_dir dir,
+			   const struct sw_pkt *pkt, struct sw_track_out *out)
+{
+	if (pkt->cookie && dir == SW_DIR_OUT &&
+	    r->state == SYNWATCH_STATE_SYN_RECEIVED)
+		r->flags |= SYNWATCH_CONN_F_COOKIE;
+	if (out->what & SW_T_L_COOKIE)
+		r->flags |= SYNWATCH_CONN_F_COOKIE;
+	else if ((out->what & SW_T_L_COMPLETED) &&
+		 (r->flags & SYNWATCH_CONN_F_COOKIE))
+		out->what |= SW_T_L_COOKIE;
+}
+
+/*
  * The packet path: find or create the entry, run the tracker under the
  * entry lock, then do the accounting and events with no lock held.
  */
@@ -460,6 +480,8 @@ again:
 		reopened = true;
 		goto again;
 	}
+	if (!err)
+		sw_conn_cookie(&c->rec, dir, pkt, &out);
 	born = c->rec.t_first;
 	want = (out.what & (SW_T_NEW | SW_T_STATE)) &&
 	       sw_event_wanted(sn, (out.what & SW_T_NEW) ?

@@ -76,6 +76,14 @@ static void sw_hook_track(struct sw_net *sn, const struct nf_hook_state *st,
 
 	if (skb_is_gso(skb))
 		pkt->segs = max_t(u16, skb_shinfo(skb)->gso_segs, 1);
+	/*
+	 * tcp_make_synack() attaches every SYN-ACK to its request socket,
+	 * or to the listener for Fast Open, but a SYN cookie to none: no
+	 * request socket exists.
+	 */
+	if (st->hook == NF_INET_LOCAL_OUT && !skb->sk &&
+	    (pkt->flags & (SW_TCP_SYN | SW_TCP_ACK)) == (SW_TCP_SYN | SW_TCP_ACK))
+		pkt->cookie = 1;
 	key.netns = sn->id;
 	if (st->hook == NF_INET_FORWARD) {
 		/* a reply of a known forwarded connection is "received" */

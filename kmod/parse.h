@@ -36,7 +36,8 @@ struct sw_pkt {
 	u8 flags;	/* TCP header byte 13 */
 	u8 wscale;	/* SW_WSCALE_NONE if absent */
 	u8 sack_ok:1,
-	   ts:1;
+	   ts:1,
+	   cookie:1;	/* a SYN-ACK sent as a SYN cookie (hooks.c) */
 };
 
 /* Length of the TCP header from its first 13 bytes (doff). */
