@@ -168,13 +168,29 @@ static unsigned int sw_hook_v6(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	nexthdr = ip6h->nexthdr;
 	thoff = ipv6_skip_exthdr(skb, sizeof(_ip6h), &nexthdr, &frag_off);
-	if (thoff < 0 || nexthdr != IPPROTO_TCP)
+	if (thoff < 0)
 		return NF_ACCEPT;
-	sw_hook_count(sn, st, skb);
 	if (frag_off & htons(~0x7)) {
+		u8 _fnh;
+		const u8 *fnh;
+
+		/*
+		 * A non-first fragment: ipv6_skip_exthdr() stops at its
+		 * fragment header (thoff) and leaves nexthdr at
+		 * NEXTHDR_FRAGMENT. The upper-layer protocol is the fragment
+		 * header's own next header, its first byte.
+		 */
+		fnh = skb_header_pointer(skb, thoff, sizeof(_fnh), &_fnh);
+		if (nexthdr != NEXTHDR_FRAGMENT || !fnh ||
+		    *fnh != IPPROTO_TCP)
+			return NF_ACCEPT;
+		sw_hook_count(sn, st, skb);
 		sw_stat_invalid(sn, SYNWATCH_INVALID_FRAGMENT);
 		return NF_ACCEPT;
 	}
+	if (nexthdr != IPPROTO_TCP)
+		return NF_ACCEPT;
+	sw_hook_count(sn, st, skb);
 	plen = sizeof(_ip6h) + ntohs(ip6h->payload_len);
 	if (skb_is_gso(skb) || !ip6h->payload_len)
 		plen = skb->len;	/* GSO, or a jumbogram */
