@@ -1,0 +1,314 @@
+#!/bin/bash
+# The benchmark, inside the VM (bench/run.sh boots it with VM_NOLOAD=1 and
+# runs this): every workload under every configuration, in rounds, the
+# configurations interleaved (a b c d e a b c d e ...), one JSON line per
+# run appended to $BENCH_OUT/runs.jsonl.
+#
+# Configurations:
+#   a  no module
+#   b  synwatch loaded, nobody listening
+#   c  synwatch, synwatchd subscribed to all events in both namespaces
+#   d  nf_conntrack tracking: an nft "ct state" ruleset in input and
+#      output of both namespaces
+#   e  synwatch and the conntrack ruleset together
+# Workloads (client netns "cli" --veth-- server netns "srv" --veth-- "atk"):
+#   churn4/churn6  tcp_churn: connections per second
+#   rr4/rr6        tcp_rr: transactions per second
+#   full4          rr4 after filling the table to its cap with spoofed SYNs
+#   flood4         synflood at full speed at a listener of srv: SYNs the
+#                  server's TCP took in per second, and memory afterwards
+# Each configuration block gets fresh namespaces (and servers, daemons,
+# rules), torn down at its end, so no block inherits TIME-WAIT sockets,
+# conntrack or synwatch entries from another. Inside a block the workloads
+# run in the same order for every configuration: RR first on clean tables,
+# then churn, then the table fill, then the flood.
+#
+# Environment: BENCH_ROUNDS (5), BENCH_DURATION (measured seconds per run,
+# 1), BENCH_WARMUP (0.1), BENCH_CONFIGS ("a b c d e"), BENCH_WORKLOADS
+# ("rr4 rr6 churn4 churn6 full4 flood4"), BENCH_MAX_CONNS (32768: synwatch's
+# max_conns and hashsize, the table full4 fills), BENCH_OUT (/mnt/out),
+# SYNWATCH_KO (set by the VM runner).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+BIN=$HERE/build
+SW=$ROOT/userspace/synwatch/synwatch
+SWD=$ROOT/userspace/synwatchd/synwatchd
+KO=${SYNWATCH_KO:-$ROOT/build/$(uname -r)/synwatch.ko}
+
+ROUNDS=${BENCH_ROUNDS:-5}
+DURATION=${BENCH_DURATION:-1}
+WARMUP=${BENCH_WARMUP:-0.1}
+CONFIGS=${BENCH_CONFIGS:-a b c d e}
+WORKLOADS=${BENCH_WORKLOADS:-rr4 rr6 churn4 churn6 full4 flood4}
+MAX_CONNS=${BENCH_MAX_CONNS:-32768}
+OUT=${BENCH_OUT:-/mnt/out}
+RUNS=$OUT/runs.jsonl
+PORT=7001		# the RR server
+CHURN_PORT=7002		# the churn server
+FLOOD_PORT=7080		# the flood's victim listener
+CHURN_CONNS=8
+RR_CONNS=4
+SIZE=64
+
+CLI_4=198.18.0.1 SRV_4=198.18.0.2
+CLI_6=2001:db8::1 SRV_6=2001:db8::2
+SRV_ATK_4=198.18.1.2 ATK_4=198.18.1.3
+SPOOF=10.0.0.0/8
+
+log() { echo "bench: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+for f in "$BIN/tcp_churn" "$BIN/tcp_rr" "$BIN/synflood" "$SW" "$SWD" "$KO"; do
+	[ -e "$f" ] || die "missing $f (make -C bench, make -C userspace, make vm-module)"
+done
+command -v nft >/dev/null || die "nft missing (nftables)"
+mkdir -p "$OUT"
+
+# --- namespaces -----------------------------------------------------------
+# One `ip -batch` per namespace: each process start is slow under TCG.
+ns_up() {
+	ip -batch - <<-EOF || return
+	netns add cli
+	netns add srv
+	netns add atk
+	EOF
+	ip -batch - <<-EOF || return
+	link add veth0 netns cli type veth peer name veth0 netns srv
+	link add veth1 netns srv type veth peer name veth0 netns atk
+	EOF
+	ip -n cli -batch - <<-EOF || return
+	link set lo up
+	link set veth0 up
+	addr add $CLI_4/24 dev veth0
+	addr add $CLI_6/64 dev veth0 nodad
+	EOF
+	# SYN-ACKs to the spoofed sources go back to the attacker, which
+	# drops them (it does not forward): the whole path, at no cost to cli.
+	ip -n srv -batch - <<-EOF || return
+	link set lo up
+	link set veth0 up
+	link set veth1 up
+	addr add $SRV_4/24 dev veth0
+	addr add $SRV_6/64 dev veth0 nodad
+	addr add $SRV_ATK_4/24 dev veth1
+	route add $SPOOF via $ATK_4
+	EOF
+	ip -n atk -batch - <<-EOF || return
+	link set lo up
+	link set veth0 up
+	addr add $ATK_4/24 dev veth0
+	EOF
+	# The churn client may use many ports in one run.
+	ip netns exec cli sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+	SRV_MAC=$(ip netns exec srv cat /sys/class/net/veth1/address)
+}
+
+# Stop whatever runs in the namespaces (servers, synwatchd) and delete them.
+ns_down() {
+	local ns
+	for ns in cli srv atk; do
+		ip netns pids $ns 2>/dev/null | xargs -r kill -TERM 2>/dev/null
+	done
+	wait 2>/dev/null
+	rm -f /tmp/bench-synwatchd-*.jsonl*
+	for ns in cli srv atk; do
+		ip netns del $ns 2>/dev/null
+	done
+	# netns cleanup runs in a workqueue: give it (guest) time to finish
+	# before the next measurement. With -icount sleep=off an idle guest
+	# skips ahead, so this costs little wall time.
+	sleep 1
+}
+
+# --- configurations -------------------------------------------------------
+sw_loaded() { [ -d /sys/module/synwatch ]; }
+
+sw_load() {
+	sw_loaded || insmod "$KO" max_conns="$MAX_CONNS" hashsize="$MAX_CONNS"
+}
+
+sw_unload() {
+	! sw_loaded || rmmod synwatch
+}
+
+# The conntrack configuration: a stateful ruleset in both namespaces, so
+# that every packet is looked up (and new flows created) by conntrack.
+nft_rules() {
+	ip netns exec "$1" nft -f - <<-'EOF'
+	table inet bench {
+		chain input {
+			type filter hook input priority filter; policy accept;
+			ct state established,related counter accept
+			ct state new counter accept
+			ct state invalid counter accept
+		}
+		chain output {
+			type filter hook output priority filter; policy accept;
+			ct state established,related counter accept
+			ct state new counter accept
+			ct state invalid counter accept
+		}
+	}
+	EOF
+}
+
+daemon_start() {
+	local ns
+	for ns in cli srv; do
+		cat > "/tmp/bench-synwatchd-$ns.conf" <<-EOF
+		events = all
+		mode = subscribe
+		syslog = no
+		log_file = /tmp/bench-synwatchd-$ns.jsonl
+		log_max_bytes = 8M
+		log_keep = 1
+		EOF
+		ip netns exec $ns "$SWD" -f -c "/tmp/bench-synwatchd-$ns.conf" \
+			> "/tmp/bench-synwatchd-$ns.log" 2>&1 &
+	done
+	# subscribed once it has logged its start
+	for _ in $(seq 100); do
+		grep -q started /tmp/bench-synwatchd-cli.log 2>/dev/null &&
+			grep -q started /tmp/bench-synwatchd-srv.log 2>/dev/null && return 0
+		sleep 0.05
+	done
+	log "synwatchd did not start: $(cat /tmp/bench-synwatchd-*.log)"
+	return 1
+}
+
+# Configuration setup that holds for a whole block of runs (module), and
+# per run (namespaces: rules, daemons).
+cfg_module() {
+	case $1 in
+	a | d) sw_unload ;;
+	b | c | e) sw_load ;;
+	esac
+}
+
+cfg_ns() {
+	case $1 in
+	c) daemon_start ;;
+	d | e) nft_rules cli && nft_rules srv ;;
+	esac
+}
+
+# --- measurements ---------------------------------------------------------
+# TCP segments srv's stack took in (valid checksum, any state).
+srv_insegs() {
+	# shellcheck disable=SC2016
+	ip netns exec srv awk '/^Tcp:/ { if (h) { for (i = 1; i <= NF; i++)
+		if (k[i] == "InSegs") print $i; exit } for (i = 1; i <= NF; i++)
+		k[i] = $i; h = 1 }' /proc/net/snmp
+}
+
+# slab NAME -> "active_objs objsize bytes" (bytes: whole slabs)
+slab() {
+	awk -v n="$1" '$1 == n { print $2, $4, $15 * $6 * 4096; f = 1 }
+		END { if (!f) print 0, 0, 0 }' /proc/slabinfo
+}
+
+sw_table_json() {
+	if sw_loaded; then
+		ip netns exec srv "$SW" -j stats 2>/dev/null | tr -d '\n' || echo null
+	else
+		echo null
+	fi
+}
+
+# The flood's victim answers every SYN with a cookie (tcp_syncookies=2),
+# keeping no request socket: else thousands of them would retransmit their
+# SYN-ACKs during the runs that follow a flood, in every configuration.
+victim_cookies() {
+	ip netns exec srv sysctl -qw net.ipv4.tcp_syncookies=2
+}
+
+# Fill the table: as many spoofed SYNs as the cap, and a sixteenth more.
+fill_table() {
+	local n=$((MAX_CONNS + MAX_CONNS / 16))
+	ip netns exec atk "$BIN/synflood" -i veth0 -m "$SRV_MAC" -d $SRV_ATK_4 \
+		-p $FLOOD_PORT -S $SPOOF -n $n -D 600 -b 64
+}
+
+# The servers of a block: RR, churn, and the flood's victim (a listener
+# that never sees a completed handshake).
+servers_up() {
+	ip netns exec srv "$BIN/tcp_rr" server -p $PORT &
+	ip netns exec srv "$BIN/tcp_churn" server -p $CHURN_PORT -s $SIZE &
+	ip netns exec srv "$BIN/tcp_churn" server -p $FLOOD_PORT -s $SIZE &
+}
+
+run_one() {
+	local cfg=$1 wl=$2 round=$3 res='' extra=null rc=0 a
+	case $wl in
+	churn4 | churn6)
+		a=$SRV_4
+		[ "$wl" = churn6 ] && a=$SRV_6
+		res=$(ip netns exec cli "$BIN/tcp_churn" client -a "$a" -p $CHURN_PORT \
+			-d "$DURATION" -w "$WARMUP" -c $CHURN_CONNS -s $SIZE -T "$cfg") || rc=$?
+		;;
+	rr4 | rr6)
+		a=$SRV_4
+		[ "$wl" = rr6 ] && a=$SRV_6
+		res=$(ip netns exec cli "$BIN/tcp_rr" client -a "$a" -p $PORT \
+			-d "$DURATION" -w "$WARMUP" -c $RR_CONNS -s $SIZE -T "$cfg") || rc=$?
+		;;
+	full4)
+		local fill
+		victim_cookies
+		fill=$(fill_table) || rc=$?
+		extra="{\"fill\":${fill:-null},\"table_before\":$(sw_table_json)"
+		res=$(ip netns exec cli "$BIN/tcp_rr" client -a "$SRV_4" -p $PORT \
+			-d "$DURATION" -w "$WARMUP" -c $RR_CONNS -s $SIZE -T "$cfg") || rc=$?
+		extra+=",\"table_after\":$(sw_table_json)}"
+		;;
+	flood4)
+		local in0 in1 gen so sz sb co cz cb
+		victim_cookies
+		in0=$(srv_insegs)
+		gen=$(ip netns exec atk "$BIN/synflood" -i veth0 -m "$SRV_MAC" \
+			-d $SRV_ATK_4 -p $FLOOD_PORT -S $SPOOF -D "$DURATION" -b 64) || rc=$?
+		in1=$(srv_insegs)
+		res="{\"test\":\"synflood\",\"generator\":${gen:-null},\"syns_in\":$((in1 - in0))}"
+		read -r so sz sb <<< "$(slab synwatch_conn)"
+		read -r co cz cb <<< "$(slab nf_conntrack)"
+		extra="{\"table\":$(sw_table_json),\"slab_synwatch\":{\"objs\":$so,\"objsize\":$sz,\"bytes\":$sb},\"slab_conntrack\":{\"objs\":$co,\"objsize\":$cz,\"bytes\":$cb}}"
+		;;
+	esac
+	[ -n "$res" ] || res=null
+	printf '{"round":%d,"config":"%s","workload":"%s","rc":%d,"result":%s,"extra":%s}\n' \
+		"$round" "$cfg" "$wl" "$rc" "$res" "$extra" >> "$RUNS"
+	log "round $round config $cfg $wl: rc $rc $res"
+}
+
+# --- main -----------------------------------------------------------------
+# The modules the configurations need, loaded once, outside the
+# measurements: conntrack and nf_tables stay loaded but cost nothing in a
+# namespace without rules (nf_conntrack registers its hooks per netns, on
+# first use).
+modprobe -q nf_conntrack
+modprobe -q nf_tables
+modprobe -q nft_ct 2>/dev/null
+modprobe -q veth
+echo 1 > /proc/sys/net/netfilter/nf_conntrack_tcp_loose 2>/dev/null
+
+{
+	echo "{\"kernel\":\"$(uname -r)\",\"cpus\":$(nproc),\"cpu_model\":\"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)\",\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo),\"rounds\":$ROUNDS,\"duration_s\":$DURATION,\"max_conns\":$MAX_CONNS,\"configs\":\"$CONFIGS\",\"workloads\":\"$WORKLOADS\",\"conntrack_max\":$(cat /proc/sys/net/netfilter/nf_conntrack_max)}"
+} > "$OUT/guest.json"
+: > "$RUNS"
+start=$(cut -d' ' -f1 /proc/uptime)
+for ((r = 1; r <= ROUNDS; r++)); do
+	for cfg in $CONFIGS; do
+		cfg_module "$cfg" || die "configuration $cfg: module load/unload failed"
+		ns_up || die "cannot create the namespaces"
+		cfg_ns "$cfg" || die "configuration $cfg: setup failed"
+		servers_up
+		for wl in $WORKLOADS; do
+			run_one "$cfg" "$wl" "$r"
+		done
+		ns_down
+	done
+done
+sw_unload
+log "done in $(echo "$(cut -d' ' -f1 /proc/uptime) - $start" | bc) guest seconds"

@@ -1,0 +1,74 @@
+#!/bin/bash
+# `make bench`: measure synwatch against no hook and against nf_conntrack,
+# side by side, in one boot of the test VM.
+#
+#   bench/run.sh
+#
+# Builds what it needs (module for the generic kernel, userspace, the load
+# generators of bench/), boots the VM with deterministic timing (VM_ICOUNT=1:
+# -icount, one vCPU, guest time counts instructions) and runs bench/guest.sh
+# there, then writes bench/results/: <timestamp>.json, latest.json,
+# latest.md (the table for README.md) and latest.svg (the ratios).
+#
+# Environment:
+#   BENCH_ROUNDS=5       rounds (each config once per round, interleaved)
+#   BENCH_DURATION=1     measured seconds of guest time per run
+#   BENCH_CONFIGS, BENCH_WORKLOADS, BENCH_MAX_CONNS: see bench/guest.sh
+#   BENCH_SMP=N          N vCPUs of plain multi-threaded TCG instead of
+#                        icount: closer to real parallelism, but wall-clock
+#                        timing that swings by +-15% from run to run
+#   BENCH_RESULTS=DIR    where the results go (default bench/results)
+#   KERNEL=generic       the kernel the VM boots (generic or rt)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+KERNEL=${KERNEL:-generic}
+RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
+WORK=$ROOT/build/bench
+start=$EPOCHREALTIME
+
+cd "$ROOT"
+scripts/build-module.sh --kernel "$KERNEL" > "$ROOT/build/bench-module.log" 2>&1 || {
+	cat "$ROOT/build/bench-module.log"; echo "bench: module build failed" >&2; exit 1; }
+make -s -C userspace all
+make -s -C bench all
+
+rm -rf "$WORK"
+mkdir -p "$WORK/out" "$RESULTS"
+guest_env=()
+for v in BENCH_ROUNDS BENCH_DURATION BENCH_WARMUP BENCH_CONFIGS BENCH_WORKLOADS BENCH_MAX_CONNS; do
+	[ -z "${!v:-}" ] || guest_env+=("$v=${!v}")
+done
+if [ -n "${BENCH_SMP:-}" ]; then
+	export VM_ICOUNT=0 VM_SMP=$BENCH_SMP
+	mode="TCG, $BENCH_SMP vCPUs, wall-clock timing (not reproducible to better than ~15%)"
+else
+	export VM_ICOUNT=1
+	mode="TCG -icount shift=0,sleep=off, 1 vCPU (deterministic: guest time counts instructions)"
+fi
+
+vm_start=$EPOCHREALTIME
+rc=0
+selftests/vm/run-vm.sh --kernel "$KERNEL" -n -q -o "$WORK/out" -l "$WORK/vm.log" \
+	-t "${BENCH_TIMEOUT:-3000}" -- \
+	env "${guest_env[@]}" BENCH_OUT=/mnt/out bash "$ROOT/bench/guest.sh" || rc=$?
+vm_wall=$(bc <<< "$EPOCHREALTIME - $vm_start")
+grep -a '^bench: ' "$WORK/vm.log" | tail -n 3 || true
+if [ "$rc" != 0 ] || [ ! -s "$WORK/out/runs.jsonl" ]; then
+	echo "bench: the VM run failed (status $rc), see $WORK/vm.log" >&2
+	exit 1
+fi
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+qemu=$(qemu-system-x86_64 --version | head -n1)
+wall=$(bc <<< "$EPOCHREALTIME - $start")
+jq_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+cat > "$WORK/machine.json" <<JSON
+{"cpu_model":$(jq_str "$cpu"),"host_cpus":$(nproc),"host_kernel":$(jq_str "$(uname -r)"),
+ "qemu":$(jq_str "$qemu"),"mode":$(jq_str "$mode"),"vm_kernel":$(jq_str "$KERNEL"),
+ "wall_s":$wall,"vm_wall_s":$vm_wall}
+JSON
+python3 bench/report.py "$WORK/out/runs.jsonl" "$WORK/out/guest.json" \
+	"$WORK/machine.json" "$RESULTS"
+gnuplot -e "dat='$RESULTS/latest.dat'; out='$RESULTS/latest.svg'" bench/plot.gp
+echo "bench: results in $RESULTS (latest.md, latest.json, latest.svg)"
