@@ -219,6 +219,8 @@ struct sw_dump_ctx {
 	struct net *net;	/* referenced */
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
+	int err;		/* a bad request, see sw_dump_start() */
+	const char *errmsg;	/* and its extack message */
 };
 
 static inline struct sw_dump_ctx *sw_dump_ctx(struct netlink_callback *cb)
@@ -230,41 +232,53 @@ static int sw_dump_start(struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *di = genl_dumpit_info(cb);
 	struct net *net = sock_net(cb->skb->sk);
+	struct netlink_ext_ack ext = {};
 	struct sw_dump_ctx *ctx;
 	int fd, err;
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
+	*(struct sw_dump_ctx **)cb->ctx = ctx;
 	err = sw_parse_filter(di->attrs[SYNWATCH_A_FILTER], &ctx->f, &fd,
-			      cb->extack);
-	if (err)
-		goto err_free;
-	if (fd >= 0) {
+			      &ext);
+	if (!err && fd >= 0) {
 		net = get_net_ns_by_fd(fd);
 		if (IS_ERR(net)) {
-			NL_SET_ERR_MSG(cb->extack, "NETNS_FD is not a netns");
+			NL_SET_ERR_MSG(&ext, "NETNS_FD is not a netns");
 			err = PTR_ERR(net);
-			goto err_free;
-		}
-		if (!netlink_ns_capable(cb->skb, net->user_ns,
-					CAP_NET_ADMIN)) {
+		} else if (!netlink_ns_capable(cb->skb, net->user_ns,
+					       CAP_NET_ADMIN)) {
 			put_net(net);
-			NL_SET_ERR_MSG(cb->extack,
+			NL_SET_ERR_MSG(&ext,
 				       "reading another netns needs CAP_NET_ADMIN there");
 			err = -EPERM;
-			goto err_free;
 		}
-	} else {
+	} else if (!err) {
 		get_net(net);
 	}
+	/*
+	 * Linux 6.1 runs the start callback with cb->extack NULL: an error
+	 * returned from here reaches userspace without its message. So keep
+	 * it, and let the first dumpit call return it: netlink_dump() puts
+	 * that call's extack message in the NLMSG_DONE carrying the error.
+	 */
+	if (err) {
+		ctx->err = err;
+		ctx->errmsg = ext._msg;
+		return 0;
+	}
 	ctx->net = net;
-	*(struct sw_dump_ctx **)cb->ctx = ctx;
 	return 0;
+}
 
-err_free:
-	kfree(ctx);
-	return err;
+/* The error sw_dump_start() kept, with its message. */
+static int sw_dump_error(struct netlink_callback *cb,
+			 const struct sw_dump_ctx *ctx)
+{
+	if (cb->extack && ctx->errmsg)
+		cb->extack->_msg = ctx->errmsg;
+	return ctx->err;
 }
 
 static int sw_dump_done(struct netlink_callback *cb)
@@ -272,7 +286,8 @@ static int sw_dump_done(struct netlink_callback *cb)
 	struct sw_dump_ctx *ctx = sw_dump_ctx(cb);
 
 	if (ctx) {
-		put_net(ctx->net);
+		if (ctx->net)
+			put_net(ctx->net);
 		kfree(ctx);
 	}
 	return 0;
@@ -308,6 +323,8 @@ static int sw_get_conn(struct sk_buff *skb, struct netlink_callback *cb)
 	struct sw_dump_ctx *ctx = sw_dump_ctx(cb);
 	int err;
 
+	if (ctx->err)
+		return sw_dump_error(cb, ctx);
 	ctx->skb = skb;
 	ctx->cb = cb;
 	err = sw_conn_dump(sw_net(ctx->net)->id, ctx->pos, sw_dump_one_conn,
@@ -339,6 +356,8 @@ static int sw_get_listener(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct sw_dump_ctx *ctx = sw_dump_ctx(cb);
 
+	if (ctx->err)
+		return sw_dump_error(cb, ctx);
 	ctx->skb = skb;
 	ctx->cb = cb;
 	return sw_lst_dump(sw_net(ctx->net), ctx->pos, sw_dump_one_lst, ctx) ?
