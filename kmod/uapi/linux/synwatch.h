@@ -12,9 +12,11 @@
  * SYNWATCH_GENL_VERSION. All state is per network namespace: a request made
  * from a netns reads and changes that netns only (see SYNWATCH_A_FILTER_NETNS_FD
  * for the one exception). Every command validates its attributes strictly:
- * unknown attributes, wrong types or out-of-range values are rejected with
- * -EINVAL and an extack message naming the attribute. Commands marked (admin)
- * need CAP_NET_ADMIN in the user namespace owning the netns
+ * unknown attributes, wrong types or lengths and values that make no sense
+ * are rejected with -EINVAL, integers outside a range the policy states
+ * (timeouts, FLOOD_*_MS, FLOOD_COMPLETION_PCT) with -ERANGE as the netlink
+ * policy check reports them; each with an extack message. Commands marked
+ * (admin) need CAP_NET_ADMIN in the user namespace owning the netns
  * (GENL_UNS_ADMIN_PERM); everything else may be used by any user.
  *
  * Addresses are in network byte order (struct in_addr / struct in6_addr,
