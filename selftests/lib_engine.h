@@ -37,6 +37,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <linux/genetlink.h>
 #include <linux/if_ether.h>
@@ -507,6 +508,7 @@ static inline void swnl_close(struct swnl *s)
 /* Open a session in the current netns; -ENOENT without the module. */
 static inline int swnl_open(struct swnl *s)
 {
+	struct timeval tmo = { .tv_sec = 5 };
 	struct nlmsghdr *nlh;
 	int one = 1, err;
 
@@ -519,6 +521,9 @@ static inline int swnl_open(struct swnl *s)
 		goto fail;
 	s->portid = mnl_socket_get_portid(s->nl);
 	s->seq = time(NULL);
+	/* a reply that never comes fails the test instead of hanging it */
+	setsockopt(mnl_socket_get_fd(s->nl), SOL_SOCKET, SO_RCVTIMEO, &tmo,
+		   sizeof(tmo));
 	mnl_socket_setsockopt(s->nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(s->nl, NETLINK_CAP_ACK, &one, sizeof(one));
 	nlh = swnl_msg(s, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
