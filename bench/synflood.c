@@ -2,19 +2,20 @@
 /*
  * synflood: spoofed TCP SYNs at full speed, for the flood benchmarks.
  *
- *   synflood -i IFACE -m DST_MAC -d DST_IP [-p PORT] [-S PREFIX/LEN]
- *            [-n COUNT] [-D SECONDS] [-b BATCH]
+ *   synflood -i IFACE -m DST_MAC [-s PREFIX/LEN] [-c COUNT] [-d SECONDS]
+ *            [-b BATCH] [-j] DST PORT
  *
- * Frames go out of IFACE through an AF_PACKET socket, so they bypass the
- * sender's own IP stack and netfilter hooks: only the target sees them.
- * Sources walk PREFIX (default 10.0.0.0/8) one address per SYN, with a
- * random port, ISN and a 4-byte MSS option, so that every SYN is a new
- * connection to the target. Stops after COUNT SYNs or SECONDS, whichever
- * first (default: 1 s); prints one JSON line:
+ * A minimal stand-in for selftests/synflood.c, with the same options (a
+ * subset: IPv4 only, no rate limit, no threads, IFACE and MAC required);
+ * bench/guest.sh uses that one when it is built. Frames go out of IFACE
+ * through an AF_PACKET socket, so they bypass the sender's own IP stack and
+ * netfilter hooks: only the target sees them. Sources walk PREFIX (default
+ * 10.0.0.0/8) one address per SYN, with a random port, ISN and a 4-byte
+ * MSS option, so that every SYN is a new connection to the target. Stops
+ * after COUNT SYNs or SECONDS, whichever first (default: 1 s); prints
+ * (always JSON; -j is accepted for compatibility):
  *
- *   {"test":"synflood","sent":123456,"duration_s":1.000,"pps":123456.0}
- *
- * A minimal generator for bench/: IPv4 only, no rate limit.
+ *   {"test":"synflood","sent":123456,"errors":0,"duration_s":1.000,"pps":123456.0}
  */
 #include <net/if.h>
 #include <netinet/ip.h>
@@ -115,17 +116,17 @@ static void build(struct syn_pkt *k, uint32_t saddr, uint32_t daddr,
 static void usage(int rc)
 {
 	fprintf(rc ? stderr : stdout,
-		"Usage: %s -i IFACE -m DST_MAC -d DST_IP [-p PORT] [-S PREFIX/LEN]\n"
-		"                [-n COUNT] [-D SECONDS] [-b BATCH]\n\n"
+		"Usage: %s -i IFACE -m MAC [-s PREFIX/LEN] [-c COUNT] [-d SECONDS]\n"
+		"                [-b BATCH] [-j] DST PORT\n\n"
 		"Spoofed SYNs out of IFACE (AF_PACKET) at full speed; one JSON line.\n\n"
 		"  -i IFACE      interface to send on\n"
 		"  -m MAC        the target's MAC address (aa:bb:cc:dd:ee:ff)\n"
-		"  -d IP         the target's IPv4 address\n"
-		"  -p PORT       destination port (default 7001)\n"
-		"  -S PFX/LEN    spoofed sources, one per SYN (default 10.0.0.0/8)\n"
-		"  -n COUNT      stop after COUNT SYNs (default: no limit)\n"
-		"  -D SECONDS    stop after SECONDS (default 1)\n"
-		"  -b BATCH      SYNs per sendmmsg() (default 64)\n",
+		"  -s PFX/LEN    spoofed sources, one per SYN (default 10.0.0.0/8)\n"
+		"  -c COUNT      stop after COUNT SYNs (default: no limit)\n"
+		"  -d SECONDS    stop after SECONDS (default 1)\n"
+		"  -b BATCH      SYNs per sendmmsg() (default 64)\n"
+		"  -j            JSON output (the only kind)\n"
+		"  DST PORT      the target's IPv4 address and port\n",
 		PROG);
 	exit(rc);
 }
@@ -136,7 +137,8 @@ int main(int argc, char **argv)
 	const char *prefix = "10.0.0.0/8";
 	unsigned long long count = 0, sent = 0;
 	double duration = 1, start, now;
-	int port = 7001, batch = 64, plen, fd, c, i;
+	unsigned long long errors = 0;
+	int port, batch = 64, plen, fd, c, i;
 	static struct syn_pkt pkts[MAX_BATCH];
 	struct iovec iov[MAX_BATCH];
 	struct mmsghdr msgs[MAX_BATCH];
@@ -146,22 +148,23 @@ int main(int argc, char **argv)
 	unsigned int m[6];
 	char pfx[64], *slash;
 
-	while ((c = getopt(argc, argv, "i:m:d:p:S:n:D:b:h")) != -1) {
+	while ((c = getopt(argc, argv, "i:m:s:c:d:b:jh")) != -1) {
 		switch (c) {
 		case 'i': ifname = optarg; break;
 		case 'm': mac = optarg; break;
-		case 'd': dst = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'S': prefix = optarg; break;
-		case 'n': count = strtoull(optarg, NULL, 0); break;
-		case 'D': duration = atof(optarg); break;
+		case 's': prefix = optarg; break;
+		case 'c': count = strtoull(optarg, NULL, 0); break;
+		case 'd': duration = atof(optarg); break;
 		case 'b': batch = atoi(optarg); break;
+		case 'j': break;
 		case 'h': usage(0); break;
 		default: usage(1);
 		}
 	}
-	if (!ifname || !mac || !dst || optind != argc)
+	if (!ifname || !mac || optind + 2 != argc)
 		usage(1);
+	dst = argv[optind];
+	port = atoi(argv[optind + 1]);
 	if (port <= 0 || port > 65535 || duration <= 0 || batch <= 0 ||
 	    batch > MAX_BATCH)
 		bench_die(PROG, "option out of range");
@@ -217,13 +220,16 @@ int main(int argc, char **argv)
 		}
 		r = sendmmsg(fd, msgs, n, 0);
 		if (r < 0) {
-			if (errno == ENOBUFS || errno == EAGAIN)
+			if (errno == ENOBUFS || errno == EAGAIN) {
+				errors += n;
 				continue;
+			}
 			bench_die(PROG, "sendmmsg: %s", strerror(errno));
 		}
 		sent += r;
 	}
-	printf("{\"test\":\"synflood\",\"sent\":%llu,\"duration_s\":%.3f,"
-	       "\"pps\":%.1f}\n", sent, now - start, sent / (now - start));
+	printf("{\"test\":\"synflood\",\"sent\":%llu,\"errors\":%llu,"
+	       "\"duration_s\":%.3f,\"pps\":%.1f}\n", sent, errors, now - start,
+	       sent / (now - start));
 	return 0;
 }

@@ -49,7 +49,7 @@ check "InSegs is /proc/net/snmp's Tcp field 11" \
 	test "$(ns_exec "$NS_B" awk '/^Tcp:/ { print $11; exit }' /proc/net/snmp)" = InSegs
 mac=$(ns_exec "$NS_B" cat /sys/class/net/veth0/address)
 before=$(insegs)
-out=$(ns_exec "$NS_A" "$BIN/synflood" -i veth0 -m "$mac" -d "$IP4_B" -p 7002 -n 500 -D 2) ||
+out=$(ns_exec "$NS_A" "$BIN/synflood" -i veth0 -m "$mac" -c 500 -d 2 -j "$IP4_B" 7002) ||
 	fail "synflood exited with $?"
 log "$out"
 check "synflood: sent 500 SYNs" json_ok "$out" 'r["test"] == "synflood" and r["sent"] == 500'
