@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Engine rules around the tracker: defaults, expiry, a record's attribute
- * values, listener status and event suppression. See engine.h.
+ * values, SYN cookie completions. See engine.h.
  *
  * Plain types only, like track.c and flood.c: the module and "synwatch
  * replay" compile this same file.
@@ -124,22 +124,15 @@ void sw_rec_info(const struct sw_rec *r, u64 now_ns, struct sw_rec_info *out)
 	sw_rec_history(r, out->history, sizeof(out->history));
 }
 
-/* Not a flood, but SYNs go unanswered: a full accept queue. */
-u8 sw_lst_status(const struct sw_lst_acct *a)
+void sw_track_cookie(struct sw_rec *r, enum sw_dir dir, bool cookie_synack,
+		     struct sw_track_out *out)
 {
-	if (a->status == SYNWATCH_LISTENER_OK && a->unanswered &&
-	    a->unanswered * 4 > a->syn_rx && a->half_open > 0)
-		return SYNWATCH_LISTENER_BACKLOG;
-	return a->status;
-}
-
-bool sw_lst_suppress_event(struct sw_lst_acct *a, u8 new_state)
-{
-	if (!sw_state_half_open(new_state) &&
-	    new_state != SYNWATCH_STATE_CLOSED)
-		return false;
-	if (a->status != SYNWATCH_LISTENER_FLOOD)
-		return false;
-	a->suppressed++;
-	return true;
+	if (cookie_synack && dir == SW_DIR_OUT &&
+	    r->state == SYNWATCH_STATE_SYN_RECEIVED)
+		r->flags |= SYNWATCH_CONN_F_COOKIE;
+	if (out->what & SW_T_L_COOKIE)
+		r->flags |= SYNWATCH_CONN_F_COOKIE;
+	else if ((out->what & SW_T_L_COMPLETED) &&
+		 (r->flags & SYNWATCH_CONN_F_COOKIE))
+		out->what |= SW_T_L_COOKIE;
 }

@@ -2,7 +2,7 @@
 /*
  * Engine rules that sit around the tracker and the flood detector: the
  * default configuration, record expiry, what a record shows as
- * SYNWATCH_A_CONN_* values, a listener's status and event suppression.
+ * SYNWATCH_A_CONN_* values, SYN cookie completions.
  * Plain C like state.c, track.c and flood.c, so that the module's glue
  * (config.c, conn.c, listener.c, nlattr.c) and "synwatch replay" apply the
  * very same rules.
@@ -68,14 +68,15 @@ static inline bool sw_track_lst_wanted(const struct sw_track_out *o)
 	       o->half_open;
 }
 
-/* SYNWATCH_A_LISTENER_STATUS: a flood, a full accept queue, or ok. */
-u8 sw_lst_status(const struct sw_lst_acct *a);
-
 /*
- * During a flood, NEW/STATE events of half-open (and just closed)
- * connections on the flooded listener are counted in a->suppressed
- * instead of sent. Returns true if the event must not be sent.
+ * SYN cookies (SYNWATCH_CONN_F_COOKIE), after sw_track() accepted a
+ * packet: cookie_synack is set for a SYN-ACK we sent without a request
+ * socket (the hook knows; a capture does not). The handshake such a
+ * SYN-ACK completes, and a record begun by the ACK that completes a
+ * handshake (SW_T_L_COOKIE: its SYN-ACK went out untracked), count as
+ * completed by a cookie.
  */
-bool sw_lst_suppress_event(struct sw_lst_acct *a, u8 new_state);
+void sw_track_cookie(struct sw_rec *r, enum sw_dir dir, bool cookie_synack,
+		     struct sw_track_out *out);
 
 #endif /* _SW_ENGINE_H */

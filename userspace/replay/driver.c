@@ -7,7 +7,8 @@
  *   kmod/conn.c       run(): find or create the record, reopen a reused
  *                     tuple, track, count, account, raise NEW/STATE;
  *                     expire(): the GC's timeout, DESTROY
- *   kmod/listener.c   tick(): the flood detector every 100 ms
+ *   kmod/listener.c   lst_*(): accounting, suppression; tick(): the flood
+ *                     detector every 100 ms while a listener is active
  *   kmod/nlattr.c     export_*(): records as the decoded structs that
  *                     userspace gets from netlink
  *
@@ -54,6 +55,10 @@ struct rp {
 	bool started;
 	uint64_t first_ts, last_ts;	/* capture time, ns since the epoch */
 	uint64_t now;			/* engine time */
+	/* listener.c's active list: listeners the tick watches, in order */
+	uint32_t *active;
+	uint32_t nactive;
+	bool ticking;
 	uint64_t next_tick;
 	uint64_t seq;			/* events raised */
 };
@@ -106,7 +111,8 @@ struct rp *rp_new(const struct rp_opts *o)
 	memcpy(rp->local, o->local, rp->o.nlocal * sizeof(*o->local));
 	rp->o.local = rp->local;
 	config(rp, o->cfg);
-	if (rp_conns_init(&rp->conns) || rp_lsts_init(&rp->lsts)) {
+	rp->active = calloc(RP_LST_MAX, sizeof(*rp->active));
+	if (!rp->active || rp_conns_init(&rp->conns) || rp_lsts_init(&rp->lsts)) {
 		rp_free(rp);
 		return NULL;
 	}
@@ -119,6 +125,7 @@ void rp_free(struct rp *rp)
 		return;
 	rp_conns_free(&rp->conns);
 	rp_lsts_free(&rp->lsts);
+	free(rp->active);
 	free(rp);
 }
 
@@ -209,6 +216,7 @@ static void export_listener(const struct rp_lst *l, const struct sw_lst_acct *a,
 {
 	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 
+	/* userspace does not decode HALF_OPEN_RECENT yet */
 	memset(o, 0, sizeof(*o));
 	for (unsigned int at = SYNWATCH_A_LISTENER_FAMILY;
 	     at <= SYNWATCH_A_LISTENER_MAX; at++)
@@ -226,14 +234,16 @@ static void export_listener(const struct rp_lst *l, const struct sw_lst_acct *a,
 	o->syn_rate = sw_lst_rate(a);
 	o->peak_rate = a->peak_rate;
 	o->completion_pct = sw_lst_completion(a);
-	o->status = sw_lst_status(a);
+	o->status = a->status;
 }
 
 /* --- events (kmod/events.c) ---------------------------------------------- */
 
+/* sw_event_wanted(): someone reads events of this type */
 static bool event_wanted(const struct rp *rp, uint8_t type)
 {
-	return !rp->o.event_mask || (rp->o.event_mask & (1U << type));
+	return rp->o.on_event &&
+	       (!rp->o.event_mask || (rp->o.event_mask & (1U << type)));
 }
 
 static void event_header(struct rp *rp, struct sw_event *ev, uint8_t type,
@@ -267,7 +277,7 @@ static void emit_conn(struct rp *rp, uint8_t type, const struct rp_conn *c,
 {
 	struct sw_event ev;
 
-	if (!event_wanted(rp, type) || !rp->o.on_event)
+	if (!event_wanted(rp, type))
 		return;
 	export_conn(rp, c, at, &ev.conn);
 	if (rp->o.filter && !sw_filter_match(rp->o.filter, &ev.conn))
@@ -295,7 +305,7 @@ static void emit_alert(struct rp *rp, const struct rp_lst *l,
 	struct sw_event ev;
 	int n;
 
-	if (!event_wanted(rp, type) || !rp->o.on_event)
+	if (!event_wanted(rp, type))
 		return;
 	event_header(rp, &ev, type, 0, 0, 0, SYNWATCH_DIR_NONE, at);
 	ev.has_conn = false;
@@ -312,8 +322,8 @@ static void emit_alert(struct rp *rp, const struct rp_lst *l,
 	al->reason = a->reason;
 	al->duration_ms = (at - a->flood_start_ns) / RP_NS_PER_MS;
 	al->suppressed = a->suppressed;
-	/* the module also says yes when tcp_syncookies=2 forces them */
-	al->cookies = a->cookie > 0;
+	/* the netns' SyncookiesSent counter: a capture does not show it */
+	al->cookies = a->cookies;
 	n = sw_flood_top(a, top, SYNWATCH_MAX_TOP_SOURCES);
 	for (int i = 0; i < n; i++) {
 		struct sw_source *s = &al->sources[i];
@@ -331,66 +341,87 @@ static void emit_alert(struct rp *rp, const struct rp_lst *l,
 
 /* --- listeners (kmod/listener.c) ----------------------------------------- */
 
-static void lst_packet(struct rp *rp, const struct rp_key *k,
-		       const struct sw_track_out *out)
+static const uint8_t *raddr(const struct rp_key *k)
 {
-	struct rp_lst *l = rp_lst_get(&rp->lsts, k, out->what & SW_T_L_SYN);
-	bool v4 = rp_key_v4(k);
+	return k->raddr + (rp_key_v4(k) ? 12 : 0);
+}
+
+/* A packet that changed a passive connection's handshake. */
+static void lst_packet(struct rp *rp, const struct rp_key *k,
+		       const struct sw_track_out *out, u32 born)
+{
+	bool syn = out->what & SW_T_L_SYN, v6 = !rp_key_v4(k);
+	struct rp_lst *l = rp_lst_get(&rp->lsts, k, syn);
 
 	if (!l)
 		return;
-	sw_lst_acct_packet(&l->acct, out->what, out->half_open);
-	if (out->what & SW_T_L_SYN)
-		sw_flood_sample(&l->acct, !v4, k->raddr + (v4 ? 12 : 0));
+	if (syn && !l->watched) {
+		/* a listener woke up: watch it, start the tick if need be */
+		l->watched = true;
+		sw_flood_wake(&l->acct, rp->now);
+		rp->active[rp->nactive++] = (uint32_t)(l - rp->lsts.v);
+		if (!rp->ticking) {
+			rp->ticking = true;
+			rp->next_tick = rp->now + RP_TICK_NS;
+		}
+	}
+	sw_lst_account(&l->acct, out, born, v6, raddr(k), rp->now);
+	if (syn)
+		sw_flood_sample(&l->acct, v6, raddr(k));
 }
 
-static bool lst_suppress(struct rp *rp, const struct rp_key *k, u8 state)
+static void lst_forget(struct rp *rp, const struct rp_conn *c)
 {
 	struct rp_lst *l;
 
-	if (!sw_state_half_open(state) && state != SYNWATCH_STATE_CLOSED)
+	if (!sw_rec_passive_half_open(&c->rec))
+		return;
+	l = rp_lst_get(&rp->lsts, &c->key, false);
+	if (l)
+		sw_lst_account_forget(&l->acct, &c->rec, !rp_key_v4(&c->key),
+				      raddr(&c->key));
+}
+
+/* Is the event about this connection held back (a flood)? */
+static bool lst_suppress(struct rp *rp, const struct rp_conn *c)
+{
+	struct rp_lst *l;
+
+	if (!sw_flood_incomplete(&c->rec))
 		return false;
-	l = rp_lst_get(&rp->lsts, k, false);
-	if (!l || !sw_lst_suppress_event(&l->acct, state))
+	l = rp_lst_get(&rp->lsts, &c->key, false);
+	if (!l || !sw_flood_suppress(&l->acct, &c->rec))
 		return false;
 	rp->stat[SYNWATCH_A_STATS_EVENT_SUPPRESSED]++;
 	return true;
 }
 
-/* Would a tick change nothing? Then a run of them can be skipped. */
-static bool lst_quiet(const struct rp *rp, const struct sw_lst_acct *a)
+/* The detector's clock: the active listeners, every RP_TICK_NS. */
+static void tick(struct rp *rp)
 {
-	return a->last_tick_ns && a->status != SYNWATCH_LISTENER_FLOOD &&
-	       !a->rate_x16 && a->syn_rx == a->tick_syn &&
-	       !(rp->fcfg.half_open_high &&
-		 a->half_open >= (s32)rp->fcfg.half_open_high);
-}
+	uint64_t at = rp->next_tick;
+	uint32_t n = 0;
 
-/* The next 100 ms tick, due at or before t; quiet stretches in one go. */
-static void tick(struct rp *rp, uint64_t t)
-{
-	bool quiet = true;
-	uint64_t at;
-
-	for (uint32_t i = 0; i < rp->lsts.n && quiet; i++)
-		quiet = lst_quiet(rp, &rp->lsts.v[i].acct);
-	if (quiet && rp->next_tick + RP_TICK_NS <= t)
-		rp->next_tick += (t - rp->next_tick) / RP_TICK_NS * RP_TICK_NS;
-	at = rp->next_tick;
-	rp->next_tick += RP_TICK_NS;
-	for (uint32_t i = 0; i < rp->lsts.n; i++) {
-		struct rp_lst *l = &rp->lsts.v[i];
+	for (uint32_t i = 0; i < rp->nactive; i++) {
+		struct rp_lst *l = &rp->lsts.v[rp->active[i]];
 		enum sw_flood_event fe = sw_flood_tick(&l->acct, &rp->fcfg, at);
 		struct sw_lst_acct a;
 
-		if (fe == SW_FLOOD_NONE)
+		if (fe != SW_FLOOD_NONE) {
+			a = l->acct;
+			l->acct.suppressed = 0;
+			if (fe == SW_FLOOD_START)
+				rp->stat[SYNWATCH_A_STATS_ALERTS]++;
+			emit_alert(rp, l, &a, fe, at);
+		} else if (sw_flood_idle(&l->acct)) {
+			l->watched = false;
 			continue;
-		a = l->acct;
-		l->acct.suppressed = 0;
-		if (fe == SW_FLOOD_START)
-			rp->stat[SYNWATCH_A_STATS_ALERTS]++;
-		emit_alert(rp, l, &a, fe, at);
+		}
+		rp->active[n++] = rp->active[i];
 	}
+	rp->nactive = n;
+	rp->ticking = n > 0;
+	rp->next_tick += RP_TICK_NS;
 }
 
 /* --- connections (kmod/conn.c) ------------------------------------------- */
@@ -398,17 +429,12 @@ static void tick(struct rp *rp, uint64_t t)
 static void destroy(struct rp *rp, struct rp_conn *c, u8 reason, u8 flags,
 		    u8 dir, uint64_t at)
 {
-	struct rp_lst *l;
-
 	sw_rec_close(&c->rec, reason);
 	rp->stat[SYNWATCH_A_STATS_CONN_DESTROY]++;
-	if (sw_rec_passive_half_open(&c->rec)) {
-		l = rp_lst_get(&rp->lsts, &c->key, false);
-		if (l)
-			sw_lst_acct_forget(&l->acct, &c->rec);
-	}
-	emit_conn(rp, SYNWATCH_EVENT_DESTROY, c, c->rec.state,
-		  SYNWATCH_STATE_CLOSED, flags, dir, at);
+	lst_forget(rp, c);
+	if (event_wanted(rp, SYNWATCH_EVENT_DESTROY) && !lst_suppress(rp, c))
+		emit_conn(rp, SYNWATCH_EVENT_DESTROY, c, c->rec.state,
+			  SYNWATCH_STATE_CLOSED, flags, dir, at);
 	rp_conn_del(&rp->conns, c);
 }
 
@@ -434,8 +460,9 @@ static void advance(struct rp *rp, uint64_t t)
 				c = h;
 			}
 		}
-		if (rp->next_tick <= t && rp->next_tick <= exp) {
-			tick(rp, t);
+		if (rp->ticking && rp->next_tick <= t &&
+		    rp->next_tick <= exp) {
+			tick(rp);
 		} else if (c && exp <= t &&
 			   sw_rec_expired(&c->rec,
 					  rp->timeout_fine[c->rec.state], exp)) {
@@ -478,6 +505,7 @@ static void run(struct rp *rp, struct rp_conn *c, const struct rp_key *key,
 	u8 udir = dir == SW_DIR_IN ? SYNWATCH_DIR_IN : SYNWATCH_DIR_OUT;
 	struct sw_track_out out;
 	const struct rp_key *k;
+	uint8_t type;
 	int err;
 
 again:
@@ -510,6 +538,7 @@ again:
 		rp->invalid[out.invalid]++;
 		return;
 	}
+	sw_track_cookie(&c->rec, dir, p->cookie, &out);
 	rp_conn_touch(&rp->conns, c);
 	if (out.what & SW_T_RTX)
 		count_rtx(rp, p);
@@ -520,9 +549,10 @@ again:
 	if (out.what & SW_T_PICKUP)
 		rp->stat[SYNWATCH_A_STATS_PICKUP]++;
 	if (sw_track_lst_wanted(&out))
-		lst_packet(rp, k, &out);
-	if ((out.what & (SW_T_NEW | SW_T_STATE)) &&
-	    !lst_suppress(rp, k, out.new_state))
+		lst_packet(rp, k, &out, c->rec.t_first);
+	type = (out.what & SW_T_NEW) ? SYNWATCH_EVENT_NEW : SYNWATCH_EVENT_STATE;
+	if ((out.what & (SW_T_NEW | SW_T_STATE)) && event_wanted(rp, type) &&
+	    !lst_suppress(rp, c))
 		emit_conn(rp, (out.what & SW_T_NEW) ? SYNWATCH_EVENT_NEW :
 			  SYNWATCH_EVENT_STATE, c,
 			  (out.what & SW_T_NEW) ? SYNWATCH_STATE_CLOSED :
@@ -611,7 +641,6 @@ static void clock_to(struct rp *rp, uint64_t ts)
 	if (!rp->started) {
 		rp->started = true;
 		rp->first_ts = rp->last_ts = ts;
-		rp->next_tick = RP_BASE_NS + RP_TICK_NS;
 	}
 	if (ts < rp->last_ts) {
 		rp->count[RP_TIME_BACK]++;

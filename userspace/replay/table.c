@@ -217,6 +217,8 @@ struct rp_lst *rp_lst_get(struct rp_lst_table *t, const struct rp_key *k,
 	l = &t->v[t->n];
 	memcpy(l->addr, k->laddr, 16);
 	l->port = k->lport;
+	/* the module seeds with a random number; replay must repeat itself */
+	sw_lst_acct_init(&l->acct, key_hash(k->laddr, 16, k->lport));
 	t->slots[i] = (int32_t)t->n++;
 	return l;
 }

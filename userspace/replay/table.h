@@ -69,6 +69,7 @@ static inline int rp_key_v4(const struct rp_key *k)
 struct rp_lst {
 	uint8_t addr[16];
 	uint16_t port;
+	bool watched;			/* on the tick's active list */
 	struct sw_lst_acct acct;
 };
 
