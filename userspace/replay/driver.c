@@ -734,11 +734,20 @@ void rp_stats(struct rp *rp, struct sw_stats *st)
 		SYNWATCH_A_STATS_INSERT_FAILED, SYNWATCH_A_STATS_EXPIRED,
 		SYNWATCH_A_STATS_EVENTS_SENT,
 		SYNWATCH_A_STATS_EVENT_SUPPRESSED, SYNWATCH_A_STATS_CONN_COUNT,
+		SYNWATCH_A_STATS_CONN_COUNT_TOTAL, SYNWATCH_A_STATS_HASH_SIZE,
+		SYNWATCH_A_STATS_OBJ_SIZE, SYNWATCH_A_STATS_MEM_BYTES,
 		SYNWATCH_A_STATS_LISTENERS, SYNWATCH_A_STATS_ALERTS,
 	};
 
 	memset(st, 0, sizeof(*st));
 	rp->stat[SYNWATCH_A_STATS_CONN_COUNT] = rp->conns.count;
+	/* replay's own table: one namespace, no capacity, its memory */
+	rp->stat[SYNWATCH_A_STATS_CONN_COUNT_TOTAL] = rp->conns.count;
+	rp->stat[SYNWATCH_A_STATS_HASH_SIZE] = rp->conns.nbuckets;
+	rp->stat[SYNWATCH_A_STATS_OBJ_SIZE] = sizeof(struct rp_conn);
+	rp->stat[SYNWATCH_A_STATS_MEM_BYTES] =
+		(uint64_t)rp->conns.count * sizeof(struct rp_conn) +
+		(uint64_t)rp->conns.nbuckets * sizeof(*rp->conns.buckets);
 	rp->stat[SYNWATCH_A_STATS_LISTENERS] = rp->lsts.n;
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
 		st->have |= SW_BIT(kept[i]);
