@@ -70,7 +70,7 @@ TEST_F(cfg, bad_values)
 	static const struct {
 		const char *arg, *msg;
 	} cases[] = {
-		{ "bogus=1", "valid keys: timeout.listen" },
+		{ "bogus=1", "valid keys: timeout.closed, timeout.listen" },
 		{ "timeout.closd=5", "unknown key" },
 		{ "max_conns", "expected KEY=VALUE" },
 		{ "=5", "expected KEY=VALUE" },
