@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests that reload synwatch.ko ($SYNWATCH_KO) with other parameters, or
+ * around traffic; the module is loaded with its defaults again afterwards.
+ *
+ *  - table_full: max_conns=4. Two established connections and two SYNs
+ *    nobody answers fill it; each further SYN evicts the oldest half-open
+ *    record (EVICT, DESTROY with reason EVICTED); established records are
+ *    never evicted; once only they remain, a new SYN fails to insert
+ *    (INSERT_FAILED) and creates nothing.
+ *  - pickup: connections opened while the module was not loaded are
+ *    picked up mid-stream by their next segment: ESTABLISHED, PICKUP flag,
+ *    no ISN, history starting with P.
+ *  - rmmod_under_load: connections are made in a loop while the module is
+ *    unloaded and loaded again; no kernel warning (the VM runner checks
+ *    the console), the slab cache is gone after each unload.
+ */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#include "lib_engine.h"
+
+#include <signal.h>
+
+#define A_LPORT		9000
+#define PORT_SRV	8301
+
+static int module_load(const char *params)
+{
+	const char *ko = getenv("SYNWATCH_KO");
+
+	if (!ko || !*ko)
+		return -1;
+	sh("rmmod synwatch 2>/dev/null");
+	return sh("insmod %s %s", ko, params);
+}
+
+FIXTURE(rl) {
+	struct topo t;
+	struct swnl na, ea;
+	struct evlog log;
+	int lfd;
+};
+
+FIXTURE_VARIANT(rl) {
+	int family;
+};
+
+FIXTURE_VARIANT_ADD(rl, ipv4) { .family = AF_INET };
+FIXTURE_VARIANT_ADD(rl, ipv6) { .family = AF_INET6 };
+
+FIXTURE_SETUP(rl)
+{
+	if (!getenv("SYNWATCH_KO"))
+		SKIP(return, "SYNWATCH_KO not set");
+	self->lfd = -1;
+	ASSERT_EQ(0, topo_up(&self->t, variant->family, "rl"));
+	ASSERT_EQ(0, pd_blackhole(&self->t));
+}
+
+FIXTURE_TEARDOWN(rl)
+{
+	if (self->lfd >= 0)
+		close(self->lfd);
+	swnl_close(&self->na);
+	swnl_close(&self->ea);
+	topo_down(&self->t);
+	/* back to the defaults the rest of the suite expects */
+	module_load("");
+}
+
+/* A scripted connection to A's listener, accepted: ESTABLISHED. */
+static int establish(FIXTURE_DATA(rl) *self, struct pd *pd, uint16_t port,
+		     int *afd)
+{
+	struct tcpopts o = pd_syn_opts();
+
+	if (pd_open(pd, &self->t, port, A_LPORT) || pd_connect(pd, &o) ||
+	    fd_wait(self->lfd, POLLIN, 3000) != 1)
+		return -1;
+	*afd = accept(self->lfd, NULL, NULL);
+	return *afd < 0 ? -1 : 0;
+}
+
+/* A SYN from port to A's deaf port: a half-open record in LISTEN. */
+static int half_open(FIXTURE_DATA(rl) *self, uint16_t port)
+{
+	struct tcpopts o = pd_syn_opts();
+	struct pd pd;
+	int err;
+
+	if (pd_open(&pd, &self->t, port, PD_A_DEAF))
+		return -1;
+	err = pd_send(&pd, F_SYN, &o, NULL, 0);
+	pd_close(&pd);
+	return err;
+}
+
+#define ST(s)	(s1.v[SYNWATCH_A_STATS_##s] - s0.v[SYNWATCH_A_STATS_##s])
+
+TEST_F(rl, table_full)
+{
+	struct sw_stats s0, s1;
+	struct pd e[4];
+	struct crec c[8];
+	int afd[4], i, n;
+	uint16_t hp = PD_PORT_MIN + 100;
+
+	ASSERT_EQ(0, module_load("max_conns=4 hashsize=64"));
+	ASSERT_EQ(0, swnl_open_ns(&self->na, &self->t, self->t.fa));
+	ASSERT_EQ(0, swnl_open_ns(&self->ea, &self->t, self->t.fa));
+	ASSERT_EQ(0, sw_subscribe(&self->ea, NULL));
+	self->lfd = tcp_listen(&self->t, self->t.fa, self->t.addr_a, A_LPORT);
+	ASSERT_LE(0, self->lfd);
+	ASSERT_EQ(0, sw_stats(&self->na, &s0));
+	ASSERT_EQ(4, s0.v[SYNWATCH_A_STATS_CONN_MAX]);
+	ASSERT_EQ(0, s0.v[SYNWATCH_A_STATS_CONN_COUNT_TOTAL]);
+
+	/* 2 established, then 2 half-open 5 ms apart: full */
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, establish(self, &e[i], PD_PORT_MIN + i, &afd[i]));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, half_open(self, hp + i));
+		ASSERT_EQ(0, sw_wait_state(&self->na, PD_A_DEAF, hp + i,
+					   SYNWATCH_STATE_LISTEN, 2000, NULL));
+		usleep(5000);
+	}
+	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	ASSERT_EQ(4, s1.v[SYNWATCH_A_STATS_CONN_COUNT]);
+	EXPECT_EQ(0, ST(EVICT));
+
+	/* 2 more SYNs: each evicts the oldest half-open record */
+	for (i = 2; i < 4; i++) {
+		self->log.n = 0;
+		ev_drain(&self->ea, &self->log, 10);
+		self->log.n = 0;
+		ASSERT_EQ(0, half_open(self, hp + i));
+		ASSERT_EQ(1, ev_wait(&self->ea, &self->log,
+				     SYNWATCH_EVENT_DESTROY, -1, 2000));
+		EXPECT_EQ(SYNWATCH_CLOSE_EVICTED, self->log.ev[0].c.reason);
+		EXPECT_EQ(hp + i - 2, self->log.ev[0].c.rport)
+			TH_LOG("evicted %u, not the oldest",
+			       self->log.ev[0].c.rport);
+		EXPECT_EQ(SYNWATCH_STATE_LISTEN, self->log.ev[0].old);
+		ASSERT_EQ(0, sw_wait_state(&self->na, PD_A_DEAF, hp + i,
+					   SYNWATCH_STATE_LISTEN, 2000, NULL));
+		usleep(5000);
+	}
+	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	EXPECT_EQ(2, ST(EVICT));
+	EXPECT_EQ(0, ST(INSERT_FAILED));
+	EXPECT_EQ(4, s1.v[SYNWATCH_A_STATS_CONN_COUNT]);
+
+	/* two more established connections push the last half-open out */
+	for (i = 2; i < 4; i++)
+		ASSERT_EQ(0, establish(self, &e[i], PD_PORT_MIN + i, &afd[i]));
+	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	EXPECT_EQ(4, ST(EVICT));
+	n = sw_dump(&self->na, NULL, c, 8);
+	ASSERT_EQ(4, n);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(SYNWATCH_STATE_ESTABLISHED, c[i].state);
+
+	/* only established records: a new SYN cannot be inserted */
+	ASSERT_EQ(0, half_open(self, hp + 10));
+	usleep(50000);
+	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	EXPECT_EQ(4, ST(EVICT));
+	EXPECT_EQ(1, ST(INSERT_FAILED));
+	EXPECT_EQ(0, sw_find(&self->na, PD_A_DEAF, hp + 10, c));
+	EXPECT_EQ(4, sw_dump(&self->na, NULL, c, 8));
+	for (i = 0; i < 4; i++) {
+		close(afd[i]);
+		pd_close(&e[i]);
+	}
+}
+
+TEST_F(rl, pickup)
+{
+	struct topo *t = &self->t;
+	struct swnl nb, eb;
+	struct evlog lb = { .n = 0 };
+	struct sw_stats sa, sb;
+	struct crec ca, cb;
+	struct sw_filt f = FILT_ANY;
+	char buf[8];
+	int a, b;
+
+	sh("rmmod synwatch");
+	self->lfd = tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
+	ASSERT_LE(0, self->lfd);
+	a = tcp_connect(t, t->fa, t->addr_a, 43001, t->addr_b, PORT_SRV,
+			false);
+	ASSERT_LE(0, a);
+	b = accept(self->lfd, NULL, NULL);
+	ASSERT_LE(0, b);
+	ASSERT_EQ(2, send(a, "hi", 2, 0));
+	ASSERT_EQ(2, recv(b, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, module_load(""));
+
+	ASSERT_EQ(0, swnl_open_ns(&self->na, t, t->fa));
+	ASSERT_EQ(0, swnl_open_ns(&self->ea, t, t->fa));
+	ASSERT_EQ(0, swnl_open_ns(&nb, t, t->fb));
+	ASSERT_EQ(0, swnl_open_ns(&eb, t, t->fb));
+	ASSERT_EQ(0, sw_subscribe(&self->ea, &f));
+	ASSERT_EQ(0, sw_subscribe(&eb, &f));
+	EXPECT_EQ(0, sw_dump(&self->na, NULL, &ca, 1));
+
+	ASSERT_EQ(4, send(a, "more", 4, 0));
+	ASSERT_EQ(4, recv(b, buf, sizeof(buf), 0));
+	ASSERT_EQ(0, sw_wait_state(&self->na, 43001, PORT_SRV,
+				   SYNWATCH_STATE_ESTABLISHED, 2000, &ca));
+	ASSERT_EQ(0, sw_wait_state(&nb, PORT_SRV, 43001,
+				   SYNWATCH_STATE_ESTABLISHED, 2000, &cb));
+	ASSERT_EQ(1, ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_NEW, -1,
+			     2000));
+	ASSERT_EQ(1, ev_wait(&eb, &lb, SYNWATCH_EVENT_NEW, -1, 2000));
+	ev_drain(&self->ea, &self->log, 50);
+	ev_drain(&eb, &lb, 50);
+	EXPECT_STREQ("NEW ESTABLISHED PA/out", ev_trail(&self->log));
+	EXPECT_STREQ("NEW ESTABLISHED PA/in", ev_trail(&lb));
+	ASSERT_EQ(1, sw_find(&self->na, 43001, PORT_SRV, &ca));
+	ASSERT_EQ(1, sw_find(&nb, PORT_SRV, 43001, &cb));
+	EXPECT_EQ(SYNWATCH_CONN_F_PICKUP, ca.flags);
+	EXPECT_EQ(SYNWATCH_CONN_F_PICKUP, cb.flags);
+	EXPECT_STREQ("PDa", ca.hist);
+	EXPECT_STREQ("PdA", cb.hist);
+	EXPECT_FALSE(ca.has_isn_l || ca.has_isn_r || cb.has_isn_l ||
+		     cb.has_isn_r);
+	EXPECT_FALSE(ca.has_syn_rtt || cb.has_synack_rtt);
+	EXPECT_EQ(4, ca.bytes_out);
+	EXPECT_EQ(4, cb.bytes_in);
+	ASSERT_EQ(0, sw_stats(&self->na, &sa));
+	ASSERT_EQ(0, sw_stats(&nb, &sb));
+	EXPECT_EQ(1, sa.v[SYNWATCH_A_STATS_PICKUP]);
+	EXPECT_EQ(1, sb.v[SYNWATCH_A_STATS_PICKUP]);
+
+	/* and it closes as any other */
+	ASSERT_EQ(0, shutdown(a, SHUT_WR));
+	ASSERT_EQ(0, recv(b, buf, sizeof(buf), 0));
+	close(b);
+	ASSERT_EQ(0, sw_wait_state(&self->na, 43001, PORT_SRV,
+				   SYNWATCH_STATE_TIME_WAIT, 2000, &ca));
+	ASSERT_EQ(0, sw_wait_state(&nb, PORT_SRV, 43001,
+				   SYNWATCH_STATE_CLOSED, 2000, &cb));
+	EXPECT_EQ(SYNWATCH_CLOSE_LOCAL_FIN, ca.reason);
+	EXPECT_EQ(SYNWATCH_CLOSE_REMOTE_FIN, cb.reason);
+	EXPECT_EQ('P', ca.hist[0]);
+	close(a);
+	swnl_close(&nb);
+	swnl_close(&eb);
+}
+
+/* Connections A -> B in a loop until killed. */
+static void churn(struct topo *t, int lfd)
+{
+	for (;;) {
+		int a = tcp_connect(t, t->fa, t->addr_a, 0, t->addr_b,
+				    PORT_SRV, false);
+		int b = accept(lfd, NULL, NULL);
+
+		if (a >= 0) {
+			(void)!write(a, "x", 1);
+			close(a);
+		}
+		if (b >= 0)
+			close(b);
+	}
+}
+
+TEST_F_TIMEOUT(rl, rmmod_under_load, 120)
+{
+	struct topo *t = &self->t;
+	pid_t pid;
+	int i;
+
+	self->lfd = tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
+	ASSERT_LE(0, self->lfd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		churn(t, self->lfd);
+		_exit(0);
+	}
+	for (i = 0; i < 5; i++) {
+		usleep(200000);
+		EXPECT_EQ(0, sh("rmmod synwatch"));
+		EXPECT_NE(0, sh("grep -q '^synwatch_conn ' /proc/slabinfo"))
+			TH_LOG("slab cache left after rmmod %d", i);
+		usleep(100000);
+		EXPECT_EQ(0, module_load(""));
+	}
+	usleep(200000);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	/* the module works after all that */
+	ASSERT_EQ(0, swnl_open_ns(&self->na, t, t->fa));
+	EXPECT_LT(0, sw_dump(&self->na, NULL, NULL, 0));
+}
+
+TEST_HARNESS_MAIN
