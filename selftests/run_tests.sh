@@ -6,7 +6,9 @@
 # selftests/TESTS has one test a line: NAME [TIMEOUT_SECONDS]; '#' starts a
 # comment.  NAME is the C selftest selftests/build/NAME or the shell selftest
 # selftests/NAME.sh.  Each runs from the repository root with a timeout
-# (TEST_TIMEOUT, default 300 s) and its output indented as TAP comments.
+# (TEST_TIMEOUT, default 300 s; every timeout is multiplied by
+# TEST_TIMEOUT_SCALE, default 5 on the KASAN/lockdep debug kernel, else 1) and
+# its output indented as TAP comments.
 # Exit status 4 (KSFT_SKIP) is a skip.  Closes with "N passed, N failed"
 # (", N skipped") and exits non-zero if a test failed.
 set -euo pipefail
@@ -15,6 +17,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 TEST_TIMEOUT=${TEST_TIMEOUT:-300}
 KSFT_SKIP=4
+case "$(uname -r)" in
+*-synwatch-debug) TEST_TIMEOUT_SCALE=${TEST_TIMEOUT_SCALE:-5} ;;
+*) TEST_TIMEOUT_SCALE=${TEST_TIMEOUT_SCALE:-1} ;;
+esac
 
 # The module the tests exercise (run-vm.sh passes the one it loaded).
 SYNWATCH_KO=${SYNWATCH_KO:-${SW_MODULE:-}}
@@ -63,6 +69,7 @@ for i in "${!names[@]}"; do
 		continue
 	fi
 
+	limit=$((timeouts[i] * TEST_TIMEOUT_SCALE))
 	echo "# selftest: $name"
 	kmsg "begin $name"
 	start=$SECONDS
@@ -72,7 +79,7 @@ for i in "${!names[@]}"; do
 	# whatever is left of the test is killed once it has finished.
 	exec {out}> >(sed -u 's/^/# /')
 	sed_pid=$!
-	timeout -k 10 "${timeouts[i]}" "${cmd[@]}" </dev/null >&"$out" 2>&1 &
+	timeout -k 10 "$limit" "${cmd[@]}" </dev/null >&"$out" 2>&1 &
 	pid=$!
 	exec {out}>&-
 	rc=0
@@ -89,7 +96,7 @@ for i in "${!names[@]}"; do
 		echo "ok $n $name # SKIP"
 		skipped=$((skipped + 1))
 	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		echo "not ok $n $name # TIMEOUT ${timeouts[i]}s"
+		echo "not ok $n $name # TIMEOUT ${limit}s"
 		failed=$((failed + 1))
 	else
 		echo "not ok $n $name # exit=$rc ${took}"

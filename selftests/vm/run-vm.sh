@@ -14,7 +14,8 @@
 #   -k, --kernel K   KERNEL     generic (default), rt, debug or a release
 #   -s, --smp N      VM_SMP     vCPUs (default 2)
 #   -m, --mem SIZE   VM_MEM     memory (default 2G)
-#   -t, --timeout S  VM_TIMEOUT seconds before qemu is killed (default 1800)
+#   -t, --timeout S  VM_TIMEOUT seconds before qemu is killed (default 1800,
+#                               7200 for the debug kernel)
 #   -n, --noload     VM_NOLOAD=1 do not insmod synwatch.ko
 #   -l, --log FILE   VM_LOG     console log (default build/vm-<kernel>.log)
 #   -o, --out DIR    VM_OUT     read-write share mounted at /mnt/out in the
@@ -33,7 +34,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 KERNEL=${KERNEL:-generic}
 VM_SMP=${VM_SMP:-2}
 VM_MEM=${VM_MEM:-2G}
-VM_TIMEOUT=${VM_TIMEOUT:-1800}
+VM_TIMEOUT=${VM_TIMEOUT:-}
 VM_NOLOAD=${VM_NOLOAD:-0}
 VM_QUIET=${VM_QUIET:-0}
 VM_ICOUNT=${VM_ICOUNT:-0}
@@ -59,6 +60,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 CMD=("$@")
+# KASAN + lockdep under TCG run the suite several times slower.
+[ -n "$VM_TIMEOUT" ] || { [ "$KERNEL" = debug ] && VM_TIMEOUT=7200 || VM_TIMEOUT=1800; }
 
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (make deps)"
 [ -x /bin/busybox ] || die "busybox-static missing (make deps)"
