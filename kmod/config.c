@@ -10,24 +10,7 @@
  */
 #include <linux/synwatch.h>
 #include "config.h"
-
-/*
- * Default timeouts, idle time in each state before the record expires.
- * Beside each, nf_conntrack's (nf_conntrack_proto_tcp.c) for comparison.
- */
-static const u32 sw_default_timeouts[__SYNWATCH_STATE_MAX] = {
-	[SYNWATCH_STATE_CLOSED]		= 10,	/* CLOSE 10 s */
-	[SYNWATCH_STATE_LISTEN]		= 60,	/* (SYN_RECV 60 s) */
-	[SYNWATCH_STATE_SYN_SENT]	= 2 * 60,	/* SYN_SENT 2 min */
-	[SYNWATCH_STATE_SYN_RECEIVED]	= 60,	/* SYN_RECV 60 s */
-	[SYNWATCH_STATE_ESTABLISHED]	= 5 * 24 * 3600,	/* ESTABLISHED 5 d */
-	[SYNWATCH_STATE_FIN_WAIT_1]	= 2 * 60,	/* FIN_WAIT 2 min */
-	[SYNWATCH_STATE_FIN_WAIT_2]	= 2 * 60,	/* FIN_WAIT 2 min */
-	[SYNWATCH_STATE_CLOSE_WAIT]	= 60,	/* CLOSE_WAIT 60 s */
-	[SYNWATCH_STATE_CLOSING]	= 2 * 60,	/* (no CLOSING state) */
-	[SYNWATCH_STATE_LAST_ACK]	= 30,	/* LAST_ACK 30 s */
-	[SYNWATCH_STATE_TIME_WAIT]	= 2 * 60,	/* TIME_WAIT 2 min */
-};
+#include "engine.h"
 
 /* not const: NLA_POLICY_FULL_RANGE takes a non-const pointer in 6.1 */
 static struct netlink_range_validation sw_timeout_range __ro_after_init = {
@@ -61,35 +44,26 @@ const struct nla_policy sw_config_policy[SYNWATCH_A_CONFIG_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &sw_ms_range),
 };
 
-/* Seconds to sw_fine() units (2^20 ns), rounded up. */
-u32 sw_timeout_fine(u32 seconds)
-{
-	return (u32)DIV_ROUND_UP_ULL((u64)seconds * NSEC_PER_SEC,
-				     1ULL << SW_FINE_SHIFT);
-}
-
-/*
- * Flood defaults: a listener is flooded when 256 handshakes are half-open,
- * or when it gets 200 SYN/s and fewer than half complete; it is over after
- * 3 s under 64 half-open and 100 SYN/s (or a healthy completion ratio).
- */
+/* The defaults are the engine's (engine.c), shared with replay. */
 void sw_config_defaults(struct sw_config *cfg)
 {
+	struct sw_flood_cfg f;
 	int i;
 
 	memset(cfg, 0, sizeof(*cfg));
 	for (i = 0; i < __SYNWATCH_STATE_MAX; i++) {
-		cfg->timeout_s[i] = sw_default_timeouts[i];
+		cfg->timeout_s[i] = sw_default_timeout_s(i);
 		cfg->timeout_fine[i] = sw_timeout_fine(cfg->timeout_s[i]);
 	}
 	cfg->event_mask = SYNWATCH_EVENT_MASK_ALL;
-	cfg->flood_half_open_high = 256;
-	cfg->flood_half_open_low = 64;
-	cfg->flood_rate_high = 200;
-	cfg->flood_rate_low = 100;
-	cfg->flood_completion_pct = 50;
-	cfg->flood_hold_ms = 3000;
-	cfg->flood_update_ms = 5000;
+	sw_flood_cfg_defaults(&f);
+	cfg->flood_half_open_high = f.half_open_high;
+	cfg->flood_half_open_low = f.half_open_low;
+	cfg->flood_rate_high = f.rate_high;
+	cfg->flood_rate_low = f.rate_low;
+	cfg->flood_completion_pct = f.completion_pct;
+	cfg->flood_hold_ms = f.hold_ms;
+	cfg->flood_update_ms = f.update_ms;
 }
 
 int sw_config_put(struct sk_buff *skb, const struct sw_config *cfg)

@@ -42,6 +42,7 @@
 #include "conn.h"
 #include "listener.h"
 #include "events.h"
+#include "engine.h"
 
 #define SW_LOCKS		1024
 #define SW_EVICT_CANDIDATES	8	/* half-open entries compared */
@@ -116,12 +117,8 @@ size_t sw_conn_mem(void)
 u64 sw_timeout_left_ms(const struct sw_net *sn, const struct sw_rec *r,
 		       u64 now_ns)
 {
-	u32 idle = sw_fine(now_ns) - r->t_last;
-	u32 limit = READ_ONCE(sn->cfg.timeout_fine[r->state]);
-
-	if (idle >= limit)
-		return 0;
-	return ((u64)(limit - idle) << SW_FINE_SHIFT) / NSEC_PER_MSEC;
+	return sw_rec_timeout_left_ms(r, READ_ONCE(sn->cfg.timeout_fine[r->state]),
+				      now_ns);
 }
 
 /*
@@ -416,26 +413,6 @@ static void sw_count_rtx(struct sw_net *sn, const struct sw_pkt *pkt)
 }
 
 /*
- * SYN cookies (SYNWATCH_CONN_F_COOKIE): the hook marks the SYN-ACKs we send
- * without a request socket (pkt->cookie, see hooks.c). The handshake such
- * a SYN-ACK completes, and a record begun by the ACK that completes a
- * handshake (track.c's SW_T_L_COOKIE: its SYN-ACK went out untracked),
- * count as completed by a cookie.
- */
-static void sw_conn_cookie(struct sw_rec *r, enum sw_dir dir,
-			   const struct sw_pkt *pkt, struct sw_track_out *out)
-{
-	if (pkt->cookie && dir == SW_DIR_OUT &&
-	    r->state == SYNWATCH_STATE_SYN_RECEIVED)
-		r->flags |= SYNWATCH_CONN_F_COOKIE;
-	if (out->what & SW_T_L_COOKIE)
-		r->flags |= SYNWATCH_CONN_F_COOKIE;
-	else if ((out->what & SW_T_L_COMPLETED) &&
-		 (r->flags & SYNWATCH_CONN_F_COOKIE))
-		out->what |= SW_T_L_COOKIE;
-}
-
-/*
  * The packet path: find or create the entry, run the tracker under the
  * entry lock, then do the accounting and events with no lock held.
  */
@@ -481,7 +458,7 @@ again:
 		goto again;
 	}
 	if (!err)
-		sw_conn_cookie(&c->rec, dir, pkt, &out);
+		sw_track_cookie(&c->rec, dir, pkt->cookie, &out);
 	born = c->rec.t_first;
 	want = (out.what & (SW_T_NEW | SW_T_STATE)) &&
 	       sw_event_wanted(sn, (out.what & SW_T_NEW) ?
@@ -512,9 +489,7 @@ again:
 	if (!(out.what & (SW_T_NEW | SW_T_STATE)) && !out.half_open)
 		return;
 	sw_count_track(sn, &out);
-	if ((out.what & (SW_T_L_SYN | SW_T_L_SYNACK | SW_T_L_COMPLETED |
-			 SW_T_L_RESET | SW_T_L_COOKIE | SW_T_L_REFUSED)) ||
-	    out.half_open)
+	if (sw_track_lst_wanted(&out))
 		sw_lst_packet(sn, key, &out, born, now);
 	if (want && !sw_lst_suppress(sn, &snap))
 		sw_event_conn(sn, (out.what & SW_T_NEW) ? SYNWATCH_EVENT_NEW :
@@ -644,7 +619,7 @@ unsigned int sw_conn_remove(struct sw_net *sn, sw_conn_match_t match,
 }
 
 struct sw_gc_arg {
-	u32 now;
+	u64 now;
 	u32 last_id;
 	struct sw_net *last;
 };
@@ -667,7 +642,7 @@ static bool sw_pick_expired(struct sw_conn *c, const void *arg)
 	if (!sn)	/* netns going away: its exit handler removes these */
 		return false;
 	limit = READ_ONCE(sn->cfg.timeout_fine[READ_ONCE(c->rec.state)]);
-	return ga->now - READ_ONCE(c->rec.t_last) >= limit;
+	return sw_rec_expired(&c->rec, limit, ga->now);
 }
 
 /*
@@ -677,7 +652,7 @@ static bool sw_pick_expired(struct sw_conn *c, const void *arg)
  */
 void sw_conn_gc_slice(unsigned int start, unsigned int count)
 {
-	struct sw_gc_arg ga = { .now = sw_fine(ktime_get_ns()) };
+	struct sw_gc_arg ga = { .now = ktime_get_ns() };
 	struct sw_conn *v[SW_GC_BATCH];
 	struct sw_snap *s;
 	unsigned int b, i, n;

@@ -18,6 +18,7 @@
 #include <net/genetlink.h>
 #include "events.h"
 #include "listener.h"
+#include "engine.h"
 
 struct sw_sub {
 	struct list_head list;
@@ -206,8 +207,7 @@ void sw_event_conn(struct sw_net *sn, u8 type, const struct sw_snap *s,
 	skb = sw_event_new(&hdr);
 	if (!skb)
 		goto drop;
-	if (old_state >= SW_STATE_NONE)
-		old_state = SYNWATCH_STATE_CLOSED;
+	old_state = sw_event_state(old_state);
 	if (sw_put_event_hdr(skb, &seqs, type, old_state, new_state,
 			     tcp_flags, dir) ||
 	    sw_put_conn(skb, s, sn, now)) {

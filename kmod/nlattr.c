@@ -6,6 +6,7 @@
 #include <net/genetlink.h>
 #include "events.h"
 #include "listener.h"
+#include "engine.h"
 
 static int sw_put_addr(struct sk_buff *skb, int attr,
 		       const struct in6_addr *a, bool v4)
@@ -14,76 +15,73 @@ static int sw_put_addr(struct sk_buff *skb, int attr,
 		    nla_put(skb, attr, 16, a);
 }
 
-static u64 sw_coarse_ms(u32 units)
+/* The optional attributes: those whose bit sw_rec_info() set in have. */
+static int sw_put_opt_u32(struct sk_buff *skb, const struct sw_rec_info *i,
+			  int attr, u32 v)
 {
-	return ((u64)units << SW_COARSE_SHIFT) / NSEC_PER_MSEC;
+	return (i->have & BIT(attr)) ? nla_put_u32(skb, attr, v) : 0;
 }
 
-static int sw_put_handshake(struct sk_buff *skb, const struct sw_rec *r)
+static int sw_put_opt_u16(struct sk_buff *skb, const struct sw_rec_info *i,
+			  int attr, u16 v)
 {
-	bool pickup = r->flags & SYNWATCH_CONN_F_PICKUP;
-	u8 ws;
-
-	if (!pickup && (r->dflags & SW_DF_END_OUT) &&
-	    nla_put_u32(skb, SYNWATCH_A_CONN_ISN_LOCAL, r->isn[SW_DIR_OUT]))
-		return -EMSGSIZE;
-	if (!pickup && (r->dflags & SW_DF_END_IN) &&
-	    nla_put_u32(skb, SYNWATCH_A_CONN_ISN_REMOTE, r->isn[SW_DIR_IN]))
-		return -EMSGSIZE;
-	if (r->mss[SW_DIR_OUT] &&
-	    nla_put_u16(skb, SYNWATCH_A_CONN_MSS_LOCAL, r->mss[SW_DIR_OUT]))
-		return -EMSGSIZE;
-	if (r->mss[SW_DIR_IN] &&
-	    nla_put_u16(skb, SYNWATCH_A_CONN_MSS_REMOTE, r->mss[SW_DIR_IN]))
-		return -EMSGSIZE;
-	ws = sw_rec_wscale(r, SW_DIR_OUT);
-	if (ws != SW_WSCALE_NONE &&
-	    nla_put_u8(skb, SYNWATCH_A_CONN_WSCALE_LOCAL, ws))
-		return -EMSGSIZE;
-	ws = sw_rec_wscale(r, SW_DIR_IN);
-	if (ws != SW_WSCALE_NONE &&
-	    nla_put_u8(skb, SYNWATCH_A_CONN_WSCALE_REMOTE, ws))
-		return -EMSGSIZE;
-	if ((r->dflags & SW_DF_RTT_SYN) &&
-	    nla_put_u32(skb, SYNWATCH_A_CONN_SYN_TO_SYNACK_US, r->rtt_syn))
-		return -EMSGSIZE;
-	if ((r->dflags & SW_DF_RTT_SYNACK) &&
-	    nla_put_u32(skb, SYNWATCH_A_CONN_SYNACK_TO_ACK_US, r->rtt_synack))
-		return -EMSGSIZE;
-	return 0;
+	return (i->have & BIT(attr)) ? nla_put_u16(skb, attr, v) : 0;
 }
 
+static int sw_put_opt_u8(struct sk_buff *skb, const struct sw_rec_info *i,
+			 int attr, u8 v)
+{
+	return (i->have & BIT(attr)) ? nla_put_u8(skb, attr, v) : 0;
+}
+
+static int sw_put_handshake(struct sk_buff *skb, const struct sw_rec_info *i)
+{
+	return sw_put_opt_u32(skb, i, SYNWATCH_A_CONN_ISN_LOCAL, i->isn_local) ||
+	       sw_put_opt_u32(skb, i, SYNWATCH_A_CONN_ISN_REMOTE,
+			      i->isn_remote) ||
+	       sw_put_opt_u16(skb, i, SYNWATCH_A_CONN_MSS_LOCAL, i->mss_local) ||
+	       sw_put_opt_u16(skb, i, SYNWATCH_A_CONN_MSS_REMOTE,
+			      i->mss_remote) ||
+	       sw_put_opt_u8(skb, i, SYNWATCH_A_CONN_WSCALE_LOCAL,
+			     i->wscale_local) ||
+	       sw_put_opt_u8(skb, i, SYNWATCH_A_CONN_WSCALE_REMOTE,
+			     i->wscale_remote) ||
+	       sw_put_opt_u32(skb, i, SYNWATCH_A_CONN_SYN_TO_SYNACK_US,
+			      i->syn_to_synack_us) ||
+	       sw_put_opt_u32(skb, i, SYNWATCH_A_CONN_SYNACK_TO_ACK_US,
+			      i->synack_to_ack_us) ? -EMSGSIZE : 0;
+}
+
+/*
+ * Which fields a record shows, and their values, come from the engine's
+ * sw_rec_info() (engine.c), which replay uses too.
+ */
 int sw_put_conn(struct sk_buff *skb, const struct sw_snap *s,
 		const struct sw_net *sn, u64 now)
 {
 	const struct sw_rec *r = &s->rec;
 	bool v4 = sw_key_v4(&s->key);
-	char hist[SYNWATCH_HISTORY_LEN + 1];
+	struct sw_rec_info info;
 	struct nlattr *nest;
-	u8 state = r->state < SW_STATE_NONE ? r->state : SYNWATCH_STATE_CLOSED;
 
 	nest = nla_nest_start(skb, SYNWATCH_A_CONN);
 	if (!nest)
 		return -EMSGSIZE;
-	sw_rec_history(r, hist, sizeof(hist));
+	sw_rec_info(r, now, &info);
 	if (nla_put_u8(skb, SYNWATCH_A_CONN_FAMILY, v4 ? AF_INET : AF_INET6) ||
-	    nla_put_u8(skb, SYNWATCH_A_CONN_STATE, state) ||
+	    nla_put_u8(skb, SYNWATCH_A_CONN_STATE, info.state) ||
 	    sw_put_addr(skb, SYNWATCH_A_CONN_LADDR, &s->key.laddr, v4) ||
 	    sw_put_addr(skb, SYNWATCH_A_CONN_RADDR, &s->key.raddr, v4) ||
 	    nla_put_u16(skb, SYNWATCH_A_CONN_LPORT, s->key.lport) ||
 	    nla_put_u16(skb, SYNWATCH_A_CONN_RPORT, s->key.rport) ||
 	    nla_put_u32(skb, SYNWATCH_A_CONN_FLAGS, r->flags) ||
-	    nla_put_u64_64bit(skb, SYNWATCH_A_CONN_AGE_MS,
-			      sw_coarse_ms(sw_coarse(now) - r->t_first),
+	    nla_put_u64_64bit(skb, SYNWATCH_A_CONN_AGE_MS, info.age_ms,
 			      SYNWATCH_A_CONN_PAD) ||
 	    nla_put_u64_64bit(skb, SYNWATCH_A_CONN_STATE_AGE_MS,
-			      sw_coarse_ms(sw_coarse(now) - r->t_state),
+			      info.state_age_ms, SYNWATCH_A_CONN_PAD) ||
+	    nla_put_u64_64bit(skb, SYNWATCH_A_CONN_IDLE_MS, info.idle_ms,
 			      SYNWATCH_A_CONN_PAD) ||
-	    nla_put_u64_64bit(skb, SYNWATCH_A_CONN_IDLE_MS,
-			      ((u64)(sw_fine(now) - r->t_last) <<
-			       SW_FINE_SHIFT) / NSEC_PER_MSEC,
-			      SYNWATCH_A_CONN_PAD) ||
-	    sw_put_handshake(skb, r) ||
+	    sw_put_handshake(skb, &info) ||
 	    nla_put_u32(skb, SYNWATCH_A_CONN_RTX_SYN, r->rtx_syn) ||
 	    nla_put_u32(skb, SYNWATCH_A_CONN_RTX_SYNACK, r->rtx_synack) ||
 	    nla_put_u32(skb, SYNWATCH_A_CONN_RTX_FIN, r->rtx_fin) ||
@@ -91,14 +89,13 @@ int sw_put_conn(struct sk_buff *skb, const struct sw_snap *s,
 			      SYNWATCH_A_CONN_PAD) ||
 	    nla_put_u64_64bit(skb, SYNWATCH_A_CONN_PKTS_OUT,
 			      r->pkts[SW_DIR_OUT], SYNWATCH_A_CONN_PAD) ||
-	    nla_put_u64_64bit(skb, SYNWATCH_A_CONN_BYTES_IN,
-			      sw_rec_bytes(r, SW_DIR_IN), SYNWATCH_A_CONN_PAD) ||
-	    nla_put_u64_64bit(skb, SYNWATCH_A_CONN_BYTES_OUT,
-			      sw_rec_bytes(r, SW_DIR_OUT),
+	    nla_put_u64_64bit(skb, SYNWATCH_A_CONN_BYTES_IN, info.bytes_in,
+			      SYNWATCH_A_CONN_PAD) ||
+	    nla_put_u64_64bit(skb, SYNWATCH_A_CONN_BYTES_OUT, info.bytes_out,
 			      SYNWATCH_A_CONN_PAD) ||
 	    nla_put_u8(skb, SYNWATCH_A_CONN_CLOSE_REASON, r->reason) ||
 	    nla_put_u8(skb, SYNWATCH_A_CONN_CLOSER, r->closer) ||
-	    nla_put_string(skb, SYNWATCH_A_CONN_HISTORY, hist) ||
+	    nla_put_string(skb, SYNWATCH_A_CONN_HISTORY, info.history) ||
 	    (sn && nla_put_u64_64bit(skb, SYNWATCH_A_CONN_TIMEOUT_MS,
 				     sw_timeout_left_ms(sn, r, now),
 				     SYNWATCH_A_CONN_PAD))) {

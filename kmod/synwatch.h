@@ -105,7 +105,6 @@ void sw_pernet_uninit(void);
 
 /* config.c */
 void sw_config_defaults(struct sw_config *cfg);
-u32 sw_timeout_fine(u32 seconds);
 
 /* conn.c: the connection table */
 int sw_conn_init(void);
