@@ -70,9 +70,9 @@ u64 sw_rec_timeout_left_ms(const struct sw_rec *r, u32 limit, u64 now_ns)
 	return ((u64)(limit - idle) << SW_FINE_SHIFT) / SW_NSEC_PER_MSEC;
 }
 
-static u64 sw_coarse_ms(u32 units)
+static u64 sw_age_ms(u32 units)
 {
-	return ((u64)units << SW_COARSE_SHIFT) / SW_NSEC_PER_MSEC;
+	return ((u64)units << SW_AGE_SHIFT) / SW_NSEC_PER_MSEC;
 }
 
 #define SW_HAVE(attr)	(1U << (attr))
@@ -83,8 +83,9 @@ void sw_rec_info(const struct sw_rec *r, u64 now_ns, struct sw_rec_info *out)
 
 	memset(out, 0, sizeof(*out));
 	out->state = sw_event_state(r->state);
-	out->age_ms = sw_coarse_ms(sw_coarse(now_ns) - r->t_first);
-	out->state_age_ms = sw_coarse_ms(sw_coarse(now_ns) - r->t_state);
+	out->age_ms = (((u64)(sw_coarse(now_ns) - r->t_first)) <<
+		       SW_COARSE_SHIFT) / SW_NSEC_PER_MSEC;
+	out->state_age_ms = sw_age_ms(sw_age(now_ns) - r->t_state);
 	out->idle_ms = ((u64)(sw_fine(now_ns) - r->t_last) << SW_FINE_SHIFT) /
 		       SW_NSEC_PER_MSEC;
 	if (!pickup && (r->dflags & SW_DF_END_OUT)) {

@@ -75,7 +75,7 @@ void sw_rec_init(struct sw_rec *r, u64 now_ns)
 	r->state = SW_STATE_NONE;
 	r->wscale = SW_WSCALE_NONE | SW_WSCALE_NONE << 4;
 	r->t_first = sw_coarse(now_ns);
-	r->t_state = r->t_first;
+	r->t_state = sw_age(now_ns);
 	r->t_last = sw_fine(now_ns);
 }
 
@@ -453,7 +453,7 @@ int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 
 	if (next != old) {
 		r->state = next;
-		r->t_state = sw_coarse(now_ns);
+		r->t_state = sw_age(now_ns);
 		out->what |= SW_T_STATE;
 		out->new_state = next;
 		sw_track_close(r, dir, pc, old);

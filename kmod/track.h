@@ -17,16 +17,25 @@
  *  - fine:   2^20 ns (~1.05 ms), u32, for idle time; it wraps after ~52
  *            days, but GC expires every record long before (the longest
  *            timeout is SYNWATCH_TIMEOUT_MAX_S), so comparisons stay valid;
- *  - coarse: 2^30 ns (~1.07 s), u32, for ages; wraps after 146 years.
+ *  - age:    2^26 ns (~67 ms), u32, for when a record entered its state;
+ *            wraps after 9 years;
+ *  - coarse: 2^30 ns (~1.07 s), u32, for when a record began (the flood
+ *            detector bins half-open records by it); wraps after 146 years.
  * Handshake timestamps use 2^10 ns (~1 us) units while the handshake runs.
  */
 #define SW_FINE_SHIFT	20
+#define SW_AGE_SHIFT	26
 #define SW_COARSE_SHIFT	30
 #define SW_US_SHIFT	10
 
 static inline u32 sw_fine(u64 ns)
 {
 	return (u32)(ns >> SW_FINE_SHIFT);
+}
+
+static inline u32 sw_age(u64 ns)
+{
+	return (u32)(ns >> SW_AGE_SHIFT);
 }
 
 static inline u32 sw_coarse(u64 ns)
@@ -67,7 +76,7 @@ struct sw_rec {
 	u32 end[2];		/* highest seq + len (+SYN/FIN) sent */
 	u32 pkts[2];
 	u32 t_first;		/* coarse */
-	u32 t_state;		/* coarse */
+	u32 t_state;		/* age units */
 	u32 t_last;		/* fine */
 	u32 rtt_syn;		/* us once SW_DF_RTT_SYN, else SYN time */
 	u32 rtt_synack;		/* us once SW_DF_RTT_SYNACK, else SYN-ACK time */

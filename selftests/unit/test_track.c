@@ -167,7 +167,7 @@ TEST(rec_init)
 	EXPECT_EQ(SW_WSCALE_NONE, sw_rec_wscale(&r, IN));
 	EXPECT_EQ(SW_WSCALE_NONE, sw_rec_wscale(&r, OUT));
 	EXPECT_EQ(5U, r.t_first);
-	EXPECT_EQ(5U, r.t_state);
+	EXPECT_EQ(5U << (30 - SW_AGE_SHIFT), r.t_state);
 	EXPECT_EQ(5U * 1024 + 3, r.t_last);
 	EXPECT_EQ(0, r.flags);
 	EXPECT_EQ(SYNWATCH_CLOSE_NONE, r.reason);
@@ -1513,11 +1513,11 @@ TEST(times)
 	c.now = 12 * GIB + (7ULL << 20);
 	SEG(&c, IN, SYN | ACK, 0, ES);
 	EXPECT_EQ(10U, c.r.t_first);
-	EXPECT_EQ(12U, c.r.t_state);
+	EXPECT_EQ(12U << (30 - SW_AGE_SHIFT), c.r.t_state);
 	EXPECT_EQ(12U * 1024 + 7, c.r.t_last);
 	c.now = 20 * GIB;
 	SEG(&c, OUT, ACK, 0, ES);		/* no state change */
-	EXPECT_EQ(12U, c.r.t_state);
+	EXPECT_EQ(12U << (30 - SW_AGE_SHIFT), c.r.t_state);
 	EXPECT_EQ(20U * 1024, c.r.t_last);
 }
 
