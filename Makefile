@@ -103,7 +103,7 @@ debug-kernel:
 	scripts/build-debug-kernel.sh
 
 # Two netns, some TCP traffic, `synwatch stats`, in a VM.
-demo: vm-module userspace
+demo: vm-module userspace selftests
 	selftests/vm/run-vm.sh --kernel $(firstword $(KERNEL)) -- scripts/demo.sh
 
 # The benchmark's load generators (bench/build/); make check smoke-tests them.

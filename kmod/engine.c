@@ -83,11 +83,19 @@ void sw_rec_info(const struct sw_rec *r, u64 now_ns, struct sw_rec_info *out)
 
 	memset(out, 0, sizeof(*out));
 	out->state = sw_event_state(r->state);
-	out->age_ms = (((u64)(sw_coarse(now_ns) - r->t_first)) <<
-		       SW_COARSE_SHIFT) / SW_NSEC_PER_MSEC;
 	out->state_age_ms = sw_age_ms(sw_age(now_ns) - r->t_state);
 	out->idle_ms = ((u64)(sw_fine(now_ns) - r->t_last) << SW_FINE_SHIFT) /
 		       SW_NSEC_PER_MSEC;
+	/*
+	 * The record's start is kept in coarse units (~1.07 s): never show
+	 * it younger than its time in state or since its last packet.
+	 */
+	out->age_ms = (((u64)(sw_coarse(now_ns) - r->t_first)) <<
+		       SW_COARSE_SHIFT) / SW_NSEC_PER_MSEC;
+	if (out->age_ms < out->state_age_ms)
+		out->age_ms = out->state_age_ms;
+	if (out->age_ms < out->idle_ms)
+		out->age_ms = out->idle_ms;
 	if (!pickup && (r->dflags & SW_DF_END_OUT)) {
 		out->have |= SW_HAVE(SYNWATCH_A_CONN_ISN_LOCAL);
 		out->isn_local = r->isn[SW_DIR_OUT];
