@@ -53,17 +53,8 @@ FIXTURE_SETUP(np)
 	ASSERT_EQ(0, swnl_open_ns(&self->na, t, t->fa));
 	ASSERT_EQ(0, swnl_open_ns(&self->nb, t, t->fb));
 	/* one established connection A -> B */
-	self->lfd = tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
-	ASSERT_LE(0, self->lfd);
-	self->a = tcp_connect(t, t->fa, t->addr_a, PORT_CLI, t->addr_b,
-			      PORT_SRV, false);
-	ASSERT_LE(0, self->a);
-	self->b = accept(self->lfd, NULL, NULL);
-	ASSERT_LE(0, self->b);
-	ASSERT_EQ(0, sw_wait_state(&self->na, PORT_CLI, PORT_SRV,
-				   SYNWATCH_STATE_ESTABLISHED, 2000, NULL));
-	ASSERT_EQ(0, sw_wait_state(&self->nb, PORT_SRV, PORT_CLI,
-				   SYNWATCH_STATE_ESTABLISHED, 2000, NULL));
+	ASSERT_EQ(0, topo_pair(t, &self->na, &self->nb, PORT_CLI, PORT_SRV,
+			       &self->lfd, &self->a, &self->b));
 }
 
 FIXTURE_TEARDOWN(np)

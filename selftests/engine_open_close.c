@@ -209,8 +209,10 @@ static void check_events(struct __test_metadata *_metadata,
 			EXPECT_EQ(e->new, e->c.state);
 		if (e->type == SYNWATCH_EVENT_NEW)
 			EXPECT_EQ(SYNWATCH_STATE_CLOSED, e->old);
+		/* a subscriber's copy of an event no group got: SEQ 0 */
+		EXPECT_EQ(0, e->seq);
 		if (i)
-			EXPECT_LT(log->ev[i - 1].seq, e->seq);
+			EXPECT_LE(log->ev[i - 1].time_ns, e->time_ns);
 	}
 }
 
@@ -285,8 +287,9 @@ static void check_rtt(struct __test_metadata *_metadata, const struct crec *c,
 		EXPECT_LE(min_us, c->syn_rtt);
 		EXPECT_GE(p->connect_us + 1000, c->syn_rtt);
 	} else {
+		/* the ACK reaches B after connect() returned in A */
 		EXPECT_LE(min_us, c->synack_rtt);
-		EXPECT_GE(p->connect_us + 1000, c->synack_rtt);
+		EXPECT_GE(p->connect_us + 10000, c->synack_rtt);
 	}
 }
 

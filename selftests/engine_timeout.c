@@ -47,17 +47,8 @@ FIXTURE_SETUP(to)
 	f.event_mask = 1U << SYNWATCH_EVENT_DESTROY | 1U << SYNWATCH_EVENT_NEW;
 	ASSERT_EQ(0, sw_subscribe(&self->ea, &f));
 	ASSERT_EQ(0, sw_subscribe(&self->eb, &f));
-	self->lfd = tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
-	ASSERT_LE(0, self->lfd);
-	self->a = tcp_connect(t, t->fa, t->addr_a, PORT_CLI, t->addr_b,
-			      PORT_SRV, false);
-	ASSERT_LE(0, self->a);
-	self->b = accept(self->lfd, NULL, NULL);
-	ASSERT_LE(0, self->b);
-	ASSERT_EQ(0, sw_wait_state(&self->na, PORT_CLI, PORT_SRV,
-				   SYNWATCH_STATE_ESTABLISHED, 2000, NULL));
-	ASSERT_EQ(0, sw_wait_state(&self->nb, PORT_SRV, PORT_CLI,
-				   SYNWATCH_STATE_ESTABLISHED, 2000, NULL));
+	ASSERT_EQ(0, topo_pair(t, &self->na, &self->nb, PORT_CLI, PORT_SRV,
+			       &self->lfd, &self->a, &self->b));
 	ev_drain(&self->ea, &self->la, 20);
 	ev_drain(&self->eb, &self->lb, 20);
 	self->la.n = self->lb.n = 0;

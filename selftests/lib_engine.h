@@ -213,10 +213,23 @@ static inline int topo_up(struct topo *t, int family, const char *tag)
 	       "ip -n %s addr add %s%s dev veth0;"
 	       "ip -n %s link set veth0 up; ip -n %s link set veth0 up;"
 	       "ip -n %s neigh replace %s lladdr " MAC_B " dev veth0 nud permanent;"
-	       "ip -n %s neigh replace %s lladdr " MAC_A " dev veth0 nud permanent",
+	       "ip -n %s neigh replace %s lladdr " MAC_A " dev veth0 nud permanent;"
+	       /*
+		* A slow TCG guest must not make the stacks retransmit
+		* a FIN whose ACK is merely delayed (40 ms) or late: that
+		* would add T/t letters to histories at random. No tail
+		* loss probe (it fires 200 ms after a lone FIN), an RTO
+		* of at least 2 s; SYNs keep their 1 s initial RTO.
+		*/
+	       "ip netns exec %s sysctl -qw net.ipv4.tcp_early_retrans=0;"
+	       "ip netns exec %s sysctl -qw net.ipv4.tcp_early_retrans=0;"
+	       "ip -n %s route replace %s dev veth0 rto_min 2s;"
+	       "ip -n %s route replace %s dev veth0 rto_min 2s",
 	       t->a, t->b, t->a, t->b, t->a, t->b, t->a, t->b,
 	       t->a, t->sa, pfx, t->b, t->sb, pfx, t->a, t->b,
-	       t->a, t->sb, t->b, t->sa))
+	       t->a, t->sb, t->b, t->sa, t->a, t->b,
+	       t->a, v6 ? "2001:db8::/64" : "198.18.0.0/24",
+	       t->b, v6 ? "2001:db8::/64" : "198.18.0.0/24"))
 		goto fail;
 	t->self = open("/proc/self/ns/net", O_RDONLY);
 	snprintf(path, sizeof(path), "/run/netns/%s", t->a);
@@ -746,6 +759,31 @@ static inline int sw_wait_state(struct swnl *s, int lport, int rport, int st,
 			return -ETIMEDOUT;
 		usleep(10000);
 	}
+}
+
+/*
+ * One established connection from A:cport to B:sport, real sockets both
+ * ends (listener, A's and B's in *lfd, *a, *b), and each end's record
+ * ESTABLISHED (na, nb: sessions in A and in B).
+ */
+static inline int topo_pair(struct topo *t, struct swnl *na, struct swnl *nb,
+			    uint16_t cport, uint16_t sport, int *lfd, int *a,
+			    int *b)
+{
+	*lfd = tcp_listen(t, t->fb, t->addr_b, sport);
+	if (*lfd < 0)
+		return *lfd;
+	*a = tcp_connect(t, t->fa, t->addr_a, cport, t->addr_b, sport, false);
+	if (*a < 0)
+		return *a;
+	*b = accept(*lfd, NULL, NULL);
+	if (*b < 0)
+		return -errno;
+	if (sw_wait_state(na, cport, sport, SYNWATCH_STATE_ESTABLISHED, 2000,
+			  NULL))
+		return -ETIMEDOUT;
+	return sw_wait_state(nb, sport, cport, SYNWATCH_STATE_ESTABLISHED,
+			     2000, NULL);
 }
 
 static inline int stats_cb(const struct nlmsghdr *nlh, void *data)
