@@ -25,6 +25,7 @@
 #include <net/ipv6.h>
 #include <net/ip.h>
 #include "conn.h"
+#include "prof.h"
 
 /* Copy the TCP header out of the skb and parse it. */
 static int sw_hook_tcp(struct sw_net *sn, const struct sk_buff *skb,
@@ -73,6 +74,7 @@ static void sw_hook_track(struct sw_net *sn, const struct nf_hook_state *st,
 {
 	enum sw_dir dir = st->hook == NF_INET_LOCAL_IN ? SW_DIR_IN : SW_DIR_OUT;
 	struct sw_key key;
+	u64 t0;
 
 	if (skb_is_gso(skb))
 		pkt->segs = max_t(u16, skb_shinfo(skb)->gso_segs, 1);
@@ -106,12 +108,14 @@ static void sw_hook_track(struct sw_net *sn, const struct nf_hook_state *st,
 	}
 	/* local_bh_disable: LOCAL_OUT may run in process context */
 	local_bh_disable();
+	t0 = sw_prof_start();
 	sw_conn_packet(sn, &key, dir, pkt);
+	sw_prof_end(SW_PROF_CONN, t0);
 	local_bh_enable();
 }
 
-static unsigned int sw_hook_v4(void *priv, struct sk_buff *skb,
-			       const struct nf_hook_state *st)
+static unsigned int __sw_hook_v4(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *st)
 {
 	struct sw_net *sn = sw_net(st->net);
 	const struct iphdr *iph;
@@ -151,8 +155,8 @@ static unsigned int sw_hook_v4(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
-static unsigned int sw_hook_v6(void *priv, struct sk_buff *skb,
-			       const struct nf_hook_state *st)
+static unsigned int __sw_hook_v6(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *st)
 {
 	struct sw_net *sn = sw_net(st->net);
 	const struct ipv6hdr *ip6h;
@@ -205,6 +209,32 @@ static unsigned int sw_hook_v6(void *priv, struct sk_buff *skb,
 	}
 	sw_hook_track(sn, st, skb, &ip6h->saddr, &ip6h->daddr, &pkt);
 	return NF_ACCEPT;
+}
+
+/* The hooks, timed in a SW_HOOK_PROFILE build (prof.h), as they are else. */
+static __always_inline unsigned int
+sw_hook_timed(unsigned int (*fn)(void *, struct sk_buff *,
+				 const struct nf_hook_state *),
+	      enum sw_prof_point point, void *priv, struct sk_buff *skb,
+	      const struct nf_hook_state *st)
+{
+	u64 t0 = sw_prof_start();
+	unsigned int v = fn(priv, skb, st);
+
+	sw_prof_end(point, t0);
+	return v;
+}
+
+static unsigned int sw_hook_v4(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *st)
+{
+	return sw_hook_timed(__sw_hook_v4, SW_PROF_HOOK_V4, priv, skb, st);
+}
+
+static unsigned int sw_hook_v6(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *st)
+{
+	return sw_hook_timed(__sw_hook_v6, SW_PROF_HOOK_V6, priv, skb, st);
 }
 
 static const struct nf_hook_ops sw_hook_ops[] = {

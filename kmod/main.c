@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 #include "conn.h"
+#include "prof.h"
 
 unsigned int sw_max_conns;
 module_param_named(max_conns, sw_max_conns, uint, 0444);
@@ -39,6 +40,7 @@ static int __init sw_init(void)
 	err = sw_pernet_init();
 	if (err)
 		goto err_pernet;
+	sw_prof_init();		/* SW_HOOK_PROFILE builds only, see prof.h */
 	pr_info("tracking TCP: %u buckets, max %u connections, %u bytes each\n",
 		sw_conn_buckets(), sw_max_conns, sw_conn_obj_size());
 	return 0;
@@ -54,6 +56,7 @@ err_gc:
 
 static void __exit sw_exit(void)
 {
+	sw_prof_uninit();
 	sw_pernet_uninit();
 	sw_genl_uninit();
 	sw_gc_uninit();
