@@ -126,5 +126,16 @@ int sw_parse_tcp(const u8 *th, u32 hlen, u32 l4len, struct sw_pkt *p)
 	err = sw_check_flags(p->flags);
 	if (err)
 		return err;
+	/*
+	 * Nearly every segment of a connection that negotiated timestamps
+	 * carries exactly NOP, NOP, Timestamps (RFC 7323 Appendix A): take
+	 * that layout in one test, as the Linux stack does in
+	 * tcp_parse_aligned_timestamp(). The walk below would find the same.
+	 */
+	if (doff == SW_TCP_HLEN_MIN + 12 && th[20] == 1 && th[21] == 1 &&
+	    th[22] == 8 && th[23] == 10) {
+		p->ts = 1;
+		return 0;
+	}
 	return sw_parse_options(th + SW_TCP_HLEN_MIN, doff - SW_TCP_HLEN_MIN, p);
 }
