@@ -34,10 +34,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 BIN=$HERE/build
 SW=$ROOT/userspace/synwatch/synwatch
-# The SYN generator: selftests' when it is built, else bench's stand-in
-# (the same options).
-FLOOD=$ROOT/selftests/build/synflood
-[ -x "$FLOOD" ] || FLOOD=$BIN/synflood
+# The SYN generator: bench's stand-in, or selftests/synflood.c's (the same
+# options) when run.sh finds it in the repository.
+FLOOD=${BENCH_SYNFLOOD:-$BIN/synflood}
 SWD=$ROOT/userspace/synwatchd/synwatchd
 KO=${SYNWATCH_KO:-$ROOT/build/$(uname -r)/synwatch.ko}
 

@@ -32,6 +32,13 @@ scripts/build-module.sh --kernel "$KERNEL" > "$ROOT/build/bench-module.log" 2>&1
 	cat "$ROOT/build/bench-module.log"; echo "bench: module build failed" >&2; exit 1; }
 make -s -C userspace all
 make -s -C bench all
+# The SYN generator: selftests/synflood.c once it is part of the repository,
+# else bench's stand-in with the same options.
+synflood=$ROOT/bench/build/synflood
+if git -C "$ROOT" ls-files --error-unmatch selftests/synflood.c >/dev/null 2>&1 &&
+	make -s -C selftests build/synflood >/dev/null 2>&1; then
+	synflood=$ROOT/selftests/build/synflood
+fi
 
 rm -rf "$WORK"
 mkdir -p "$WORK/out" "$RESULTS"
@@ -51,7 +58,8 @@ vm_start=$EPOCHREALTIME
 rc=0
 selftests/vm/run-vm.sh --kernel "$KERNEL" -n -q -o "$WORK/out" -l "$WORK/vm.log" \
 	-t "${BENCH_TIMEOUT:-3000}" -- \
-	env "${guest_env[@]}" BENCH_OUT=/mnt/out bash "$ROOT/bench/guest.sh" || rc=$?
+	env "${guest_env[@]}" BENCH_OUT=/mnt/out BENCH_SYNFLOOD="$synflood" \
+	bash "$ROOT/bench/guest.sh" || rc=$?
 vm_wall=$(bc <<< "$EPOCHREALTIME - $vm_start")
 grep -a '^bench: ' "$WORK/vm.log" | tail -n 3 || true
 if [ "$rc" != 0 ] || [ ! -s "$WORK/out/runs.jsonl" ]; then
@@ -66,7 +74,7 @@ jq_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 cat > "$WORK/machine.json" <<JSON
 {"cpu_model":$(jq_str "$cpu"),"host_cpus":$(nproc),"host_kernel":$(jq_str "$(uname -r)"),
  "qemu":$(jq_str "$qemu"),"mode":$(jq_str "$mode"),"vm_kernel":$(jq_str "$KERNEL"),
- "wall_s":$wall,"vm_wall_s":$vm_wall}
+ "synflood":$(jq_str "${synflood#"$ROOT"/}"),"wall_s":$wall,"vm_wall_s":$vm_wall}
 JSON
 python3 bench/report.py "$WORK/out/runs.jsonl" "$WORK/out/guest.json" \
 	"$WORK/machine.json" "$RESULTS"
