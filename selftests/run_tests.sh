@@ -86,7 +86,6 @@ for i in "${!names[@]}"; do
 	wait "$pid" || rc=$?
 	kill -KILL -- "-$pid" 2>/dev/null || true
 	wait "$sed_pid" || true
-	kmsg "end $name rc=$rc"
 	took="$((SECONDS - start))s"
 
 	if [ "$rc" = 0 ]; then

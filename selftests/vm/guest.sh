@@ -6,7 +6,9 @@
 #   2. runs the command, prints "SYNWATCH-VM-EXIT: <status>",
 #   3. unloads the module, scans for kmemleak reports, prints the taint,
 #   4. prints "SYNWATCH-VM-DONE" and powers off.
-# The console is the channel back to the host: run-vm.sh reads these markers.
+# Each marker goes to the console (for people reading the log) and, as
+# KEY=VALUE, to /mnt/out/.vm-result: run-vm.sh reads the file, which kernel
+# messages cannot garble as they can garble console lines.
 # No `set -e`: whatever happens, the markers must be printed and the VM must
 # power off.
 set -uo pipefail
@@ -27,6 +29,12 @@ power_off() {
 	while :; do read -rt 60 <> /dev/console || true; done
 }
 
+# result KEY VALUE: report one outcome to the host.
+result() {
+	printf 'SYNWATCH-VM-%s: %s\n' "$1" "$2"
+	echo "$1=$2" >> /mnt/out/.vm-result
+}
+
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts 2>/dev/null ||
 	{ mkdir -p /dev/pts && mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts; }
 mkdir -p /dev/shm /dev/mqueue
@@ -37,7 +45,7 @@ mkdir -p /run/netns /run/lock /var/tmp /var/log /var/lib
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 
 # shellcheck source=/dev/null
-. /mnt/out/.vm-job || { echo "guest: no job file"; echo "SYNWATCH-VM-EXIT: 255"; power_off; }
+. /mnt/out/.vm-job || { echo "guest: no job file"; result EXIT 255; power_off; }
 
 echo "SYNWATCH-VM-READY: uptime=$(cut -d' ' -f1 /proc/uptime)s kernel=$(uname -r)"
 
@@ -84,17 +92,17 @@ if [ "$rc" = 0 ]; then
 		rc=$?
 	fi
 fi
-echo "SYNWATCH-VM-EXIT: $rc"
+result EXIT "$rc"
 
 if [ "$SW_LOAD" = 1 ]; then
 	if [ -d /sys/module/synwatch ]; then
 		if rmmod synwatch; then
-			echo "SYNWATCH-VM-RMMOD: ok"
+			result RMMOD ok
 		else
-			echo "SYNWATCH-VM-RMMOD: failed"
+			result RMMOD failed
 		fi
 	else
-		echo "SYNWATCH-VM-RMMOD: not loaded"
+		result RMMOD not-loaded
 	fi
 fi
 
@@ -109,9 +117,9 @@ if [ -w "$KMEMLEAK" ]; then
 	if [ "$leaks" != 0 ]; then
 		sed 's/^/kmemleak-report: /' "$KMEMLEAK"
 	fi
-	echo "SYNWATCH-VM-KMEMLEAK: $leaks"
+	result KMEMLEAK "$leaks"
 fi
 
-echo "SYNWATCH-VM-TAINT: $(cat /proc/sys/kernel/tainted)"
-echo "SYNWATCH-VM-DONE"
+result TAINT "$(cat /proc/sys/kernel/tainted)"
+result DONE yes
 power_off

@@ -195,6 +195,7 @@ QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -cpu max -m "$VM_MEM"
 
 echo "run-vm: booting $VMLINUZ ($KREL), smp=${VM_SMP}, log $VM_LOG"
 : > "$VM_LOG"
+rm -f "$VM_OUT/.vm-result" "$VM_OUT/.boot-seconds"
 start=$EPOCHREALTIME
 set +e
 if [ "$interactive" = 1 ]; then
@@ -218,12 +219,22 @@ set -e
 elapsed=$(bc <<< "$EPOCHREALTIME - $start")
 
 # --- verdict ----------------------------------------------------------------
-marker() { tr -d '\r' < "$VM_LOG" | sed -n "s/^$1: //p" | tail -n1; }
-exit_rc=$(marker SYNWATCH-VM-EXIT)
-rmmod_result=$(marker SYNWATCH-VM-RMMOD)
-leaks=$(marker SYNWATCH-VM-KMEMLEAK)
-taint=$(marker SYNWATCH-VM-TAINT)
-guest_uptime=$(marker SYNWATCH-VM-READY | sed -n 's/^uptime=\([0-9.]*\)s.*/\1/p')
+# The guest's results: from the result file, else (output share broken) the
+# console markers, first word only in case a kernel message was appended.
+result() {
+	if [ -f "$VM_OUT/.vm-result" ]; then
+		sed -n "s/^$1=//p" "$VM_OUT/.vm-result" | tail -n1
+	else
+		tr -d '\r' < "$VM_LOG" | sed -n "s/^SYNWATCH-VM-$1: \([^[:space:][]*\).*/\1/p" | tail -n1
+	fi
+}
+exit_rc=$(result EXIT)
+[[ $exit_rc =~ ^[0-9]+$ ]] || exit_rc=
+rmmod_result=$(result RMMOD)
+leaks=$(result KMEMLEAK)
+taint=$(result TAINT)
+done_marker=$(result DONE)
+guest_uptime=$(tr -d '\r' < "$VM_LOG" | sed -n 's/^SYNWATCH-VM-READY: uptime=\([0-9.]*\)s.*/\1/p' | head -n1)
 boot=$(cat "$VM_OUT/.boot-seconds" 2>/dev/null || echo '?')
 
 problems=()
@@ -231,8 +242,9 @@ if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
 	problems+=("timed out after ${VM_TIMEOUT}s")
 fi
 [ -n "$exit_rc" ] || problems+=("the guest never reported an exit status (crash, panic or timeout; qemu status $qemu_rc)")
-[ "$exit_rc" = "" ] || tr -d '\r' < "$VM_LOG" | grep -qx 'SYNWATCH-VM-DONE' ||
+if [ -n "$exit_rc" ] && [ "$done_marker" != yes ]; then
 	problems+=("the guest did not finish its post-run checks")
+fi
 [ "$rmmod_result" != failed ] || problems+=("rmmod synwatch failed")
 [ -z "$leaks" ] || [ "$leaks" = 0 ] || problems+=("kmemleak reported $leaks leaked objects")
 # Taint flags that mean the kernel complained: M(16) B(32) D(128) W(512) L(16384).
