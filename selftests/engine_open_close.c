@@ -218,7 +218,8 @@ static void check_events(struct __test_metadata *_metadata,
 
 struct pair {
 	int lfd, a, b;
-	uint64_t connect_us;
+	uint64_t connect_us;	/* connect() took */
+	uint64_t accept_us;	/* from connect() to accept() returning */
 	struct seg syn, synack;
 };
 
@@ -239,6 +240,7 @@ static void open_pair(struct __test_metadata *_metadata,
 	p->connect_us = now_us() - t0;
 	ASSERT_LE(0, p->a);
 	p->b = accept(p->lfd, NULL, NULL);
+	p->accept_us = now_us() - t0;
 	ASSERT_LE(0, p->b);
 	ASSERT_EQ(0, capture_handshake(self, PORT_SRV, &p->syn, &p->synack));
 	ASSERT_EQ(5, send(p->a, "hello", 5, 0));
@@ -289,7 +291,7 @@ static void check_rtt(struct __test_metadata *_metadata, const struct crec *c,
 	} else {
 		/* the ACK reaches B after connect() returned in A */
 		EXPECT_LE(min_us, c->synack_rtt);
-		EXPECT_GE(p->connect_us + 10000, c->synack_rtt);
+		EXPECT_GE(p->accept_us + 1000, c->synack_rtt);
 	}
 }
 
@@ -607,8 +609,14 @@ TEST_F(oc, simultaneous_close)
 	EXPECT_EQ(SYNWATCH_CLOSER_BOTH, cb.closer);
 	EXPECT_EQ(SYNWATCH_CLOSE_LOCAL_FIN, ca.reason);
 	EXPECT_EQ(SYNWATCH_CLOSE_LOCAL_FIN, cb.reason);
-	EXPECT_STREQ("ShADadFf", ca.hist);
-	EXPECT_STREQ("sHadADFf", cb.hist);
+	/*
+	 * With 200 ms round trips on a loaded TCG host a FIN may be sent
+	 * again before its ACK came: then the history must say so, and the
+	 * counters agree.
+	 */
+	EXPECT_STREQ(ca.rtx_fin ? "ShADadFfTt" : "ShADadFf", ca.hist);
+	EXPECT_STREQ(cb.rtx_fin ? "sHadADFfTt" : "sHadADFf", cb.hist);
+	EXPECT_EQ(ca.rtx_fin, cb.rtx_fin);
 }
 
 /*
