@@ -503,7 +503,7 @@ again:
 		return;
 	}
 	if (unlikely(reopened)) {
-		sw_rec_close(&gone.rec, SYNWATCH_CLOSE_REOPEN);
+		/* only closed records reopen: gone keeps its FIN/RST reason */
 		sw_stat_inc(sn, SW_STAT_CONN_DESTROY);
 		sw_stat_inc(sn, SW_STAT_CONN_NEW);
 		sw_lst_forget(sn, &gone);

@@ -747,7 +747,7 @@ TEST(reopen_time_wait)
 	EXPECT_EQ(SW_T_REOPEN, c.out.what);
 	EXPECT_EQ(0, memcmp(&before, &c.r, sizeof(before)));
 	/* the caller ends the record and runs the SYN on a new one */
-	sw_rec_close(&c.r, SYNWATCH_CLOSE_REOPEN);
+	sw_rec_close(&c.r, SYNWATCH_CLOSE_TIMEOUT);
 	EXPECT_EQ(SYNWATCH_CLOSE_LOCAL_FIN, c.r.reason);
 	conn_init(&c, 0, 900000);
 	XMIT(&c, IN, &syn, LI);

@@ -33,7 +33,6 @@ const struct sw_name sw_close_reason_names[] = {
 	[SYNWATCH_CLOSE_EVICTED]	= N("evicted", "evicted", "evicted"),
 	[SYNWATCH_CLOSE_UNLOAD]		= N("unload", "unload", "unload"),
 	[SYNWATCH_CLOSE_FLUSH]		= N("flush", "flush", "flush"),
-	[SYNWATCH_CLOSE_REOPEN]		= N("reopen", "reopen", "reopen"),
 };
 
 const struct sw_name sw_closer_names[] = {

@@ -525,7 +525,8 @@ again:
 	err = sw_track(&c->rec, dir, p, rp->now, &out);
 	if (out.what & SW_T_REOPEN) {
 		/* the tuple is reused: end the old connection, start anew */
-		destroy(rp, c, SYNWATCH_CLOSE_REOPEN, p->flags, udir, rp->now);
+		/* only closed records reopen: it keeps its FIN/RST reason */
+		destroy(rp, c, SYNWATCH_CLOSE_NONE, p->flags, udir, rp->now);
 		c = NULL;
 		if (!rp->o.nlocal) {
 			dir = orient(p);

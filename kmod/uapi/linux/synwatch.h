@@ -353,6 +353,11 @@ enum synwatch_dir {
 	SYNWATCH_DIR_OUT,		/* sent by the local endpoint */
 };
 
+/*
+ * A reason is set once, by what ended the connection: a record that
+ * expires in TIME-WAIT, or whose tuple a new SYN reuses (DESTROY, then
+ * NEW), keeps the FIN or RST reason it closed with.
+ */
 enum synwatch_close_reason {
 	SYNWATCH_CLOSE_NONE,		/* still open */
 	SYNWATCH_CLOSE_LOCAL_FIN,	/* the local side sent the first FIN */
@@ -364,7 +369,6 @@ enum synwatch_close_reason {
 	SYNWATCH_CLOSE_EVICTED,		/* removed to make room */
 	SYNWATCH_CLOSE_UNLOAD,		/* module unloaded or netns deleted */
 	SYNWATCH_CLOSE_FLUSH,		/* SYNWATCH_CMD_FLUSH */
-	SYNWATCH_CLOSE_REOPEN,		/* TIME_WAIT tuple reused by a new SYN */
 	__SYNWATCH_CLOSE_MAX
 };
 
