@@ -40,8 +40,11 @@
  * clients" from "many" (up to a few dozen), at a fixed cost, and for the
  * records that wait now, not for some time window. The top source
  * prefixes (/24, /64) use the space-saving algorithm over a
- * 1-in-SW_SAMPLE_EVERY sample of SYN sources, halved every second so that
- * they show who sends now. The cost per SYN is bounded whatever the flood.
+ * 1-in-SW_SAMPLE_EVERY sample of SYN sources. Outside a flood their counts
+ * halve every SW_TOP_HALF_NS, so that FLOOD_START names who sends now,
+ * not who sent a while ago; during a flood they add up, so that the later
+ * alerts name the flood's sources. The cost per SYN is bounded whatever
+ * the flood.
  *
  * Plain C: the module serialises calls with the listener's lock, replay
  * calls it single-threaded with capture timestamps.
@@ -52,6 +55,7 @@
 #define SW_NSEC_PER_MSEC	1000000ULL
 #define SW_WIN_NS		SW_NSEC_PER_SEC	/* length of a window */
 #define SW_SAMPLE_EVERY		4	/* top sources: 1 SYN in this many */
+#define SW_TOP_HALF_NS		(250 * SW_NSEC_PER_MSEC)
 #define SW_COMPL_BATCH		16	/* SYNs per completion sample, at least */
 #define SW_BACKLOG_MIN		4	/* unanswered SYNs that make a backlog */
 #define SW_FEW_SOURCES		16	/* source counters of "a few clients" */
@@ -131,7 +135,6 @@ static void sw_win_advance(struct sw_lst_acct *a, u64 now_ns)
 {
 	u64 elapsed = now_ns - a->win_ns;
 	bool next = elapsed < 2 * SW_WIN_NS;
-	int i;
 
 	if ((s64)elapsed < (s64)SW_WIN_NS)
 		return;
@@ -141,8 +144,28 @@ static void sw_win_advance(struct sw_lst_acct *a, u64 now_ns)
 		memset(&a->win[1], 0, sizeof(a->win[1]));
 	memset(&a->win[0], 0, sizeof(a->win[0]));
 	a->win_ns = now_ns;
+}
+
+/* Outside a flood, halve the top source counts every SW_TOP_HALF_NS. */
+static void sw_top_decay(struct sw_lst_acct *a, u64 now_ns)
+{
+	u64 elapsed = now_ns - a->top_ns;
+	u32 halvings;
+	int i;
+
+	if (a->status == SYNWATCH_LISTENER_FLOOD || (s64)elapsed <= 0) {
+		if (a->status == SYNWATCH_LISTENER_FLOOD)
+			a->top_ns = now_ns;
+		return;
+	}
+	if (elapsed < SW_TOP_HALF_NS)
+		return;
+	halvings = elapsed >= 31 * SW_TOP_HALF_NS ? 31 :
+		   (u32)(elapsed / SW_TOP_HALF_NS);
 	for (i = 0; i < SW_TOP_SLOTS; i++)
-		a->top[i].count = next ? a->top[i].count >> 1 : 0;
+		a->top[i].count >>= halvings;
+	a->top_ns = halvings == 31 ? now_ns :
+		    a->top_ns + halvings * SW_TOP_HALF_NS;
 }
 
 static u32 sw_mix(u32 h)
@@ -212,6 +235,7 @@ void sw_lst_account(struct sw_lst_acct *a, const struct sw_track_out *out,
 		    u32 born, bool v6, const u8 *saddr, u64 now_ns)
 {
 	sw_win_advance(a, now_ns);
+	sw_top_decay(a, now_ns);
 	sw_lst_count(a, out->what);
 	/*
 	 * LISTEN records are passive: only a received SYN makes one, and
@@ -284,7 +308,7 @@ void sw_flood_sample(struct sw_lst_acct *a, bool v6, const u8 *saddr)
 	struct sw_src_slot *min_slot = &a->top[0];
 	u32 h = sw_src_hash(a, v6, saddr);
 	u8 pfx[16];
-	int i;
+	int i, j;
 
 	/* the SYN made a LISTEN record: it waits for our answer */
 	if (a->unans_src[h % SW_SRC_SLOTS] < 0xffff)
@@ -297,6 +321,9 @@ void sw_flood_sample(struct sw_lst_acct *a, bool v6, const u8 *saddr)
 		struct sw_src_slot *s = &a->top[i];
 
 		if (s->count && s->v6 == v6 && !memcmp(s->addr, pfx, 16)) {
+			if (s->count >= 0x7fffffffU)	/* a long flood */
+				for (j = 0; j < SW_TOP_SLOTS; j++)
+					a->top[j].count >>= 1;
 			s->count++;
 			return;
 		}
@@ -458,6 +485,7 @@ enum sw_flood_event sw_flood_tick(struct sw_lst_acct *a,
 	sw_flood_rate(a, now_ns);
 	sw_flood_completion(a, now_ns);
 	sw_win_advance(a, now_ns);
+	sw_top_decay(a, now_ns);
 	sw_ho_advance(a, sw_coarse(now_ns));
 	rate = sw_lst_rate(a);
 	compl = sw_lst_completion(a);

@@ -66,6 +66,7 @@ struct sw_lst_acct {
 	u64 win_ns;		/* when win[0] began */
 	u32 seed;		/* of the source hash: not guessable */
 	u32 sample_ctr;
+	u64 top_ns;		/* the top counts were last halved then */
 	struct sw_src_slot top[SW_TOP_SLOTS];
 	/* flood state */
 	u8 status;		/* enum synwatch_listener_status */

@@ -150,6 +150,14 @@ static void p_forget(struct world *w, struct peer *p)
 
 enum { UNANSWERED, ANSWERED, COMPLETED, RESET, REFUSED };
 
+/* A whole handshake of a peer. */
+static void complete(struct world *w, struct peer *p)
+{
+	p_send(w, p, IN, SYN);
+	p_send(w, p, OUT, SYN | ACK);
+	p_send(w, p, IN, ACK);
+}
+
 /* A SYN, and as far as the handshake goes. */
 static struct peer *conn_open(struct world *w, u32 a4, int how)
 {
@@ -370,20 +378,22 @@ TEST(recent_bins)
 }
 
 /*
- * Top sources: the larger prefix first, a /24 or /64 each; halved each
- * second, so the prefix that sends now soon leads.
+ * Top sources: the larger prefix first, a /24 or /64 each. Outside a
+ * flood the counts halve every 250 ms, so the prefix that sends now soon
+ * leads; during a flood they add up.
  */
 TEST(top_sources)
 {
 	const struct sw_src_slot *top[SYNWATCH_MAX_TOP_SOURCES];
 	struct world w;
+	u32 before;
 	int i, n;
 
 	w_init(&w);
 	for (i = 0; i < 400; i++) {
-		p_send(&w, p_new(&w, FLOODER + i % 200), IN, SYN);
+		complete(&w, p_new(&w, FLOODER + i % 200));
 		if (i % 4 == 0)
-			p_send(&w, p_new6(&w, 7, (u16)i), IN, SYN);
+			complete(&w, p_new6(&w, 7, (u16)i));
 	}
 	n = sw_flood_top(&w.a, top, SYNWATCH_MAX_TOP_SOURCES);
 	ASSERT_EQ(2, n);
@@ -397,15 +407,26 @@ TEST(top_sources)
 	/* one in four sampled, about */
 	EXPECT_LE(80, top[0]->count);
 	EXPECT_GE(120, top[0]->count);
-	/* a second later, the IPv6 /64 sends 100 SYNs alone: it leads */
+	/* 1.1 s later (4 halvings) the IPv6 /64 sends 300 SYNs: it leads */
 	w_run(&w, 1100 * MS);
 	for (i = 0; i < 300; i++)
-		p_send(&w, p_new6(&w, 7, (u16)i), IN, SYN);
+		complete(&w, p_new6(&w, 7, (u16)i));
 	n = sw_flood_top(&w.a, top, SYNWATCH_MAX_TOP_SOURCES);
 	ASSERT_EQ(2, n);
 	EXPECT_EQ(1, top[0]->v6);
+	EXPECT_GE(8, top[1]->count);
+	/* 3 s of silence: nobody */
 	w_run(&w, 3 * SEC);
-	EXPECT_GE(20, top[0]->count);
+	EXPECT_EQ(0, sw_flood_top(&w.a, top, SYNWATCH_MAX_TOP_SOURCES));
+	/* a flood: its counts stay while it lasts */
+	flow(&w, FLOODER, 200, 1000, 0.3, ANSWERED);
+	ASSERT_EQ(SYNWATCH_LISTENER_FLOOD, w.a.status);
+	ASSERT_EQ(1, sw_flood_top(&w.a, top, SYNWATCH_MAX_TOP_SOURCES));
+	before = top[0]->count;
+	EXPECT_LE(200, before);
+	w_run(&w, 2 * SEC);
+	ASSERT_EQ(SYNWATCH_LISTENER_FLOOD, w.a.status);
+	EXPECT_EQ(before, top[0]->count);
 	w_free(&w);
 }
 

@@ -211,8 +211,10 @@
  *                SYNWATCH_A_SOURCE_PREFIX: NLA_BINARY, 4 or 16 bytes
  *                SYNWATCH_A_SOURCE_PREFIX_LEN: NLA_U8 (24 or 64)
  *                SYNWATCH_A_SOURCE_SYNS: NLA_U32, SYNs sampled from it:
- *                    one SYN in four is sampled, and the counts are
- *                    halved every second, so the list shows who sends now
+ *                    one SYN in four. Outside a flood the counts halve
+ *                    every 250 ms, so that FLOOD_START names who sends
+ *                    now; during a flood they add up, so that
+ *                    FLOOD_UPDATE and FLOOD_END name the flood's sources
  *            ...
  *        SYNWATCH_A_ALERT_PEAK_RATE: NLA_U32, the highest SYN_RATE since
  *            FLOOD_START
