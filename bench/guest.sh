@@ -23,8 +23,8 @@
 # run in the same order for every configuration: RR first on clean tables,
 # then churn, then the table fill, then the flood.
 #
-# Environment: BENCH_ROUNDS (5), BENCH_DURATION (measured seconds per run,
-# 1), BENCH_WARMUP (0.1), BENCH_CONFIGS ("a b c d e"), BENCH_WORKLOADS
+# Environment: BENCH_ROUNDS (5), BENCH_DURATION (measured seconds of guest
+# time per run, 0.5), BENCH_WARMUP (0.1), BENCH_CONFIGS ("a b c d e"), BENCH_WORKLOADS
 # ("rr4 rr6 churn4 churn6 full4 flood4"), BENCH_MAX_CONNS (32768: synwatch's
 # max_conns and hashsize, the table full4 fills), BENCH_OUT (/mnt/out),
 # SYNWATCH_KO (set by the VM runner).
@@ -41,7 +41,7 @@ SWD=$ROOT/userspace/synwatchd/synwatchd
 KO=${SYNWATCH_KO:-$ROOT/build/$(uname -r)/synwatch.ko}
 
 ROUNDS=${BENCH_ROUNDS:-5}
-DURATION=${BENCH_DURATION:-1}
+DURATION=${BENCH_DURATION:-0.5}
 WARMUP=${BENCH_WARMUP:-0.1}
 CONFIGS=${BENCH_CONFIGS:-a b c d e}
 WORKLOADS=${BENCH_WORKLOADS:-rr4 rr6 churn4 churn6 full4 flood4}

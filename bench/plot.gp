@@ -3,7 +3,11 @@
 # min-max error bars:  gnuplot -e "dat='latest.dat'; out='latest.svg'" plot.gp
 if (!exists("dat")) dat = "latest.dat"
 if (!exists("out")) out = "latest.svg"
-set terminal svg size 960,520 dynamic font "sans,12" background rgb "white"
+if (out[strlen(out)-2:strlen(out)] eq "png") {
+	set terminal pngcairo size 960,520 font "sans,11" background rgb "white"
+} else {
+	set terminal svg size 960,520 dynamic font "sans,12" background rgb "white"
+}
 set output out
 set title "synwatch benchmark: throughput relative to no module (a)"
 set ylabel "ratio to (a), median (min-max)"

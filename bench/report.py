@@ -192,7 +192,13 @@ def markdown(doc):
              f"nf_conntrack_max = {gst['conntrack_max']}")
     L.append("- Client and server in two network namespaces joined by veth; "
              "the SYN flood comes from a third (spoofed sources, "
-             "AF_PACKET), at a listener of the server's.")
+             f"AF_PACKET, `{mach.get('synflood', 'bench/build/synflood')}`)"
+             ", at a listener of the server's; churn: 8 connections in "
+             "flight, request/response: 4 connections, 64-byte messages")
+    L.append("- Per-configuration blocks get fresh namespaces; (c) runs "
+             "synwatchd (events = all, subscribe mode, JSON log) in both; "
+             "(d) and (e) load an nft `ct state` ruleset into input and "
+             "output of both")
     L.append("")
     cfgs = [c for c in CONFIGS if any(c in w["configs"] for w in s.values())]
     L.append("| workload | " + " | ".join(CONFIGS[c] for c in cfgs) + " |")
@@ -246,7 +252,8 @@ def markdown(doc):
         L.append(f"| {g['goal']} | {g['detail']} | {mark} |")
     L.append("")
     L.append(f"Total `make bench` time: {mach['wall_s'] / 60:.1f} min "
-             f"(VM {mach['vm_wall_s'] / 60:.1f} min).")
+             f"(VM {mach['vm_wall_s'] / 60:.1f} min). Why goals are missed, "
+             "profiles and the fixes so far: bench/README.md.")
     L.append("")
     return "\n".join(L)
 

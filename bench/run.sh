@@ -12,7 +12,8 @@
 #
 # Environment:
 #   BENCH_ROUNDS=5       rounds (each config once per round, interleaved)
-#   BENCH_DURATION=1     measured seconds of guest time per run
+#   BENCH_DURATION=0.5   measured seconds of guest time per run (icount: runs
+#                        repeat to <1%, so half a second is plenty)
 #   BENCH_CONFIGS, BENCH_WORKLOADS, BENCH_MAX_CONNS: see bench/guest.sh
 #   BENCH_SMP=N          N vCPUs of plain multi-threaded TCG instead of
 #                        icount: closer to real parallelism, but wall-clock
