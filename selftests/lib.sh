@@ -181,3 +181,15 @@ dmesg_check() {
 	rm -f "$new"
 	return "$rc"
 }
+
+# flood_target NS: NS answers SYNs from any (spoofed) source, its replies
+# leaving through a dummy device (default routes), without a reverse-path
+# check: the shell version of lib_flood.h's fl_target_up().
+flood_target() {
+	ip -n "$1" link add dum0 type dummy
+	ip -n "$1" link set dum0 up
+	ip -n "$1" route add default dev dum0
+	ip -n "$1" -6 route add default dev dum0
+	ip netns exec "$1" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.veth0.rp_filter=0
+}
