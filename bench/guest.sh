@@ -26,9 +26,9 @@
 # Environment: BENCH_ROUNDS (5), BENCH_DURATION (measured seconds of guest
 # time per run, 0.5), BENCH_WARMUP (0.1), BENCH_CONFIGS ("a b c d e"),
 # BENCH_WORKLOADS ("rr4 rr6 churn4 churn6 full4 flood4"), BENCH_MAX_CONNS
-# (32768: synwatch's
-# max_conns and hashsize, the table full4 fills), BENCH_OUT (/mnt/out),
-# SYNWATCH_KO (set by the VM runner).
+# (32768: synwatch's max_conns and hashsize, the table full4 fills),
+# BENCH_OUT (/mnt/out), BENCH_SYNFLOOD (the SYN generator), SYNWATCH_KO (set
+# by the VM runner).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)

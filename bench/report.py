@@ -259,9 +259,13 @@ def markdown(doc):
 
 
 def plot_data(doc):
-    """latest.dat: one row per workload, per config ratio, low, high."""
-    cfgs = ["b", "c", "d", "e"]
-    rows = ["# workload " + " ".join(f"{c} {c}_min {c}_max" for c in cfgs)]
+    """latest.dat: the configurations' letters on a "# configs:" line, then
+    one row per workload: its label, and per configuration but (a) the
+    ratio, its low and its high."""
+    cfgs = [c for c in CONFIGS if c != "a" and any(
+        c in w["configs"] for w in doc["workloads"].values())]
+    rows = ["# configs: " + " ".join(cfgs),
+            "# workload " + " ".join(f"{c} {c}_min {c}_max" for c in cfgs)]
     for wl, w in doc["workloads"].items():
         cells = []
         for c in cfgs:

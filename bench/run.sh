@@ -79,5 +79,6 @@ cat > "$WORK/machine.json" <<JSON
 JSON
 python3 bench/report.py "$WORK/out/runs.jsonl" "$WORK/out/guest.json" \
 	"$WORK/machine.json" "$RESULTS"
-gnuplot -e "dat='$RESULTS/latest.dat'; out='$RESULTS/latest.svg'" bench/plot.gp
+cfgs=$(sed -n 's/^# configs: //p' "$RESULTS/latest.dat")
+gnuplot -e "dat='$RESULTS/latest.dat'; out='$RESULTS/latest.svg'; cfgs='$cfgs'" bench/plot.gp
 echo "bench: results in $RESULTS (latest.md, latest.json, latest.svg)"
