@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the load generators (tcp_churn, tcp_rr, synflood):
+ * Helpers shared by the load generators (tcp_churn, tcp_rr):
  * clocks, address parsing, the common options and the one-line JSON result.
  *
  * Every generator is a single-threaded epoll loop: on the benchmark VM's

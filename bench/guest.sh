@@ -35,9 +35,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 BIN=$HERE/build
 SW=$ROOT/userspace/synwatch/synwatch
-# The SYN generator: bench's stand-in, or selftests/synflood.c's (the same
-# options) when run.sh finds it in the repository.
-FLOOD=${BENCH_SYNFLOOD:-$BIN/synflood}
+# The SYN generator: selftests/synflood.c.
+FLOOD=${BENCH_SYNFLOOD:-$ROOT/selftests/build/synflood}
 SWD=$ROOT/userspace/synwatchd/synwatchd
 KO=${SYNWATCH_KO:-$ROOT/build/$(uname -r)/synwatch.ko}
 

@@ -192,7 +192,7 @@ def markdown(doc):
              f"nf_conntrack_max = {gst['conntrack_max']}")
     L.append("- Client and server in two network namespaces joined by veth; "
              "the SYN flood comes from a third (spoofed sources, "
-             f"AF_PACKET, `{mach.get('synflood', 'bench/build/synflood')}`)"
+             f"AF_PACKET, `{mach.get('synflood', 'selftests/build/synflood')}`)"
              ", at a listener of the server's; churn: 8 connections in "
              "flight, request/response: 4 connections, 64-byte messages")
     L.append("- Per-configuration blocks get fresh namespaces; (c) runs "

@@ -33,13 +33,9 @@ scripts/build-module.sh --kernel "$KERNEL" > "$ROOT/build/bench-module.log" 2>&1
 	cat "$ROOT/build/bench-module.log"; echo "bench: module build failed" >&2; exit 1; }
 make -s -C userspace all
 make -s -C bench all
-# The SYN generator: selftests/synflood.c once it is part of the repository,
-# else bench's stand-in with the same options.
-synflood=$ROOT/bench/build/synflood
-if git -C "$ROOT" ls-files --error-unmatch selftests/synflood.c >/dev/null 2>&1 &&
-	make -s -C selftests build/synflood >/dev/null 2>&1; then
-	synflood=$ROOT/selftests/build/synflood
-fi
+# The SYN generator is the selftests' (selftests/synflood.c).
+make -s -C selftests build/synflood
+synflood=$ROOT/selftests/build/synflood
 
 rm -rf "$WORK"
 mkdir -p "$WORK/out" "$RESULTS"

@@ -1,6 +1,6 @@
 #!/bin/bash
-# The benchmark's load generators (bench/: tcp_rr, tcp_churn, synflood)
-# work: each runs for a few hundred milliseconds between two namespaces
+# The benchmark's load generators (bench/: tcp_rr, tcp_churn; and
+# selftests/synflood.c, as make bench runs it) work: each runs for a few hundred milliseconds between two namespaces
 # and prints one valid JSON line with a non-zero result and no errors.
 # Not the benchmark itself (that is `make bench`).
 # shellcheck source=selftests/lib.sh
@@ -10,8 +10,9 @@ BIN=$REPO_DIR/bench/build
 
 require_root
 require_cmd ip python3
-for p in tcp_rr tcp_churn synflood; do
-	[ -x "$BIN/$p" ] || skip "$BIN/$p not built (make -C bench)"
+SYNFLOOD=$SELFTESTS_DIR/build/synflood
+for p in "$BIN/tcp_rr" "$BIN/tcp_churn" "$SYNFLOOD"; do
+	[ -x "$p" ] || skip "$p not built (make -C bench, make -C selftests)"
 done
 
 setup_two_ns
@@ -49,7 +50,7 @@ check "InSegs is /proc/net/snmp's Tcp field 11" \
 	test "$(ns_exec "$NS_B" awk '/^Tcp:/ { print $11; exit }' /proc/net/snmp)" = InSegs
 mac=$(ns_exec "$NS_B" cat /sys/class/net/veth0/address)
 before=$(insegs)
-out=$(ns_exec "$NS_A" "$BIN/synflood" -i veth0 -m "$mac" -c 500 -d 2 -j "$IP4_B" 7002) ||
+out=$(ns_exec "$NS_A" "$SYNFLOOD" -i veth0 -m "$mac" -c 500 -d 2 -j "$IP4_B" 7002) ||
 	fail "synflood exited with $?"
 log "$out"
 check "synflood: sent 500 SYNs" json_ok "$out" 'r["test"] == "synflood" and r["sent"] == 500'
