@@ -2,7 +2,7 @@
 /*
  * synflood: spoofed TCP SYNs, for the flood selftests and the benchmark.
  *
- *   synflood [options] DST PORT
+ *   synflood [options] DST PORT|LO-HI
  *
  *   -s, --src PREFIX/LEN   sources: random addresses inside PREFIX (default
  *                          10.0.0.0/8, or fd00:5f::/32 for an IPv6 DST);
@@ -22,7 +22,8 @@
  *
  * Each SYN has a new random source address (host bits of PREFIX), port and
  * ISN, and a 4-byte MSS option, so every SYN opens a new half-open
- * connection on the target. Frames leave through an AF_PACKET socket:
+ * connection on the target; with LO-HI, a random destination port in that
+ * range too (a port scan). Frames leave through an AF_PACKET socket:
  * they bypass the sender's own IP stack, routing and netfilter (synwatch
  * in the sending netns never sees them), and nothing checks that the
  * source is ours. The checksums are computed once for the fixed fields
@@ -66,7 +67,7 @@
 struct opts {
 	int family;
 	uint8_t dst[16];
-	uint16_t port;
+	uint16_t port, port_hi;		/* port_hi > port: a random one */
 	uint8_t src[16];		/* the source prefix */
 	int src_len;			/* its length in bits */
 	double rate;
@@ -115,7 +116,7 @@ static void usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 		"usage: " PROG " [-s PREFIX/LEN] [-r PPS] [-d SECONDS] [-c N] [-t THREADS]\n"
-		"                [-b BATCH] [-i IFACE] [-m MAC] [--seed N] [-j] DST PORT\n");
+		"                [-b BATCH] [-i IFACE] [-m MAC] [--seed N] [-j] DST PORT|LO-HI\n");
 	exit(status);
 }
 
@@ -204,7 +205,8 @@ static void tmpl_build(struct tmpl *t, const struct opts *o)
 		ip[7] = 64;
 		memcpy(ip + 24, o->dst, 16);
 	}
-	put16(tcp + 2, o->port);
+	if (o->port_hi <= o->port)
+		put16(tcp + 2, o->port);	/* else: per packet */
 	tcp[12] = (TCP_LEN / 4) << 4;
 	tcp[13] = 0x02;				/* SYN */
 	put16(tcp + 14, 64240);
@@ -250,6 +252,9 @@ static void frame_fill(const struct opts *o, const struct tmpl *t,
 	rand_src(o, rng, src);
 	put16(tcp, (uint16_t)(1024 + r % 64512));
 	put32(tcp + 4, rnd(rng));
+	if (o->port_hi > o->port)
+		put16(tcp + 2, (uint16_t)(o->port + rnd(rng) %
+					  (o->port_hi - o->port + 1u)));
 	if (o->family == AF_INET) {
 		put16(f + 4, (uint16_t)(r >> 16));	/* IP id */
 		sum = csum_add(t->ip_sum, f + 4, 2);
@@ -258,6 +263,8 @@ static void frame_fill(const struct opts *o, const struct tmpl *t,
 	sum = csum_add(t->tcp_sum, src, alen);
 	sum = csum_add(sum, tcp, 2);		/* source port */
 	sum = csum_add(sum, tcp + 4, 4);	/* ISN */
+	if (o->port_hi > o->port)
+		sum = csum_add(sum, tcp + 2, 2);	/* destination port */
 	put_csum(tcp + 16, sum);
 }
 
@@ -629,10 +636,16 @@ int main(int argc, char **argv)
 		o.family = AF_INET6;
 	else
 		die("bad destination address '%s'", argv[optind]);
-	c = atoi(argv[optind + 1]);
-	if (c < 1 || c > 65535)
-		die("bad port '%s'", argv[optind + 1]);
-	o.port = (uint16_t)c;
+	{
+		int lo, hi, k = sscanf(argv[optind + 1], "%d-%d", &lo, &hi);
+
+		if (k == 1)
+			hi = lo;
+		if (k < 1 || lo < 1 || hi > 65535 || hi < lo)
+			die("bad port '%s'", argv[optind + 1]);
+		o.port = (uint16_t)lo;
+		o.port_hi = (uint16_t)hi;
+	}
 	parse_prefix(src ? src : o.family == AF_INET ? "10.0.0.0/8" :
 		     "fd00:5f::/32", &o);
 	if (!o.duration && !o.count)
