@@ -6,8 +6,11 @@
  *
  * Each netns has a small hash of listeners. Lookups are RCU and lockless.
  * Creating a listener takes the netns' table lock; that happens once per
- * (address, port) that ever receives a SYN, not per packet, and the count
- * is capped (SW_LST_MAX) so a port scan cannot grow it without bound.
+ * (address, port) that receives a SYN, not per packet, and the count is
+ * capped (SW_LST_MAX) so a port scan cannot grow it without bound. When
+ * the table is full, a new listener takes the place of a quiet one (not
+ * watched by the tick, nothing half-open): a scan of thousands of ports
+ * must not leave the listeners that come after it unaccounted.
  * Counters are updated under the listener's own lock, which no other
  * listener shares. Records are freed after a grace period (kfree_rcu).
  *
@@ -28,6 +31,7 @@
 
 #define SW_LST_BITS	8
 #define SW_LST_MAX	4096
+#define SW_LST_RECLAIM	64	/* listeners looked at for a quiet one */
 #define SW_TICK_MS	100
 /* SYN cookies count as "in use" this long after the netns sent one */
 #define SW_COOKIE_NS	(2 * NSEC_PER_SEC)
@@ -37,6 +41,7 @@ struct sw_lst_table {
 	struct list_head active;	/* listeners the tick watches */
 	spinlock_t lock;		/* writers of heads[], active, ticking */
 	unsigned int count;
+	unsigned int reclaim;		/* the bucket to look in next */
 	u32 seed;
 	bool ticking;			/* the tick is scheduled or running */
 	unsigned long cookies_sent;	/* the netns' SyncookiesSent, by tick */
@@ -62,6 +67,45 @@ static struct sw_lst *sw_lst_find(struct sw_lst_table *t,
 	return NULL;
 }
 
+/* Under the table lock: take a listener out; freed after a grace period. */
+static void sw_lst_unlink(struct sw_lst_table *t, struct sw_lst *l)
+{
+	hlist_del_rcu(&l->node);
+	list_del_init(&l->active);
+	l->dead = true;
+	kfree_rcu(l, rcu);
+	t->count--;
+}
+
+/*
+ * Under the table lock, the table full: drop a quiet listener, one the
+ * tick does not watch and with nothing half-open, among SW_LST_RECLAIM
+ * from where the last search stopped. Its counters are lost; a record
+ * that still refers to its address and port finds no listener, or a new
+ * one, and the counts stay at zero or above.
+ */
+static bool sw_lst_reclaim(struct sw_lst_table *t)
+{
+	unsigned int i, seen = 0;
+	struct sw_lst *l;
+
+	for (i = 0; i < ARRAY_SIZE(t->heads) && seen < SW_LST_RECLAIM; i++) {
+		unsigned int b = (t->reclaim + i) % ARRAY_SIZE(t->heads);
+
+		hlist_for_each_entry(l, &t->heads[b], node) {
+			seen++;
+			if (READ_ONCE(l->watched) ||
+			    READ_ONCE(l->acct.half_open) > 0)
+				continue;
+			t->reclaim = b + 1;
+			sw_lst_unlink(t, l);
+			return true;
+		}
+	}
+	t->reclaim += i;
+	return false;
+}
+
 static struct sw_lst *sw_lst_get(struct sw_net *sn, const struct sw_key *k,
 				 bool create)
 {
@@ -72,7 +116,7 @@ static struct sw_lst *sw_lst_get(struct sw_net *sn, const struct sw_key *k,
 		return l;
 	spin_lock_bh(&t->lock);
 	l = sw_lst_find(t, &k->laddr, k->lport);
-	if (!l && t->count < SW_LST_MAX) {
+	if (!l && (t->count < SW_LST_MAX || sw_lst_reclaim(t))) {
 		l = kzalloc(sizeof(*l), GFP_ATOMIC | __GFP_NOWARN);
 		if (l) {
 			l->addr = k->laddr;
@@ -304,15 +348,9 @@ void sw_lst_flush(struct sw_net *sn)
 	unsigned int b;
 
 	spin_lock_bh(&t->lock);
-	for (b = 0; b < ARRAY_SIZE(t->heads); b++) {
-		hlist_for_each_entry_safe(l, tmp, &t->heads[b], node) {
-			hlist_del_rcu(&l->node);
-			list_del_init(&l->active);
-			l->dead = true;
-			kfree_rcu(l, rcu);
-		}
-	}
-	t->count = 0;
+	for (b = 0; b < ARRAY_SIZE(t->heads); b++)
+		hlist_for_each_entry_safe(l, tmp, &t->heads[b], node)
+			sw_lst_unlink(t, l);
 	spin_unlock_bh(&t->lock);
 }
 

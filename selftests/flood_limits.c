@@ -13,6 +13,10 @@
  *    open events of the listener are held back. 20 connections
  *    established before the flood are all still there, unchanged.
  *
+ *  - port_scan: SYNs to 6000 closed ports make 6000 listener records in
+ *    a table of 4096: quiet ones make room, so the listener a real client
+ *    reaches afterwards is still accounted.
+ *
  * A legitimate handshake leaves the half-open states within a round trip,
  * so it is the youngest of the half-open records and eviction, oldest
  * first, passes it by.
@@ -172,6 +176,36 @@ TEST_F_TIMEOUT(limits, table_bounded, 90)
 	TH_LOG("ESTABLISHED events of the client's connections: %d",
 	       est_events);
 	EXPECT_EQ(new_ok, est_events);
+}
+
+TEST_F(limits, port_scan)
+{
+	char *scan[] = { FL_SYNFLOOD, "-s", (char *)variant->src, "-c", "12000",
+			 (char *)self->e.t.sb, "1000-6999", NULL };
+	struct topo *t = &self->e.t;
+	struct sw_stats s;
+	struct fl_proc p;
+	struct flst l;
+
+	ASSERT_EQ(0, fl_spawn(&p, t->fa, scan));
+	ASSERT_EQ(0, fl_wait(&p)) TH_LOG("%s", p.buf);
+	ASSERT_EQ(0, sw_stats(&self->e.nl, &s));
+	TH_LOG("after the scan: %llu listeners",
+	       (unsigned long long)s.v[SYNWATCH_A_STATS_LISTENERS]);
+	EXPECT_EQ(4096, s.v[SYNWATCH_A_STATS_LISTENERS]);
+	EXPECT_EQ(0, s.v[SYNWATCH_A_STATS_ALERTS]);
+
+	self->cl = (struct fl_client){
+		.t = t, .nsfd = t->fa, .laddr = t->addr_a, .raddr = t->addr_b,
+		.port = FL_PORT, .count = 10, .keep = true,
+	};
+	fl_client_run(&self->cl);
+	EXPECT_EQ(10, self->cl.ok);
+	ASSERT_EQ(1, fl_listener(&self->e.nl, FL_PORT, &l));
+	EXPECT_EQ(10, l.syn_rx);
+	EXPECT_EQ(10, l.completed);
+	ASSERT_EQ(0, sw_stats(&self->e.nl, &s));
+	EXPECT_EQ(4096, s.v[SYNWATCH_A_STATS_LISTENERS]);
 }
 
 TEST_HARNESS_MAIN

@@ -201,46 +201,51 @@ static inline void flst_parse(const struct nlattr *nest, struct flst *l)
 struct flst_ctx {
 	struct flst *out;
 	int max, n;
+	int port;			/* only this one; -1: all */
 };
 
 static inline int flst_dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct flst_ctx *d = data;
 	struct nlattr *a;
+	struct flst l;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) != SYNWATCH_A_LISTENER)
 			continue;
+		flst_parse(a, &l);
+		if (d->port >= 0 && l.port != d->port)
+			continue;
 		if (d->n < d->max)
-			flst_parse(a, &d->out[d->n]);
+			d->out[d->n] = l;
 		d->n++;
 	}
 	return MNL_CB_OK;
 }
 
+static inline int fl_dump_lst(struct swnl *s, struct flst_ctx *d)
+{
+	int err = swnl_talk(s, sw_msg(s, SYNWATCH_CMD_GET_LISTENER,
+				      NLM_F_DUMP), flst_dump_cb, d);
+
+	return err ? err : d->n;
+}
+
 /* GET_LISTENER dump: how many (may exceed max), or -errno. */
 static inline int fl_listeners(struct swnl *s, struct flst *out, int max)
 {
-	struct flst_ctx d = { out, max, 0 };
-	int err = swnl_talk(s, sw_msg(s, SYNWATCH_CMD_GET_LISTENER,
-				      NLM_F_DUMP), flst_dump_cb, &d);
+	struct flst_ctx d = { out, max, 0, -1 };
 
-	return err ? err : d.n;
+	return fl_dump_lst(s, &d);
 }
 
-/* The listener on port (any address): 1 found, 0 not, -errno. */
+/* The listener on port (the first address found): 1, 0 if none, -errno. */
 static inline int fl_listener(struct swnl *s, uint16_t port, struct flst *l)
 {
-	struct flst all[16];
-	int i, n = fl_listeners(s, all, 16);
+	struct flst_ctx d = { l, 1, 0, port };
+	int n = fl_dump_lst(s, &d);
 
-	for (i = 0; i < n && i < 16; i++) {
-		if (all[i].port == port) {
-			*l = all[i];
-			return 1;
-		}
-	}
-	return n < 0 ? n : 0;
+	return n > 1 ? 1 : n;
 }
 
 static inline int fsrc_attr_cb(const struct nlattr *a, void *data)
