@@ -13,9 +13,16 @@
  *    listener is BACKLOG. Then a spoofed flood on the same port, whose
  *    SYNs go unanswered too, is reported as a flood: what tells them apart
  *    is how many sources wait.
+ *  - idle_tick: the detector's clock costs nothing while nothing happens:
+ *    sw_lst_tick() (counted with the function tracer) does not run before
+ *    a listener has SYNs, runs every 100 ms while it does, stops once it
+ *    is quiet again, and resumes with the next SYN.
  */
 #include "kselftest_harness.h"
 #include "lib_flood.h"
+
+/* A trace instance of idle_tick's own */
+#define TRACE "/sys/kernel/debug/tracing/instances/synwatch_flood"
 
 FIXTURE(fa) {
 	struct fl_env e;
@@ -42,6 +49,8 @@ FIXTURE_TEARDOWN(fa)
 	if (self->lfd > 0)
 		close(self->lfd);
 	fl_down(&self->e);
+	sh("[ ! -d " TRACE " ] || { echo nop > " TRACE "/current_tracer;"
+	   " rmdir " TRACE "; }");
 }
 
 TEST_F(fa, busy_client)
@@ -153,6 +162,72 @@ TEST_F_TIMEOUT(fa, slow_accept, 60)
 	EXPECT_EQ(24, log.a[0].src[0].plen);
 	EXPECT_EQ(203, log.a[0].src[0].prefix[0]);
 	EXPECT_EQ(0, fl_wait(&p));
+}
+
+/* Runs of sw_lst_tick() in the trace since the last call, or -1. */
+static int tick_runs(void)
+{
+	FILE *f = popen("grep -c sw_lst_tick " TRACE "/trace;"
+			"echo > " TRACE "/trace", "r");
+	int n = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &n) != 1)
+		n = -1;
+	pclose(f);
+	return n;
+}
+
+/* The runs during the next ms milliseconds. */
+static int tick_runs_in(int ms)
+{
+	tick_runs();
+	usleep(ms * 1000);
+	return tick_runs();
+}
+
+TEST_F_TIMEOUT(fa, idle_tick, 60)
+{
+	struct topo *t = &self->e.t;
+	uint64_t quiet_at, start;
+	int n;
+
+	if (sh("mkdir -p " TRACE " && echo sw_lst_tick > " TRACE "/set_ftrace_filter"
+	       " && echo function > " TRACE "/current_tracer"))
+		SKIP(return, "no function tracer for sw_lst_tick");
+	self->lfd = fl_listen(t, t->fb, t->addr_b, FL_PORT, 128);
+	ASSERT_LE(0, self->lfd);
+	ASSERT_EQ(0, fl_server_start(&self->sv, self->lfd, true));
+
+	/* no SYN anywhere yet: no tick */
+	EXPECT_EQ(0, tick_runs_in(1000));
+
+	/* 20 connections: a tick every 100 ms */
+	self->cl = (struct fl_client){
+		.t = t, .nsfd = t->fa, .laddr = t->addr_a, .raddr = t->addr_b,
+		.port = FL_PORT, .count = 20,
+	};
+	fl_client_run(&self->cl);
+	EXPECT_EQ(20, self->cl.ok);
+	n = tick_runs_in(1000);
+	TH_LOG("%d ticks in the second after the connections", n);
+	EXPECT_LE(7, n);
+	EXPECT_GE(12, n);
+
+	/* quiet again once the rate has decayed: half a second of no tick */
+	start = now_us();
+	while (tick_runs_in(500) && now_us() - start < 20000000)
+		;
+	quiet_at = now_us();
+	TH_LOG("quiet %.1f s after the connections", (quiet_at - start) / 1e6);
+	EXPECT_GT(start + 20000000, quiet_at);
+	EXPECT_EQ(0, tick_runs_in(1000));
+
+	/* the next SYN wakes it */
+	self->cl.count = 1;
+	fl_client_run(&self->cl);
+	EXPECT_LE(3, tick_runs_in(500));
 }
 
 TEST_HARNESS_MAIN
