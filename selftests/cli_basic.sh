@@ -31,6 +31,9 @@ listening() { b python3 -c "import socket; socket.create_connection(('$IP4_B', 8
 busywait 30000 listening
 b "$SW" flush >/dev/null 2>&1 || true
 a "$SW" flush >/dev/null 2>&1 || true
+# The closed connection must outlive the test, slow as TCG may be: a
+# CLOSED record otherwise goes after 10 s.
+a "$SW" config set timeout.closed=600 timeout.time_wait=600 >/dev/null
 
 a "$SW" monitor -t 20 -c 3 -e new,state dport 8080 > "$OUT/mon.txt" 2> "$OUT/mon.err" &
 MON=$!
