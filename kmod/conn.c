@@ -132,21 +132,21 @@ unsigned int sw_conn_count(void)
 	return atomic_read(&sw_count);
 }
 
+/*
+ * Slab bytes per entry. SLUB keeps the free pointer of a
+ * SLAB_TYPESAFE_BY_RCU cache after the object, not in it (the object must
+ * stay intact while free), so an entry takes a pointer more than
+ * kmem_cache_size() says.
+ */
 unsigned int sw_conn_obj_size(void)
 {
-	return kmem_cache_size(sw_cache);
+	return ALIGN(kmem_cache_size(sw_cache), sizeof(void *)) +
+	       sizeof(void *);
 }
 
-/*
- * Memory in use. SLUB keeps the free pointer of a SLAB_TYPESAFE_BY_RCU
- * cache after the object, not in it (the object must stay intact while
- * free), so each entry takes a pointer more than kmem_cache_size().
- */
 size_t sw_conn_mem(void)
 {
-	size_t per = ALIGN(sw_conn_obj_size(), sizeof(void *)) + sizeof(void *);
-
-	return (size_t)sw_conn_count() * per +
+	return (size_t)sw_conn_count() * sw_conn_obj_size() +
 	       (size_t)sw_nbuckets * sizeof(*sw_buckets);
 }
 

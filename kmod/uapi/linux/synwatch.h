@@ -475,7 +475,9 @@ enum synwatch_stats_attr {
 	SYNWATCH_A_STATS_CONN_COUNT_TOTAL, /* records of all netns now */
 	SYNWATCH_A_STATS_CONN_MAX,	/* module max_conns */
 	SYNWATCH_A_STATS_HASH_SIZE,	/* buckets */
-	SYNWATCH_A_STATS_OBJ_SIZE,	/* slab object size of one record */
+	SYNWATCH_A_STATS_OBJ_SIZE,	/* slab bytes of one record, with the
+					 * allocator's free pointer
+					 */
 	SYNWATCH_A_STATS_MEM_BYTES,	/* slab + bucket memory in use */
 	SYNWATCH_A_STATS_LISTENERS,	/* listener records of this netns */
 	SYNWATCH_A_STATS_INVALID,	/* nest, see enum synwatch_invalid */
