@@ -78,32 +78,43 @@ static void sw_lst_unlink(struct sw_lst_table *t, struct sw_lst *l)
 }
 
 /*
- * Under the table lock, the table full: drop a quiet listener, one the
- * tick does not watch and with nothing half-open, among SW_LST_RECLAIM
- * from where the last search stopped. Its counters are lost; a record
+ * Under the table lock, the table full: drop the least active listener
+ * among SW_LST_RECLAIM from where the last search stopped: one the tick
+ * does not watch, else the one with the lowest SYN rate (after a scan,
+ * thousands are watched until their rates decay). Never one flooded, in
+ * BACKLOG or with anything half-open. Its counters are lost; a record
  * that still refers to its address and port finds no listener, or a new
- * one, and the counts stay at zero or above.
+ * one, and the counts stay at zero or above. The fields are read without
+ * the listener's lock: a stale value picks a worse victim, no more.
  */
 static bool sw_lst_reclaim(struct sw_lst_table *t)
 {
+	struct sw_lst *l, *victim = NULL;
 	unsigned int i, seen = 0;
-	struct sw_lst *l;
+	u64 score, best = U64_MAX;
 
-	for (i = 0; i < ARRAY_SIZE(t->heads) && seen < SW_LST_RECLAIM; i++) {
+	for (i = 0; i < ARRAY_SIZE(t->heads) && seen < SW_LST_RECLAIM &&
+	     best; i++) {
 		unsigned int b = (t->reclaim + i) % ARRAY_SIZE(t->heads);
 
 		hlist_for_each_entry(l, &t->heads[b], node) {
 			seen++;
-			if (READ_ONCE(l->watched) ||
-			    READ_ONCE(l->acct.half_open) > 0)
+			if (READ_ONCE(l->acct.half_open) > 0 ||
+			    READ_ONCE(l->acct.status) != SYNWATCH_LISTENER_OK)
 				continue;
-			t->reclaim = b + 1;
-			sw_lst_unlink(t, l);
-			return true;
+			score = READ_ONCE(l->watched) ?
+				1 + (u64)READ_ONCE(l->acct.rate_x16) : 0;
+			if (score < best) {
+				best = score;
+				victim = l;
+			}
 		}
 	}
 	t->reclaim += i;
-	return false;
+	if (!victim)
+		return false;
+	sw_lst_unlink(t, victim);
+	return true;
 }
 
 static struct sw_lst *sw_lst_get(struct sw_net *sn, const struct sw_key *k,
