@@ -41,7 +41,7 @@ u32 sw_timeout_fine(u32 seconds)
 }
 
 /*
- * A listener is flooded when 256 handshakes are half-open, or when it gets
+ * A listener is flooded when 256 handshakes begun in the last few seconds are half-open, or when it gets
  * 200 SYN/s and fewer than half complete; it is over after 3 s under 64
  * half-open and 100 SYN/s (or a healthy completion ratio).
  */
