@@ -41,9 +41,10 @@ u32 sw_timeout_fine(u32 seconds)
 }
 
 /*
- * A listener is flooded when 256 handshakes begun in the last few seconds are half-open, or when it gets
- * 200 SYN/s and fewer than half complete; it is over after 3 s under 64
- * half-open and 100 SYN/s (or a healthy completion ratio).
+ * A listener is flooded when 256 handshakes begun in the last few seconds
+ * are still half-open, or when it gets 200 SYN/s and fewer than half
+ * complete; it is over after 3 s under 64 recent half-open and 100 SYN/s
+ * (or a healthy completion ratio).
  */
 void sw_flood_cfg_defaults(struct sw_flood_cfg *f)
 {
