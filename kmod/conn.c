@@ -9,7 +9,7 @@
  * cannot tell us which entries are cheapest to throw away. A fixed table
  * sized once from RAM (or hashsize=) has a known memory bound, and eviction
  * can scan neighbouring buckets for the oldest half-open entry. The
- * single link (not hlist_nulls) keeps an entry at 128 bytes; deletes walk
+ * single link (not hlist_nulls) keeps an entry at 128 bytes of slab; deletes walk
  * their chain under the bucket lock, and chains are short (load <= 1).
  *
  * Hashing: siphash of the key with a key drawn at module load, so an
@@ -20,10 +20,17 @@
  *    RCU read-side section);
  *  - inserts and deletes take the bucket's lock, one of SW_LOCKS striped
  *    spinlocks (no global lock);
- *  - an entry's key and record are guarded by its own raw spinlock, held
- *    only for the few instructions of sw_track(), never while allocating or
- *    sending; raw so that it stays a spinning lock on PREEMPT_RT.
- *  Lock order: bucket lock, then entry lock.
+ *  - an entry's key and record are guarded by its record lock: one of
+ *    SW_REC_LOCKS raw spinlocks picked by the entry's address, held only
+ *    for the few instructions of sw_track(), never while allocating or
+ *    sending; raw so that it stays a spinning lock on PREEMPT_RT. Striped,
+ *    not embedded: a lock in every entry would take it past 120 bytes, and
+ *    SLUB adds a free pointer after each object of a SLAB_TYPESAFE_BY_RCU
+ *    cache, so 120 is what fits 128 bytes of slab. The address is the one
+ *    thing a reused entry keeps, so the reader who re-checks a key takes
+ *    the same lock as the writer who changed it. No path holds two record
+ *    locks at once, so entries sharing a stripe cannot deadlock.
+ *  Lock order: bucket lock, then record lock.
  *
  * RCU lifetime: with SLAB_TYPESAFE_BY_RCU an entry's memory stays an
  * sw_conn for as long as a reader may see it, but it may be freed and
@@ -39,6 +46,7 @@
 #include <linux/vmalloc.h>
 #include <linux/mm.h>
 #include <linux/random.h>
+#include <linux/hash.h>
 #include <asm/unaligned.h>
 #include "conn.h"
 #include "listener.h"
@@ -46,6 +54,7 @@
 #include "engine.h"
 
 #define SW_LOCKS		1024
+#define SW_REC_LOCK_BITS	12	/* 4096 record locks, 16 KiB */
 #define SW_EVICT_CANDIDATES	8	/* half-open entries compared */
 #define SW_EVICT_BUCKETS	1024	/* most buckets scanned for them */
 #define SW_EVICT_TRIES		4	/* evictions for one insert, at most */
@@ -56,12 +65,14 @@ static struct sw_conn __rcu **sw_buckets __read_mostly;
 static unsigned int sw_nbuckets __read_mostly;
 static siphash_key_t sw_hash_key __read_mostly;
 static spinlock_t sw_locks[SW_LOCKS];
+static raw_spinlock_t sw_rec_locks[1U << SW_REC_LOCK_BITS];
 static atomic_t sw_count = ATOMIC_INIT(0);
 
-/* 8 (link) + 40 (key) + 4 (lock) + 76 (record) */
-#if !defined(CONFIG_DEBUG_SPINLOCK) && !defined(CONFIG_DEBUG_LOCK_ALLOC)
-static_assert(sizeof(struct sw_conn) <= 128);
-#endif
+/*
+ * 8 (link) + 40 (key) + 72 (record): 120 bytes, plus SLUB's free pointer
+ * after the object makes 128 bytes of slab (sw_conn_obj_size()).
+ */
+static_assert(sizeof(struct sw_conn) <= 120);
 
 static inline bool sw_is_nulls(const struct sw_conn *c)
 {
@@ -102,6 +113,11 @@ static inline unsigned int sw_bucket(const struct sw_key *k)
 static inline spinlock_t *sw_bucket_lock(unsigned int b)
 {
 	return &sw_locks[b % SW_LOCKS];
+}
+
+static inline raw_spinlock_t *sw_rec_lock(const struct sw_conn *c)
+{
+	return &sw_rec_locks[hash_ptr(c, SW_REC_LOCK_BITS)];
 }
 
 /*
@@ -216,11 +232,11 @@ static void sw_unlink(unsigned int b, struct sw_conn *c)
 /* Under the bucket lock: take c out and snapshot it for its DESTROY. */
 static void sw_kill(unsigned int b, struct sw_conn *c, struct sw_snap *s)
 {
-	raw_spin_lock(&c->lock);
+	raw_spin_lock(sw_rec_lock(c));
 	s->key = c->key;
 	s->rec = c->rec;
 	WRITE_ONCE(c->key.netns, 0);
-	raw_spin_unlock(&c->lock);
+	raw_spin_unlock(sw_rec_lock(c));
 	sw_unlink(b, c);
 }
 
@@ -311,7 +327,7 @@ static bool sw_evict(u32 netns)
 	 * reused for a new connection, which is younger than best_age.
 	 */
 	spin_lock(sw_bucket_lock(vb));
-	raw_spin_lock(&victim->lock);
+	raw_spin_lock(sw_rec_lock(victim));
 	ok = victim->key.netns && (!netns || victim->key.netns == netns) &&
 	     sw_evictable(victim->rec.state, best_half) &&
 	     now - victim->rec.t_last >= best_age &&
@@ -321,7 +337,7 @@ static bool sw_evict(u32 netns)
 		s.rec = victim->rec;
 		WRITE_ONCE(victim->key.netns, 0);
 	}
-	raw_spin_unlock(&victim->lock);
+	raw_spin_unlock(sw_rec_lock(victim));
 	if (ok)
 		sw_unlink(vb, victim);
 	spin_unlock(sw_bucket_lock(vb));
@@ -418,10 +434,10 @@ static struct sw_conn *sw_insert(struct sw_net *sn, const struct sw_key *key,
 		}
 	}
 	/* a stale reader may still be checking c's old key: see the top */
-	raw_spin_lock(&c->lock);
+	raw_spin_lock(sw_rec_lock(c));
 	c->key = *key;
 	sw_rec_init(&c->rec, now);
-	raw_spin_unlock(&c->lock);
+	raw_spin_unlock(sw_rec_lock(c));
 	RCU_INIT_POINTER(c->next,
 			 rcu_dereference_protected(sw_buckets[b], true));
 	/* pairs with rcu_dereference() in sw_lookup() */
@@ -476,10 +492,10 @@ retry:
 		if (!c)
 			return;
 	}
-	raw_spin_lock(&c->lock);
+	raw_spin_lock(sw_rec_lock(c));
 	if (unlikely(!sw_key_eq(&c->key, key))) {
 		/* freed and reused since the lookup: start over */
-		raw_spin_unlock(&c->lock);
+		raw_spin_unlock(sw_rec_lock(c));
 		sw_stat_inc(sn, SW_STAT_SEARCH_RESTART);
 		goto retry;
 	}
@@ -503,7 +519,7 @@ again:
 		snap.key = c->key;
 		snap.rec = c->rec;
 	}
-	raw_spin_unlock(&c->lock);
+	raw_spin_unlock(sw_rec_lock(c));
 
 	if (unlikely(err)) {
 		sw_stat_invalid(sn, out.invalid);
@@ -559,10 +575,10 @@ int sw_conn_dump(u32 netns, unsigned long *pos,
 				continue;
 			if (idx++ < pos[1])
 				continue;
-			raw_spin_lock_bh(&c->lock);
+			raw_spin_lock_bh(sw_rec_lock(c));
 			s.key = c->key;
 			s.rec = c->rec;
-			raw_spin_unlock_bh(&c->lock);
+			raw_spin_unlock_bh(sw_rec_lock(c));
 			if (s.key.netns != netns || (match && !match(&s, arg)))
 				continue;
 			err = fn(&s, arg);
@@ -723,7 +739,6 @@ static void sw_conn_ctor(void *obj)
 {
 	struct sw_conn *c = obj;
 
-	raw_spin_lock_init(&c->lock);
 	c->key.netns = 0;
 }
 
@@ -764,6 +779,8 @@ int sw_conn_init(void)
 		RCU_INIT_POINTER(sw_buckets[i], sw_nulls(i));
 	for (i = 0; i < SW_LOCKS; i++)
 		spin_lock_init(&sw_locks[i]);
+	for (i = 0; i < ARRAY_SIZE(sw_rec_locks); i++)
+		raw_spin_lock_init(&sw_rec_locks[i]);
 	get_random_bytes(&sw_hash_key, sizeof(sw_hash_key));
 	return 0;
 }

@@ -26,7 +26,7 @@ struct sw_key {
 };
 
 /*
- * One tracked connection: 128 bytes of slab (checked at build time below).
+ * One tracked connection: 120 bytes, 128 of slab (checked in conn.c).
  * next is an RCU "nulls" list link: the end of a chain is not NULL but an
  * odd value encoding the bucket, so a lockless reader that was moved to
  * another chain by a concurrent delete + reuse notices and restarts.
@@ -34,8 +34,7 @@ struct sw_key {
 struct sw_conn {
 	struct sw_conn __rcu *next;
 	struct sw_key key;
-	raw_spinlock_t lock;	/* guards key (against reuse) and rec */
-	struct sw_rec rec;
+	struct sw_rec rec;	/* key and rec: under sw_rec_lock() */
 };
 
 /* A consistent copy of an entry, taken under its lock, for events/dumps. */

@@ -26,27 +26,41 @@ static inline u8 sw_hist_code(enum sw_hist h, enum sw_dir dir)
 	return 1 + 2 * h + (dir == SW_DIR_IN);
 }
 
+/*
+ * Each code is recorded once, so the 15 codes fit the 16 slots and the
+ * history doubles as the set of what happened. Membership is a SIMD-within-
+ * a-register test, run for every packet: XOR makes the slot holding code
+ * zero, and (v - 0x11..1) & ~v & 0x88..8 is non-zero exactly when some
+ * nibble of v is zero.
+ */
+#define SW_NIB_ONES	0x1111111111111111ULL
+#define SW_NIB_HIGHS	0x8888888888888888ULL
+
+static inline bool sw_hist_has_code(u64 hist, u8 code)
+{
+	u64 v = hist ^ (code * SW_NIB_ONES);
+
+	return (v - SW_NIB_ONES) & ~v & SW_NIB_HIGHS;
+}
+
 static inline bool sw_hist_has(const struct sw_rec *r, enum sw_hist h,
 			       enum sw_dir dir)
 {
-	return r->hist_seen & (1U << sw_hist_code(h, dir));
+	return sw_hist_has_code(r->hist, sw_hist_code(h, dir));
 }
 
 /* Record a history letter the first time it happens. */
 static void sw_hist_add(struct sw_rec *r, enum sw_hist h, enum sw_dir dir)
 {
 	u8 code = sw_hist_code(h, dir);
-	int i;
+	int shift;
 
-	if (r->hist_seen & (1U << code))
+	if (sw_hist_has_code(r->hist, code))
 		return;
-	r->hist_seen |= 1U << code;
-	for (i = 0; i < SW_HIST_SLOTS; i++) {
-		u32 *w = &r->hist[i / 8];
-		int shift = (i % 8) * 4;
-
-		if (!((*w >> shift) & 0xf)) {
-			*w |= (u32)code << shift;
+	/* codes fill the slots from the lowest nibble up */
+	for (shift = 0; shift < 4 * SW_HIST_SLOTS; shift += 4) {
+		if (!((r->hist >> shift) & 0xf)) {
+			r->hist |= (u64)code << shift;
 			return;
 		}
 	}
@@ -58,7 +72,7 @@ int sw_rec_history(const struct sw_rec *r, char *buf, int len)
 	int i, n = 0;
 
 	for (i = 0; i < SW_HIST_SLOTS && n < len - 1; i++) {
-		u8 code = (r->hist[i / 8] >> ((i % 8) * 4)) & 0xf;
+		u8 code = (r->hist >> (4 * i)) & 0xf;
 
 		if (!code)
 			break;

@@ -55,7 +55,7 @@ enum sw_hist {
 	SW_H_PICKUP,	/* P (local side only) */
 };
 
-#define SW_HIST_SLOTS	16	/* 4-bit codes in hist[2] */
+#define SW_HIST_SLOTS	16	/* 4-bit codes in hist */
 
 /* sw_rec.dflags */
 #define SW_DF_END_IN		0x01	/* end[IN]/isn[IN] are valid */
@@ -66,12 +66,13 @@ enum sw_hist {
 #define SW_DF_WIN_OUT		0x20
 
 /*
- * The record. 76 bytes; with the table's key and link it makes the 128-byte
- * slab object (conn.h). Indexes [SW_DIR_IN] are the remote side's, and
- * [SW_DIR_OUT] the local side's (what each side sends).
+ * The record. 72 bytes; with the table's key and link it makes a 120-byte
+ * object, 128 bytes of slab with SLUB's free pointer (conn.c). Indexes
+ * [SW_DIR_IN] are the remote side's, and [SW_DIR_OUT] the local side's
+ * (what each side sends).
  */
 struct sw_rec {
-	u32 hist[2];		/* history, 4-bit codes, oldest first */
+	u64 hist;		/* history, 4-bit codes, oldest first */
 	u32 isn[2];		/* ISN, or first seq - 1 when picked up */
 	u32 end[2];		/* highest seq + len (+SYN/FIN) sent */
 	u32 pkts[2];
@@ -82,7 +83,6 @@ struct sw_rec {
 	u32 rtt_synack;		/* us once SW_DF_RTT_SYNACK, else SYN-ACK time */
 	u16 mss[2];
 	u16 win[2];		/* largest raw window advertised, see sw_track_seq */
-	u16 hist_seen;		/* bit per history code: happened at least once */
 	u8 state;		/* enum synwatch_state */
 	u8 flags;		/* SYNWATCH_CONN_F_* */
 	u8 wscale;		/* low nibble IN, high nibble OUT */

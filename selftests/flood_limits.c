@@ -79,6 +79,27 @@ FIXTURE_TEARDOWN(limits)
 }
 
 /* The client's connections to count: how many are tracked from the SYN. */
+/*
+ * /proc/slabinfo's line for the table's cache: the slab bytes of one entry
+ * (object, alignment and SLUB's free pointer) and entries per slab.
+ */
+static int slab_size(unsigned int *size, unsigned int *per_slab)
+{
+	char line[512], name[64];
+	unsigned long act, num;
+	int found = 0;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	if (!f)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%63s %lu %lu %u %u", name, &act, &num,
+			       size, per_slab) == 5 &&
+			!strcmp(name, "synwatch_conn");
+	fclose(f);
+	return found ? 0 : -1;
+}
+
 static int tracked(const struct crec *r, int n, const struct fl_client *c)
 {
 	int i, k = 0;
@@ -95,6 +116,7 @@ TEST_F_TIMEOUT(limits, table_bounded, 90)
 	uint64_t mem_peak = 0, cap, sent, expect_seq = 1;
 	int n, old_kept, new_ok, est_events = 0, polls = 0;
 	int over_count = 0, over_mem = 0;
+	unsigned int objsize, per_slab;
 	struct sw_stats s;
 	struct fl_proc p;
 	struct sw_ev ev;
@@ -140,6 +162,12 @@ TEST_F_TIMEOUT(limits, table_bounded, 90)
 	EXPECT_LT(2 * MAX_CONNS, sent);
 
 	ASSERT_EQ(0, sw_stats(&self->e.nl, &s));
+	/* at most 128 bytes of slab a connection, and stats say so */
+	ASSERT_EQ(0, slab_size(&objsize, &per_slab));
+	TH_LOG("slab: %u bytes an entry, %u a slab; stats: %llu", objsize,
+	       per_slab, (unsigned long long)s.v[SYNWATCH_A_STATS_OBJ_SIZE]);
+	EXPECT_GE(128, objsize);
+	EXPECT_EQ(objsize, s.v[SYNWATCH_A_STATS_OBJ_SIZE]);
 	TH_LOG("evicted %llu, insert failed %llu, alerts %llu",
 	       (unsigned long long)s.v[SYNWATCH_A_STATS_EVICT],
 	       (unsigned long long)s.v[SYNWATCH_A_STATS_INSERT_FAILED],
