@@ -18,6 +18,7 @@ struct sw_filter {
 	bool rinvert;
 	u16 lport_min, lport_max;
 	u16 rport_min, rport_max;
+	u32 batch_bytes;	/* SUBSCRIBE: the reader's datagram size */
 	struct in6_addr laddr;
 	struct in6_addr raddr;
 };
@@ -32,7 +33,8 @@ void sw_event_alert(struct sw_net *sn, const struct sw_lst *l,
 
 int sw_subscribe(struct sw_net *sn, u32 portid, const struct sw_filter *f);
 int sw_unsubscribe(struct sw_net *sn, u32 portid);
-void sw_subs_flush(struct sw_net *sn);
+void sw_events_net_init(struct sw_net *sn);
+void sw_events_net_exit(struct sw_net *sn);
 int sw_events_init(void);
 void sw_events_uninit(void);
 

@@ -32,6 +32,7 @@ static const struct nla_policy sw_filter_policy[SYNWATCH_A_FILTER_MAX + 1] = {
 	[SYNWATCH_A_FILTER_NETNS_FD]	= { .type = NLA_S32 },
 	[SYNWATCH_A_FILTER_EVENT_MASK]	= NLA_POLICY_MASK(NLA_U32,
 					  SYNWATCH_EVENT_MASK_ALL),
+	[SYNWATCH_A_FILTER_BATCH_BYTES]	= NLA_POLICY_MIN(NLA_U32, 4096),
 };
 
 static const struct nla_policy sw_policy[SYNWATCH_A_MAX + 1] = {
@@ -102,6 +103,8 @@ static int sw_parse_filter(const struct nlattr *nest, struct sw_filter *f,
 		f->state_mask = nla_get_u32(tb[SYNWATCH_A_FILTER_STATE_MASK]);
 	if (tb[SYNWATCH_A_FILTER_EVENT_MASK])
 		f->event_mask = nla_get_u32(tb[SYNWATCH_A_FILTER_EVENT_MASK]);
+	if (tb[SYNWATCH_A_FILTER_BATCH_BYTES])
+		f->batch_bytes = nla_get_u32(tb[SYNWATCH_A_FILTER_BATCH_BYTES]);
 	if (tb[SYNWATCH_A_FILTER_FAMILY]) {
 		f->family = nla_get_u8(tb[SYNWATCH_A_FILTER_FAMILY]);
 		if (f->family != AF_INET && f->family != AF_INET6) {

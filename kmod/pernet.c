@@ -67,9 +67,7 @@ static int __net_init sw_net_init(struct net *net)
 	atomic64_set(&sn->event_seq[SYNWATCH_MCGRP_CONN], 0);
 	atomic64_set(&sn->event_seq[SYNWATCH_MCGRP_ALERT], 0);
 	atomic_set(&sn->nconns, 0);
-	atomic_set(&sn->nsubs, 0);
-	INIT_LIST_HEAD(&sn->subs);
-	spin_lock_init(&sn->subs_lock);
+	sw_events_net_init(sn);
 	sn->stats = alloc_percpu(struct sw_stats);
 	if (!sn->stats)
 		return -ENOMEM;
@@ -107,8 +105,9 @@ static void __net_exit sw_net_exit(struct net *net)
 	/* GC and evictions look records' netns up under RCU */
 	synchronize_rcu();
 	sw_conn_remove(sn, NULL, NULL, SYNWATCH_CLOSE_UNLOAD, true);
-	sw_subs_flush(sn);
+	/* after the listeners' tick, the last to make events */
 	sw_lst_net_exit(sn);
+	sw_events_net_exit(sn);
 	free_percpu(sn->stats);
 }
 

@@ -9,6 +9,7 @@
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
 #include <linux/mutex.h>
+#include <linux/hrtimer.h>
 #include <net/net_namespace.h>
 #include <linux/synwatch.h>
 #include "track.h"
@@ -59,6 +60,19 @@ struct sw_config {
 
 struct sw_lst_table;
 
+/*
+ * Events waiting to go out together to one destination, a subscriber or a
+ * multicast group: complete event messages one after the other in skb.
+ * Under sw_net.subs_lock; see events.c.
+ */
+struct sw_batch {
+	struct sk_buff *skb;		/* NULL while nothing waits */
+	u32 n;				/* events in skb */
+	u32 limit;			/* bytes skb may hold */
+	u32 max;			/* the destination's largest datagram */
+	bool big;			/* the last one filled up: next is max */
+};
+
 /* Everything synwatch keeps per network namespace. */
 struct sw_net {
 	struct net *net;
@@ -70,7 +84,10 @@ struct sw_net {
 	atomic_t nconns;
 	atomic_t nsubs;			/* subscribers, see events.c */
 	struct list_head subs;		/* RCU list, under subs_lock */
-	spinlock_t subs_lock;
+	spinlock_t subs_lock;		/* also the batches and event_seq */
+	struct sw_batch mc_batch[__SYNWATCH_MCGRP_MAX];
+	struct hrtimer flush_timer;	/* sends the batches, see events.c */
+	bool flush_armed;		/* under subs_lock */
 	struct sw_lst_table *lst;	/* listeners, see listener.c */
 };
 

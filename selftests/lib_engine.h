@@ -362,6 +362,10 @@ struct swnl {
 	uint32_t grp[__SYNWATCH_MCGRP_MAX];
 	char ext[256];			/* extack message of the last error */
 	char *buf;
+	/* a datagram of events (several messages) being read: swnl_ev_msg() */
+	char *evbuf;
+	int evlen;
+	struct nlmsghdr *evnext;
 };
 
 /* One connection record, as SYNWATCH_A_CONN carries it. */
@@ -515,6 +519,7 @@ static inline void swnl_close(struct swnl *s)
 	if (s->nl)
 		mnl_socket_close(s->nl);
 	free(s->buf);
+	free(s->evbuf);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -527,8 +532,9 @@ static inline int swnl_open(struct swnl *s)
 
 	memset(s, 0, sizeof(*s));
 	s->buf = malloc(SWNL_BUF);
+	s->evbuf = malloc(SWNL_BUF);
 	s->nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!s->buf || !s->nl)
+	if (!s->buf || !s->evbuf || !s->nl)
 		goto fail;
 	if (mnl_socket_bind(s->nl, 0, MNL_SOCKET_AUTOPID) < 0)
 		goto fail;
@@ -656,6 +662,7 @@ struct sw_filt {
 	uint32_t state_mask;		/* 0: none */
 	uint32_t event_mask;		/* 0: none */
 	int family;			/* 0: none */
+	uint32_t batch_bytes;		/* 0: none */
 };
 
 #define FILT_ANY ((struct sw_filt){ .lport = -1, .rport = -1, .netns_fd = -1 })
@@ -682,6 +689,9 @@ static inline void sw_put_filter(struct nlmsghdr *nlh, const struct sw_filt *f)
 				 f->event_mask);
 	if (f->family)
 		mnl_attr_put_u8(nlh, SYNWATCH_A_FILTER_FAMILY, f->family);
+	if (f->batch_bytes)
+		mnl_attr_put_u32(nlh, SYNWATCH_A_FILTER_BATCH_BYTES,
+				 f->batch_bytes);
 	mnl_attr_nest_end(nlh, n);
 }
 
@@ -885,26 +895,45 @@ static inline int ev_parse(const struct nlmsghdr *nlh, struct sw_ev *e)
 	return e->type ? 0 : -EBADMSG;
 }
 
-/* The next event within timeout_ms: 1, 0 on timeout, -errno. */
-static inline int sw_ev_next(struct swnl *s, struct sw_ev *e, int timeout_ms)
+/*
+ * The next message of the family from the socket within timeout_ms: the
+ * module sends events several to a datagram, so the rest of the last one
+ * comes first. 1 with *m set, 0 on timeout, -errno.
+ */
+static inline int swnl_ev_msg(struct swnl *s, struct nlmsghdr **m,
+			      int timeout_ms)
 {
 	int fd = mnl_socket_get_fd(s->nl), r;
 	ssize_t n;
 
 	for (;;) {
-		struct nlmsghdr *m;
-
+		while (s->evnext && mnl_nlmsg_ok(s->evnext, s->evlen)) {
+			*m = s->evnext;
+			s->evnext = mnl_nlmsg_next(s->evnext, &s->evlen);
+			if ((*m)->nlmsg_type == s->fam)
+				return 1;
+		}
+		s->evnext = NULL;
 		r = fd_wait(fd, POLLIN, timeout_ms);
 		if (r <= 0)
 			return r;
-		n = recv(fd, s->buf, SWNL_BUF, 0);
+		n = recv(fd, s->evbuf, SWNL_BUF, 0);
 		if (n < 0)
 			return -errno;
-		m = (struct nlmsghdr *)s->buf;
-		if (!mnl_nlmsg_ok(m, n) || m->nlmsg_type != s->fam)
-			continue;
-		return ev_parse(m, e) ? -EBADMSG : 1;
+		s->evnext = (struct nlmsghdr *)s->evbuf;
+		s->evlen = (int)n;
 	}
+}
+
+/* The next event within timeout_ms: 1, 0 on timeout, -errno. */
+static inline int sw_ev_next(struct swnl *s, struct sw_ev *e, int timeout_ms)
+{
+	struct nlmsghdr *m;
+	int r = swnl_ev_msg(s, &m, timeout_ms);
+
+	if (r <= 0)
+		return r;
+	return ev_parse(m, e) ? -EBADMSG : 1;
 }
 
 /* Events of one test, in arrival order. */

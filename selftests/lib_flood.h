@@ -314,26 +314,19 @@ static inline int fl_alert_next(struct swnl *s, struct falert *al,
 				int timeout_ms)
 {
 	uint64_t end = now_us() + (uint64_t)timeout_ms * 1000;
-	int fd = mnl_socket_get_fd(s->nl);
 
 	for (;;) {
 		uint64_t now = now_us();
 		struct nlmsghdr *m;
 		struct nlattr *a;
-		ssize_t n;
 		int r;
 
 		if (now >= end)
 			return 0;
-		r = fd_wait(fd, POLLIN, (int)((end - now) / 1000) + 1);
+		/* several events may share a datagram: swnl_ev_msg() */
+		r = swnl_ev_msg(s, &m, (int)((end - now) / 1000) + 1);
 		if (r <= 0)
 			return r;
-		n = recv(fd, s->buf, SWNL_BUF, 0);
-		if (n < 0)
-			return -errno;
-		m = (struct nlmsghdr *)s->buf;
-		if (!mnl_nlmsg_ok(m, n) || m->nlmsg_type != s->fam)
-			continue;
 		memset(al, 0, sizeof(*al));
 		mnl_attr_for_each(a, m, sizeof(struct genlmsghdr)) {
 			if (mnl_attr_get_type(a) == SYNWATCH_A_EVENT)

@@ -63,6 +63,9 @@
  *            GET_CONN and GET_LISTENER only: FLUSH and SUBSCRIBE act on
  *            the caller's netns and reject it with -EINVAL
  *        SYNWATCH_A_FILTER_EVENT_MASK: NLA_U32, only for SUBSCRIBE
+ *        SYNWATCH_A_FILTER_BATCH_BYTES: NLA_U32, only for SUBSCRIBE: the
+ *            largest datagram of events this reader takes (its receive
+ *            buffer), at least 4096; see "Batches" below
  *
  * Every condition present must hold. Each connection comes in its own
  * message (NLM_F_MULTI):
@@ -164,12 +167,14 @@
  * SYNWATCH_CMD_SUBSCRIBE
  * ----------------------
  * Registers a kernel-side event filter for the calling socket: a
- * SYNWATCH_A_FILTER nest (EVENT_MASK plus any connection conditions). From
- * then on, matching events are unicast to this socket, each carrying
- * SYNWATCH_A_EVENT_SUB_SEQ, the subscription's own sequence number, so
- * that a filtered subscriber can still detect loss. A new SUBSCRIBE
- * replaces the filter; SYNWATCH_CMD_UNSUBSCRIBE or closing the socket ends
- * it. A subscriber need not join any multicast group.
+ * SYNWATCH_A_FILTER nest (EVENT_MASK plus any connection conditions, and
+ * BATCH_BYTES). From then on, matching events are unicast to this socket,
+ * each carrying SYNWATCH_A_EVENT_SUB_SEQ, the subscription's own sequence
+ * number, so that a filtered subscriber can still detect loss. A new
+ * SUBSCRIBE replaces the filter; SYNWATCH_CMD_UNSUBSCRIBE or closing the
+ * socket ends it (events still waiting in the subscription's batch are
+ * sent before UNSUBSCRIBE's reply). A subscriber need not join any
+ * multicast group.
  *
  * Events
  * ======
@@ -218,6 +223,25 @@
  *            ...
  *        SYNWATCH_A_ALERT_PEAK_RATE: NLA_U32, the highest SYN_RATE since
  *            FLOOD_START
+ *
+ * Batches
+ * -------
+ * Events are not sent one per datagram: each event is a complete
+ * SYNWATCH_CMD_EVENT message (its own nlmsghdr, nlmsg_seq 0), and one
+ * datagram carries as many as fit, in SEQ (SUB_SEQ) order; read them all
+ * with NLMSG_OK()/NLMSG_NEXT() or mnl_cb_run(). A datagram leaves when the
+ * next event does not fit in it, at most SYNWATCH_BATCH_DELAY_MS after
+ * its first event was made (a soft timer: later only if the CPU is held
+ * by softirq work), and at once after any alert (FLOOD_*), which also
+ * sends every other pending datagram of the netns first. Datagrams to the
+ * multicast groups, and to subscribers without BATCH_BYTES, hold at most
+ * one page (NLMSG_GOODSIZE, under 4096 bytes), so a reader with a 4096
+ * byte buffer (libmnl's MNL_SOCKET_BUFFER_SIZE) never truncates one. A
+ * subscriber that gave BATCH_BYTES gets datagrams up to
+ * min(BATCH_BYTES, SYNWATCH_BATCH_BYTES_MAX) while events come fast, and
+ * of a page again once the timer has had to send one. A datagram that
+ * cannot be delivered (full receive buffer) counts all its events in
+ * SYNWATCH_A_STATS_EVENT_DROP; the reader sees the gap in SEQ/SUB_SEQ.
  *
  * Flood detection
  * ===============
@@ -293,6 +317,8 @@
 #define SYNWATCH_HISTORY_LEN 16
 #define SYNWATCH_TIMEOUT_MAX_S (30 * 24 * 3600)
 #define SYNWATCH_MAX_TOP_SOURCES 4
+#define SYNWATCH_BATCH_DELAY_MS 2	/* see "Batches" */
+#define SYNWATCH_BATCH_BYTES_MAX 32768
 
 enum synwatch_cmd {
 	SYNWATCH_CMD_UNSPEC,
@@ -581,6 +607,7 @@ enum synwatch_filter_attr {
 	SYNWATCH_A_FILTER_RPORT_INVERT,
 	SYNWATCH_A_FILTER_NETNS_FD,
 	SYNWATCH_A_FILTER_EVENT_MASK,
+	SYNWATCH_A_FILTER_BATCH_BYTES,
 	__SYNWATCH_A_FILTER_MAX
 };
 
