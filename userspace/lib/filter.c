@@ -406,7 +406,8 @@ void sw_filter_put(struct nlmsghdr *nlh, const struct sw_filter *f)
 {
 	struct nlattr *nest;
 
-	if (!sw_filter_has_conditions(f) && f->netns_fd < 0 && !f->event_mask)
+	if (!sw_filter_has_conditions(f) && f->netns_fd < 0 && !f->event_mask &&
+	    !f->batch_bytes)
 		return;
 	nest = mnl_attr_nest_start(nlh, SYNWATCH_A_FILTER);
 	if (f->state_mask && f->state_mask != SW_STATE_MASK_ALL)
@@ -426,6 +427,8 @@ void sw_filter_put(struct nlmsghdr *nlh, const struct sw_filter *f)
 				 (uint32_t)f->netns_fd);
 	if (f->event_mask)
 		mnl_attr_put_u32(nlh, SYNWATCH_A_FILTER_EVENT_MASK, f->event_mask);
+	if (f->batch_bytes)
+		mnl_attr_put_u32(nlh, SYNWATCH_A_FILTER_BATCH_BYTES, f->batch_bytes);
 	mnl_attr_nest_end(nlh, nest);
 }
 

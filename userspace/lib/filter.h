@@ -50,6 +50,7 @@ struct sw_filter {
 	struct sw_port_range lport, rport;
 	int netns_fd;		/* -1: the caller's netns */
 	uint32_t event_mask;	/* 0: not given (SUBSCRIBE only) */
+	uint32_t batch_bytes;	/* 0: not given (SUBSCRIBE only) */
 };
 
 void sw_filter_init(struct sw_filter *f);

@@ -121,13 +121,15 @@ static int dispatch_cb(const struct nlmsghdr *nlh, void *data)
  * The receive loop: returns 0 at the end of the request (ACK or DONE),
  * 1 if more is to come, or a negative errno.
  */
-static int run_once(struct sw_nl *nl, uint32_t seq, sw_msg_fn cb, void *data)
+static int run_once(struct sw_nl *nl, uint32_t seq, sw_msg_fn cb, void *data,
+		    int flags)
 {
 	struct run_ctx ctx = { .nl = nl, .cb = cb, .data = data };
 	ssize_t n;
 	int ret;
 
-	n = mnl_socket_recvfrom(nl->sock, nl->recvbuf, nl->recvbuf_len);
+	/* what mnl_socket_recvfrom() does, with flags */
+	n = recv(sw_nl_fd(nl), nl->recvbuf, nl->recvbuf_len, flags);
 	if (n < 0)
 		return -errno;
 	ret = mnl_cb_run2(nl->recvbuf, (size_t)n, seq, seq ? nl->portid : 0,
@@ -148,7 +150,7 @@ int sw_nl_request(struct sw_nl *nl, struct nlmsghdr *nlh, sw_msg_fn cb,
 		return -errno;
 	do {
 		errno = 0;
-		ret = run_once(nl, seq, cb, data);
+		ret = run_once(nl, seq, cb, data, 0);
 		/*
 		 * A subscribed socket may overrun while we wait for a
 		 * reply: that costs events, not the reply; the caller
@@ -167,7 +169,15 @@ int sw_nl_request(struct sw_nl *nl, struct nlmsghdr *nlh, sw_msg_fn cb,
 int sw_nl_recv(struct sw_nl *nl)
 {
 	errno = 0;
-	int ret = run_once(nl, 0, NULL, NULL);
+	int ret = run_once(nl, 0, NULL, NULL, 0);
+
+	return ret < 0 ? ret : 0;
+}
+
+int sw_nl_recv_nowait(struct sw_nl *nl)
+{
+	errno = 0;
+	int ret = run_once(nl, 0, NULL, NULL, MSG_DONTWAIT);
 
 	return ret < 0 ? ret : 0;
 }

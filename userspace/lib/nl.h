@@ -71,6 +71,9 @@ int sw_nl_request(struct sw_nl *nl, struct nlmsghdr *nlh, sw_msg_fn cb,
  */
 int sw_nl_recv(struct sw_nl *nl);
 
+/* The same without waiting: -EAGAIN when nothing is queued. */
+int sw_nl_recv_nowait(struct sw_nl *nl);
+
 int sw_nl_join(struct sw_nl *nl, enum synwatch_mcgrp grp);
 
 /*

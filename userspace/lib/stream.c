@@ -73,17 +73,30 @@ static void note_overrun(struct sw_stream *s)
 		report_loss(s, 0);
 }
 
+/*
+ * Everything queued, datagram after datagram, without waiting: one wakeup
+ * for all that came meanwhile. At most SW_STREAM_DRAIN_MAX datagrams, so
+ * that timers and signals still get their turn under a flood.
+ */
+#define SW_STREAM_DRAIN_MAX 256
+
 int sw_stream_read(struct sw_stream *s)
 {
-	int ret = sw_nl_recv(&s->nl);
+	for (int i = 0; i < SW_STREAM_DRAIN_MAX; i++) {
+		int ret = sw_nl_recv_nowait(&s->nl);
 
-	if (ret == -ENOBUFS) {
-		note_overrun(s);
-		return 0;
+		if (ret == -ENOBUFS) {
+			note_overrun(s);
+			continue;
+		}
+		if (ret == -EAGAIN || ret == -EWOULDBLOCK)
+			return 0;
+		if (ret == -EINTR)
+			continue;
+		if (ret)
+			return ret;
 	}
-	if (ret == -EINTR || ret == -EAGAIN)
-		return 0;
-	return ret;
+	return 0;
 }
 
 static int join_groups(struct sw_stream *s)
@@ -131,6 +144,8 @@ int sw_stream_open(struct sw_stream *s, const struct sw_stream_opts *o)
 	} else {
 		f = s->filter;
 		f.event_mask = o->event_mask ? o->event_mask : SYNWATCH_EVENT_MASK_ALL;
+		/* datagrams of many events, as large as we read */
+		f.batch_bytes = (uint32_t)s->nl.recvbuf_len;
 		s->check_seq = true;
 		s->failed_step = "subscribing";
 		ret = sw_subscribe(&s->nl, &f);

@@ -67,6 +67,9 @@ static void on_event(struct sw_stream *s, const struct sw_event *ev, void *data)
 {
 	struct monitor *m = data;
 
+	/* the rest of the datagram that brought the last one */
+	if (m->done)
+		return;
 	if (m->o.json) {
 		/* a fresh writer per line: each object stands alone */
 		sw_json_init(&m->j, stdout);
