@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "json.h"
 
@@ -12,6 +14,80 @@ void sw_json_init(struct sw_json *j, FILE *f)
 	j->after_key = false;
 }
 
+void sw_json_init_buf(struct sw_json *j)
+{
+	j->f = NULL;
+	j->depth = 0;
+	j->need_comma[0] = false;
+	j->after_key = false;
+}
+
+static bool grow(struct sw_json *j, size_t n)
+{
+	size_t cap = j->cap ? j->cap : 4096;
+	char *p;
+
+	while (cap < j->len + n)
+		cap *= 2;
+	p = realloc(j->buf, cap);
+	if (!p) {
+		j->oom = true;
+		return false;
+	}
+	j->buf = p;
+	j->cap = cap;
+	return true;
+}
+
+void sw_json_raw(struct sw_json *j, const char *s, size_t n)
+{
+	if (j->f) {
+		fwrite(s, 1, n, j->f);
+		return;
+	}
+	if (j->len + n > j->cap && !grow(j, n))
+		return;
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+}
+
+static void out_c(struct sw_json *j, char c)
+{
+	if (j->f) {
+		fputc(c, j->f);
+		return;
+	}
+	if (j->len + 1 > j->cap && !grow(j, 1))
+		return;
+	j->buf[j->len++] = c;
+}
+
+static void out_u64(struct sw_json *j, uint64_t v)
+{
+	static const char digits[] =
+		"00010203040506070809101112131415161718192021222324"
+		"25262728293031323334353637383940414243444546474849"
+		"50515253545556575859606162636465666768697071727374"
+		"75767778798081828384858687888990919293949596979899";
+	char tmp[24], *p = tmp + sizeof(tmp);
+
+	/* two digits a division */
+	while (v >= 100) {
+		unsigned int d = (unsigned int)(v % 100) * 2;
+
+		v /= 100;
+		*--p = digits[d + 1];
+		*--p = digits[d];
+	}
+	if (v >= 10) {
+		*--p = digits[v * 2 + 1];
+		*--p = digits[v * 2];
+	} else {
+		*--p = (char)('0' + v);
+	}
+	sw_json_raw(j, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 /* Comma handling: a value right after its key needs none. */
 static void pre_value(struct sw_json *j)
 {
@@ -20,14 +96,14 @@ static void pre_value(struct sw_json *j)
 		return;
 	}
 	if (j->need_comma[j->depth])
-		fputc(',', j->f);
+		out_c(j, ',');
 	j->need_comma[j->depth] = true;
 }
 
 static void push(struct sw_json *j, char c)
 {
 	pre_value(j);
-	fputc(c, j->f);
+	out_c(j, c);
 	if (j->depth < SW_JSON_MAX_DEPTH - 1)
 		j->depth++;
 	j->need_comma[j->depth] = false;
@@ -35,7 +111,7 @@ static void push(struct sw_json *j, char c)
 
 static void pop(struct sw_json *j, char c)
 {
-	fputc(c, j->f);
+	out_c(j, c);
 	if (j->depth > 0)
 		j->depth--;
 }
@@ -69,52 +145,140 @@ void sw_json_escape(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* Bytes that a JSON string cannot hold as they are (sw_json_escape()). */
+static const bool needs_escape[256] = {
+	[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true, [0x7f] = true,
+};
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+/* Has x a byte below n (n <= 128)? A byte of 0x80 or more is not. */
+#define HASLESS(x, n) (((x) - ONES * (n)) & ~(x) & HIGHS)
+#define HASZERO(x) HASLESS(x, 1)
+
+/*
+ * How many leading bytes of s (of length n) need no escaping: eight at a
+ * time, then byte by byte.
+ */
+static size_t clean_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		if (HASLESS(x, 0x20) || HASZERO(x ^ (ONES * '"')) ||
+		    HASZERO(x ^ (ONES * '\\')) || HASZERO(x ^ (ONES * 0x7f)))
+			break;
+	}
+	while (i < n && !needs_escape[(unsigned char)s[i]])
+		i++;
+	return i;
+}
+
+/* A string literal: the common case, nothing to escape, in one piece. */
+static void out_str(struct sw_json *j, const char *s, const char *suffix,
+		    size_t slen)
+{
+	size_t n = strlen(s), i;
+
+	if (j->f) {
+		sw_json_escape(j->f, s);
+		fwrite(suffix, 1, slen, j->f);
+		return;
+	}
+	i = clean_prefix(s, n);
+	if (i == n) {
+		char *p;
+
+		if (j->len + n + 2 + slen > j->cap && !grow(j, n + 2 + slen))
+			return;
+		p = j->buf + j->len;
+		*p++ = '"';
+		memcpy(p, s, n);
+		p += n;
+		*p++ = '"';
+		memcpy(p, suffix, slen);
+		j->len += n + 2 + slen;
+		return;
+	}
+	/* the rare string with something to escape: through a FILE */
+	{
+		char *tmp = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&tmp, &len);
+
+		if (!f) {
+			j->oom = true;
+			return;
+		}
+		sw_json_escape(f, s);
+		fwrite(suffix, 1, slen, f);
+		fclose(f);
+		sw_json_raw(j, tmp, len);
+		free(tmp);
+	}
+}
+
 void sw_json_key(struct sw_json *j, const char *key)
 {
 	pre_value(j);
-	sw_json_escape(j->f, key);
-	fputc(':', j->f);
+	out_str(j, key, ":", 1);
 	j->after_key = true;
 }
 
 void sw_json_str(struct sw_json *j, const char *s)
 {
 	pre_value(j);
-	sw_json_escape(j->f, s ? s : "");
+	out_str(j, s ? s : "", "", 0);
 }
 
 void sw_json_u64(struct sw_json *j, uint64_t v)
 {
 	pre_value(j);
-	fprintf(j->f, "%" PRIu64, v);
+	out_u64(j, v);
 }
 
 void sw_json_i64(struct sw_json *j, int64_t v)
 {
 	pre_value(j);
-	fprintf(j->f, "%" PRId64, v);
+	if (v < 0) {
+		out_c(j, '-');
+		out_u64(j, (uint64_t)0 - (uint64_t)v);
+	} else {
+		out_u64(j, (uint64_t)v);
+	}
 }
 
 void sw_json_double(struct sw_json *j, double v, int decimals)
 {
+	char tmp[64];
+	int n;
+
 	pre_value(j);
 	/* JSON has no NaN or infinity. */
 	if (isfinite(v))
-		fprintf(j->f, "%.*f", decimals, v);
+		n = snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
 	else
-		fputs("null", j->f);
+		n = snprintf(tmp, sizeof(tmp), "null");
+	if (n > 0 && (size_t)n < sizeof(tmp))
+		sw_json_raw(j, tmp, (size_t)n);
 }
 
 void sw_json_bool(struct sw_json *j, bool v)
 {
 	pre_value(j);
-	fputs(v ? "true" : "false", j->f);
+	if (v)
+		sw_json_raw(j, "true", 4);
+	else
+		sw_json_raw(j, "false", 5);
 }
 
 void sw_json_null(struct sw_json *j)
 {
 	pre_value(j);
-	fputs("null", j->f);
+	sw_json_raw(j, "null", 4);
 }
 
 void sw_json_kstr(struct sw_json *j, const char *key, const char *s)

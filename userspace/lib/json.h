@@ -16,13 +16,25 @@
 #define SW_JSON_MAX_DEPTH 16
 
 struct sw_json {
-	FILE *f;
+	FILE *f;		/* NULL: into buf */
+	char *buf;		/* sw_json_init_buf(): grows, caller frees */
+	size_t len, cap;
+	bool oom;		/* buf could not grow: output incomplete */
 	int depth;
 	bool need_comma[SW_JSON_MAX_DEPTH];
 	bool after_key;
 };
 
 void sw_json_init(struct sw_json *j, FILE *f);
+
+/*
+ * Writes into j->buf instead, appending after j->len (much cheaper than a
+ * FILE). Keeps buf, len and cap: reset len to 0 to start over.
+ */
+void sw_json_init_buf(struct sw_json *j);
+
+/* Raw bytes into the output, as they are. */
+void sw_json_raw(struct sw_json *j, const char *s, size_t n);
 
 void sw_json_obj_open(struct sw_json *j);
 void sw_json_obj_close(struct sw_json *j);

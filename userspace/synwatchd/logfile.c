@@ -84,20 +84,12 @@ int logfile_rotate(struct logfile *lf)
 	return logfile_reopen(lf);
 }
 
-int logfile_write(struct logfile *lf, const char *line, size_t len)
+/* One write(2) of whole lines at the end of the file, or none of them. */
+static int write_lines(struct logfile *lf, const char *line, size_t len)
 {
 	ssize_t n;
 	int ret;
 
-	if (lf->fd < 0)
-		return -EBADF;
-	/* a line that does not fit starts a new file; a line larger than a
-	 * whole file still goes out whole, alone in its file */
-	if (lf->size && lf->size + len > lf->max_bytes) {
-		ret = logfile_rotate(lf);
-		if (ret)
-			return ret;
-	}
 	do {
 		n = write(lf->fd, line, len);
 	} while (n < 0 && errno == EINTR);
@@ -112,8 +104,80 @@ int logfile_write(struct logfile *lf, const char *line, size_t len)
 	return ret;
 }
 
+int logfile_flush(struct logfile *lf)
+{
+	int ret;
+
+	if (!lf->pend_len)
+		return 0;
+	if (lf->fd < 0)
+		ret = -EBADF;
+	else
+		ret = write_lines(lf, lf->pend, lf->pend_len);
+	lf->pend_len = 0;
+	return ret;
+}
+
+int logfile_append(struct logfile *lf, const char *line, size_t len)
+{
+	int ret;
+
+	if (lf->fd < 0)
+		return -EBADF;
+	/* as logfile_write(): a line that does not fit starts a new file */
+	if (lf->size + lf->pend_len &&
+	    lf->size + lf->pend_len + len > lf->max_bytes) {
+		ret = logfile_flush(lf);
+		if (!ret && lf->size)
+			ret = logfile_rotate(lf);
+		if (ret)
+			return ret;
+	}
+	if (lf->pend_len + len > lf->pend_cap) {
+		size_t cap = lf->pend_cap ? lf->pend_cap : 64 * 1024;
+		char *p;
+
+		while (cap < lf->pend_len + len)
+			cap *= 2;
+		p = realloc(lf->pend, cap);
+		if (!p) {
+			/* no room to gather: straight out, as one line */
+			ret = logfile_flush(lf);
+			return ret ? ret : write_lines(lf, line, len);
+		}
+		lf->pend = p;
+		lf->pend_cap = cap;
+	}
+	memcpy(lf->pend + lf->pend_len, line, len);
+	lf->pend_len += len;
+	return 0;
+}
+
+int logfile_write(struct logfile *lf, const char *line, size_t len)
+{
+	int ret;
+
+	if (lf->fd < 0)
+		return -EBADF;
+	/* a line that does not fit starts a new file; a line larger than a
+	 * whole file still goes out whole, alone in its file */
+	ret = logfile_flush(lf);
+	if (ret)
+		return ret;
+	if (lf->size && lf->size + len > lf->max_bytes) {
+		ret = logfile_rotate(lf);
+		if (ret)
+			return ret;
+	}
+	return write_lines(lf, line, len);
+}
+
 void logfile_close(struct logfile *lf)
 {
+	logfile_flush(lf);
+	free(lf->pend);
+	lf->pend = NULL;
+	lf->pend_len = lf->pend_cap = 0;
 	if (lf->fd >= 0)
 		close(lf->fd);
 	lf->fd = -1;

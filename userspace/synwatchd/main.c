@@ -51,6 +51,7 @@ struct daemon {
 	uint64_t lost_unlogged, overruns_unlogged;
 	uint64_t events, lost, overruns, resyncs;
 	uint64_t last_log_error_ms;
+	struct sw_json j;		/* the JSON line being made (buffer) */
 };
 
 #define RESYNC_MIN_GAP_MS 1000
@@ -71,35 +72,43 @@ static uint64_t realtime_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 }
 
-/*
- * A JSON record into the log file: built in memory, then one write(2),
- * so that the line is whole or absent.
- */
-static void log_json(struct daemon *d, void (*fill)(struct sw_json *, const void *),
-		     const void *arg)
+static void log_error(struct daemon *d, int ret)
 {
-	struct sw_json j;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
-	int ret;
-
-	if (!d->log_open)
-		return;
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return;
-	sw_json_init(&j, f);
-	fill(&j, arg);
-	fputc('\n', f);
-	fclose(f);
-	ret = logfile_write(&d->log, buf, len);
-	free(buf);
 	/* a full disk would otherwise log an error per event */
 	if (ret && now_ms() - d->last_log_error_ms >= 60000) {
 		d->last_log_error_ms = now_ms();
 		dlog(LOG_ERR, "cannot write %s: %s", d->log.path, strerror(-ret));
 	}
+}
+
+/*
+ * A JSON record into the log file: built in memory, then added whole to
+ * the lines that go out together after this read of the event socket
+ * (flush_log), so that the line is whole or absent.
+ */
+static void log_json(struct daemon *d, void (*fill)(struct sw_json *, const void *),
+		     const void *arg)
+{
+	struct sw_json *j = &d->j;
+
+	if (!d->log_open)
+		return;
+	j->len = 0;
+	j->oom = false;
+	sw_json_init_buf(j);
+	fill(j, arg);
+	sw_json_raw(j, "\n", 1);
+	if (j->oom) {
+		log_error(d, -ENOMEM);
+		return;
+	}
+	log_error(d, logfile_append(&d->log, j->buf, j->len));
+}
+
+static void flush_log(struct daemon *d)
+{
+	if (d->log_open)
+		log_error(d, logfile_flush(&d->log));
 }
 
 static void fill_event(struct sw_json *j, const void *arg)
@@ -344,6 +353,7 @@ static int open_log(struct daemon *d)
 
 static void close_log(struct daemon *d)
 {
+	flush_log(d);
 	if (d->log_open)
 		logfile_close(&d->log);
 	d->log_open = false;
@@ -463,13 +473,16 @@ static int loop(struct daemon *d)
 		if (n > 0 && pfd[0].revents)
 			handle_signals(d);
 		if (n > 0 && pfd[1].revents && !d->stop) {
+			/* all that is queued, then its lines in one write */
 			ret = sw_stream_read(&d->stream);
+			flush_log(d);
 			if (ret) {
 				dlog(LOG_ERR, "reading events: %s", strerror(-ret));
 				return SW_EXIT_FAIL;
 			}
 		}
 		run_timers(d);
+		flush_log(d);
 	}
 	return SW_EXIT_OK;
 }
@@ -613,6 +626,7 @@ out_req:
 out:
 	alerts_free(&d.alerts);
 	dconf_free(&d.conf);
+	free(d.j.buf);
 	if (d.sfd >= 0)
 		close(d.sfd);
 	return ret;
