@@ -29,9 +29,30 @@ char *sw_fmt_tcp_flags(char *buf, uint8_t flags)
 	return buf;
 }
 
+/* inet_ntop() goes through sprintf for IPv4: this is the same, faster. */
+static void fmt_ipv4(char *buf, const uint8_t *b)
+{
+	char *p = buf;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned int v = b[i];
+
+		if (i)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	*p = 0;
+}
+
 char *sw_fmt_addr(char *buf, const struct sw_addr *a)
 {
-	if (!a->family || !inet_ntop(a->family, a->raw, buf, SW_FMT_LEN))
+	if (a->family == AF_INET)
+		fmt_ipv4(buf, (const uint8_t *)a->raw);
+	else if (!a->family || !inet_ntop(a->family, a->raw, buf, SW_FMT_LEN))
 		strcpy(buf, "?");
 	return buf;
 }
