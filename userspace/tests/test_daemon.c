@@ -175,21 +175,33 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-TEST_F(tmp, log_rotation_loses_nothing)
+/*
+ * Lines written one by one (logfile_write), or gathered and flushed every
+ * few lines as synwatchd does per read (logfile_append, logfile_flush):
+ * the same files either way.
+ */
+static void rotation_loses_nothing(struct __test_metadata *_metadata,
+				   const char *path, bool append)
 {
 	enum { LINES = 5000, KEEP = 50 };
-	static bool seen[LINES];
+	bool seen[LINES] = { false };
 	struct logfile lf;
 	char line[128], gen[256];
 	int total = 0, files = 0;
 
-	ASSERT_EQ(0, logfile_open(&lf, self->path, 16384, KEEP));
+	ASSERT_EQ(0, logfile_open(&lf, path, 16384, KEEP));
 	for (int i = 0; i < LINES; i++) {
 		/* lines of varying length, so rotation points vary */
 		int n = snprintf(line, sizeof(line), "{\"n\":%d,\"pad\":\"%.*s\"}\n",
 				 i, i % 61, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 
-		ASSERT_EQ(0, logfile_write(&lf, line, (size_t)n));
+		if (!append) {
+			ASSERT_EQ(0, logfile_write(&lf, line, (size_t)n));
+			continue;
+		}
+		ASSERT_EQ(0, logfile_append(&lf, line, (size_t)n));
+		if (i % 7 == 6)
+			ASSERT_EQ(0, logfile_flush(&lf));
 	}
 	EXPECT_GT(lf.rotations, 10);
 	EXPECT_LT(lf.rotations, KEEP);	/* so every generation still exists */
@@ -200,9 +212,9 @@ TEST_F(tmp, log_rotation_loses_nothing)
 		char *buf, *p, *nl;
 
 		if (g)
-			snprintf(gen, sizeof(gen), "%s.%u", self->path, g);
+			snprintf(gen, sizeof(gen), "%s.%u", path, g);
 		else
-			snprintf(gen, sizeof(gen), "%s", self->path);
+			snprintf(gen, sizeof(gen), "%s", path);
 		buf = slurp(gen, &len);
 		if (!buf)
 			continue;
@@ -226,6 +238,16 @@ TEST_F(tmp, log_rotation_loses_nothing)
 	}
 	EXPECT_EQ(LINES, total);
 	EXPECT_EQ(lf.rotations + 1, (uint64_t)files);
+}
+
+TEST_F(tmp, log_rotation_loses_nothing)
+{
+	rotation_loses_nothing(_metadata, self->path, false);
+}
+
+TEST_F(tmp, log_append_rotation_loses_nothing)
+{
+	rotation_loses_nothing(_metadata, self->path, true);
 }
 
 TEST_F(tmp, log_keep_limits_generations)
