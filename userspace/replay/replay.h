@@ -100,6 +100,14 @@ uint64_t rp_last_ns(const struct rp *rp);
 struct rp_pcap {
 	void *p;		/* pcap_t */
 	char link[64];		/* the link type's name, "EN10MB" */
+	/*
+	 * A classic pcap file in this host's byte order is read directly
+	 * (pcapin.c), libpcap taking over at the first record it would
+	 * treat specially; fd is -1 when libpcap reads it all.
+	 */
+	int fd;
+	bool nsec;		/* nanosecond time stamps */
+	uint32_t snaplen;	/* libpcap's, pcap_snapshot() */
 };
 
 int rp_pcap_open(struct rp_pcap *f, struct rp *rp, const char *path,
