@@ -690,15 +690,15 @@ int rp_conns(struct rp *rp, int (*fn)(const struct sw_conn *c, void *data),
 	     void *data)
 {
 	struct rp_conn **v = malloc((rp->conns.count + 1) * sizeof(*v));
+	struct rp_conn *c;
 	struct sw_conn sc;
 	size_t n = 0;
 	int ret = 0;
 
 	if (!v)
 		return -1;
-	for (uint32_t b = 0; b < rp->conns.nbuckets; b++)
-		for (struct rp_conn *c = rp->conns.buckets[b]; c; c = c->hnext)
-			v[n++] = c;
+	for (uint32_t pos = 0; (c = rp_conn_next(&rp->conns, &pos));)
+		v[n++] = c;
 	qsort(v, n, sizeof(*v), by_id);
 	for (size_t i = 0; i < n && !ret; i++) {
 		export_conn(rp, v[i], rp->now, &sc);
@@ -744,11 +744,11 @@ void rp_stats(struct rp *rp, struct sw_stats *st)
 	rp->stat[SYNWATCH_A_STATS_CONN_COUNT] = rp->conns.count;
 	/* replay's own table: one namespace, no capacity, its memory */
 	rp->stat[SYNWATCH_A_STATS_CONN_COUNT_TOTAL] = rp->conns.count;
-	rp->stat[SYNWATCH_A_STATS_HASH_SIZE] = rp->conns.nbuckets;
+	rp->stat[SYNWATCH_A_STATS_HASH_SIZE] = rp->conns.nslots;
 	rp->stat[SYNWATCH_A_STATS_OBJ_SIZE] = sizeof(struct rp_conn);
 	rp->stat[SYNWATCH_A_STATS_MEM_BYTES] =
 		(uint64_t)rp->conns.count * sizeof(struct rp_conn) +
-		(uint64_t)rp->conns.nbuckets * sizeof(*rp->conns.buckets);
+		(uint64_t)rp->conns.nslots * sizeof(*rp->conns.slots);
 	rp->stat[SYNWATCH_A_STATS_LISTENERS] = rp->lsts.n;
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
 		st->have |= SW_BIT(kept[i]);

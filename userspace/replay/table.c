@@ -2,6 +2,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/mman.h>
+#include <sys/random.h>
 
 #include "table.h"
 
@@ -20,90 +23,203 @@ static uint32_t key_hash(const uint8_t *p, size_t n, uint32_t extra)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-/*
- * The same for both orientations of a tuple, so that one bucket holds the
- * record whichever side turns out to be local: a packet whose direction
- * is not known yet costs one bucket walk, not two.
- */
-static uint32_t conn_hash(const struct rp_key *k)
+static inline uint64_t load64(const uint8_t *p)
 {
-	return key_hash(k->laddr, 16, k->lport) + key_hash(k->raddr, 16, k->rport);
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
 }
 
-static bool key_eq(const struct rp_key *a, const struct rp_key *b)
+/* 64 x 64 -> 128 bits, the halves folded: one multiply mixes two words */
+static inline uint64_t mum(uint64_t a, uint64_t b)
 {
-	return a->lport == b->lport && a->rport == b->rport &&
-	       !memcmp(a->laddr, b->laddr, 16) && !memcmp(a->raddr, b->raddr, 16);
+	unsigned __int128 m = (unsigned __int128)a * b;
+
+	return (uint64_t)m ^ (uint64_t)(m >> 64);
+}
+
+static inline uint64_t side_hash(const uint64_t *seed, const uint8_t *addr,
+				 uint16_t port)
+{
+	return mum(mum(load64(addr) ^ seed[0], load64(addr + 8) ^ seed[1]) ^
+		   seed[2], port ^ seed[3]);
+}
+
+/*
+ * The same for both orientations of a tuple, so that one probe sequence
+ * finds the record whichever side turns out to be local: a packet whose
+ * direction is not known yet costs one lookup, not two. The seed is
+ * random per run: nothing replay prints depends on where a record sits.
+ */
+static inline uint32_t conn_hash(const struct rp_conn_table *t,
+				 const struct rp_key *k)
+{
+	uint64_t h = side_hash(t->seed, k->laddr, k->lport) +
+		     side_hash(t->seed, k->raddr, k->rport);
+
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static inline bool key_eq(const struct rp_key *a, const struct rp_key *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/*
+ * Large arrays (records, slots) are 2 MiB aligned and asked to be in huge
+ * pages: one page fault per 2 MiB instead of 512, which a replay of a
+ * million connections feels.
+ */
+#define BIG		(2UL << 20)
+#define CHUNK_RECS	((uint32_t)(BIG / sizeof(struct rp_conn)))
+
+static size_t big_len(size_t size)
+{
+	return (size + BIG - 1) & ~(BIG - 1);
+}
+
+/* Zeroed memory; calloc() below BIG. */
+static void *big_alloc(size_t size)
+{
+	size_t len = big_len(size);
+	uintptr_t p, a;
+	void *m;
+
+	if (size < BIG)
+		return calloc(1, size);
+	m = mmap(NULL, len + BIG, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	p = (uintptr_t)m;
+	a = (p + BIG - 1) & ~(BIG - 1);
+	if (a > p)
+		munmap(m, a - p);
+	if (p + BIG > a)
+		munmap((void *)(a + len), p + BIG - a);
+	madvise((void *)a, len, MADV_HUGEPAGE);
+	return (void *)a;
+}
+
+static void big_free(void *p, size_t size)
+{
+	if (size < BIG)
+		free(p);
+	else if (p)
+		munmap(p, big_len(size));
+}
+
+static inline struct rp_conn *rec_of(const struct rp_conn_table *t,
+				     uint32_t num)
+{
+	num--;
+	return &t->chunks[num / CHUNK_RECS][num % CHUNK_RECS];
+}
+
+static void seed_hash(struct rp_conn_table *t)
+{
+	uint64_t x;
+
+	if (getrandom(t->seed, sizeof(t->seed), GRND_NONBLOCK) ==
+	    (ssize_t)sizeof(t->seed))
+		return;
+	/* no entropy yet: any seed works, a fixed one is merely guessable */
+	x = (uint64_t)time(NULL) ^ (uintptr_t)t;
+	for (int i = 0; i < 4; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		t->seed[i] = x ^ (x >> 29);
+	}
 }
 
 int rp_conns_init(struct rp_conn_table *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->nbuckets = 1024;
-	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
-	return t->buckets ? 0 : -ENOMEM;
+	t->nslots = 1024;
+	t->slots = big_alloc(t->nslots * sizeof(*t->slots));
+	seed_hash(t);
+	return t->slots ? 0 : -ENOMEM;
 }
 
 void rp_conns_free(struct rp_conn_table *t)
 {
-	for (uint32_t b = 0; b < t->nbuckets; b++) {
-		struct rp_conn *c = t->buckets[b], *n;
+	for (uint32_t i = 0; i < t->nchunks; i++)
+		big_free(t->chunks[i], BIG);
+	free(t->chunks);
+	big_free(t->slots, t->nslots * sizeof(*t->slots));
+	memset(t, 0, sizeof(*t));
+}
 
-		for (; c; c = n) {
-			n = c->hnext;
-			free(c);
+/* The slot of hash h whose record k[0] or k[1] (if nk is 2) matches. */
+static struct rp_conn *lookup(struct rp_conn_table *t, uint32_t h,
+			      const struct rp_key *k, int nk, int *which)
+{
+	struct rp_slot *r = &t->recent[h & (RP_RECENT - 1)];
+	uint32_t mask = t->nslots - 1;
+	struct rp_conn *c;
+
+	if (r->hash == h && r->num) {
+		c = rec_of(t, r->num);
+		for (int w = 0; w < nk; w++) {
+			if (key_eq(&c->key, &k[w])) {
+				*which = w;
+				return c;
+			}
 		}
 	}
-	free(t->buckets);
-	memset(t, 0, sizeof(*t));
+	for (uint32_t i = h & mask; t->slots[i].num; i = (i + 1) & mask) {
+		if (t->slots[i].hash != h)
+			continue;
+		c = rec_of(t, t->slots[i].num);
+		for (int w = 0; w < nk; w++) {
+			if (key_eq(&c->key, &k[w])) {
+				*r = t->slots[i];
+				*which = w;
+				return c;
+			}
+		}
+	}
+	return NULL;
 }
 
 struct rp_conn *rp_conn_find(struct rp_conn_table *t, const struct rp_key *k)
 {
-	struct rp_conn *c = t->buckets[conn_hash(k) & (t->nbuckets - 1)];
+	int which;
 
-	for (; c; c = c->hnext)
-		if (key_eq(&c->key, k))
-			return c;
-	return NULL;
+	return lookup(t, conn_hash(t, k), k, 1, &which);
 }
 
 struct rp_conn *rp_conn_find2(struct rp_conn_table *t, const struct rp_key *k,
 			      int *which)
 {
-	struct rp_conn *c = t->buckets[conn_hash(&k[0]) & (t->nbuckets - 1)];
-
-	for (; c; c = c->hnext) {
-		if (key_eq(&c->key, &k[0]) || key_eq(&c->key, &k[1])) {
-			*which = !key_eq(&c->key, &k[0]);
-			return c;
-		}
-	}
-	return NULL;
+	return lookup(t, conn_hash(t, &k[0]), k, 2, which);
 }
 
-/* Twice the buckets once there are more records than buckets. */
+static void slot_put(struct rp_slot *slots, uint32_t mask, uint32_t h,
+		     uint32_t num)
+{
+	uint32_t i = h & mask;
+
+	while (slots[i].num)
+		i = (i + 1) & mask;
+	slots[i].hash = h;
+	slots[i].num = num;
+}
+
+/* Twice the slots once more than half of them are used. */
 static void grow(struct rp_conn_table *t)
 {
-	uint32_t n = t->nbuckets * 2;
-	struct rp_conn **b = calloc(n, sizeof(*b));
+	uint32_t n = t->nslots * 2;
+	struct rp_slot *s = big_alloc(n * sizeof(*s));
 
-	if (!b)
-		return;		/* longer chains, still correct */
-	for (uint32_t i = 0; i < t->nbuckets; i++) {
-		struct rp_conn *c = t->buckets[i], *next;
-
-		for (; c; c = next) {
-			uint32_t h = conn_hash(&c->key) & (n - 1);
-
-			next = c->hnext;
-			c->hnext = b[h];
-			b[h] = c;
-		}
-	}
-	free(t->buckets);
-	t->buckets = b;
-	t->nbuckets = n;
+	if (!s)
+		return;		/* fuller, still correct: see rp_conn_add */
+	for (uint32_t i = 0; i < t->nslots; i++)
+		if (t->slots[i].num)
+			slot_put(s, n - 1, t->slots[i].hash, t->slots[i].num);
+	big_free(t->slots, t->nslots * sizeof(*t->slots));
+	t->slots = s;
+	t->nslots = n;
 }
 
 static void list_unlink(struct rp_conn_table *t, struct rp_conn *c)
@@ -143,40 +259,114 @@ void rp_conn_touch(struct rp_conn_table *t, struct rp_conn *c)
 	t->tail[s] = c;
 }
 
+/* A record off the free list, or from a new chunk. */
+static struct rp_conn *rec_alloc(struct rp_conn_table *t)
+{
+	struct rp_conn *c = t->free;
+	uint32_t num;
+
+	if (c) {
+		t->free = c->next;
+		num = c->num;
+	} else {
+		if (t->nrecs == UINT32_MAX)
+			return NULL;
+		if (t->nrecs == t->nchunks * CHUNK_RECS) {
+			uint32_t ci = t->nchunks;
+			struct rp_conn **v = t->chunks;
+
+			if (!(ci & (ci - 1))) {	/* 0, 1, 2, 4...: double */
+				v = realloc(v, (ci ? 2 * ci : 1) * sizeof(*v));
+				if (!v)
+					return NULL;
+				t->chunks = v;
+			}
+			v[ci] = big_alloc(BIG);
+			if (!v[ci])
+				return NULL;
+			t->nchunks++;
+		}
+		num = ++t->nrecs;
+		c = rec_of(t, num);
+	}
+	memset(c, 0, sizeof(*c));
+	c->num = num;
+	return c;
+}
+
 struct rp_conn *rp_conn_add(struct rp_conn_table *t, const struct rp_key *k,
 			    uint64_t now)
 {
-	struct rp_conn *c = calloc(1, sizeof(*c));
-	uint32_t h;
+	struct rp_conn *c;
 
+	/* at most half full; if the slots cannot grow, 1 in 4 stays free */
+	if (2 * (t->count + 1) > t->nslots)
+		grow(t);
+	if (4 * (t->count + 1) > 3 * t->nslots)
+		return NULL;
+	c = rec_alloc(t);
 	if (!c)
 		return NULL;
-	if (t->count >= t->nbuckets)
-		grow(t);
 	c->key = *k;
+	c->hash = conn_hash(t, k);
 	c->id = t->next_id++;
 	c->list_state = SW_STATE_NONE;
+	c->used = true;
 	sw_rec_init(&c->rec, now);
-	h = conn_hash(k) & (t->nbuckets - 1);
-	c->hnext = t->buckets[h];
-	t->buckets[h] = c;
+	slot_put(t->slots, t->nslots - 1, c->hash, c->num);
+	t->recent[c->hash & (RP_RECENT - 1)] = (struct rp_slot){ c->hash, c->num };
 	t->count++;
 	return c;
 }
 
+/* Empties slot i; moves up the records after it that probed past it. */
+static void slot_del(struct rp_conn_table *t, uint32_t i)
+{
+	uint32_t mask = t->nslots - 1, j = i;
+
+	for (;;) {
+		uint32_t home;
+
+		j = (j + 1) & mask;
+		if (!t->slots[j].num)
+			break;
+		home = t->slots[j].hash & mask;
+		/* stays if its home is in (i, j], cyclically */
+		if (((j - home) & mask) < ((j - i) & mask))
+			continue;
+		t->slots[i] = t->slots[j];
+		i = j;
+	}
+	t->slots[i].num = 0;
+}
+
 void rp_conn_del(struct rp_conn_table *t, struct rp_conn *c)
 {
-	struct rp_conn **pp = &t->buckets[conn_hash(&c->key) & (t->nbuckets - 1)];
+	uint32_t mask = t->nslots - 1, i = c->hash & mask;
 
-	for (; *pp; pp = &(*pp)->hnext) {
-		if (*pp == c) {
-			*pp = c->hnext;
-			break;
-		}
-	}
+	struct rp_slot *r = &t->recent[c->hash & (RP_RECENT - 1)];
+
+	while (t->slots[i].num != c->num)
+		i = (i + 1) & mask;
+	slot_del(t, i);
+	if (r->num == c->num)
+		r->num = 0;
 	list_unlink(t, c);
 	t->count--;
-	free(c);
+	c->used = false;
+	c->next = t->free;
+	t->free = c;
+}
+
+struct rp_conn *rp_conn_next(struct rp_conn_table *t, uint32_t *pos)
+{
+	while (*pos < t->nrecs) {
+		struct rp_conn *c = rec_of(t, ++*pos);
+
+		if (c->used)
+			return c;
+	}
+	return NULL;
 }
 
 int rp_lsts_init(struct rp_lst_table *t)

@@ -4,7 +4,9 @@
  * kmod/listener.c keep, minus the locking, RCU and per-netns parts, single
  * threaded over a capture.
  *
- * Connections sit in a hash table and, for expiry, on one list per state
+ * Connections live in chunks of records that never move, found through an
+ * open-addressing index (linear probing, 8-byte slots: a part of the hash
+ * and the record's number), and, for expiry, sit on one list per state
  * ordered by last activity: every state has one timeout, so the oldest
  * record of each list is the next to expire, and expiry costs O(1) per
  * record instead of the module's periodic walk of the whole table.
@@ -25,19 +27,38 @@ struct rp_key {
 };
 
 struct rp_conn {
-	struct rp_conn *hnext;		/* hash chain */
-	struct rp_conn *prev, *next;	/* expiry list of list_state */
+	struct rp_conn *prev, *next;	/* expiry list of list_state; free list */
 	uint64_t id;			/* creation order */
+	uint32_t num;			/* the record's number, 1-based */
+	uint32_t hash;			/* its slot's hash */
 	uint8_t list_state;
+	bool used;
 	struct rp_key key;
 	struct sw_rec rec;
 };
 
+struct rp_slot {
+	uint32_t hash;			/* the key's hash */
+	uint32_t num;			/* 0: empty */
+};
+
+#define RP_RECENT	4096		/* direct-mapped cache of recent finds */
+
 struct rp_conn_table {
-	struct rp_conn **buckets;
-	uint32_t nbuckets;		/* a power of two */
+	struct rp_slot *slots;
+	uint32_t nslots;		/* a power of two, at least 2 * count */
+	/*
+	 * The records found last, by hash: the connections a capture is
+	 * busy with are few, and their slots, spread over a large index,
+	 * would each cost a cache miss.
+	 */
+	struct rp_slot recent[RP_RECENT];
 	uint32_t count;
 	uint64_t next_id;
+	uint64_t seed[4];		/* of the hash, random per run */
+	struct rp_conn **chunks;
+	uint32_t nchunks, nrecs;	/* records handed out so far */
+	struct rp_conn *free;		/* deleted records, for reuse */
 	/* per state, oldest first; a record with state NONE is on none */
 	struct rp_conn *head[SW_STATE_COLUMNS], *tail[SW_STATE_COLUMNS];
 };
@@ -55,6 +76,8 @@ struct rp_conn *rp_conn_add(struct rp_conn_table *t, const struct rp_key *k,
 void rp_conn_del(struct rp_conn_table *t, struct rp_conn *c);
 /* c was just active: to the young end of its state's list. */
 void rp_conn_touch(struct rp_conn_table *t, struct rp_conn *c);
+/* Every record, in no order: *pos starts at 0; NULL at the end. */
+struct rp_conn *rp_conn_next(struct rp_conn_table *t, uint32_t *pos);
 
 static inline int rp_key_v4(const struct rp_key *k)
 {
