@@ -68,13 +68,36 @@ static void store_int(void *p, uint16_t size, uint64_t v)
 	}
 }
 
+/* The payload of attr, inline: libmnl's accessors are calls, per field. */
+static const void *payload(const struct nlattr *attr)
+{
+	return (const char *)attr + MNL_ATTR_HDRLEN;
+}
+
+static uint16_t payload_len(const struct nlattr *attr)
+{
+	return (uint16_t)(attr->nla_len - MNL_ATTR_HDRLEN);
+}
+
 static uint64_t get_int(const struct nlattr *attr, uint8_t type)
 {
+	const void *p = payload(attr);
+	uint64_t v64;
+	uint32_t v32;
+	uint16_t v16;
+
 	switch (type) {
-	case MNL_TYPE_U8: return mnl_attr_get_u8(attr);
-	case MNL_TYPE_U16: return mnl_attr_get_u16(attr);
-	case MNL_TYPE_U32: return mnl_attr_get_u32(attr);
-	default: return mnl_attr_get_u64(attr);
+	case MNL_TYPE_U8:
+		return *(const uint8_t *)p;
+	case MNL_TYPE_U16:
+		memcpy(&v16, p, sizeof(v16));
+		return v16;
+	case MNL_TYPE_U32:
+		memcpy(&v32, p, sizeof(v32));
+		return v32;
+	default:
+		memcpy(&v64, p, sizeof(v64));
+		return v64;
 	}
 }
 
@@ -103,7 +126,7 @@ static int get_addr(const struct nlattr *attr, struct sw_addr *a)
 
 static int store_field(const struct nlattr *attr, struct fctx *ctx)
 {
-	unsigned int type = mnl_attr_get_type(attr);
+	unsigned int type = attr->nla_type & NLA_TYPE_MASK;
 	const struct field *f;
 	char *p;
 
@@ -113,7 +136,7 @@ static int store_field(const struct nlattr *attr, struct fctx *ctx)
 	p = (char *)ctx->rec + f->off;
 	if (f->kind == F_INT) {
 		/* mnl_attr_validate()'s test, inline: the common case */
-		if (mnl_attr_get_payload_len(attr) < int_len(f->type))
+		if (payload_len(attr) < int_len(f->type))
 			return bad(f->name, type);
 		store_int(p, f->size, get_int(attr, f->type));
 		*ctx->have |= SW_BIT(type);
@@ -240,27 +263,44 @@ static const struct field source_fields[SYNWATCH_A_SOURCE_MAX + 1] = {
 
 #define FCTX(tab, r) { tab, sizeof(tab) / sizeof(tab[0]) - 1, (r), &(r)->have }
 
-static int parse_conn_cb(const struct nlattr *attr, void *data)
-{
-	return store_field(attr, data);
-}
-
-static int parse_listener_cb(const struct nlattr *attr, void *data)
-{
-	return store_field(attr, data);
-}
-
 /* One entry of SYNWATCH_A_ALERT_TOP_SOURCES. */
 static int parse_source_cb(const struct nlattr *attr, void *data)
 {
 	return store_field(attr, data);
 }
 
+/*
+ * mnl_attr_parse_nested(), inline, and without the indirect call when cb
+ * is NULL: then every attribute goes to store_field(). Same stops: an
+ * attribute that overruns the nest ends the walk; a callback's MNL_CB_STOP
+ * or MNL_CB_ERROR ends it with that value.
+ */
+static int walk_nested(const struct nlattr *nest, mnl_attr_cb_t cb,
+		       struct fctx *ctx)
+{
+	const char *p = payload(nest);
+	int rem = payload_len(nest), ret;
+
+	while (rem >= (int)sizeof(struct nlattr)) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		int len = MNL_ALIGN(a->nla_len);
+
+		if (a->nla_len < sizeof(struct nlattr) || a->nla_len > rem)
+			break;
+		ret = cb ? cb(a, ctx) : store_field(a, ctx);
+		if (ret <= MNL_CB_STOP)
+			return ret;
+		p += len;
+		rem -= len;
+	}
+	return MNL_CB_OK;
+}
+
 static int decode_fields(const struct nlattr *nest, mnl_attr_cb_t cb,
 			 struct fctx *ctx, const char *what)
 {
 	decode_err[0] = 0;
-	if (mnl_attr_parse_nested(nest, cb, ctx) < 0) {
+	if (walk_nested(nest, cb, ctx) < 0) {
 		if (!decode_err[0])
 			snprintf(decode_err, sizeof(decode_err),
 				 "malformed %s record from the kernel", what);
@@ -292,7 +332,7 @@ int sw_decode_conn(const struct nlattr *nest, struct sw_conn *out)
 	struct fctx ctx = FCTX(conn_fields, out);
 
 	memset(out, 0, sizeof(*out));
-	if (decode_fields(nest, parse_conn_cb, &ctx, "connection"))
+	if (decode_fields(nest, NULL, &ctx, "connection"))
 		return -1;
 	if (check_family(&out->family, &out->laddr, "connection") ||
 	    check_family(&out->family, &out->raddr, "connection"))
@@ -305,7 +345,7 @@ int sw_decode_listener(const struct nlattr *nest, struct sw_listener *out)
 	struct fctx ctx = FCTX(listener_fields, out);
 
 	memset(out, 0, sizeof(*out));
-	if (decode_fields(nest, parse_listener_cb, &ctx, "listener"))
+	if (decode_fields(nest, NULL, &ctx, "listener"))
 		return -1;
 	return check_family(&out->family, &out->addr, "listener");
 }
@@ -449,11 +489,6 @@ int sw_decode_alert(const struct nlattr *nest, struct sw_alert *out)
 	return decode_fields(nest, parse_alert_cb, &ctx, "alert");
 }
 
-static int parse_event_cb(const struct nlattr *attr, void *data)
-{
-	return store_field(attr, data);
-}
-
 static int parse_top_cb(const struct nlattr *attr, void *data)
 {
 	const struct nlattr **tb = data;
@@ -500,7 +535,7 @@ int sw_decode_event(const struct nlmsghdr *nlh, struct sw_event *out)
 		errno = EBADMSG;
 		return -1;
 	}
-	if (decode_fields(tb[SYNWATCH_A_EVENT], parse_event_cb, &ctx, "event"))
+	if (decode_fields(tb[SYNWATCH_A_EVENT], NULL, &ctx, "event"))
 		return -1;
 	if (tb[SYNWATCH_A_CONN]) {
 		if (sw_decode_conn(tb[SYNWATCH_A_CONN], &out->conn))

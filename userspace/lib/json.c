@@ -62,30 +62,55 @@ static void out_c(struct sw_json *j, char c)
 	j->buf[j->len++] = c;
 }
 
-static void out_u64(struct sw_json *j, uint64_t v)
+/* Room for n more bytes at buf + len, or NULL (oom set). */
+static inline char *room(struct sw_json *j, size_t n)
+{
+	if (j->len + n > j->cap && !grow(j, n))
+		return NULL;
+	return j->buf + j->len;
+}
+
+/* v in decimal at p (room for 20), two digits a division; its length. */
+static size_t put_u64(char *p, uint64_t v)
 {
 	static const char digits[] =
 		"00010203040506070809101112131415161718192021222324"
 		"25262728293031323334353637383940414243444546474849"
 		"50515253545556575859606162636465666768697071727374"
 		"75767778798081828384858687888990919293949596979899";
-	char tmp[24], *p = tmp + sizeof(tmp);
+	size_t n = 1;
+	char *q;
 
-	/* two digits a division */
+	for (uint64_t t = v; t >= 10; t /= 10)
+		n++;
+	q = p + n;
 	while (v >= 100) {
 		unsigned int d = (unsigned int)(v % 100) * 2;
 
 		v /= 100;
-		*--p = digits[d + 1];
-		*--p = digits[d];
+		*--q = digits[d + 1];
+		*--q = digits[d];
 	}
 	if (v >= 10) {
-		*--p = digits[v * 2 + 1];
-		*--p = digits[v * 2];
+		*--q = digits[v * 2 + 1];
+		*--q = digits[v * 2];
 	} else {
-		*--p = (char)('0' + v);
+		*--q = (char)('0' + v);
 	}
-	sw_json_raw(j, p, (size_t)(tmp + sizeof(tmp) - p));
+	return n;
+}
+
+static void out_u64(struct sw_json *j, uint64_t v)
+{
+	char tmp[24], *p;
+
+	if (j->f) {
+		fwrite(tmp, 1, put_u64(tmp, v), j->f);
+		return;
+	}
+	p = room(j, 20);
+	if (p)
+		j->len += put_u64(p, v);
 }
 
 /* Comma handling: a value right after its key needs none. */
@@ -98,6 +123,39 @@ static void pre_value(struct sw_json *j)
 	if (j->need_comma[j->depth])
 		out_c(j, ',');
 	j->need_comma[j->depth] = true;
+}
+
+/*
+ * A member name into the buffer: the program's own identifiers, never
+ * data, so written as they are (values are always escaped). Returns
+ * where the value goes, with room for extra bytes, or NULL.
+ */
+static char *buf_key(struct sw_json *j, const char *key, size_t extra)
+{
+	size_t n = strlen(key);
+	char *p;
+
+	if (j->after_key) {
+		/* a key right after a key: not JSON, but as the FILE path */
+		j->after_key = false;
+	} else if (j->need_comma[j->depth]) {
+		p = room(j, 1);
+		if (!p)
+			return NULL;
+		*p = ',';
+		j->len++;
+	}
+	j->need_comma[j->depth] = true;
+	p = room(j, n + 3 + extra);
+	if (!p)
+		return NULL;
+	*p++ = '"';
+	memcpy(p, key, n);
+	p += n;
+	*p++ = '"';
+	*p++ = ':';
+	j->len += n + 3;
+	return p;
 }
 
 static void push(struct sw_json *j, char c)
@@ -223,6 +281,11 @@ static void out_str(struct sw_json *j, const char *s, const char *suffix,
 
 void sw_json_key(struct sw_json *j, const char *key)
 {
+	if (!j->f) {
+		if (buf_key(j, key, 0))
+			j->after_key = true;
+		return;
+	}
 	pre_value(j);
 	out_str(j, key, ":", 1);
 	j->after_key = true;
@@ -289,6 +352,14 @@ void sw_json_kstr(struct sw_json *j, const char *key, const char *s)
 
 void sw_json_ku64(struct sw_json *j, const char *key, uint64_t v)
 {
+	char *p;
+
+	if (!j->f) {
+		p = buf_key(j, key, 20);
+		if (p)
+			j->len += put_u64(p, v);
+		return;
+	}
 	sw_json_key(j, key);
 	sw_json_u64(j, v);
 }

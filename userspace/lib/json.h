@@ -3,8 +3,10 @@
  * A small streaming JSON writer.
  *
  * It tracks nesting and commas so that callers only say what to write;
- * strings are always escaped (RFC 8259), so no caller can produce invalid
- * JSON from an odd history string or a hostile config value.
+ * string values are always escaped (RFC 8259), so no caller can produce
+ * invalid JSON from an odd history string or a hostile config value.
+ * Member names are the program's own identifiers: into a buffer
+ * (sw_json_init_buf) they are copied as they are.
  */
 #ifndef SW_JSON_H
 #define SW_JSON_H
