@@ -55,6 +55,13 @@ struct rp {
 	bool started;
 	uint64_t first_ts, last_ts;	/* capture time, ns since the epoch */
 	uint64_t now;			/* engine time */
+	/*
+	 * No record expires before this engine time: the earliest deadline
+	 * of the state lists' heads when advance() last looked, lowered
+	 * when a record heads a list. A list is in t_last order and one
+	 * state has one timeout, so a later head never expires sooner.
+	 */
+	uint64_t exp_floor;
 	/* listener.c's active list: listeners the tick watches, in order */
 	uint32_t *active;
 	uint32_t nactive;
@@ -470,6 +477,7 @@ static void advance(struct rp *rp, uint64_t t)
 			destroy(rp, c, SYNWATCH_CLOSE_TIMEOUT, 0,
 				SYNWATCH_DIR_NONE, exp);
 		} else {
+			rp->exp_floor = exp;
 			break;
 		}
 	}
@@ -541,6 +549,9 @@ again:
 	}
 	sw_track_cookie(&c->rec, dir, p->cookie, &out);
 	rp_conn_touch(&rp->conns, c);
+	if (rp->conns.head[c->list_state] == c &&
+	    deadline(rp, c) < rp->exp_floor)
+		rp->exp_floor = deadline(rp, c);
 	if (out.what & SW_T_RTX)
 		count_rtx(rp, p);
 	if (!(out.what & (SW_T_NEW | SW_T_STATE)) && !out.half_open)
@@ -649,7 +660,9 @@ static void clock_to(struct rp *rp, uint64_t ts)
 	}
 	rp->last_ts = ts;
 	rp->now = ts - rp->first_ts + RP_BASE_NS;
-	advance(rp, rp->now);
+	if (rp->now >= rp->exp_floor ||
+	    (rp->ticking && rp->next_tick <= rp->now))
+		advance(rp, rp->now);
 }
 
 void rp_frame(struct rp *rp, uint64_t ts_ns, const uint8_t *data,

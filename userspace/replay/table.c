@@ -393,14 +393,18 @@ void rp_lsts_free(struct rp_lst_table *t)
 struct rp_lst *rp_lst_get(struct rp_lst_table *t, const struct rp_key *k,
 			  bool create)
 {
-	uint32_t i = key_hash(k->laddr, 16, k->lport) & (t->nslots - 1);
-	struct rp_lst *l;
+	struct rp_lst *l = t->last;
+	uint32_t i;
 
+	/* most packets are for the listener of the one before */
+	if (l && l->port == k->lport && !memcmp(l->addr, k->laddr, 16))
+		return l;
+	i = key_hash(k->laddr, 16, k->lport) & (t->nslots - 1);
 	/* never full: at most RP_LST_MAX of 2 * RP_LST_MAX slots are used */
 	for (; t->slots[i] >= 0; i = (i + 1) & (t->nslots - 1)) {
 		l = &t->v[t->slots[i]];
 		if (l->port == k->lport && !memcmp(l->addr, k->laddr, 16))
-			return l;
+			return t->last = l;
 	}
 	if (!create || t->n >= RP_LST_MAX)
 		return NULL;
@@ -410,5 +414,5 @@ struct rp_lst *rp_lst_get(struct rp_lst_table *t, const struct rp_key *k,
 	/* the module seeds with a random number; replay must repeat itself */
 	sw_lst_acct_init(&l->acct, key_hash(k->laddr, 16, k->lport));
 	t->slots[i] = (int32_t)t->n++;
-	return l;
+	return t->last = l;
 }

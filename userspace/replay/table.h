@@ -101,6 +101,7 @@ struct rp_lst_table {
 	uint32_t n;
 	int32_t *slots;			/* open addressing: index into v, -1 */
 	uint32_t nslots;
+	struct rp_lst *last;		/* the one found last */
 };
 
 int rp_lsts_init(struct rp_lst_table *t);
