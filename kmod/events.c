@@ -20,8 +20,9 @@
  * into the others, each copy with its own SEQ and SUB_SEQ. A batch starts
  * as one page (NLMSG_GOODSIZE); one that filled up is followed by one of
  * the destination's size (SUBSCRIBE's BATCH_BYTES, 32 KiB at most); one
- * that the timer sent, by one page again, so a slow trickle of events
- * does not hold 32 KiB of the reader's receive buffer per event.
+ * that the timer sent with less than half a page, by one page again, so
+ * a slow trickle of events does not hold 32 KiB of the reader's receive
+ * buffer per event.
  *
  * Locking. Events are made in softirq (the hooks) and in process context
  * (GC, FLUSH, netns exit), on any CPU. sn->subs_lock (a _bh spinlock, a
@@ -135,6 +136,15 @@ static void sw_drop_queue(struct sw_net *sn, struct sk_buff_head *q)
 	}
 }
 
+/*
+ * The timer sends b: the next batch is a page again unless this one held
+ * more than half a page (events still come fast).
+ */
+static void sw_batch_size_next(struct sw_batch *b)
+{
+	b->big = b->skb && b->skb->len > SW_BATCH_MIN / 2;
+}
+
 /* Under subs_lock: take every batch of the netns. */
 static void sw_take_all(struct sw_net *sn, struct sk_buff_head *q,
 			bool by_timer)
@@ -144,12 +154,12 @@ static void sw_take_all(struct sw_net *sn, struct sk_buff_head *q,
 
 	for (g = 0; g < __SYNWATCH_MCGRP_MAX; g++) {
 		if (by_timer)
-			sn->mc_batch[g].big = false;
+			sw_batch_size_next(&sn->mc_batch[g]);
 		sw_batch_take(&sn->mc_batch[g], q, 0, g);
 	}
 	list_for_each_entry(sub, &sn->subs, list) {
 		if (by_timer)
-			sub->batch.big = false;
+			sw_batch_size_next(&sub->batch);
 		sw_batch_take(&sub->batch, q, sub->portid, 0);
 	}
 }

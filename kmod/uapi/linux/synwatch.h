@@ -239,9 +239,10 @@
  * byte buffer (libmnl's MNL_SOCKET_BUFFER_SIZE) never truncates one. A
  * subscriber that gave BATCH_BYTES gets datagrams up to
  * min(BATCH_BYTES, SYNWATCH_BATCH_BYTES_MAX) while events come fast, and
- * of a page again once the timer has had to send one. A datagram that
- * cannot be delivered (full receive buffer) counts all its events in
- * SYNWATCH_A_STATS_EVENT_DROP; the reader sees the gap in SEQ/SUB_SEQ.
+ * of a page again once the timer has sent one of less than half a page.
+ * A datagram that cannot be delivered (full receive buffer) counts all
+ * its events in SYNWATCH_A_STATS_EVENT_DROP; the reader sees the gap in
+ * SEQ/SUB_SEQ.
  *
  * Flood detection
  * ===============
