@@ -152,7 +152,14 @@ static int store_field(const struct nlattr *attr, struct fctx *ctx)
 			return bad(f->name, type);
 		break;
 	case F_STR:
-		snprintf(p, f->size, "%s", mnl_attr_get_str(attr));
+		{
+			/* snprintf(p, f->size, "%s", ...), without stdio */
+			const char *str = mnl_attr_get_str(attr);
+			size_t n = strnlen(str, f->size - 1u);
+
+			memcpy(p, str, n);
+			p[n] = 0;
+		}
 		break;
 	}
 	*ctx->have |= SW_BIT(type);

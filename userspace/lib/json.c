@@ -350,6 +350,32 @@ void sw_json_kstr(struct sw_json *j, const char *key, const char *s)
 	sw_json_str(j, s);
 }
 
+void sw_json_nu64(struct sw_json *j, const struct sw_json_name *n,
+		  const char *key, uint64_t v)
+{
+	char *p;
+
+	if (j->f) {
+		sw_json_ku64(j, key, v);
+		return;
+	}
+	if (j->after_key) {
+		j->after_key = false;
+	} else if (j->need_comma[j->depth]) {
+		p = room(j, 1);
+		if (!p)
+			return;
+		*p = ',';
+		j->len++;
+	}
+	j->need_comma[j->depth] = true;
+	p = room(j, sizeof(n->lit) + 20);
+	if (!p)
+		return;
+	memcpy(p, n->lit, sizeof(n->lit));
+	j->len += n->len + put_u64(p + n->len, v);
+}
+
 void sw_json_ku64(struct sw_json *j, const char *key, uint64_t v)
 {
 	char *p;

@@ -58,6 +58,21 @@ void sw_json_kstr(struct sw_json *j, const char *key, const char *s);
 void sw_json_ku64(struct sw_json *j, const char *key, uint64_t v);
 void sw_json_kbool(struct sw_json *j, const char *key, bool v);
 
+/*
+ * A member name made at compile time, quoted and with its colon, padded
+ * to a fixed size, so that a buffer writer copies it in one move.
+ */
+struct sw_json_name {
+	char lit[32];
+	uint8_t len;
+};
+
+#define SW_JSON_NAME(s) { "\"" s "\":", sizeof("\"" s "\":") - 1 }
+
+/* sw_json_ku64(j, key, v), where n is SW_JSON_NAME(key). */
+void sw_json_nu64(struct sw_json *j, const struct sw_json_name *n,
+		  const char *key, uint64_t v);
+
 /* Writes s as a JSON string literal, quotes included. */
 void sw_json_escape(FILE *f, const char *s);
 

@@ -10,56 +10,59 @@
 struct int_member {
 	unsigned int attr;
 	const char *json;
+	struct sw_json_name name;
 };
+
+#define M(attr, json) { attr, json, SW_JSON_NAME(json) }
 
 /* Integer attributes that go out as they are, under these names. */
 static const struct int_member conn_ints[] = {
-	{ SYNWATCH_A_CONN_LPORT, "local_port" },
-	{ SYNWATCH_A_CONN_RPORT, "remote_port" },
-	{ SYNWATCH_A_CONN_AGE_MS, "age_ms" },
-	{ SYNWATCH_A_CONN_STATE_AGE_MS, "state_age_ms" },
-	{ SYNWATCH_A_CONN_IDLE_MS, "idle_ms" },
-	{ SYNWATCH_A_CONN_TIMEOUT_MS, "timeout_ms" },
-	{ SYNWATCH_A_CONN_ISN_LOCAL, "isn_local" },
-	{ SYNWATCH_A_CONN_ISN_REMOTE, "isn_remote" },
-	{ SYNWATCH_A_CONN_MSS_LOCAL, "mss_local" },
-	{ SYNWATCH_A_CONN_MSS_REMOTE, "mss_remote" },
-	{ SYNWATCH_A_CONN_WSCALE_LOCAL, "wscale_local" },
-	{ SYNWATCH_A_CONN_WSCALE_REMOTE, "wscale_remote" },
-	{ SYNWATCH_A_CONN_SYN_TO_SYNACK_US, "syn_to_synack_us" },
-	{ SYNWATCH_A_CONN_SYNACK_TO_ACK_US, "synack_to_ack_us" },
-	{ SYNWATCH_A_CONN_RTX_SYN, "rtx_syn" },
-	{ SYNWATCH_A_CONN_RTX_SYNACK, "rtx_synack" },
-	{ SYNWATCH_A_CONN_RTX_FIN, "rtx_fin" },
-	{ SYNWATCH_A_CONN_PKTS_IN, "pkts_in" },
-	{ SYNWATCH_A_CONN_PKTS_OUT, "pkts_out" },
-	{ SYNWATCH_A_CONN_BYTES_IN, "bytes_in" },
-	{ SYNWATCH_A_CONN_BYTES_OUT, "bytes_out" },
+	M(SYNWATCH_A_CONN_LPORT, "local_port"),
+	M(SYNWATCH_A_CONN_RPORT, "remote_port"),
+	M(SYNWATCH_A_CONN_AGE_MS, "age_ms"),
+	M(SYNWATCH_A_CONN_STATE_AGE_MS, "state_age_ms"),
+	M(SYNWATCH_A_CONN_IDLE_MS, "idle_ms"),
+	M(SYNWATCH_A_CONN_TIMEOUT_MS, "timeout_ms"),
+	M(SYNWATCH_A_CONN_ISN_LOCAL, "isn_local"),
+	M(SYNWATCH_A_CONN_ISN_REMOTE, "isn_remote"),
+	M(SYNWATCH_A_CONN_MSS_LOCAL, "mss_local"),
+	M(SYNWATCH_A_CONN_MSS_REMOTE, "mss_remote"),
+	M(SYNWATCH_A_CONN_WSCALE_LOCAL, "wscale_local"),
+	M(SYNWATCH_A_CONN_WSCALE_REMOTE, "wscale_remote"),
+	M(SYNWATCH_A_CONN_SYN_TO_SYNACK_US, "syn_to_synack_us"),
+	M(SYNWATCH_A_CONN_SYNACK_TO_ACK_US, "synack_to_ack_us"),
+	M(SYNWATCH_A_CONN_RTX_SYN, "rtx_syn"),
+	M(SYNWATCH_A_CONN_RTX_SYNACK, "rtx_synack"),
+	M(SYNWATCH_A_CONN_RTX_FIN, "rtx_fin"),
+	M(SYNWATCH_A_CONN_PKTS_IN, "pkts_in"),
+	M(SYNWATCH_A_CONN_PKTS_OUT, "pkts_out"),
+	M(SYNWATCH_A_CONN_BYTES_IN, "bytes_in"),
+	M(SYNWATCH_A_CONN_BYTES_OUT, "bytes_out"),
 };
 
 static const struct int_member listener_ints[] = {
-	{ SYNWATCH_A_LISTENER_PORT, "port" },
-	{ SYNWATCH_A_LISTENER_SYN_RX, "syn_rx" },
-	{ SYNWATCH_A_LISTENER_SYNACK_TX, "synack_tx" },
-	{ SYNWATCH_A_LISTENER_COMPLETED, "completed" },
-	{ SYNWATCH_A_LISTENER_RESET, "reset" },
-	{ SYNWATCH_A_LISTENER_COOKIE_COMPLETED, "cookie_completed" },
-	{ SYNWATCH_A_LISTENER_UNANSWERED, "unanswered" },
-	{ SYNWATCH_A_LISTENER_HALF_OPEN, "half_open" },
-	{ SYNWATCH_A_LISTENER_SYN_RATE, "syn_rate" },
-	{ SYNWATCH_A_LISTENER_PEAK_RATE, "peak_rate" },
-	{ SYNWATCH_A_LISTENER_COMPLETION_PCT, "completion_pct" },
+	M(SYNWATCH_A_LISTENER_PORT, "port"),
+	M(SYNWATCH_A_LISTENER_SYN_RX, "syn_rx"),
+	M(SYNWATCH_A_LISTENER_SYNACK_TX, "synack_tx"),
+	M(SYNWATCH_A_LISTENER_COMPLETED, "completed"),
+	M(SYNWATCH_A_LISTENER_RESET, "reset"),
+	M(SYNWATCH_A_LISTENER_COOKIE_COMPLETED, "cookie_completed"),
+	M(SYNWATCH_A_LISTENER_UNANSWERED, "unanswered"),
+	M(SYNWATCH_A_LISTENER_HALF_OPEN, "half_open"),
+	M(SYNWATCH_A_LISTENER_SYN_RATE, "syn_rate"),
+	M(SYNWATCH_A_LISTENER_PEAK_RATE, "peak_rate"),
+	M(SYNWATCH_A_LISTENER_COMPLETION_PCT, "completion_pct"),
 };
 
 static const struct int_member alert_ints[] = {
-	{ SYNWATCH_A_ALERT_DURATION_MS, "duration_ms" },
-	{ SYNWATCH_A_ALERT_SUPPRESSED, "suppressed" },
+	M(SYNWATCH_A_ALERT_DURATION_MS, "duration_ms"),
+	M(SYNWATCH_A_ALERT_SUPPRESSED, "suppressed"),
 };
 
 static const struct int_member event_ints[] = {
-	{ SYNWATCH_A_EVENT_SEQ, "seq" },
-	{ SYNWATCH_A_EVENT_SUB_SEQ, "sub_seq" },
-	{ SYNWATCH_A_EVENT_TIME_NS, "time_ns" },
+	M(SYNWATCH_A_EVENT_SEQ, "seq"),
+	M(SYNWATCH_A_EVENT_SUB_SEQ, "sub_seq"),
+	M(SYNWATCH_A_EVENT_TIME_NS, "time_ns"),
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -71,7 +74,7 @@ static void put_ints(struct sw_json *j, enum sw_rec_kind kind,
 
 	for (size_t i = 0; i < n; i++)
 		if (sw_rec_int(kind, rec, m[i].attr, &v))
-			sw_json_ku64(j, m[i].json, v);
+			sw_json_nu64(j, &m[i].name, m[i].json, v);
 }
 
 static void put_addr(struct sw_json *j, const char *key,
