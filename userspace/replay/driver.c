@@ -573,22 +573,40 @@ again:
 }
 
 _Static_assert(SW_DIR_IN == 0 && SW_DIR_OUT == 1, "key[] is indexed by dir");
+_Static_assert(offsetof(struct rp_key, rport) == offsetof(struct rp_key, lport) + 2 &&
+	       sizeof(struct rp_key) == 36, "rp_key: two addresses, two ports");
+
+/*
+ * An address as the key holds it (IPv4-mapped), in two 8-byte words: the
+ * key is written and then read back (hash, compare) in the same 8-byte
+ * pieces, which the CPU forwards from its store buffer; narrower stores
+ * under a wider load would stall it.
+ */
+static void key_addr(uint8_t *dst, bool v6, const uint8_t *a)
+{
+	uint8_t w[16] = { [10] = 0xff, [11] = 0xff };
+	uint64_t lo, hi;
+
+	if (v6)
+		memcpy(w, a, 16);
+	else
+		memcpy(w + 12, a, 4);
+	memcpy(&lo, w, 8);
+	memcpy(&hi, w + 8, 8);
+	memcpy(dst, &lo, 8);
+	memcpy(dst + 8, &hi, 8);
+}
 
 static void make_key(struct rp_key *k, bool v6, const uint8_t *l,
 		     const uint8_t *r, uint16_t lport, uint16_t rport)
 {
-	memset(k, 0, sizeof(*k));
-	if (v6) {
-		memcpy(k->laddr, l, 16);
-		memcpy(k->raddr, r, 16);
-	} else {
-		k->laddr[10] = k->laddr[11] = 0xff;
-		k->raddr[10] = k->raddr[11] = 0xff;
-		memcpy(k->laddr + 12, l, 4);
-		memcpy(k->raddr + 12, r, 4);
-	}
-	k->lport = lport;
-	k->rport = rport;
+	uint16_t ports[2] = { lport, rport };
+	uint32_t both;
+
+	key_addr(k->laddr, v6, l);
+	key_addr(k->raddr, v6, r);
+	memcpy(&both, ports, 4);
+	memcpy(&k->lport, &both, 4);
 }
 
 static bool is_local(const struct rp *rp, bool v6, const uint8_t *a)
@@ -609,38 +627,59 @@ static bool is_local(const struct rp *rp, bool v6, const uint8_t *a)
 	return false;
 }
 
-static void segment(struct rp *rp, const struct rp_ip *ip,
-		    const struct sw_pkt *p)
-{
+/*
+ * A frame decoded ahead of its turn: everything that depends on its bytes
+ * alone, the lookup of its connection already on its way to the cache.
+ */
+struct prep {
+	int err;		/* rp_decode()'s, then sw_parse_tcp()'s */
+	bool v6;
+	uint32_t hash;		/* of key[], either way round */
+	struct sw_pkt pkt;
 	struct rp_key key[SW_DIR_MAX];
+};
+
+/* key[SW_DIR_OUT]'s local address: the source, as the packet has it */
+static const uint8_t *src_addr(const struct prep *x)
+{
+	return x->key[SW_DIR_OUT].laddr + (x->v6 ? 0 : 12);
+}
+
+static const uint8_t *dst_addr(const struct prep *x)
+{
+	return x->key[SW_DIR_IN].laddr + (x->v6 ? 0 : 12);
+}
+
+static void segment(struct rp *rp, const struct prep *x)
+{
+	const struct sw_pkt *p = &x->pkt;
+	const struct rp_key *key = x->key;
 	struct rp_conn *c;
 	enum sw_dir dir;
 	int which;
 
-	make_key(&key[SW_DIR_IN], ip->v6, ip->daddr, ip->saddr, p->dport,
-		 p->sport);
-	make_key(&key[SW_DIR_OUT], ip->v6, ip->saddr, ip->daddr, p->sport,
-		 p->dport);
 	if (rp->o.nlocal) {
-		bool out = is_local(rp, ip->v6, ip->saddr);
-		bool in = is_local(rp, ip->v6, ip->daddr);
+		bool out = is_local(rp, x->v6, src_addr(x));
+		bool in = is_local(rp, x->v6, dst_addr(x));
 
 		if (!out && !in)
 			rp->count[RP_NOT_LOCAL]++;
 		/* both local: LOCAL_OUT sees it leave, then LOCAL_IN arrive */
 		if (out) {
 			rp->stat[SYNWATCH_A_STATS_PKTS_OUT] += p->segs;
-			run(rp, rp_conn_find(&rp->conns, &key[SW_DIR_OUT]),
+			run(rp, rp_conn_find(&rp->conns, &key[SW_DIR_OUT],
+					     x->hash),
 			    key, SW_DIR_OUT, p);
 		}
 		if (in) {
 			rp->stat[SYNWATCH_A_STATS_PKTS_IN] += p->segs;
-			run(rp, rp_conn_find(&rp->conns, &key[SW_DIR_IN]),
+			run(rp, rp_conn_find(&rp->conns, &key[SW_DIR_IN],
+					     x->hash),
 			    key, SW_DIR_IN, p);
 		}
 		return;
 	}
-	c = rp_conn_find2(&rp->conns, key, &which);
+	c = rp_conn_find2(&rp->conns, key, x->hash, &which);
 	dir = c ? (enum sw_dir)which : orient(p);
 	rp->stat[dir == SW_DIR_IN ? SYNWATCH_A_STATS_PKTS_IN :
 				    SYNWATCH_A_STATS_PKTS_OUT] += p->segs;
@@ -665,28 +704,62 @@ static void clock_to(struct rp *rp, uint64_t ts)
 		advance(rp, rp->now);
 }
 
-void rp_frame(struct rp *rp, uint64_t ts_ns, const uint8_t *data,
-	      uint32_t caplen, uint32_t len)
+/* What of a frame depends on its bytes alone: no state is read or changed. */
+static void prepare(const struct rp *rp, const struct rp_frame_in *f,
+		    struct prep *x)
 {
-	struct sw_pkt pkt;
 	struct rp_ip ip;
-	int err;
 
+	x->err = rp_decode(rp->link, f->data, f->caplen, f->len, &ip);
+	if (!x->err)
+		x->err = sw_parse_tcp(ip.th, ip.thlen, ip.l4len, &x->pkt);
+	if (x->err)
+		return;
+	x->v6 = ip.v6;
+	make_key(&x->key[SW_DIR_IN], ip.v6, ip.daddr, ip.saddr, x->pkt.dport,
+		 x->pkt.sport);
+	make_key(&x->key[SW_DIR_OUT], ip.v6, ip.saddr, ip.daddr, x->pkt.sport,
+		 x->pkt.dport);
+	x->hash = rp_conn_hash(&rp->conns, &x->key[SW_DIR_IN]);
+	rp_conn_prefetch(&rp->conns, x->hash);
+}
+
+static void process(struct rp *rp, uint64_t ts_ns, const struct prep *x)
+{
 	rp->count[RP_FRAMES]++;
 	clock_to(rp, ts_ns);
-	err = rp_decode(rp->link, data, caplen, len, &ip);
-	if (err < 0) {
-		rp->count[-err]++;
+	if (x->err < 0) {
+		rp->count[-x->err]++;
 		return;
 	}
 	rp->count[RP_TCP]++;
-	if (!err)
-		err = sw_parse_tcp(ip.th, ip.thlen, ip.l4len, &pkt);
-	if (err) {
-		rp->invalid[err]++;
+	if (x->err) {
+		rp->invalid[x->err]++;
 		return;
 	}
-	segment(rp, &ip, &pkt);
+	segment(rp, x);
+}
+
+void rp_frames(struct rp *rp, const struct rp_frame_in *f, unsigned int n)
+{
+	struct prep x[RP_BATCH];
+
+	for (unsigned int i = 0; i < n; i += RP_BATCH) {
+		unsigned int m = n - i < RP_BATCH ? n - i : RP_BATCH;
+
+		for (unsigned int j = 0; j < m; j++)
+			prepare(rp, &f[i + j], &x[j]);
+		for (unsigned int j = 0; j < m; j++)
+			process(rp, f[i + j].ts_ns, &x[j]);
+	}
+}
+
+void rp_frame(struct rp *rp, uint64_t ts_ns, const uint8_t *data,
+	      uint32_t caplen, uint32_t len)
+{
+	struct rp_frame_in f = { ts_ns, data, caplen, len };
+
+	rp_frames(rp, &f, 1);
 }
 
 /* --- the end state ------------------------------------------------------- */

@@ -115,13 +115,14 @@ static int64_t direct_run(struct rp_pcap *f, struct rp *rp, uint64_t off)
 	size_t size = READ_CHUNK + REC_HDR + f->snaplen;
 	uint8_t *buf = malloc(size);
 	size_t have = 0, pos = 0;	/* buf[0] is at file offset off */
+	struct rp_frame_in fr[RP_BATCH];
+	unsigned int nf = 0;
 	ssize_t n;
 
 	if (!buf)
 		return (int64_t)off;
 	for (;;) {
 		uint32_t r[4];		/* sec, frac, caplen, len */
-		uint64_t ts;
 
 		if (have - pos >= REC_HDR) {
 			memcpy(r, buf + pos, sizeof(r));
@@ -130,13 +131,23 @@ static int64_t direct_run(struct rp_pcap *f, struct rp *rp, uint64_t off)
 					     r[1] > INT32_MAX, 0))
 				break;
 			if (have - pos >= REC_HDR + r[2]) {
-				ts = (uint64_t)r[0] * 1000000000ULL +
-				     (f->nsec ? r[1] : (uint64_t)r[1] * 1000);
-				rp_frame(rp, ts, buf + pos + REC_HDR, r[2], r[3]);
+				fr[nf].ts_ns = (uint64_t)r[0] * 1000000000ULL +
+					       (f->nsec ? r[1] :
+							  (uint64_t)r[1] * 1000);
+				fr[nf].data = buf + pos + REC_HDR;
+				fr[nf].caplen = r[2];
+				fr[nf].len = r[3];
+				if (++nf == RP_BATCH) {
+					rp_frames(rp, fr, nf);
+					nf = 0;
+				}
 				pos += REC_HDR + r[2];
 				continue;
 			}
 		}
+		/* the frames in the buffer first: it is about to move */
+		rp_frames(rp, fr, nf);
+		nf = 0;
 		/* the partial record to the front, then read on */
 		memmove(buf, buf + pos, have - pos);
 		off += pos;
@@ -150,6 +161,7 @@ static int64_t direct_run(struct rp_pcap *f, struct rp *rp, uint64_t off)
 		}
 		have += (size_t)n;
 	}
+	rp_frames(rp, fr, nf);
 	free(buf);
 	return (int64_t)(off + pos);
 }

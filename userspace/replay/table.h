@@ -15,6 +15,7 @@
 #define SW_REPLAY_TABLE_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "engine.h"
 
@@ -63,12 +64,61 @@ struct rp_conn_table {
 	struct rp_conn *head[SW_STATE_COLUMNS], *tail[SW_STATE_COLUMNS];
 };
 
+static inline uint64_t rp_load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* 64 x 64 -> 128 bits, the halves folded: one multiply mixes two words */
+static inline uint64_t rp_mum(uint64_t a, uint64_t b)
+{
+	unsigned __int128 m = (unsigned __int128)a * b;
+
+	return (uint64_t)m ^ (uint64_t)(m >> 64);
+}
+
+static inline uint64_t rp_side_hash(const uint64_t *seed, const uint8_t *addr,
+				    uint16_t port)
+{
+	return rp_mum(rp_mum(rp_load64(addr) ^ seed[0],
+			     rp_load64(addr + 8) ^ seed[1]) ^ seed[2],
+		      port ^ seed[3]);
+}
+
+/*
+ * The hash of k's tuple, the same for both orientations, so that one
+ * probe sequence finds the record whichever side turns out to be local: a
+ * packet whose direction is not known yet costs one lookup, not two. The
+ * seed is random per run: nothing replay prints depends on where a record
+ * sits.
+ */
+static inline uint32_t rp_conn_hash(const struct rp_conn_table *t,
+				    const struct rp_key *k)
+{
+	uint64_t h = rp_side_hash(t->seed, k->laddr, k->lport) +
+		     rp_side_hash(t->seed, k->raddr, k->rport);
+
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Where a lookup of hash h will look first, to the cache ahead of it. */
+static inline void rp_conn_prefetch(const struct rp_conn_table *t, uint32_t h)
+{
+	__builtin_prefetch(&t->recent[h & (RP_RECENT - 1)]);
+	__builtin_prefetch(&t->slots[h & (t->nslots - 1)]);
+}
+
 int rp_conns_init(struct rp_conn_table *t);
 void rp_conns_free(struct rp_conn_table *t);
-struct rp_conn *rp_conn_find(struct rp_conn_table *t, const struct rp_key *k);
+/* k's record; h is rp_conn_hash(t, k) */
+struct rp_conn *rp_conn_find(struct rp_conn_table *t, const struct rp_key *k,
+			     uint32_t h);
 /* k[0] or k[1], the same tuple both ways round; *which says which matched */
 struct rp_conn *rp_conn_find2(struct rp_conn_table *t, const struct rp_key *k,
-			      int *which);
+			      uint32_t h, int *which);
 /* A new record for k (not in the table yet), started at now. */
 struct rp_conn *rp_conn_add(struct rp_conn_table *t, const struct rp_key *k,
 			    uint64_t now);
