@@ -112,7 +112,7 @@ static void burst(struct topo *t, int lfd, int n)
 	}
 }
 
-TEST_F(batch, burst)
+TEST_F_TIMEOUT(batch, burst, 120)
 {
 	struct dgrams big = { .next_subseq = 1 }, page = { .next_subseq = 1 };
 
@@ -133,7 +133,7 @@ TEST_F(batch, burst)
 	EXPECT_GE(4096, page.largest);
 }
 
-TEST_F(batch, timer)
+TEST_F_TIMEOUT(batch, timer, 90)
 {
 	struct dgrams d = { .next_subseq = 1 };
 	struct sw_ev e;
@@ -158,7 +158,7 @@ TEST_F(batch, timer)
 	EXPECT_EQ(0, d.bad);
 }
 
-TEST_F(batch, unsubscribe)
+TEST_F_TIMEOUT(batch, unsubscribe, 90)
 {
 	struct swnl *s = &self->big;
 	int fd = mnl_socket_get_fd(s->nl), before = 0, after = 0, len;
