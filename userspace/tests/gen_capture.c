@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gen_capture FILE [CONNS]: writes an Ethernet pcap of CONNS (default
- * 100000) complete TCP connections to one server, 10 frames each (the
- * handshake, a request and a reply with their ACKs, a 4-way close), 256
- * of them under way at any time; for the replay benchmark
- * (bench-replay.sh).
+ * gen_capture FILE [CONNS [SNAPLEN]]: writes an Ethernet pcap of CONNS
+ * (default 100000) complete TCP connections to one server, 10 frames each
+ * (the handshake, a request and a reply with their ACKs, a 4-way close),
+ * 256 of them under way at any time; for the replay benchmark
+ * (bench-replay.sh). With SNAPLEN, frames are cut to that many bytes, as
+ * "tcpdump -s SNAPLEN" captures them, and the file says so.
  */
 #include "pcapgen.h"
 
@@ -14,6 +15,7 @@ int main(int argc, char **argv)
 {
 	static struct pg_flow fl[LIVE];
 	long conns = argc > 2 ? atol(argv[2]) : 100000;
+	uint32_t snaplen = argc > 3 ? (uint32_t)atol(argv[3]) : 0;
 	struct pg_cap c;
 	char addr[32];
 
@@ -25,6 +27,7 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 1;
 	}
+	c.snaplen = snaplen;
 	/* each round: step s of every live connection; new ones start */
 	for (long base = 0; base < conns; base += LIVE) {
 		long n = conns - base < LIVE ? conns - base : LIVE;
@@ -57,6 +60,12 @@ int main(int argc, char **argv)
 					  s[step].len, NULL, 2000);
 			}
 		}
+	}
+	/* the file header's snapshot length */
+	if (snaplen && (fseek(c.f, 16, SEEK_SET) ||
+			fwrite(&snaplen, 4, 1, c.f) != 1)) {
+		perror(argv[1]);
+		return 1;
 	}
 	pg_close(&c);
 	return 0;
