@@ -237,13 +237,20 @@ struct sw_seqs {
 	void *sub_seq;
 };
 
+/* A u64 to be written per copy: zero for now, and where it is. */
 static void *sw_put_seq(struct sk_buff *skb, int attr)
 {
-	if (nla_put_u64_64bit(skb, attr, 0, SYNWATCH_A_EVENT_PAD))
-		return NULL;
-	return nla_data((struct nlattr *)(skb_tail_pointer(skb) -
-					  nla_total_size(8)));
+	void *p;
+
+	if (nla_need_padding_for_64bit(skb))
+		sw_nlw_hdr(skb, SYNWATCH_A_EVENT_PAD, 0);
+	p = sw_nlw_hdr(skb, attr, 8);
+	memset(p, 0, 8);
+	return p;
 }
+
+/* The most the header takes: checked once, see sw_nlw() in events.h. */
+#define SW_EVENT_HDR_MAX (NLA_HDRLEN + 5 * nla_total_size(1) + 3 * SW_NLW_U64)
 
 /* Header of every event. */
 static int sw_put_event_hdr(struct sk_buff *skb, struct sw_seqs *seqs,
@@ -251,20 +258,20 @@ static int sw_put_event_hdr(struct sk_buff *skb, struct sw_seqs *seqs,
 {
 	struct nlattr *nest;
 
-	nest = nla_nest_start(skb, SYNWATCH_A_EVENT);
-	if (!nest || nla_put_u8(skb, SYNWATCH_A_EVENT_TYPE, type))
+	if (skb_tailroom(skb) < SW_EVENT_HDR_MAX)
 		return -EMSGSIZE;
+	nest = nla_nest_start(skb, SYNWATCH_A_EVENT);
+	sw_nlw_u8(skb, SYNWATCH_A_EVENT_TYPE, type);
 	seqs->seq = sw_put_seq(skb, SYNWATCH_A_EVENT_SEQ);
 	seqs->sub_seq = sw_put_seq(skb, SYNWATCH_A_EVENT_SUB_SEQ);
-	if (!seqs->seq || !seqs->sub_seq ||
-	    nla_put_u64_64bit(skb, SYNWATCH_A_EVENT_TIME_NS,
-			      ktime_get_real_ns(), SYNWATCH_A_EVENT_PAD) ||
-	    nla_put_u8(skb, SYNWATCH_A_EVENT_OLD_STATE, old) ||
-	    nla_put_u8(skb, SYNWATCH_A_EVENT_NEW_STATE, new) ||
-	    (dir != SYNWATCH_DIR_NONE &&
-	     (nla_put_u8(skb, SYNWATCH_A_EVENT_TCP_FLAGS, flags) ||
-	      nla_put_u8(skb, SYNWATCH_A_EVENT_DIR, dir))))
-		return -EMSGSIZE;
+	sw_nlw_u64(skb, SYNWATCH_A_EVENT_TIME_NS, ktime_get_real_ns(),
+		   SYNWATCH_A_EVENT_PAD);
+	sw_nlw_u8(skb, SYNWATCH_A_EVENT_OLD_STATE, old);
+	sw_nlw_u8(skb, SYNWATCH_A_EVENT_NEW_STATE, new);
+	if (dir != SYNWATCH_DIR_NONE) {
+		sw_nlw_u8(skb, SYNWATCH_A_EVENT_TCP_FLAGS, flags);
+		sw_nlw_u8(skb, SYNWATCH_A_EVENT_DIR, dir);
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 }

@@ -2,6 +2,7 @@
 #ifndef _SW_EVENTS_H
 #define _SW_EVENTS_H
 
+#include <net/netlink.h>
 #include "conn.h"
 #include "flood.h"
 
@@ -37,6 +38,52 @@ void sw_events_net_init(struct sw_net *sn);
 void sw_events_net_exit(struct sw_net *sn);
 int sw_events_init(void);
 void sw_events_uninit(void);
+
+/*
+ * Attributes without a tailroom check each: for a caller that checked
+ * once for all of them (the most they can take: SW_NLW_* sizes).
+ * The same bytes as nla_put_*(), nla_put_u64_64bit() included (its
+ * padding attribute, where the architecture wants one).
+ */
+#define SW_NLW_U64	nla_total_size_64bit(8)
+
+static inline void *sw_nlw_hdr(struct sk_buff *skb, int type, int len)
+{
+	struct nlattr *nla = __skb_put(skb, nla_total_size(len));
+
+	nla->nla_len = nla_attr_size(len);
+	nla->nla_type = type;
+	memset((u8 *)nla_data(nla) + len, 0, nla_padlen(len));
+	return nla_data(nla);
+}
+
+static inline void sw_nlw(struct sk_buff *skb, int type, const void *data,
+			  int len)
+{
+	memcpy(sw_nlw_hdr(skb, type, len), data, len);
+}
+
+static inline void sw_nlw_u8(struct sk_buff *skb, int type, u8 v)
+{
+	sw_nlw(skb, type, &v, sizeof(v));
+}
+
+static inline void sw_nlw_u16(struct sk_buff *skb, int type, u16 v)
+{
+	sw_nlw(skb, type, &v, sizeof(v));
+}
+
+static inline void sw_nlw_u32(struct sk_buff *skb, int type, u32 v)
+{
+	sw_nlw(skb, type, &v, sizeof(v));
+}
+
+static inline void sw_nlw_u64(struct sk_buff *skb, int type, u64 v, int pad)
+{
+	if (nla_need_padding_for_64bit(skb))
+		sw_nlw_hdr(skb, pad, 0);
+	sw_nlw(skb, type, &v, sizeof(v));
+}
 
 /* nlattr.c: the records as netlink attributes */
 int sw_put_conn(struct sk_buff *skb, const struct sw_snap *s,
