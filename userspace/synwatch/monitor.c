@@ -53,6 +53,7 @@ struct monitor {
 	struct monitor_opts o;
 	struct sw_json j;
 	bool done;
+	uint64_t shown;		/* s->events counts the rest of a datagram too */
 };
 
 static volatile sig_atomic_t stop;
@@ -67,6 +68,7 @@ static void on_event(struct sw_stream *s, const struct sw_event *ev, void *data)
 {
 	struct monitor *m = data;
 
+	(void)s;
 	/* the rest of the datagram that brought the last one */
 	if (m->done)
 		return;
@@ -78,7 +80,8 @@ static void on_event(struct sw_stream *s, const struct sw_event *ev, void *data)
 		sw_text_event(stdout, ev, true);
 	}
 	fputc('\n', stdout);
-	if (m->o.count && s->events >= m->o.count)
+	m->shown++;
+	if (m->o.count && m->shown >= m->o.count)
 		m->done = true;
 }
 
@@ -232,7 +235,7 @@ int cmd_monitor(const struct cli_globals *gin, int argc, char **argv)
 	if (s.overrun_pending)
 		on_loss(&s, 0, true, &m);
 	fflush(stdout);
-	fprintf(stderr, "%" PRIu64 " events shown, %" PRIu64 " lost\n", s.events, s.lost);
+	fprintf(stderr, "%" PRIu64 " events shown, %" PRIu64 " lost\n", m.shown, s.lost);
 	sw_stream_close(&s);
 	return ret;
 }
