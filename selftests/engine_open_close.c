@@ -393,18 +393,18 @@ static void open_close(struct __test_metadata *_metadata,
 	}
 }
 
-TEST_F(oc, open_close_local_first)
+TEST_F_TIMEOUT(oc, open_close_local_first, 120)
 {
 	open_close(_metadata, self, true);
 }
 
-TEST_F(oc, open_close_remote_first)
+TEST_F_TIMEOUT(oc, open_close_remote_first, 120)
 {
 	open_close(_metadata, self, false);
 }
 
 /* A SYN to a port nobody listens on: B's kernel answers RST. */
-TEST_F(oc, refused)
+TEST_F_TIMEOUT(oc, refused, 120)
 {
 	struct topo *t = &self->t;
 	struct sw_stats sa0, sa1, sb0, sb1;
@@ -471,7 +471,7 @@ TEST_F(oc, refused)
 }
 
 /* close() with SO_LINGER 0 in ESTABLISHED aborts with an RST. */
-TEST_F(oc, abort)
+TEST_F_TIMEOUT(oc, abort, 120)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	struct crec ca, cb;
@@ -511,7 +511,7 @@ TEST_F(oc, abort)
  * ports at the same time; 100 ms of netem delay each way makes the SYNs
  * cross on the wire.
  */
-TEST_F(oc, simultaneous_open)
+TEST_F_TIMEOUT(oc, simultaneous_open, 120)
 {
 	struct topo *t = &self->t;
 	struct crec ca, cb;
@@ -576,7 +576,7 @@ TEST_F(oc, simultaneous_open)
  * cross (100 ms netem each way): FIN_WAIT_1 -> CLOSING -> TIME_WAIT on
  * both, closer BOTH.
  */
-TEST_F(oc, simultaneous_close)
+TEST_F_TIMEOUT(oc, simultaneous_close, 120)
 {
 	struct crec ca, cb;
 	struct pair p;
@@ -626,7 +626,7 @@ TEST_F(oc, simultaneous_close)
  * the reason the old connection closed for (sw_rec_close: a connection
  * that already closed keeps its reason), so REOPEN never shows here.
  */
-TEST_F(oc, reopen_time_wait)
+TEST_F_TIMEOUT(oc, reopen_time_wait, 120)
 {
 	struct topo *t = &self->t;
 	struct sw_stats sa0, sa1, sb0, sb1;

@@ -327,7 +327,7 @@ static void rst_case(struct __test_metadata *_metadata,
 static const int all_states[] = { LI, SS, SR, ES, F1, F2, CW, CG, LA, TW,
 				  CL };
 
-TEST_F(sc, rst_in)
+TEST_F_TIMEOUT(sc, rst_in, 120)
 {
 	unsigned int i;
 
@@ -335,7 +335,7 @@ TEST_F(sc, rst_in)
 		rst_case(_metadata, self, all_states[i], true);
 }
 
-TEST_F(sc, rst_out)
+TEST_F_TIMEOUT(sc, rst_out, 120)
 {
 	unsigned int i;
 
@@ -350,7 +350,7 @@ TEST_F(sc, rst_out)
  * scaled (RFC 7323 2.2): taking A's SYN-ACK window (~64 KiB) times 128
  * would accept anything within 8 MiB.
  */
-TEST_F(sc, rst_window_scale)
+TEST_F_TIMEOUT(sc, rst_window_scale, 120)
 {
 	struct tcpopts o = pd_syn_opts();
 	struct sw_stats s0, s1;
@@ -396,7 +396,7 @@ TEST_F(sc, rst_window_scale)
  * until A's RTO sends it again). One connection, one NEW, the state
  * sequence of a clean connection, every retransmission counted.
  */
-TEST_F(sc, rtx_passive)
+TEST_F_TIMEOUT(sc, rtx_passive, 120)
 {
 	struct tcpopts o = pd_syn_opts();
 	struct sw_stats s0, s1;
