@@ -26,6 +26,16 @@ typedef __s32 s32;
 typedef __s64 s64;
 #endif
 
+/* The position of the highest set bit, 1-based; 0 for 0. */
+static inline int sw_fls64(u64 x)
+{
+#ifdef __KERNEL__
+	return fls64(x);
+#else
+	return x ? 64 - __builtin_clzll(x) : 0;
+#endif
+}
+
 /* RFC 9293 3.4: sequence numbers compare modulo 2^32. */
 static inline bool sw_seq_before(u32 a, u32 b)
 {

@@ -53,17 +53,14 @@ static inline bool sw_hist_has(const struct sw_rec *r, enum sw_hist h,
 static void sw_hist_add(struct sw_rec *r, enum sw_hist h, enum sw_dir dir)
 {
 	u8 code = sw_hist_code(h, dir);
-	int shift;
+	int used;
 
 	if (sw_hist_has_code(r->hist, code))
 		return;
-	/* codes fill the slots from the lowest nibble up */
-	for (shift = 0; shift < 4 * SW_HIST_SLOTS; shift += 4) {
-		if (!((r->hist >> shift) & 0xf)) {
-			r->hist |= (u64)code << shift;
-			return;
-		}
-	}
+	/* codes fill the slots from the lowest nibble up, none is zero */
+	used = (sw_fls64(r->hist) + 3) / 4;
+	if (used < SW_HIST_SLOTS)
+		r->hist |= (u64)code << (4 * used);
 }
 
 int sw_rec_history(const struct sw_rec *r, char *buf, int len)
@@ -365,14 +362,60 @@ bool sw_track_creates(enum sw_dir dir, const struct sw_pkt *p)
 	return next < SW_STATE_NONE;
 }
 
+/* A valid segment: the clock and the saturating packet count. */
+static inline void sw_count_pkt(struct sw_rec *r, enum sw_dir dir,
+				const struct sw_pkt *p, u64 now_ns)
+{
+	r->t_last = sw_fine(now_ns);
+	if (r->pkts[dir] < 0xffffffff - p->segs)
+		r->pkts[dir] += p->segs;
+	else
+		r->pkts[dir] = 0xffffffff;
+}
+
+/*
+ * Most segments of a connection: an ACK, with or without data, in
+ * ESTABLISHED, from a side whose sequence space is known and whose letter
+ * is already in the history, while the other side has sent no FIN. Then
+ * the segment is SW_PC_ACK, the table keeps ESTABLISHED (test_state
+ * checks that cell), it cannot be a retransmission and no half-open count
+ * moves: only the clock, the counters and the sequence space change, as
+ * the full path below would change them, at a fraction of its cost. The
+ * module calls it before sw_track(), without the full path's prologue.
+ */
+bool sw_track_fast(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
+		   u64 now_ns, struct sw_track_out *out)
+{
+	if (r->state != SYNWATCH_STATE_ESTABLISHED ||
+	    (p->flags & (SW_TCP_SYN | SW_TCP_RST | SW_TCP_FIN | SW_TCP_ACK)) !=
+	    SW_TCP_ACK || !(r->dflags & sw_dir_bit[dir]) ||
+	    !sw_hist_has(r, p->payload ? SW_H_DATA : SW_H_ACK, dir) ||
+	    sw_hist_has(r, SW_H_FIN, !dir))
+		return false;
+	out->what = 0;
+	out->old_state = SYNWATCH_STATE_ESTABLISHED;
+	out->new_state = SYNWATCH_STATE_ESTABLISHED;
+	out->invalid = 0;
+	out->half_open = 0;
+	sw_count_pkt(r, dir, p, now_ns);
+	sw_track_seq(r, dir, p);
+	return true;
+}
+
 int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 	     u64 now_ns, struct sw_track_out *out)
 {
-	enum sw_pkt_class pc = sw_classify(r, dir, p);
-	u8 old = r->state;
-	u8 next = sw_next_state(dir, pc, old, p);
-	bool was_half = sw_rec_passive_half_open(r);
-	bool rtx = sw_is_rtx(r, dir, pc, p);
+	enum sw_pkt_class pc;
+	u8 old, next;
+	bool was_half, rtx;
+
+	if (sw_track_fast(r, dir, p, now_ns, out))
+		return 0;
+	pc = sw_classify(r, dir, p);
+	old = r->state;
+	next = sw_next_state(dir, pc, old, p);
+	was_half = sw_rec_passive_half_open(r);
+	rtx = sw_is_rtx(r, dir, pc, p);
 
 	/*
 	 * Once synchronized, the table takes a SYN-ACK only as a
@@ -400,11 +443,7 @@ int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 		return -1;
 	}
 
-	r->t_last = sw_fine(now_ns);
-	if (r->pkts[dir] < 0xffffffff - p->segs)
-		r->pkts[dir] += p->segs;
-	else
-		r->pkts[dir] = 0xffffffff;
+	sw_count_pkt(r, dir, p, now_ns);
 
 	if (next == SW_NEXT_INVALID) {
 		out->what = SW_T_IGNORED;

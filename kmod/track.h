@@ -120,6 +120,9 @@ struct sw_track_out {
 void sw_rec_init(struct sw_rec *r, u64 now_ns);
 int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 	     u64 now_ns, struct sw_track_out *out);
+/* sw_track() for the common case only; false: call sw_track() */
+bool sw_track_fast(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
+		   u64 now_ns, struct sw_track_out *out);
 bool sw_track_creates(enum sw_dir dir, const struct sw_pkt *p);
 bool sw_rec_passive_half_open(const struct sw_rec *r);
 void sw_rec_close(struct sw_rec *r, u8 reason);
