@@ -12,8 +12,8 @@
  * single link (not hlist_nulls) keeps an entry at 128 bytes of slab; deletes walk
  * their chain under the bucket lock, and chains are short (load <= 1).
  *
- * Hashing: siphash of the key with a key drawn at module load, so an
- * attacker cannot aim packets at one chain.
+ * Hashing: SipHash-1-3 (hsiphash) of the key with a key drawn at module
+ * load, so an attacker cannot aim packets at one chain (see sw_bucket()).
  *
  * Locking:
  *  - lookups take no lock, under rcu_read_lock() (netfilter hooks run in an
@@ -52,6 +52,7 @@
 #include "listener.h"
 #include "events.h"
 #include "engine.h"
+#include "prof.h"
 
 #define SW_LOCKS		1024
 #define SW_REC_LOCK_BITS	12	/* 4096 record locks, 16 KiB */
@@ -63,7 +64,7 @@
 static struct kmem_cache *sw_cache __read_mostly;
 static struct sw_conn __rcu **sw_buckets __read_mostly;
 static unsigned int sw_nbuckets __read_mostly;
-static siphash_key_t sw_hash_key __read_mostly;
+static hsiphash_key_t sw_hash_key __read_mostly;
 static spinlock_t sw_locks[SW_LOCKS];
 static raw_spinlock_t sw_rec_locks[1U << SW_REC_LOCK_BITS];
 static atomic_t sw_count = ATOMIC_INIT(0);
@@ -90,23 +91,29 @@ static inline unsigned int sw_nulls_value(const struct sw_conn *c)
 }
 
 /*
- * SipHash costs about two rounds per 8 bytes of input, and this runs for
- * every packet. An IPv4 key is 20 bytes of constant ::ffff: prefixes plus
- * 16 that vary: hash only those (a lossless encoding of the key, so the
- * attacker still cannot aim at a chain); an IPv6 key is hashed whole. That
- * saves about 100 instructions a packet (make bench, SW_HOOK_PROFILE).
+ * The hash is SipHash-1-3 with a key drawn at load: the kernel's hsiphash
+ * on 64-bit (Documentation/security/siphash.rst), the round count Python
+ * (3.11+) and Rust's HashMap also use against hash flooding. Full
+ * SipHash-2-4 is a PRF for secrets, and with 8 rounds it was the largest
+ * single cost of the packet path, ~200 of ~1000 instructions (make bench
+ * with BENCH_PROFILE=1); 1-3 takes 5. What the attacker chooses (remote
+ * address and port) still goes through a keyed hash he cannot predict.
+ *
+ * An IPv4 key is 20 bytes of constant ::ffff: prefixes plus 16 that vary:
+ * hash only those, a lossless encoding of the key. An IPv6 key is hashed
+ * whole.
  */
 static inline unsigned int sw_bucket(const struct sw_key *k)
 {
-	u64 h;
+	u32 h;
 
 	if (sw_key_v4(k))
-		h = siphash_2u64((u64)(__force u32)k->laddr.s6_addr32[3] << 32 |
-				 (__force u32)k->raddr.s6_addr32[3],
-				 (u64)k->lport << 48 | (u64)k->rport << 32 |
-				 k->netns, &sw_hash_key);
+		h = hsiphash_4u32((__force u32)k->laddr.s6_addr32[3],
+				  (__force u32)k->raddr.s6_addr32[3],
+				  (u32)k->lport << 16 | k->rport, k->netns,
+				  &sw_hash_key);
 	else
-		h = siphash(k, sizeof(*k), &sw_hash_key);
+		h = hsiphash(k, sizeof(*k), &sw_hash_key);
 	return reciprocal_scale(h, sw_nbuckets);
 }
 
@@ -384,7 +391,11 @@ static bool sw_reserve(struct sw_net *sn)
 			continue;
 		}
 		if (!sw_inc_below(&sw_count, max)) {
-			if (!sw_evict(0))
+			u64 t0 = sw_prof_start();
+			bool ok = sw_evict(0);
+
+			sw_prof_end(SW_PROF_EVICT, t0);
+			if (!ok)
 				return false;
 			continue;
 		}
@@ -471,16 +482,22 @@ static void sw_count_rtx(struct sw_net *sn, const struct sw_pkt *pkt)
 void sw_conn_packet(struct sw_net *sn, const struct sw_key *key,
 		    enum sw_dir dir, const struct sw_pkt *pkt)
 {
+	u64 t0 = sw_prof_start();
 	unsigned int b = sw_bucket(key);
 	u8 udir = dir == SW_DIR_IN ? SYNWATCH_DIR_IN : SYNWATCH_DIR_OUT;
-	struct sw_snap snap, gone;
+	struct sw_snap snap __sw_uninit, gone __sw_uninit;
 	struct sw_track_out out;
 	bool reopened = false, want;
-	u64 now = ktime_get_ns();
+	u64 now, t1;
 	struct sw_conn *c;
 	u32 born;
 	int err;
 
+	sw_prof_end(SW_PROF_HASH, t0);
+	t0 = sw_prof_start();
+	now = ktime_get_ns();
+	sw_prof_end(SW_PROF_CLOCK, t0);
+	t0 = sw_prof_start();
 retry:
 	c = sw_lookup(sn, key, b);
 	if (!c) {
@@ -492,6 +509,8 @@ retry:
 		if (!c)
 			return;
 	}
+	sw_prof_end(SW_PROF_FIND, t0);
+	t0 = sw_prof_start();
 	raw_spin_lock(sw_rec_lock(c));
 	if (unlikely(!sw_key_eq(&c->key, key))) {
 		/* freed and reused since the lookup: start over */
@@ -500,7 +519,11 @@ retry:
 		goto retry;
 	}
 again:
-	err = sw_track(&c->rec, dir, pkt, now, &out);
+	t1 = sw_prof_start();
+	err = 0;
+	if (!sw_track_fast(&c->rec, dir, pkt, now, &out))
+		err = sw_track(&c->rec, dir, pkt, now, &out);
+	sw_prof_end(SW_PROF_ENGINE, t1);
 	if (unlikely(out.what & SW_T_REOPEN)) {
 		/* The tuple is reused: end the old connection in place. */
 		gone.key = c->key;
@@ -509,7 +532,8 @@ again:
 		reopened = true;
 		goto again;
 	}
-	if (!err)
+	if (!err && (pkt->cookie ||
+		     (out.what & (SW_T_L_COOKIE | SW_T_L_COMPLETED))))
 		sw_track_cookie(&c->rec, dir, pkt->cookie, &out);
 	born = c->rec.t_first;
 	want = (out.what & (SW_T_NEW | SW_T_STATE)) &&
@@ -520,6 +544,8 @@ again:
 		snap.rec = c->rec;
 	}
 	raw_spin_unlock(sw_rec_lock(c));
+	sw_prof_end(SW_PROF_TRACK, t0);
+	t0 = sw_prof_start();
 
 	if (unlikely(err)) {
 		sw_stat_invalid(sn, out.invalid);
@@ -538,17 +564,24 @@ again:
 	}
 	if (out.what & SW_T_RTX)
 		sw_count_rtx(sn, pkt);
-	if (!(out.what & (SW_T_NEW | SW_T_STATE)) && !out.half_open)
+	if (!(out.what & (SW_T_NEW | SW_T_STATE)) && !out.half_open) {
+		sw_prof_end(SW_PROF_AFTER, t0);
 		return;
+	}
 	sw_count_track(sn, &out);
-	if (sw_track_lst_wanted(&out))
+	if (sw_track_lst_wanted(&out)) {
+		u64 t1 = sw_prof_start();
+
 		sw_lst_packet(sn, key, &out, born, now);
+		sw_prof_end(SW_PROF_LST, t1);
+	}
 	if (want && !sw_lst_suppress(sn, &snap))
 		sw_event_conn(sn, (out.what & SW_T_NEW) ? SYNWATCH_EVENT_NEW :
 			      SYNWATCH_EVENT_STATE, &snap,
 			      (out.what & SW_T_NEW) ? SYNWATCH_STATE_CLOSED :
 			      out.old_state, out.new_state, pkt->flags, udir,
 			      now);
+	sw_prof_end(SW_PROF_AFTER, t0);
 }
 
 /*

@@ -32,7 +32,7 @@ static int sw_hook_tcp(struct sw_net *sn, const struct sk_buff *skb,
 		       unsigned int thoff, unsigned int l4len,
 		       struct sw_pkt *pkt)
 {
-	u8 buf[SW_TCP_HLEN_MAX];
+	u8 buf[SW_TCP_HLEN_MAX] __sw_uninit;
 	const u8 *th;
 	unsigned int hlen;
 
@@ -73,7 +73,8 @@ static void sw_hook_track(struct sw_net *sn, const struct nf_hook_state *st,
 			  const struct in6_addr *d, struct sw_pkt *pkt)
 {
 	enum sw_dir dir = st->hook == NF_INET_LOCAL_IN ? SW_DIR_IN : SW_DIR_OUT;
-	struct sw_key key;
+	struct sw_key key __sw_uninit;
+	bool bh;
 	u64 t0;
 
 	if (skb_is_gso(skb))
@@ -106,12 +107,20 @@ static void sw_hook_track(struct sw_net *sn, const struct nf_hook_state *st,
 		key.lport = pkt->sport;
 		key.rport = pkt->dport;
 	}
-	/* local_bh_disable: LOCAL_OUT may run in process context */
-	local_bh_disable();
+	/*
+	 * The record locks are taken without disabling BHs: LOCAL_OUT may
+	 * run in process context, where a softirq on this CPU could then
+	 * spin on a lock we hold. LOCAL_IN and most of LOCAL_OUT run with
+	 * BHs off already, and skip the cost.
+	 */
+	bh = !in_softirq();
+	if (bh)
+		local_bh_disable();
 	t0 = sw_prof_start();
 	sw_conn_packet(sn, &key, dir, pkt);
 	sw_prof_end(SW_PROF_CONN, t0);
-	local_bh_enable();
+	if (bh)
+		local_bh_enable();
 }
 
 static unsigned int __sw_hook_v4(void *priv, struct sk_buff *skb,
@@ -119,9 +128,9 @@ static unsigned int __sw_hook_v4(void *priv, struct sk_buff *skb,
 {
 	struct sw_net *sn = sw_net(st->net);
 	const struct iphdr *iph;
-	struct iphdr _iph;
-	struct in6_addr s, d;
-	struct sw_pkt pkt;
+	struct iphdr _iph __sw_uninit;
+	struct in6_addr s __sw_uninit, d __sw_uninit;
+	struct sw_pkt pkt __sw_uninit;
 	unsigned int ihl, tot;
 	int err;
 
@@ -160,8 +169,8 @@ static unsigned int __sw_hook_v6(void *priv, struct sk_buff *skb,
 {
 	struct sw_net *sn = sw_net(st->net);
 	const struct ipv6hdr *ip6h;
-	struct ipv6hdr _ip6h;
-	struct sw_pkt pkt;
+	struct ipv6hdr _ip6h __sw_uninit;
+	struct sw_pkt pkt __sw_uninit;
 	unsigned int plen;
 	__be16 frag_off;
 	u8 nexthdr;

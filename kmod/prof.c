@@ -24,6 +24,14 @@ static const char * const sw_prof_names[SW_PROF_MAX] = {
 	[SW_PROF_HOOK_V4] = "hook_v4",
 	[SW_PROF_HOOK_V6] = "hook_v6",
 	[SW_PROF_CONN] = "conn_packet",
+	[SW_PROF_HASH] = "conn_hash",
+	[SW_PROF_CLOCK] = "conn_clock",
+	[SW_PROF_FIND] = "conn_find",
+	[SW_PROF_TRACK] = "conn_track",
+	[SW_PROF_AFTER] = "conn_after",
+	[SW_PROF_EVICT] = "evict",
+	[SW_PROF_ENGINE] = "sw_track",
+	[SW_PROF_LST] = "lst_packet",
 };
 
 void sw_prof_add(enum sw_prof_point p, u64 cycles)
