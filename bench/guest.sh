@@ -250,8 +250,19 @@ servers_up() {
 	ip netns exec srv "$BIN/tcp_churn" server -p $FLOOD_PORT -s $SIZE &
 }
 
+# A SW_HOOK_PROFILE module (BENCH_PROFILE=1 make bench) times its hooks:
+# one profile per run, in $OUT/prof/CONFIG-WORKLOAD-ROUND.txt.
+PROF=/sys/kernel/debug/synwatch/hook_cycles
+prof_reset() { [ ! -w "$PROF" ] || echo 0 > "$PROF"; }
+prof_save() {
+	[ -r "$PROF" ] || return 0
+	mkdir -p "$OUT/prof"
+	cat "$PROF" > "$OUT/prof/$1-$2-$3.txt"
+}
+
 run_one() {
 	local cfg=$1 wl=$2 round=$3 res='' extra=null rc=0 a
+	prof_reset
 	case $wl in
 	churn4 | churn6)
 		a=$SRV_4
@@ -286,6 +297,7 @@ run_one() {
 		extra="{\"table\":$(sw_table_json),\"slab_synwatch\":{\"objs\":$so,\"objsize\":$sz,\"bytes\":$sb},\"slab_conntrack\":{\"objs\":$co,\"objsize\":$cz,\"bytes\":$cb}}"
 		;;
 	esac
+	prof_save "$cfg" "$wl" "$round"
 	[ -n "$res" ] || res=null
 	printf '{"round":%d,"config":"%s","workload":"%s","rc":%d,"result":%s,"extra":%s}\n' \
 		"$round" "$cfg" "$wl" "$rc" "$res" "$extra" >> "$RUNS"
@@ -301,6 +313,7 @@ modprobe -q nf_conntrack
 modprobe -q nf_tables
 modprobe -q nft_ct 2>/dev/null
 modprobe -q veth
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 echo 1 > /proc/sys/net/netfilter/nf_conntrack_tcp_loose 2>/dev/null
 
 {

@@ -19,6 +19,9 @@
 #                        icount: closer to real parallelism, but wall-clock
 #                        timing that swings by +-15% from run to run
 #   BENCH_RESULTS=DIR    where the results go (default bench/results)
+#   BENCH_PROFILE=1      load a SW_HOOK_PROFILE module (kmod/prof.h) and write
+#                        instructions per hook pass, per run, to
+#                        RESULTS/profile.txt (RESULTS default: build/bench-prof)
 #   KERNEL=generic       the kernel the VM boots (generic or rt)
 set -euo pipefail
 
@@ -31,6 +34,15 @@ start=$EPOCHREALTIME
 cd "$ROOT"
 scripts/build-module.sh --kernel "$KERNEL" > "$ROOT/build/bench-module.log" 2>&1 || {
 	cat "$ROOT/build/bench-module.log"; echo "bench: module build failed" >&2; exit 1; }
+if [ -n "${BENCH_PROFILE:-}" ]; then
+	# the hooks time themselves (kmod/prof.h); not for the results table
+	img=$(scripts/kdir.sh --vmlinuz "$KERNEL")
+	scripts/build-module.sh "$(scripts/kdir.sh "${img#/boot/vmlinuz-}")" \
+		"$ROOT/build/prof" SW_HOOK_PROFILE=1 >> "$ROOT/build/bench-module.log" 2>&1 || {
+		cat "$ROOT/build/bench-module.log"; echo "bench: module build failed" >&2; exit 1; }
+	export SYNWATCH_KO=$ROOT/build/prof/synwatch.ko
+	RESULTS=${BENCH_RESULTS:-$ROOT/build/bench-prof}
+fi
 make -s -C userspace all
 make -s -C bench all
 # The SYN generator is the selftests' (selftests/synflood.c).
@@ -40,7 +52,7 @@ synflood=$ROOT/selftests/build/synflood
 rm -rf "$WORK"
 mkdir -p "$WORK/out" "$RESULTS"
 guest_env=()
-for v in BENCH_ROUNDS BENCH_DURATION BENCH_WARMUP BENCH_CONFIGS BENCH_WORKLOADS BENCH_MAX_CONNS; do
+for v in BENCH_ROUNDS BENCH_DURATION BENCH_WARMUP BENCH_CONFIGS BENCH_WORKLOADS BENCH_MAX_CONNS SYNWATCH_KO; do
 	[ -z "${!v:-}" ] || guest_env+=("$v=${!v}")
 done
 if [ -n "${BENCH_SMP:-}" ]; then
@@ -78,3 +90,10 @@ python3 bench/report.py "$WORK/out/runs.jsonl" "$WORK/out/guest.json" \
 cfgs=$(sed -n 's/^# configs: //p' "$RESULTS/latest.dat")
 gnuplot -e "dat='$RESULTS/latest.dat'; out='$RESULTS/latest.svg'; cfgs='$cfgs'" bench/plot.gp
 echo "bench: results in $RESULTS (latest.md, latest.json, latest.svg)"
+if [ -d "$WORK/out/prof" ]; then
+	# mean instructions per pass of each point, per configuration and workload
+	for f in "$WORK/out/prof"/*.txt; do
+		awk -v run="$(basename "$f" .txt)" '/^[a-z]/ && $2 > 0 {
+			printf "%-22s %-12s %10d calls %7.0f mean\n", run, $1, $2, $3 / $2 }' "$f"
+	done | tee "$RESULTS/profile.txt"
+fi
