@@ -132,6 +132,7 @@ static unsigned int __sw_hook_v4(void *priv, struct sk_buff *skb,
 	struct in6_addr s __sw_uninit, d __sw_uninit;
 	struct sw_pkt pkt __sw_uninit;
 	unsigned int ihl, tot;
+	u64 t0;
 	int err;
 
 	iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
@@ -153,7 +154,9 @@ static unsigned int __sw_hook_v4(void *priv, struct sk_buff *skb,
 	}
 	if (skb_is_gso(skb))
 		tot = skb->len;
+	t0 = sw_prof_start();
 	err = sw_hook_tcp(sn, skb, ihl, tot - ihl, &pkt);
+	sw_prof_end(SW_PROF_PARSE, t0);
 	if (err) {
 		sw_stat_invalid(sn, err);
 		return NF_ACCEPT;

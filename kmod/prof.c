@@ -23,6 +23,7 @@ static struct dentry *sw_prof_dir;
 static const char * const sw_prof_names[SW_PROF_MAX] = {
 	[SW_PROF_HOOK_V4] = "hook_v4",
 	[SW_PROF_HOOK_V6] = "hook_v6",
+	[SW_PROF_PARSE] = "parse_tcp",
 	[SW_PROF_CONN] = "conn_packet",
 	[SW_PROF_HASH] = "conn_hash",
 	[SW_PROF_CLOCK] = "conn_clock",

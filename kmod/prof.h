@@ -16,6 +16,7 @@
 enum sw_prof_point {
 	SW_PROF_HOOK_V4,	/* sw_hook_v4(), whole */
 	SW_PROF_HOOK_V6,	/* sw_hook_v6(), whole */
+	SW_PROF_PARSE,		/* sw_hook_tcp(): TCP header copy and parse */
 	SW_PROF_CONN,		/* sw_conn_packet(), whole */
 	SW_PROF_HASH,		/* ... sw_bucket() */
 	SW_PROF_CLOCK,		/* ... ktime_get_ns() */
