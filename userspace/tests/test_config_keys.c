@@ -86,7 +86,6 @@ TEST_F(cfg, bad_values)
 		{ "flood.completion_pct=101", "out of range" },
 		{ "flood.completion_pct=5%%", "not a percentage" },
 		{ "flood.update_ms=0", "out of range" },
-		{ "flood.half_open_high=0", "out of range" },
 		{ "event_mask=new,bogus", "unknown event type 'bogus'" },
 		{ "max_conns_global=5", "read-only" },
 	};
@@ -100,6 +99,21 @@ TEST_F(cfg, bad_values)
 			TH_LOG("%s: '%s' lacks '%s'", cases[i].arg, self->err, cases[i].msg);
 	}
 	EXPECT_EQ(0, self->set.have);	/* nothing stuck from the failures */
+}
+
+/* The kernel takes a high mark of 0 as "this test off" (uapi header). */
+TEST_F(cfg, high_zero_disables)
+{
+	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.half_open_high=0", self->err, 1024));
+	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.rate_high=0", self->err, 1024));
+	EXPECT_EQ(0, sw_cfg_get(&self->set, sw_cfg_find("flood.half_open_high")));
+	/* the low mark must follow it down, as the kernel requires */
+	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.half_open_low=64", self->err, 1024));
+	EXPECT_EQ(-1, sw_cfg_check(NULL, &self->set, self->err, sizeof(self->err)));
+	EXPECT_NE(NULL, strstr(self->err, "flood.half_open_low (64) must not exceed flood.half_open_high (0)"));
+	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.half_open_low=0", self->err, 1024));
+	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.rate_low=0", self->err, 1024));
+	EXPECT_EQ(0, sw_cfg_check(NULL, &self->set, self->err, sizeof(self->err)));
 }
 
 TEST_F(cfg, low_not_above_high)
