@@ -216,6 +216,7 @@ static const struct field listener_fields[SYNWATCH_A_LISTENER_MAX + 1] = {
 	L(SYNWATCH_A_LISTENER_PEAK_RATE, MNL_TYPE_U32, peak_rate),
 	L(SYNWATCH_A_LISTENER_COMPLETION_PCT, MNL_TYPE_U8, completion_pct),
 	L(SYNWATCH_A_LISTENER_STATUS, MNL_TYPE_U8, status),
+	L(SYNWATCH_A_LISTENER_HALF_OPEN_RECENT, MNL_TYPE_U32, half_open_recent),
 };
 #undef L
 
@@ -256,6 +257,7 @@ static const struct field alert_fields[SYNWATCH_A_ALERT_MAX + 1] = {
 	A(SYNWATCH_A_ALERT_DURATION_MS, MNL_TYPE_U64, duration_ms),
 	A(SYNWATCH_A_ALERT_SUPPRESSED, MNL_TYPE_U64, suppressed),
 	A(SYNWATCH_A_ALERT_COOKIES, MNL_TYPE_U8, cookies),
+	A(SYNWATCH_A_ALERT_PEAK_RATE, MNL_TYPE_U32, peak_rate),
 };
 #undef A
 

@@ -50,7 +50,7 @@ struct sw_listener {
 	uint16_t port;
 	uint64_t syn_rx, synack_tx, completed, reset, cookie_completed,
 		 unanswered;
-	uint32_t half_open, syn_rate, peak_rate;
+	uint32_t half_open, half_open_recent, syn_rate, peak_rate;
 	uint8_t completion_pct, status;
 };
 
@@ -80,6 +80,7 @@ struct sw_alert {
 	struct sw_listener listener;
 	uint8_t reason, cookies;
 	uint64_t duration_ms, suppressed;
+	uint32_t peak_rate;
 	unsigned int nsources;
 	struct sw_source sources[SYNWATCH_MAX_TOP_SOURCES];
 };

@@ -49,6 +49,7 @@ static const struct int_member listener_ints[] = {
 	M(SYNWATCH_A_LISTENER_COOKIE_COMPLETED, "cookie_completed"),
 	M(SYNWATCH_A_LISTENER_UNANSWERED, "unanswered"),
 	M(SYNWATCH_A_LISTENER_HALF_OPEN, "half_open"),
+	M(SYNWATCH_A_LISTENER_HALF_OPEN_RECENT, "half_open_recent"),
 	M(SYNWATCH_A_LISTENER_SYN_RATE, "syn_rate"),
 	M(SYNWATCH_A_LISTENER_PEAK_RATE, "peak_rate"),
 	M(SYNWATCH_A_LISTENER_COMPLETION_PCT, "completion_pct"),
@@ -57,6 +58,7 @@ static const struct int_member listener_ints[] = {
 static const struct int_member alert_ints[] = {
 	M(SYNWATCH_A_ALERT_DURATION_MS, "duration_ms"),
 	M(SYNWATCH_A_ALERT_SUPPRESSED, "suppressed"),
+	M(SYNWATCH_A_ALERT_PEAK_RATE, "peak_rate"),
 };
 
 static const struct int_member event_ints[] = {

@@ -219,11 +219,10 @@ static void export_conn(const struct rp *rp, const struct rp_conn *c,
 }
 
 static void export_listener(const struct rp_lst *l, const struct sw_lst_acct *a,
-			    struct sw_listener *o)
+			    uint64_t now, struct sw_listener *o)
 {
 	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 
-	/* userspace does not decode HALF_OPEN_RECENT yet */
 	memset(o, 0, sizeof(*o));
 	for (unsigned int at = SYNWATCH_A_LISTENER_FAMILY;
 	     at <= SYNWATCH_A_LISTENER_MAX; at++)
@@ -238,6 +237,7 @@ static void export_listener(const struct rp_lst *l, const struct sw_lst_acct *a,
 	o->cookie_completed = a->cookie;
 	o->unanswered = a->unanswered;
 	o->half_open = a->half_open > 0 ? (uint32_t)a->half_open : 0;
+	o->half_open_recent = sw_lst_recent_half_open(a, now);
 	o->syn_rate = sw_lst_rate(a);
 	o->peak_rate = a->peak_rate;
 	o->completion_pct = sw_lst_completion(a);
@@ -324,8 +324,10 @@ static void emit_alert(struct rp *rp, const struct rp_lst *l,
 		   SW_BIT(SYNWATCH_A_ALERT_DURATION_MS) |
 		   SW_BIT(SYNWATCH_A_ALERT_SUPPRESSED) |
 		   SW_BIT(SYNWATCH_A_ALERT_COOKIES) |
+		   SW_BIT(SYNWATCH_A_ALERT_PEAK_RATE) |
 		   SW_BIT(SYNWATCH_A_ALERT_TOP_SOURCES);
-	export_listener(l, a, &al->listener);
+	export_listener(l, a, at, &al->listener);
+	al->peak_rate = a->flood_peak;
 	al->reason = a->reason;
 	al->duration_ms = (at - a->flood_start_ns) / RP_NS_PER_MS;
 	al->suppressed = a->suppressed;
@@ -804,7 +806,8 @@ int rp_listeners(struct rp *rp,
 	int ret = 0;
 
 	for (uint32_t i = 0; i < rp->lsts.n && !ret; i++) {
-		export_listener(&rp->lsts.v[i], &rp->lsts.v[i].acct, &sl);
+		export_listener(&rp->lsts.v[i], &rp->lsts.v[i].acct, rp->now,
+				&sl);
 		ret = fn(&sl, data);
 	}
 	return ret;

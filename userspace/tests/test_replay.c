@@ -823,6 +823,11 @@ TEST_F(cap, syn_flood_start_end)
 	EXPECT_EQ(SYNWATCH_ALERT_HALF_OPEN, e->alert.reason);
 	EXPECT_EQ(80, e->alert.listener.port);
 	EXPECT_GE(e->alert.listener.half_open, 256U);
+	/* all 256+ began within the last seconds: all recent */
+	EXPECT_EQ(e->alert.listener.half_open,
+		  e->alert.listener.half_open_recent);
+	EXPECT_GE(e->alert.peak_rate, 200U);
+	EXPECT_TRUE(e->alert.have & (1ULL << SYNWATCH_A_ALERT_PEAK_RATE));
 	EXPECT_EQ(SYNWATCH_LISTENER_FLOOD, e->alert.listener.status);
 	EXPECT_LE(1U, e->alert.nsources);
 	EXPECT_EQ(24, e->alert.sources[0].prefix_len);
@@ -836,6 +841,7 @@ TEST_F(cap, syn_flood_start_end)
 	EXPECT_EQ(601U, LST(&self->r, 0)->syn_rx);
 	EXPECT_EQ(600U, LST(&self->r, 0)->unanswered);
 	EXPECT_EQ(0U, LST(&self->r, 0)->half_open);
+	EXPECT_EQ(0U, LST(&self->r, 0)->half_open_recent);
 }
 
 /* Random bytes and damaged copies of good frames: counted, never a crash. */
