@@ -182,7 +182,8 @@ void sw_lst_packet(struct sw_net *sn, const struct sw_key *key,
 
 	if (!l)
 		return;
-	spin_lock_bh(&l->lock);
+	/* the packet path runs with BHs off (hooks.c): no _bh needed */
+	spin_lock(&l->lock);
 	if (syn && !l->watched) {
 		l->watched = true;
 		wake = true;
@@ -191,7 +192,7 @@ void sw_lst_packet(struct sw_net *sn, const struct sw_key *key,
 	sw_lst_account(&l->acct, out, born, !v4, saddr, now);
 	if (syn)
 		sw_flood_sample(&l->acct, !v4, saddr);
-	spin_unlock_bh(&l->lock);
+	spin_unlock(&l->lock);
 	if (wake)
 		sw_lst_watch(sn->lst, l);
 }
