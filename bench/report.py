@@ -234,7 +234,7 @@ def markdown(doc):
                 x = m["synwatch"]
                 L.append(f"| {CONFIGS[cfg]} | synwatch | {x['entries']} of "
                          f"{x['max']} | {x['slab_objsize']} B "
-                         f"(record {x['module_bytes_per_record']} B) | "
+                         f"(stats: {x['module_bytes_per_record']} B) | "
                          f"{x['slab_bytes_per_entry']:.1f} B | "
                          f"{x['buckets']} \u00d7 8 B | "
                          f"{x['total_bytes'] / 2**20:.2f} MiB | "
