@@ -266,6 +266,18 @@ static void sw_destroy(struct sw_net *sn, struct sw_conn *c,
 	kmem_cache_free(sw_cache, c);
 }
 
+/* Under the bucket lock: is c linked in bucket b's chain? */
+static bool sw_in_chain(unsigned int b, const struct sw_conn *c)
+{
+	const struct sw_conn *p;
+
+	for (p = rcu_dereference_protected(sw_buckets[b], true);
+	     !sw_is_nulls(p); p = rcu_dereference_protected(p->next, true))
+		if (p == c)
+			return true;
+	return false;
+}
+
 static bool sw_evictable(u8 state, bool half_only)
 {
 	if (sw_state_half_open(state))
@@ -286,14 +298,13 @@ static bool sw_evictable(u8 state, bool half_only)
  * the scan goes on past empty buckets (a table larger than max_conns) so
  * that there are several.
  */
-static bool sw_evict(u32 netns)
+static bool sw_evict(u32 netns, u64 now_ns)
 {
 	unsigned int start = get_random_u32_below(sw_nbuckets);
 	unsigned int limit = min_t(unsigned int, sw_nbuckets,
 				   SW_EVICT_BUCKETS);
 	struct sw_conn *victim = NULL, *c;
 	unsigned int i, b, vb = 0, seen = 0;
-	u64 now_ns = ktime_get_ns();
 	u32 now = sw_fine(now_ns);
 	u32 best_age = 0;
 	bool best_half = false, ok;
@@ -331,20 +342,25 @@ static bool sw_evict(u32 netns)
 	/*
 	 * Check again under the locks: the entry may have moved on (a
 	 * completed handshake is no longer half-open) or been freed and
-	 * reused for a new connection, which is younger than best_age.
+	 * reused for a new connection, which is younger than best_age, maybe
+	 * in another chain. Chain membership is stable under the bucket
+	 * lock, and a walk of a chain (load <= 1) is cheaper than a hash.
 	 */
 	spin_lock(sw_bucket_lock(vb));
-	raw_spin_lock(sw_rec_lock(victim));
-	ok = victim->key.netns && (!netns || victim->key.netns == netns) &&
-	     sw_evictable(victim->rec.state, best_half) &&
-	     now - victim->rec.t_last >= best_age &&
-	     sw_bucket(&victim->key) == vb;
+	ok = sw_in_chain(vb, victim);
 	if (ok) {
-		s.key = victim->key;
-		s.rec = victim->rec;
-		WRITE_ONCE(victim->key.netns, 0);
+		raw_spin_lock(sw_rec_lock(victim));
+		ok = victim->key.netns &&
+		     (!netns || victim->key.netns == netns) &&
+		     sw_evictable(victim->rec.state, best_half) &&
+		     now - victim->rec.t_last >= best_age;
+		if (ok) {
+			s.key = victim->key;
+			s.rec = victim->rec;
+			WRITE_ONCE(victim->key.netns, 0);
+		}
+		raw_spin_unlock(sw_rec_lock(victim));
 	}
-	raw_spin_unlock(sw_rec_lock(victim));
 	if (ok)
 		sw_unlink(vb, victim);
 	spin_unlock(sw_bucket_lock(vb));
@@ -378,7 +394,7 @@ static bool sw_inc_below(atomic_t *v, int max)
  * the memory in use (SYNWATCH_A_STATS_MEM_BYTES) stays within max_conns
  * entries plus the buckets.
  */
-static bool sw_reserve(struct sw_net *sn)
+static bool sw_reserve(struct sw_net *sn, u64 now)
 {
 	int ns_max = (int)min_t(u32, READ_ONCE(sn->cfg.max_conns), INT_MAX);
 	int max = (int)min_t(unsigned int, sw_max_conns, INT_MAX);
@@ -386,13 +402,13 @@ static bool sw_reserve(struct sw_net *sn)
 
 	for (tries = 0; tries <= SW_EVICT_TRIES; tries++) {
 		if (ns_max && atomic_read(&sn->nconns) >= ns_max) {
-			if (!sw_evict(sn->id))
+			if (!sw_evict(sn->id, now))
 				return false;
 			continue;
 		}
 		if (!sw_inc_below(&sw_count, max)) {
 			u64 t0 = sw_prof_start();
-			bool ok = sw_evict(0);
+			bool ok = sw_evict(0, now);
 
 			sw_prof_end(SW_PROF_EVICT, t0);
 			if (!ok)
@@ -419,7 +435,7 @@ static struct sw_conn *sw_insert(struct sw_net *sn, const struct sw_key *key,
 {
 	struct sw_conn *c, *old;
 
-	if (!sw_reserve(sn)) {
+	if (!sw_reserve(sn, now)) {
 		sw_stat_inc(sn, SW_STAT_INSERT_FAILED);
 		return NULL;
 	}

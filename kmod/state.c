@@ -196,11 +196,3 @@ const char *sw_state_name(u8 state)
 {
 	return state < SW_STATE_COLUMNS ? sw_state_names[state] : "?";
 }
-
-/* Half-open: the handshake has not completed. Evicted first when full. */
-bool sw_state_half_open(u8 state)
-{
-	return state == SYNWATCH_STATE_LISTEN ||
-	       state == SYNWATCH_STATE_SYN_SENT ||
-	       state == SYNWATCH_STATE_SYN_RECEIVED;
-}

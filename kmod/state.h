@@ -46,6 +46,16 @@ enum sw_pkt_class {
 
 u8 sw_state_next(enum sw_dir dir, enum sw_pkt_class pc, u8 state);
 const char *sw_state_name(u8 state);
-bool sw_state_half_open(u8 state);
+
+/*
+ * Half-open: the handshake has not completed. Evicted first when full.
+ * Inline: the eviction scan asks it of every candidate.
+ */
+static inline bool sw_state_half_open(u8 state)
+{
+	return state == SYNWATCH_STATE_LISTEN ||
+	       state == SYNWATCH_STATE_SYN_SENT ||
+	       state == SYNWATCH_STATE_SYN_RECEIVED;
+}
 
 #endif /* _SW_STATE_H */
