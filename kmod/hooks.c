@@ -40,6 +40,10 @@ static int sw_hook_tcp(struct sw_net *sn, const struct sk_buff *skb,
 	if (!th)
 		return SYNWATCH_INVALID_TRUNC_TCP;
 	hlen = min_t(unsigned int, sw_tcp_hdrlen(th), SW_TCP_HLEN_MAX);
+	/* the usual case: the whole header in the linear part, in place */
+	if (th != buf && hlen >= SW_TCP_HLEN_MIN &&
+	    thoff + hlen <= skb_headlen(skb))
+		return sw_parse_tcp(th, hlen, l4len, pkt);
 	if (hlen > SW_TCP_HLEN_MIN) {
 		th = skb_header_pointer(skb, thoff,
 					min_t(unsigned int, hlen,

@@ -14,13 +14,8 @@
 #include "listener.h"
 #include "events.h"
 
-static unsigned int sw_net_id __read_mostly;
+unsigned int sw_net_id __read_mostly;
 static DEFINE_XARRAY(sw_nets);
-
-struct sw_net *sw_net(const struct net *net)
-{
-	return net_generic(net, sw_net_id);
-}
 
 /* Under rcu_read_lock(), or with the netns known to be alive. */
 struct sw_net *sw_net_by_id(u32 id)

@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/hrtimer.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <linux/synwatch.h>
 #include "track.h"
 
@@ -115,7 +116,14 @@ void sw_stats_sum(struct sw_net *sn, struct sw_stats *sum);
 void sw_stats_reset(struct sw_net *sn);
 
 /* pernet.c */
-struct sw_net *sw_net(const struct net *net);
+extern unsigned int sw_net_id;
+
+/* Every packet looks its netns up: inline, a load and an index. */
+static inline struct sw_net *sw_net(const struct net *net)
+{
+	return net_generic(net, sw_net_id);
+}
+
 struct sw_net *sw_net_by_id(u32 id);
 int sw_pernet_init(void);
 void sw_pernet_uninit(void);
