@@ -11,44 +11,6 @@
  */
 #include "track.h"
 
-static const u8 sw_dir_bit[SW_DIR_MAX] = {
-	[SW_DIR_IN] = SW_DF_END_IN,
-	[SW_DIR_OUT] = SW_DF_END_OUT,
-};
-
-static const u8 sw_win_bit[SW_DIR_MAX] = {
-	[SW_DIR_IN] = SW_DF_WIN_IN,
-	[SW_DIR_OUT] = SW_DF_WIN_OUT,
-};
-
-static inline u8 sw_hist_code(enum sw_hist h, enum sw_dir dir)
-{
-	return 1 + 2 * h + (dir == SW_DIR_IN);
-}
-
-/*
- * Each code is recorded once, so the 15 codes fit the 16 slots and the
- * history doubles as the set of what happened. Membership is a SIMD-within-
- * a-register test, run for every packet: XOR makes the slot holding code
- * zero, and (v - 0x11..1) & ~v & 0x88..8 is non-zero exactly when some
- * nibble of v is zero.
- */
-#define SW_NIB_ONES	0x1111111111111111ULL
-#define SW_NIB_HIGHS	0x8888888888888888ULL
-
-static inline bool sw_hist_has_code(u64 hist, u8 code)
-{
-	u64 v = hist ^ (code * SW_NIB_ONES);
-
-	return (v - SW_NIB_ONES) & ~v & SW_NIB_HIGHS;
-}
-
-static inline bool sw_hist_has(const struct sw_rec *r, enum sw_hist h,
-			       enum sw_dir dir)
-{
-	return sw_hist_has_code(r->hist, sw_hist_code(h, dir));
-}
-
 /* Record a history letter the first time it happens. */
 static void sw_hist_add(struct sw_rec *r, enum sw_hist h, enum sw_dir dir)
 {
@@ -136,55 +98,19 @@ static bool sw_rst_acceptable(const struct sw_rec *r, enum sw_dir dir,
 		return (p->flags & SW_TCP_ACK) &&
 		       sw_seq_after(p->ack, r->isn[SW_DIR_OUT]) &&
 		       !sw_seq_after(p->ack, r->end[SW_DIR_OUT]);
-	if (r->dflags & sw_dir_bit[dir]) {
+	if (r->dflags & sw_df_end(dir)) {
 		scale = sw_rec_wscale(r, other);
 		if (scale == SW_WSCALE_NONE ||
 		    sw_rec_wscale(r, dir) == SW_WSCALE_NONE ||
-		    !(r->dflags & sw_win_bit[other]))
+		    !(r->dflags & sw_df_win(other)))
 			scale = 0;
 		win = (u32)(r->win[other] ? r->win[other] : 1) << scale;
 		return !sw_seq_before(p->seq, r->end[dir] - win) &&
 		       !sw_seq_after(p->seq, r->end[dir] + win);
 	}
-	if ((p->flags & SW_TCP_ACK) && (r->dflags & sw_dir_bit[other]))
+	if ((p->flags & SW_TCP_ACK) && (r->dflags & sw_df_end(other)))
 		return p->ack == r->end[other];
 	return true;
-}
-
-/* Keep end[], isn[], byte wraps and window for the sending side. */
-static void sw_track_seq(struct sw_rec *r, enum sw_dir dir,
-			 const struct sw_pkt *p)
-{
-	u32 end = p->seq + p->payload + !!(p->flags & SW_TCP_SYN) +
-		  !!(p->flags & SW_TCP_FIN);
-	u8 bit = sw_dir_bit[dir];
-
-	if (!(r->dflags & bit)) {
-		/* First segment of this side: bytes count from here. */
-		r->isn[dir] = (p->flags & SW_TCP_SYN) ? p->seq : p->seq - 1;
-		r->end[dir] = end;
-		r->dflags |= bit;
-	} else if (sw_seq_after(end, r->end[dir])) {
-		/* An offset from the ISN going down means 4 GiB went by. */
-		if (end - r->isn[dir] < r->end[dir] - r->isn[dir] &&
-		    r->wraps[dir] < 0xff)
-			r->wraps[dir]++;
-		r->end[dir] = end;
-	}
-	/*
-	 * RFC 7323 2.2: the window of a SYN or SYN-ACK is never scaled, the
-	 * later ones are. win[] holds the SYN's until the side's first other
-	 * segment, from then on only scaled ones: scaling the SYN's window
-	 * would take a 64 KiB window for 8 MiB at a scale of 7, and accept
-	 * RSTs (sw_rst_acceptable) that the receiver drops.
-	 */
-	if (p->flags & SW_TCP_SYN) {
-		if (!(r->dflags & sw_win_bit[dir]) && p->win > r->win[dir])
-			r->win[dir] = p->win;
-	} else if (!(r->dflags & sw_win_bit[dir]) || p->win > r->win[dir]) {
-		r->win[dir] = p->win;
-		r->dflags |= sw_win_bit[dir];
-	}
 }
 
 /* SYN and SYN-ACK options: RFC 9293 3.2, RFC 7323, RFC 2018. */
@@ -362,46 +288,6 @@ bool sw_track_creates(enum sw_dir dir, const struct sw_pkt *p)
 	return next < SW_STATE_NONE;
 }
 
-/* A valid segment: the clock and the saturating packet count. */
-static inline void sw_count_pkt(struct sw_rec *r, enum sw_dir dir,
-				const struct sw_pkt *p, u64 now_ns)
-{
-	r->t_last = sw_fine(now_ns);
-	if (r->pkts[dir] < 0xffffffff - p->segs)
-		r->pkts[dir] += p->segs;
-	else
-		r->pkts[dir] = 0xffffffff;
-}
-
-/*
- * Most segments of a connection: an ACK, with or without data, in
- * ESTABLISHED, from a side whose sequence space is known and whose letter
- * is already in the history, while the other side has sent no FIN. Then
- * the segment is SW_PC_ACK, the table keeps ESTABLISHED (test_state
- * checks that cell), it cannot be a retransmission and no half-open count
- * moves: only the clock, the counters and the sequence space change, as
- * the full path below would change them, at a fraction of its cost. The
- * module calls it before sw_track(), without the full path's prologue.
- */
-bool sw_track_fast(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
-		   u64 now_ns, struct sw_track_out *out)
-{
-	if (r->state != SYNWATCH_STATE_ESTABLISHED ||
-	    (p->flags & (SW_TCP_SYN | SW_TCP_RST | SW_TCP_FIN | SW_TCP_ACK)) !=
-	    SW_TCP_ACK || !(r->dflags & sw_dir_bit[dir]) ||
-	    !sw_hist_has(r, p->payload ? SW_H_DATA : SW_H_ACK, dir) ||
-	    sw_hist_has(r, SW_H_FIN, !dir))
-		return false;
-	out->what = 0;
-	out->old_state = SYNWATCH_STATE_ESTABLISHED;
-	out->new_state = SYNWATCH_STATE_ESTABLISHED;
-	out->invalid = 0;
-	out->half_open = 0;
-	sw_count_pkt(r, dir, p, now_ns);
-	sw_track_seq(r, dir, p);
-	return true;
-}
-
 int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 	     u64 now_ns, struct sw_track_out *out)
 {
@@ -472,7 +358,7 @@ int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 		sw_hist_add(r, SW_H_RTX, dir);
 	} else if (pc == SW_PC_SYN || pc == SW_PC_SYNACK) {
 		/* a new SYN from the same side (new ISN) restarts its seq */
-		r->dflags &= ~sw_dir_bit[dir];
+		r->dflags &= ~sw_df_end(dir);
 		sw_track_syn_options(r, dir, p);
 	}
 	/*
@@ -480,7 +366,7 @@ int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 	 * segment is an RST (a refused SYN) starts no sequence space, else
 	 * its "ISN" would be the RST's seq - 1.
 	 */
-	if (pc != SW_PC_RST || (r->dflags & sw_dir_bit[dir]))
+	if (pc != SW_PC_RST || (r->dflags & sw_df_end(dir)))
 		sw_track_seq(r, dir, p);
 
 	switch (pc) {
@@ -531,7 +417,7 @@ u64 sw_rec_bytes(const struct sw_rec *r, enum sw_dir dir)
 {
 	u64 b;
 
-	if (!(r->dflags & sw_dir_bit[dir]))
+	if (!(r->dflags & sw_df_end(dir)))
 		return 0;
 	b = ((u64)r->wraps[dir] << 32) + (u32)(r->end[dir] - r->isn[dir]);
 	/* the SYN and the FIN take a sequence number each, but no byte */
