@@ -536,9 +536,7 @@ retry:
 	}
 again:
 	t1 = sw_prof_start();
-	err = 0;
-	if (!sw_track_fast(&c->rec, dir, pkt, now, &out))
-		err = sw_track(&c->rec, dir, pkt, now, &out);
+	err = sw_track(&c->rec, dir, pkt, now, &out);
 	sw_prof_end(SW_PROF_ENGINE, t1);
 	if (unlikely(out.what & SW_T_REOPEN)) {
 		/* The tuple is reused: end the old connection in place. */

@@ -288,15 +288,14 @@ bool sw_track_creates(enum sw_dir dir, const struct sw_pkt *p)
 	return next < SW_STATE_NONE;
 }
 
-int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
-	     u64 now_ns, struct sw_track_out *out)
+/* The full path of sw_track() (track.h), for whatever the fast one leaves. */
+int sw_track_full(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
+		  u64 now_ns, struct sw_track_out *out)
 {
 	enum sw_pkt_class pc;
 	u8 old, next;
 	bool was_half, rtx;
 
-	if (sw_track_fast(r, dir, p, now_ns, out))
-		return 0;
 	pc = sw_classify(r, dir, p);
 	old = r->state;
 	next = sw_next_state(dir, pc, old, p);

@@ -118,8 +118,8 @@ struct sw_track_out {
 };
 
 void sw_rec_init(struct sw_rec *r, u64 now_ns);
-int sw_track(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
-	     u64 now_ns, struct sw_track_out *out);
+int sw_track_full(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
+		  u64 now_ns, struct sw_track_out *out);
 
 /*
  * The per-packet part of the tracker, inline so that the module's packet
@@ -218,8 +218,8 @@ static inline void sw_count_pkt(struct sw_rec *r, enum sw_dir dir,
  * the segment is SW_PC_ACK, the table keeps ESTABLISHED (test_state
  * checks that cell), it cannot be a retransmission and no half-open count
  * moves: only the clock, the counters and the sequence space change, as
- * the full path below would change them, at a fraction of its cost. The
- * module calls it before sw_track(), without the full path's prologue.
+ * the full path would change them, at a fraction of its cost, and
+ * without a call.
  */
 static inline bool sw_track_fast(struct sw_rec *r, enum sw_dir dir,
 				 const struct sw_pkt *p, u64 now_ns,
@@ -239,6 +239,20 @@ static inline bool sw_track_fast(struct sw_rec *r, enum sw_dir dir,
 	sw_count_pkt(r, dir, p, now_ns);
 	sw_track_seq(r, dir, p);
 	return true;
+}
+
+/*
+ * One valid segment updates the record: the fast path when it applies,
+ * else sw_track_full(). 0, or -1 with out->invalid set if the segment was
+ * rejected (it changed nothing).
+ */
+static inline int sw_track(struct sw_rec *r, enum sw_dir dir,
+			   const struct sw_pkt *p, u64 now_ns,
+			   struct sw_track_out *out)
+{
+	if (sw_track_fast(r, dir, p, now_ns, out))
+		return 0;
+	return sw_track_full(r, dir, p, now_ns, out);
 }
 
 bool sw_track_creates(enum sw_dir dir, const struct sw_pkt *p);
