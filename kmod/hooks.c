@@ -57,11 +57,16 @@ static int sw_hook_tcp(struct sw_net *sn, const struct sk_buff *skb,
 	return sw_parse_tcp(th, hlen, l4len, pkt);
 }
 
+/* Wire segments a packet stands for: gso_segs of a GSO/GRO one, else 1. */
+static inline u16 sw_segs(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb) ? max_t(u16, skb_shinfo(skb)->gso_segs, 1) : 1;
+}
+
 static void sw_hook_count(struct sw_net *sn, const struct nf_hook_state *st,
 			  const struct sk_buff *skb)
 {
-	u16 segs = skb_is_gso(skb) ? max_t(u16, skb_shinfo(skb)->gso_segs, 1) :
-				     1;
+	u16 segs = sw_segs(skb);
 
 	if (st->hook == NF_INET_LOCAL_IN)
 		sw_stat_add(sn, SW_STAT_PKTS_IN, segs);
@@ -81,8 +86,7 @@ static void sw_hook_track(struct sw_net *sn, const struct nf_hook_state *st,
 	bool bh;
 	u64 t0;
 
-	if (skb_is_gso(skb))
-		pkt->segs = max_t(u16, skb_shinfo(skb)->gso_segs, 1);
+	pkt->segs = sw_segs(skb);
 	/*
 	 * tcp_make_synack() attaches every SYN-ACK to its request socket,
 	 * or to the listener for Fast Open, but a SYN cookie to none: no
