@@ -10,10 +10,7 @@ BIN=$REPO_DIR/bench/build
 
 require_root
 require_cmd ip python3
-SYNFLOOD=$SELFTESTS_DIR/build/synflood
-for p in "$BIN/tcp_rr" "$BIN/tcp_churn" "$SYNFLOOD"; do
-	[ -x "$p" ] || skip "$p not built (make -C bench, make -C selftests)"
-done
+need_built "$BIN/tcp_rr" "$BIN/tcp_churn" "$SYNFLOOD"
 
 setup_two_ns
 

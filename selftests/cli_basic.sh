@@ -11,19 +11,12 @@
 # shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SW=$REPO_DIR/userspace/synwatch/synwatch
-
 require_root
 require_cmd python3 setpriv
-[ -x "$SW" ] || skip "synwatch not built (make -C userspace)"
-synwatch_load || skip "synwatch.ko not loadable"
+need_built "$SW"
+need_module
 
-setup_two_ns
-OUT=$(mktemp -d)
-defer rm -rf "$OUT"
-
-a() { ns_exec "$NS_A" "$@"; }
-b() { ns_exec "$NS_B" "$@"; }
+two_ns_test
 
 b python3 -m http.server 8080 --bind "$IP4_B" >/dev/null 2>&1 &
 defer kill $!

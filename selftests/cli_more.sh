@@ -15,19 +15,12 @@
 # shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SW=$REPO_DIR/userspace/synwatch/synwatch
-
 require_root
 require_cmd python3 setpriv
-[ -x "$SW" ] || skip "synwatch not built (make -C userspace)"
-synwatch_load || skip "synwatch.ko not loadable"
+need_built "$SW"
+need_module
 
-setup_two_ns
-OUT=$(mktemp -d)
-defer rm -rf "$OUT"
-
-a() { ns_exec "$NS_A" "$@"; }
-b() { ns_exec "$NS_B" "$@"; }
+two_ns_test
 
 # Servers: accept and hold; a connection to :9000 is closed by B once
 # $OUT/close9000 exists.
@@ -186,6 +179,7 @@ second: NEW [S] out|^$T NEW +SYN_SENT +\[S\] +out $C2$
 second: SYN_SENT -> ESTABLISHED [S.] in|^$T STATE +SYN_SENT -> ESTABLISHED +\[S\.\] +in +$C2 rtt=
 second: abort, ESTABLISHED -> CLOSED [R.] out|^$T STATE +ESTABLISHED -> CLOSED +\[R\.\] +out $C2$
 EOF
+# the monitor has shown what it was asked for, or is stopped here
 kill "$MON" 2>/dev/null || true
 echo "--- monitor ---"; sed 's/^/| /' "$OUT/mon.txt"; echo "---------------"
 
@@ -200,8 +194,8 @@ check "conns still there after the refused flush" test "$(ports state establishe
 rc=0; a "$SW" flush > /dev/null 2>&1 || rc=$?
 check "flush: exit 0" test "$rc" = 0
 
-# module not loaded: rmmod (nothing of ours holds it), then load it back
-kill "$MON" 2>/dev/null || true
+# module not loaded: rmmod (nothing of ours holds it), then load it back;
+# reap the monitor killed above (its status is the signal's)
 wait "$MON" 2>/dev/null || true
 defer synwatch_load
 if rmmod synwatch 2> "$OUT/rmmod.err"; then

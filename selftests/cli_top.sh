@@ -13,21 +13,13 @@
 # shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SW=$REPO_DIR/userspace/synwatch/synwatch
-SYNFLOOD=$SELFTESTS_DIR/build/synflood
-
 require_root
 require_cmd python3 tmux
-[ -x "$SW" ] || skip "synwatch not built (make -C userspace)"
-[ -x "$SYNFLOOD" ] || skip "synflood not built (make -C selftests)"
-synwatch_load || skip "synwatch.ko not loadable"
+need_built "$SW"
+need_built "$SYNFLOOD"
+need_module
 
-setup_two_ns
-OUT=$(mktemp -d)
-defer rm -rf "$OUT"
-
-a() { ns_exec "$NS_A" "$@"; }
-b() { ns_exec "$NS_B" "$@"; }
+two_ns_test
 
 flood_target "$NS_B"
 
@@ -75,7 +67,7 @@ frame() {
 		mv "$OUT/screen.new" "$OUT/screen"
 }
 check "top shows the flood" busywait 30000 frame
-wait "$FLOOD" || true
+flood_wait "$FLOOD"
 log "synflood: $(cat "$OUT/synflood.out")"
 [ -f "$OUT/screen" ] || { fail "no frame with the flood"; exit 1; }
 echo "--- screen ---"

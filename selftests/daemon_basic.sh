@@ -10,19 +10,12 @@
 # shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SWD=$REPO_DIR/userspace/synwatchd/synwatchd
-
 require_root
 require_cmd python3
-[ -x "$SWD" ] || skip "synwatchd not built (make -C userspace)"
-synwatch_load || skip "synwatch.ko not loadable"
+need_built "$SWD"
+need_module
 
-setup_two_ns
-OUT=$(mktemp -d)
-defer rm -rf "$OUT"
-
-a() { ns_exec "$NS_A" "$@"; }
-b() { ns_exec "$NS_B" "$@"; }
+two_ns_test
 
 cat > "$OUT/d.conf" <<CONF
 events = all

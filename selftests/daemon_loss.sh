@@ -15,22 +15,13 @@
 # shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SW=$REPO_DIR/userspace/synwatch/synwatch
-SWD=$REPO_DIR/userspace/synwatchd/synwatchd
-SYNFLOOD=$SELFTESTS_DIR/build/synflood
-
 require_root
 require_cmd python3
-[ -x "$SWD" ] && [ -x "$SW" ] || skip "synwatch/synwatchd not built (make -C userspace)"
-[ -x "$SYNFLOOD" ] || skip "synflood not built (make -C selftests)"
-synwatch_load || skip "synwatch.ko not loadable"
+need_built "$SWD" "$SW"
+need_built "$SYNFLOOD"
+need_module
 
-setup_two_ns
-OUT=$(mktemp -d)
-defer rm -rf "$OUT"
-
-a() { ns_exec "$NS_A" "$@"; }
-b() { ns_exec "$NS_B" "$@"; }
+two_ns_test
 
 flood_target "$NS_B"
 b "$SW" config set flood.hold_ms=1000 flood.update_ms=1000 >/dev/null
@@ -99,7 +90,7 @@ check "kernel: flood on :80" busywait 30000 flooded
 dropped=$(b "$SW" -j stats | python3 -c "import json,sys; print(json.load(sys.stdin)['event_drop'])" 2>/dev/null || echo "?")
 log "events dropped by the kernel while the daemon was stopped: $dropped"
 kill -CONT "$DPID"
-wait "$FLOOD" || true
+flood_wait "$FLOOD"
 log "synflood: $(cat "$OUT/synflood.out")"
 
 errlog() { grep -qE "$1" "$OUT/d.err"; }

@@ -6,16 +6,12 @@
 # shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SW=$REPO_DIR/userspace/synwatch/synwatch
-
 require_root
 require_cmd python3 setpriv
-[ -x "$SW" ] || skip "synwatch not built (make -C userspace)"
-synwatch_load || skip "synwatch.ko not loadable"
+need_built "$SW"
+need_module
 
-setup_two_ns
-a() { ns_exec "$NS_A" "$@"; }
-b() { ns_exec "$NS_B" "$@"; }
+two_ns_test
 
 # One counter of `synwatch stats -j` in a netns: stat NS KEY
 stat() {
@@ -47,8 +43,6 @@ assert c.recv(5) == b"hello"
 c.close()' "$1" "$2"
 }
 
-OUT=$(mktemp -d)
-defer rm -rf "$OUT"
 n=0
 for addr in "$IP4_B" "$IP6_B"; do
 	n=$((n + 1))

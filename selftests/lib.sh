@@ -17,6 +17,10 @@ KSFT_SKIP=4
 
 SELFTESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$SELFTESTS_DIR")
+# The programs under test (need_built checks them).
+SW=$REPO_DIR/userspace/synwatch/synwatch
+SWD=$REPO_DIR/userspace/synwatchd/synwatchd
+SYNFLOOD=$SELFTESTS_DIR/build/synflood
 TEST_NAME=$(basename "$0" .sh)
 
 # Addresses of the test hosts: RFC 2544 benchmarking range and the IPv6
@@ -193,3 +197,38 @@ flood_target() {
 	ip netns exec "$1" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.veth0.rp_filter=0
 }
+
+# flood_wait PID: wait for a background synflood. Status 2 means the kernel
+# refused some sends (ENOBUFS at full speed, counted in its "errors"): the
+# flood still ran. Anything else (a usage or setup error, a crash) fails.
+flood_wait() {
+	local rc=0
+	wait "$1" || rc=$?
+	check "synflood ran (status $rc: 0, or 2 with some sends refused)" \
+		test "$rc" = 0 -o "$rc" = 2
+}
+
+# need_built FILE...: our own programs are part of the build `make check`
+# makes: one missing is a broken build, a failure, not a skip.
+need_built() {
+	local f
+	for f in "$@"; do
+		[ -x "$f" ] || { fail "$f not built (make check builds it)"; exit 1; }
+	done
+}
+
+# need_module: synwatch.ko loaded; one that does not load fails the test.
+need_module() {
+	synwatch_load || { fail "synwatch.ko does not load"; exit 1; }
+}
+
+# two_ns_test: the setup of the CLI and daemon tests: NS_A and NS_B joined
+# by veth (setup_two_ns), a scratch directory $OUT, a() and b() to run a
+# command in NS_A or NS_B.
+two_ns_test() {
+	setup_two_ns
+	OUT=$(mktemp -d)
+	defer rm -rf "$OUT"
+}
+a() { ns_exec "$NS_A" "$@"; }
+b() { ns_exec "$NS_B" "$@"; }

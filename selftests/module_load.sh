@@ -8,7 +8,7 @@ CYCLES=${CYCLES:-20}
 
 require_root
 require_cmd insmod rmmod modinfo genl
-KO=$(synwatch_ko) || skip "synwatch.ko not built for $(uname -r)"
+KO=$(synwatch_ko) || { fail "synwatch.ko not built for $(uname -r)"; exit 1; }
 
 # Leave the module as we found it (the VM runner loads it before the suite).
 was_loaded=0

@@ -15,14 +15,12 @@
 # shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-SW=$REPO_DIR/userspace/synwatch/synwatch
 PORTS="8001 8002 8003 8004 8005 8006 8007 8008"
 
 require_root
 require_cmd tcpdump python3 ip
-[ -x "$SW" ] || skip "userspace/synwatch/synwatch not built"
-synwatch_load || skip "synwatch.ko not loadable"
-"$SW" help 2>&1 | grep -q replay || skip "this synwatch has no replay"
+need_built "$SW"
+need_module
 
 setup_two_ns
 out=$(mktemp -d)
