@@ -127,9 +127,15 @@ static int tracked(const struct crec *r, int n, const struct fl_client *c)
 {
 	int i, k = 0;
 
-	for (i = 0; i < n && i < FL_MAX_CONNS; i++)
-		if (fl_client_had(c, r[i].rport) && fl_tracked(&r[i]))
+	for (i = 0; i < n && i < FL_MAX_CONNS; i++) {
+		if (!fl_client_had(c, r[i].rport))
+			continue;
+		if (fl_tracked(&r[i]))
 			k++;
+		else	/* why, for the log */
+			printf("# not followed from its SYN: port %u state %u flags 0x%x history %s\n",
+			       r[i].rport, r[i].state, r[i].flags, r[i].hist);
+	}
 	return k;
 }
 

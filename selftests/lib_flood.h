@@ -488,12 +488,19 @@ static inline int fl_subscribe_from(struct swnl *s, const uint8_t *raddr,
 	return swnl_talk(s, nlh, NULL, NULL);
 }
 
-/* A connection handshake that synwatch followed from its SYN. */
+/*
+ * A connection handshake that synwatch followed from its SYN: passive, not
+ * picked up, the peer's SYN then our SYN-ACK first in its history, and
+ * the ACK that completed it. A retransmission on a slow host may come
+ * between them ("sHTa": our SYN-ACK sent twice): still followed from the
+ * SYN.
+ */
 static inline bool fl_tracked(const struct crec *c)
 {
 	return c->state == SYNWATCH_STATE_ESTABLISHED &&
 	       !(c->flags & (SYNWATCH_CONN_F_PICKUP | SYNWATCH_CONN_F_ACTIVE)) &&
-	       !strncmp(c->hist, "sHa", 3) && c->has_synack_rtt;
+	       !strncmp(c->hist, "sH", 2) && strchr(c->hist, 'a') &&
+	       c->has_synack_rtt;
 }
 
 /* ------------------------------------------------------------------ */
