@@ -232,7 +232,7 @@ victim_cookies() {
 # socket, ENOBUFS) is no failure: they are counted as "errors".
 flood() {
 	local rc=0
-	ip netns exec atk "$FLOOD" -i veth0 -m "$SRV_MAC" -s $SPOOF -b 64 -j \
+	"${PERF[@]}" ip netns exec atk "$FLOOD" -i veth0 -m "$SRV_MAC" -s $SPOOF -b 64 -j \
 		"$@" $SRV_ATK_4 $FLOOD_PORT || rc=$?
 	[ "$rc" = 2 ] || return "$rc"
 }
@@ -260,20 +260,40 @@ prof_save() {
 	cat "$PROF" > "$OUT/prof/$1-$2-$3.txt"
 }
 
+# BENCH_PERF=1: a system-wide perf profile (cpu-clock samples; with icount
+# they are proportional to instructions) of each run's load generator, by
+# symbol, in $OUT/perf/CONFIG-WORKLOAD-ROUND.txt. Not for the results
+# table: perf costs.
+PERF=()
+perf_start() {
+	[ -n "${BENCH_PERF:-}" ] || return 0
+	command -v perf >/dev/null || die "BENCH_PERF: perf missing (linux-perf)"
+	PERF=(perf record -q -a -e cpu-clock -F 4999 -o "/tmp/perf-$1-$2-$3.data" --)
+}
+perf_stop() {
+	[ ${#PERF[@]} != 0 ] || return 0
+	PERF=()
+	mkdir -p "$OUT/perf"
+	perf report -q -n -i "/tmp/perf-$1-$2-$3.data" --stdio --sort comm,sym \
+		--percent-limit 0.05 > "$OUT/perf/$1-$2-$3.txt" 2>&1
+	rm -f "/tmp/perf-$1-$2-$3.data"
+}
+
 run_one() {
 	local cfg=$1 wl=$2 round=$3 res='' extra=null rc=0 a
 	prof_reset
+	perf_start "$cfg" "$wl" "$round"
 	case $wl in
 	churn4 | churn6)
 		a=$SRV_4
 		[ "$wl" = churn6 ] && a=$SRV_6
-		res=$(ip netns exec cli "$BIN/tcp_churn" client -a "$a" -p $CHURN_PORT \
+		res=$("${PERF[@]}" ip netns exec cli "$BIN/tcp_churn" client -a "$a" -p $CHURN_PORT \
 			-d "$DURATION" -w "$WARMUP" -c $CHURN_CONNS -s $SIZE -T "$cfg") || rc=$?
 		;;
 	rr4 | rr6)
 		a=$SRV_4
 		[ "$wl" = rr6 ] && a=$SRV_6
-		res=$(ip netns exec cli "$BIN/tcp_rr" client -a "$a" -p $PORT \
+		res=$("${PERF[@]}" ip netns exec cli "$BIN/tcp_rr" client -a "$a" -p $PORT \
 			-d "$DURATION" -w "$WARMUP" -c $RR_CONNS -s $SIZE -T "$cfg") || rc=$?
 		;;
 	full4)
@@ -297,6 +317,7 @@ run_one() {
 		extra="{\"table\":$(sw_table_json),\"slab_synwatch\":{\"objs\":$so,\"objsize\":$sz,\"bytes\":$sb},\"slab_conntrack\":{\"objs\":$co,\"objsize\":$cz,\"bytes\":$cb}}"
 		;;
 	esac
+	perf_stop "$cfg" "$wl" "$round"
 	prof_save "$cfg" "$wl" "$round"
 	[ -n "$res" ] || res=null
 	printf '{"round":%d,"config":"%s","workload":"%s","rc":%d,"result":%s,"extra":%s}\n' \

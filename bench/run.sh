@@ -22,6 +22,8 @@
 #   BENCH_PROFILE=1      load a SW_HOOK_PROFILE module (kmod/prof.h) and write
 #                        instructions per hook pass, per run, to
 #                        RESULTS/profile.txt (RESULTS default: build/bench-prof)
+#   BENCH_PERF=1         a system-wide perf profile of each run, by symbol, in
+#                        build/bench/out/perf/ (perf costs: not for the table)
 #   KERNEL=generic       the kernel the VM boots (generic or rt)
 set -euo pipefail
 
@@ -52,7 +54,7 @@ synflood=$ROOT/selftests/build/synflood
 rm -rf "$WORK"
 mkdir -p "$WORK/out" "$RESULTS"
 guest_env=()
-for v in BENCH_ROUNDS BENCH_DURATION BENCH_WARMUP BENCH_CONFIGS BENCH_WORKLOADS BENCH_MAX_CONNS SYNWATCH_KO; do
+for v in BENCH_ROUNDS BENCH_DURATION BENCH_WARMUP BENCH_CONFIGS BENCH_WORKLOADS BENCH_MAX_CONNS BENCH_PERF SYNWATCH_KO; do
 	[ -z "${!v:-}" ] || guest_env+=("$v=${!v}")
 done
 if [ -n "${BENCH_SMP:-}" ]; then

@@ -18,6 +18,8 @@ PACKAGES=(
 	qemu-system-x86 busybox-static cpio bc
 	# in-guest test tools
 	iproute2 nftables tcpdump tmux hping3 python3 gnuplot-nox
+	# BENCH_PERF=1 make bench
+	linux-perf
 	# kernel source: checkpatch, kselftest headers, the debug kernel
 	linux-source-6.1 xz-utils flex bison libelf-dev libssl-dev
 )
