@@ -298,7 +298,7 @@ static bool sw_evictable(u8 state, bool half_only)
  * the scan goes on past empty buckets (a table larger than max_conns) so
  * that there are several.
  */
-static bool sw_evict(u32 netns, u64 now_ns)
+static bool sw_evict(struct sw_net *sn, u32 netns, u64 now_ns)
 {
 	unsigned int start = get_random_u32_below(sw_nbuckets);
 	unsigned int limit = min_t(unsigned int, sw_nbuckets,
@@ -368,7 +368,8 @@ static bool sw_evict(u32 netns, u64 now_ns)
 		return false;
 
 	rcu_read_lock();
-	vsn = sw_net_by_id(s.key.netns);
+	/* mostly the flooded netns' own entry: skip the xarray lookup */
+	vsn = s.key.netns == sn->id ? sn : sw_net_by_id(s.key.netns);
 	if (vsn)
 		sw_stat_inc(vsn, SW_STAT_EVICT);
 	sw_destroy(vsn, victim, &s, SYNWATCH_CLOSE_EVICTED, true, now_ns);
@@ -402,13 +403,13 @@ static bool sw_reserve(struct sw_net *sn, u64 now)
 
 	for (tries = 0; tries <= SW_EVICT_TRIES; tries++) {
 		if (ns_max && atomic_read(&sn->nconns) >= ns_max) {
-			if (!sw_evict(sn->id, now))
+			if (!sw_evict(sn, sn->id, now))
 				return false;
 			continue;
 		}
 		if (!sw_inc_below(&sw_count, max)) {
 			u64 t0 = sw_prof_start();
-			bool ok = sw_evict(0, now);
+			bool ok = sw_evict(sn, 0, now);
 
 			sw_prof_end(SW_PROF_EVICT, t0);
 			if (!ok)
@@ -764,7 +765,8 @@ void sw_conn_gc_slice(unsigned int start, unsigned int count)
 			rcu_read_lock();
 			n = sw_bucket_reap(b, sw_pick_expired, &ga, v, s);
 			for (i = 0; i < n; i++) {
-				struct sw_net *sn = sw_net_by_id(s[i].key.netns);
+				struct sw_net *sn = sw_gc_net(&ga,
+							      s[i].key.netns);
 
 				if (sn)
 					sw_stat_inc(sn, SW_STAT_EXPIRED);
