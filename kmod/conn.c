@@ -247,9 +247,14 @@ static void sw_kill(unsigned int b, struct sw_conn *c, struct sw_snap *s)
 	sw_unlink(b, c);
 }
 
-/* After the bucket lock: account, announce and free a killed entry. */
-static void sw_destroy(struct sw_net *sn, struct sw_conn *c,
-		       struct sw_snap *s, u8 reason, bool events, u64 now)
+/*
+ * After the bucket lock: account, announce and free a killed entry. The
+ * eviction keeps it instead (keep, from sw_evict()): the insert that made room
+ * reuses its memory rather than freeing it and allocating again.
+ */
+static void __sw_destroy(struct sw_net *sn, struct sw_conn *c,
+			 struct sw_snap *s, u8 reason, bool events, u64 now,
+			 bool keep)
 {
 	sw_rec_close(&s->rec, reason);
 	if (sn) {
@@ -262,8 +267,16 @@ static void sw_destroy(struct sw_net *sn, struct sw_conn *c,
 				      s->rec.state, SYNWATCH_STATE_CLOSED, 0,
 				      SYNWATCH_DIR_NONE, now);
 	}
+	if (keep)
+		return;		/* its sw_count unit goes with it: sw_reserve() */
 	atomic_dec(&sw_count);
 	kmem_cache_free(sw_cache, c);
+}
+
+static void sw_destroy(struct sw_net *sn, struct sw_conn *c,
+		       struct sw_snap *s, u8 reason, bool events, u64 now)
+{
+	__sw_destroy(sn, c, s, reason, events, now, false);
 }
 
 /* Under the bucket lock: is c linked in bucket b's chain? */
@@ -288,7 +301,7 @@ static bool sw_evictable(u8 state, bool half_only)
 
 /*
  * The table (netns 0) or a netns' share of it is full: make room. Buckets
- * are scanned from a random start until SW_EVICT_CANDIDATES half-open
+ * are scanned from start until SW_EVICT_CANDIDATES half-open
  * entries (of that netns, if one is given) have been seen, or
  * SW_EVICT_BUCKETS buckets; the longest idle half-open one goes, or
  * failing any, the longest idle TIME-WAIT/CLOSED one. Established
@@ -296,11 +309,12 @@ static bool sw_evictable(u8 state, bool half_only)
  * push real connections out. A legitimate handshake is half-open for one
  * round trip, so among several candidates it is the youngest and stays;
  * the scan goes on past empty buckets (a table larger than max_conns) so
- * that there are several.
+ * that there are several. start is random to an attacker: the new
+ * entry's own bucket (a keyed hash), or a random number on a retry.
  */
-static bool sw_evict(struct sw_net *sn, u32 netns, u64 now_ns)
+static bool sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
+		     u64 now_ns, struct sw_conn **spare)
 {
-	unsigned int start = get_random_u32_below(sw_nbuckets);
 	unsigned int limit = min_t(unsigned int, sw_nbuckets,
 				   SW_EVICT_BUCKETS);
 	struct sw_conn *victim = NULL, *c;
@@ -372,7 +386,15 @@ static bool sw_evict(struct sw_net *sn, u32 netns, u64 now_ns)
 	vsn = s.key.netns == sn->id ? sn : sw_net_by_id(s.key.netns);
 	if (vsn)
 		sw_stat_inc(vsn, SW_STAT_EVICT);
-	sw_destroy(vsn, victim, &s, SYNWATCH_CLOSE_EVICTED, true, now_ns);
+	/*
+	 * Keep the memory for the insert. It is unlinked and its key.netns
+	 * is zero, so a reader still holding it fails its key re-check, as
+	 * for any reuse of a SLAB_TYPESAFE_BY_RCU object.
+	 */
+	__sw_destroy(vsn, victim, &s, SYNWATCH_CLOSE_EVICTED, true, now_ns,
+		     !*spare);
+	if (!*spare)
+		*spare = victim;
 	rcu_read_unlock();
 	return true;
 }
@@ -394,35 +416,47 @@ static bool sw_inc_below(atomic_t *v, int max)
  * full. The counts never exceed their limits, not even for a moment, so
  * the memory in use (SYNWATCH_A_STATS_MEM_BYTES) stays within max_conns
  * entries plus the buckets.
+ *
+ * The first entry evicted is not freed but handed back in *spare, still
+ * counted in sw_count: its memory and its place in the table pass to the
+ * new entry as they are (its netns' count drops, ours rises). A spare
+ * therefore always holds one unit of sw_count; sw_insert() gives it back
+ * if the insert does not happen.
  */
-static bool sw_reserve(struct sw_net *sn, u64 now)
+static bool sw_reserve(struct sw_net *sn, unsigned int b, u64 now,
+		       struct sw_conn **spare)
 {
 	int ns_max = (int)min_t(u32, READ_ONCE(sn->cfg.max_conns), INT_MAX);
 	int max = (int)min_t(unsigned int, sw_max_conns, INT_MAX);
 	int tries;
 
 	for (tries = 0; tries <= SW_EVICT_TRIES; tries++) {
+		/* the insert's bucket saves a get_random_u32() a SYN */
+		unsigned int start = tries ? get_random_u32_below(sw_nbuckets) : b;
+
 		if (ns_max && atomic_read(&sn->nconns) >= ns_max) {
-			if (!sw_evict(sn, sn->id, now))
+			if (!sw_evict(sn, sn->id, start, now, spare))
 				return false;
 			continue;
 		}
-		if (!sw_inc_below(&sw_count, max)) {
+		if (!*spare && !sw_inc_below(&sw_count, max)) {
 			u64 t0 = sw_prof_start();
-			bool ok = sw_evict(sn, 0, now);
+			bool ok = sw_evict(sn, 0, start, now, spare);
 
 			sw_prof_end(SW_PROF_EVICT, t0);
 			if (!ok)
 				return false;
 			continue;
 		}
+		/* one unit of sw_count is ours: incremented, or the spare's */
 		if (!ns_max) {
 			atomic_inc(&sn->nconns);
 			return true;
 		}
 		if (sw_inc_below(&sn->nconns, ns_max))
 			return true;
-		atomic_dec(&sw_count);
+		if (!*spare)
+			atomic_dec(&sw_count);
 	}
 	return false;
 }
@@ -434,13 +468,17 @@ static bool sw_reserve(struct sw_net *sn, u64 now)
 static struct sw_conn *sw_insert(struct sw_net *sn, const struct sw_key *key,
 				 unsigned int b, u64 now)
 {
-	struct sw_conn *c, *old;
+	struct sw_conn *c, *old, *spare = NULL;
 
-	if (!sw_reserve(sn, now)) {
+	if (!sw_reserve(sn, b, now, &spare)) {
+		if (spare) {
+			atomic_dec(&sw_count);
+			kmem_cache_free(sw_cache, spare);
+		}
 		sw_stat_inc(sn, SW_STAT_INSERT_FAILED);
 		return NULL;
 	}
-	c = kmem_cache_alloc(sw_cache, GFP_ATOMIC | __GFP_NOWARN);
+	c = spare ?: kmem_cache_alloc(sw_cache, GFP_ATOMIC | __GFP_NOWARN);
 	if (!c) {
 		atomic_dec(&sn->nconns);
 		atomic_dec(&sw_count);
