@@ -113,6 +113,7 @@ static void result_free(struct result *r)
 static const char *trail(struct result *r, uint16_t lport)
 {
 	size_t n = 0;
+	int k;
 
 	r->trail[0] = 0;
 	for (size_t i = 0; i < r->ev.n; i++) {
@@ -127,11 +128,14 @@ static const char *trail(struct result *r, uint16_t lport)
 			w = SW_NAME(sw_state_names, e->new_state)->json;
 		else
 			w = SW_NAME(sw_close_reason_names, e->conn.close_reason)->json;
-		n += (size_t)snprintf(r->trail + n, sizeof(r->trail) - n,
-				      "%s%s%s", n ? " " : "",
-				      e->type == SYNWATCH_EVENT_NEW ? "+" :
-				      e->type == SYNWATCH_EVENT_DESTROY ? "-" : "",
-				      w);
+		k = snprintf(r->trail + n, sizeof(r->trail) - n, "%s%s%s",
+			     n ? " " : "",
+			     e->type == SYNWATCH_EVENT_NEW ? "+" :
+			     e->type == SYNWATCH_EVENT_DESTROY ? "-" : "", w);
+		/* full: keep what fits (it then fails any comparison) */
+		if (k < 0 || (size_t)k >= sizeof(r->trail) - n)
+			break;
+		n += (size_t)k;
 	}
 	return r->trail;
 }
