@@ -247,28 +247,25 @@ static void sw_kill(unsigned int b, struct sw_conn *c, struct sw_snap *s)
 	sw_unlink(b, c);
 }
 
-/*
- * After the bucket lock: account, announce and free a killed entry. The
- * eviction keeps it instead (keep, from sw_evict()): the insert that made room
- * reuses its memory rather than freeing it and allocating again.
- */
-static void __sw_destroy(struct sw_net *sn, struct sw_conn *c,
-			 struct sw_snap *s, u8 reason, bool events, u64 now,
-			 bool keep)
+/* After the bucket lock: account for and announce a killed entry. */
+static void sw_retire(struct sw_net *sn, struct sw_snap *s, u8 reason,
+		      bool events, u64 now)
 {
 	sw_rec_close(&s->rec, reason);
-	if (sn) {
-		atomic_dec(&sn->nconns);
-		sw_stat_inc(sn, SW_STAT_CONN_DESTROY);
-		sw_lst_forget(sn, s);
-		if (events && sw_event_wanted(sn, SYNWATCH_EVENT_DESTROY) &&
-		    !sw_lst_suppress(sn, s))
-			sw_event_conn(sn, SYNWATCH_EVENT_DESTROY, s,
-				      s->rec.state, SYNWATCH_STATE_CLOSED, 0,
-				      SYNWATCH_DIR_NONE, now);
-	}
-	if (keep)
-		return;		/* its sw_count unit goes with it: sw_reserve() */
+	if (!sn)
+		return;
+	atomic_dec(&sn->nconns);
+	sw_stat_inc(sn, SW_STAT_CONN_DESTROY);
+	sw_lst_forget(sn, s);
+	if (events && sw_event_wanted(sn, SYNWATCH_EVENT_DESTROY) &&
+	    !sw_lst_suppress(sn, s))
+		sw_event_conn(sn, SYNWATCH_EVENT_DESTROY, s, s->rec.state,
+			      SYNWATCH_STATE_CLOSED, 0, SYNWATCH_DIR_NONE, now);
+}
+
+/* Give an entry back to the slab, with its unit of the table count. */
+static void sw_free(struct sw_conn *c)
+{
 	atomic_dec(&sw_count);
 	kmem_cache_free(sw_cache, c);
 }
@@ -276,7 +273,8 @@ static void __sw_destroy(struct sw_net *sn, struct sw_conn *c,
 static void sw_destroy(struct sw_net *sn, struct sw_conn *c,
 		       struct sw_snap *s, u8 reason, bool events, u64 now)
 {
-	__sw_destroy(sn, c, s, reason, events, now, false);
+	sw_retire(sn, s, reason, events, now);
+	sw_free(c);
 }
 
 /* Under the bucket lock: is c linked in bucket b's chain? */
@@ -386,14 +384,16 @@ static bool sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
 	vsn = s.key.netns == sn->id ? sn : sw_net_by_id(s.key.netns);
 	if (vsn)
 		sw_stat_inc(vsn, SW_STAT_EVICT);
+	sw_retire(vsn, &s, SYNWATCH_CLOSE_EVICTED, true, now_ns);
 	/*
-	 * Keep the memory for the insert. It is unlinked and its key.netns
-	 * is zero, so a reader still holding it fails its key re-check, as
-	 * for any reuse of a SLAB_TYPESAFE_BY_RCU object.
+	 * The first victim's memory goes to the insert, with its unit of
+	 * sw_count (sw_reserve()). It is unlinked and its key.netns is zero,
+	 * so a reader still holding it fails its key re-check, as for any
+	 * reuse of a SLAB_TYPESAFE_BY_RCU object.
 	 */
-	__sw_destroy(vsn, victim, &s, SYNWATCH_CLOSE_EVICTED, true, now_ns,
-		     !*spare);
-	if (!*spare)
+	if (*spare)
+		sw_free(victim);
+	else
 		*spare = victim;
 	rcu_read_unlock();
 	return true;
@@ -471,10 +471,8 @@ static struct sw_conn *sw_insert(struct sw_net *sn, const struct sw_key *key,
 	struct sw_conn *c, *old, *spare = NULL;
 
 	if (!sw_reserve(sn, b, now, &spare)) {
-		if (spare) {
-			atomic_dec(&sw_count);
-			kmem_cache_free(sw_cache, spare);
-		}
+		if (spare)
+			sw_free(spare);
 		sw_stat_inc(sn, SW_STAT_INSERT_FAILED);
 		return NULL;
 	}
@@ -494,8 +492,7 @@ static struct sw_conn *sw_insert(struct sw_net *sn, const struct sw_key *key,
 		if (sw_key_eq(&old->key, key)) {
 			spin_unlock(sw_bucket_lock(b));
 			atomic_dec(&sn->nconns);
-			atomic_dec(&sw_count);
-			kmem_cache_free(sw_cache, c);
+			sw_free(c);
 			return old;
 		}
 	}
@@ -585,8 +582,7 @@ again:
 		reopened = true;
 		goto again;
 	}
-	if (!err && (pkt->cookie ||
-		     (out.what & (SW_T_L_COOKIE | SW_T_L_COMPLETED))))
+	if (!err)
 		sw_track_cookie(&c->rec, dir, pkt->cookie, &out);
 	born = c->rec.t_first;
 	want = (out.what & (SW_T_NEW | SW_T_STATE)) &&
