@@ -133,16 +133,3 @@ void sw_rec_info(const struct sw_rec *r, u64 now_ns, struct sw_rec_info *out)
 	out->bytes_out = sw_rec_bytes(r, SW_DIR_OUT);
 	sw_rec_history(r, out->history, sizeof(out->history));
 }
-
-void sw_track_cookie(struct sw_rec *r, enum sw_dir dir, bool cookie_synack,
-		     struct sw_track_out *out)
-{
-	if (cookie_synack && dir == SW_DIR_OUT &&
-	    r->state == SYNWATCH_STATE_SYN_RECEIVED)
-		r->flags |= SYNWATCH_CONN_F_COOKIE;
-	if (out->what & SW_T_L_COOKIE)
-		r->flags |= SYNWATCH_CONN_F_COOKIE;
-	else if ((out->what & SW_T_L_COMPLETED) &&
-		 (r->flags & SYNWATCH_CONN_F_COOKIE))
-		out->what |= SW_T_L_COOKIE;
-}

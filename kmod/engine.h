@@ -74,9 +74,21 @@ static inline bool sw_track_lst_wanted(const struct sw_track_out *o)
  * socket (the hook knows; a capture does not). The handshake such a
  * SYN-ACK completes, and a record begun by the ACK that completes a
  * handshake (SW_T_L_COOKIE: its SYN-ACK went out untracked), count as
- * completed by a cookie.
+ * completed by a cookie. Inline: the packet path runs it for every
+ * accepted packet.
  */
-void sw_track_cookie(struct sw_rec *r, enum sw_dir dir, bool cookie_synack,
-		     struct sw_track_out *out);
+static inline void sw_track_cookie(struct sw_rec *r, enum sw_dir dir,
+				   bool cookie_synack,
+				   struct sw_track_out *out)
+{
+	if (cookie_synack && dir == SW_DIR_OUT &&
+	    r->state == SYNWATCH_STATE_SYN_RECEIVED)
+		r->flags |= SYNWATCH_CONN_F_COOKIE;
+	if (out->what & SW_T_L_COOKIE)
+		r->flags |= SYNWATCH_CONN_F_COOKIE;
+	else if ((out->what & SW_T_L_COMPLETED) &&
+		 (r->flags & SYNWATCH_CONN_F_COOKIE))
+		out->what |= SW_T_L_COOKIE;
+}
 
 #endif /* _SW_ENGINE_H */
