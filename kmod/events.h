@@ -43,7 +43,10 @@ void sw_events_uninit(void);
  * Attributes without a tailroom check each: for a caller that checked
  * once for all of them (the most they can take: SW_NLW_* sizes).
  * The same bytes as nla_put_*(), nla_put_u64_64bit() included (its
- * padding attribute, where the architecture wants one).
+ * padding attribute, where the architecture wants one). The kernel's
+ * __nla_reserve() and __nla_put() skip the check too, but are calls: an
+ * event's ~40 attributes cost ~4 000 instructions that way, and churn
+ * with synwatchd ran 10% slower (make bench, 00c6fd3).
  */
 #define SW_NLW_U64	nla_total_size_64bit(8)
 

@@ -63,8 +63,9 @@ static inline u16 sw_segs(const struct sk_buff *skb)
 	return skb_is_gso(skb) ? max_t(u16, skb_shinfo(skb)->gso_segs, 1) : 1;
 }
 
-static void sw_hook_count(struct sw_net *sn, const struct nf_hook_state *st,
-			  const struct sk_buff *skb)
+/* Count a TCP packet in the netns' stats; its segment count for the key. */
+static u16 sw_hook_count(struct sw_net *sn, const struct nf_hook_state *st,
+			 const struct sk_buff *skb)
 {
 	u16 segs = sw_segs(skb);
 
@@ -74,6 +75,7 @@ static void sw_hook_count(struct sw_net *sn, const struct nf_hook_state *st,
 		sw_stat_add(sn, SW_STAT_PKTS_OUT, segs);
 	else
 		sw_stat_add(sn, SW_STAT_PKTS_FWD, segs);
+	return segs;
 }
 
 /* Orient the key as the local endpoint sees it, and track. */
@@ -86,7 +88,6 @@ static void sw_hook_track(struct sw_net *sn, const struct nf_hook_state *st,
 	bool bh;
 	u64 t0;
 
-	pkt->segs = sw_segs(skb);
 	/*
 	 * tcp_make_synack() attaches every SYN-ACK to its request socket,
 	 * or to the listener for Fast Open, but a SYN cookie to none: no
@@ -116,10 +117,10 @@ static void sw_hook_track(struct sw_net *sn, const struct nf_hook_state *st,
 		key.rport = pkt->dport;
 	}
 	/*
-	 * The record locks are taken without disabling BHs: LOCAL_OUT may
-	 * run in process context, where a softirq on this CPU could then
-	 * spin on a lock we hold. LOCAL_IN and most of LOCAL_OUT run with
-	 * BHs off already, and skip the cost.
+	 * The table's locks are taken without _bh on the packet path, so BHs
+	 * must be off around it: else a softirq on this CPU could spin on a
+	 * lock that LOCAL_OUT, in process context, holds. LOCAL_IN and most
+	 * of LOCAL_OUT run with BHs off already, and skip the cost.
 	 */
 	bh = !in_softirq();
 	if (bh)
@@ -141,12 +142,13 @@ static unsigned int __sw_hook_v4(void *priv, struct sk_buff *skb,
 	struct sw_pkt pkt __sw_uninit;
 	unsigned int ihl, tot;
 	u64 t0;
+	u16 segs;
 	int err;
 
 	iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
 	if (!iph || iph->protocol != IPPROTO_TCP)
 		return NF_ACCEPT;
-	sw_hook_count(sn, st, skb);
+	segs = sw_hook_count(sn, st, skb);
 	ihl = iph->ihl * 4;
 	tot = ntohs(iph->tot_len);
 	/* TSO packets on LOCAL_OUT may carry tot_len 0 */
@@ -169,6 +171,7 @@ static unsigned int __sw_hook_v4(void *priv, struct sk_buff *skb,
 		sw_stat_invalid(sn, err);
 		return NF_ACCEPT;
 	}
+	pkt.segs = segs;
 	ipv6_addr_set_v4mapped(iph->saddr, &s);
 	ipv6_addr_set_v4mapped(iph->daddr, &d);
 	sw_hook_track(sn, st, skb, &s, &d, &pkt);
@@ -184,6 +187,7 @@ static unsigned int __sw_hook_v6(void *priv, struct sk_buff *skb,
 	struct sw_pkt pkt __sw_uninit;
 	unsigned int plen;
 	__be16 frag_off;
+	u16 segs;
 	u8 nexthdr;
 	int thoff, err;
 
@@ -214,7 +218,7 @@ static unsigned int __sw_hook_v6(void *priv, struct sk_buff *skb,
 	}
 	if (nexthdr != IPPROTO_TCP)
 		return NF_ACCEPT;
-	sw_hook_count(sn, st, skb);
+	segs = sw_hook_count(sn, st, skb);
 	plen = sizeof(_ip6h) + ntohs(ip6h->payload_len);
 	if (skb_is_gso(skb) || !ip6h->payload_len)
 		plen = skb->len;	/* GSO, or a jumbogram */
@@ -227,6 +231,7 @@ static unsigned int __sw_hook_v6(void *priv, struct sk_buff *skb,
 		sw_stat_invalid(sn, err);
 		return NF_ACCEPT;
 	}
+	pkt.segs = segs;
 	sw_hook_track(sn, st, skb, &ip6h->saddr, &ip6h->daddr, &pkt);
 	return NF_ACCEPT;
 }

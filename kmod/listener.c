@@ -53,7 +53,8 @@ struct sw_lst_table {
 /*
  * Seeded jhash of the local address and port. An IPv4-mapped address has
  * one word that varies: hash only that one (inline, a third of the cost
- * of the 16 bytes; a SYN flood looks its listener up twice a SYN).
+ * of the 16 bytes; a SYN flood looks its listener up to three times a
+ * SYN).
  */
 static inline u32 sw_lst_hash(const struct sw_lst_table *t,
 			      const struct in6_addr *a, u16 port)
