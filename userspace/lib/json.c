@@ -138,9 +138,9 @@ static void pre_value(struct sw_json *j)
  * data, so written as they are (values are always escaped). Returns
  * where the value goes, with room for extra bytes, or NULL.
  */
-static char *buf_key(struct sw_json *j, const char *key, size_t extra)
+/* The comma before a member in the buffer, if one is due; false: full. */
+static bool buf_sep(struct sw_json *j)
 {
-	size_t n = strlen(key);
 	char *p;
 
 	if (j->after_key) {
@@ -149,11 +149,21 @@ static char *buf_key(struct sw_json *j, const char *key, size_t extra)
 	} else if (j->need_comma[j->depth]) {
 		p = room(j, 1);
 		if (!p)
-			return NULL;
+			return false;
 		*p = ',';
 		j->len++;
 	}
 	j->need_comma[j->depth] = true;
+	return true;
+}
+
+static char *buf_key(struct sw_json *j, const char *key, size_t extra)
+{
+	size_t n = strlen(key);
+	char *p;
+
+	if (!buf_sep(j))
+		return NULL;
 	p = room(j, n + 3 + extra);
 	if (!p)
 		return NULL;
@@ -367,16 +377,8 @@ void sw_json_nu64(struct sw_json *j, const struct sw_json_name *n,
 		sw_json_ku64(j, key, v);
 		return;
 	}
-	if (j->after_key) {
-		j->after_key = false;
-	} else if (j->need_comma[j->depth]) {
-		p = room(j, 1);
-		if (!p)
-			return;
-		*p = ',';
-		j->len++;
-	}
-	j->need_comma[j->depth] = true;
+	if (!buf_sep(j))
+		return;
 	p = room(j, sizeof(n->lit) + 20);
 	if (!p)
 		return;
