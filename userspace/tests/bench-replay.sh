@@ -20,7 +20,7 @@
 # these runs), 10^6 frames, best of 3 here and of 11 interleaved runs:
 #                        replay -s stats          tshark -r -q   ratio
 #                        wall           CPU       wall           (wall)
-#   full frames, 215 MB  0.065-0.072 s  0.108 s   0.31-0.32 s    4.3-4.9x
+#   full frames, 215 MB  0.065-0.072 s  0.10-0.11 s 0.30-0.32 s  4.1-4.9x
 #   SNAPLEN 96, 80 MB    0.077 s        0.119 s   0.33 s         4.3x
 # The capture is read on a thread of its own (replay/pcapin.c). On one
 # thread, before that, replay -s stats took 0.099 s, wall and CPU (3.2x;
