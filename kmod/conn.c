@@ -333,7 +333,7 @@ static bool sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
 			u32 id = READ_ONCE(c->key.netns);
 			u8 state = READ_ONCE(c->rec.state);
 			bool half = sw_state_half_open(state);
-			u32 age = now - READ_ONCE(c->rec.t_last);
+			u32 age = sw_since(now, READ_ONCE(c->rec.t_last));
 
 			if (!id || (netns && id != netns) ||
 			    !sw_evictable(state, best_half))
@@ -365,7 +365,7 @@ static bool sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
 		ok = victim->key.netns &&
 		     (!netns || victim->key.netns == netns) &&
 		     sw_evictable(victim->rec.state, best_half) &&
-		     now - victim->rec.t_last >= best_age;
+		     sw_since(now, victim->rec.t_last) >= best_age;
 		if (ok) {
 			s.key = victim->key;
 			s.rec = victim->rec;

@@ -59,12 +59,12 @@ void sw_flood_cfg_defaults(struct sw_flood_cfg *f)
 
 bool sw_rec_expired(const struct sw_rec *r, u32 limit, u64 now_ns)
 {
-	return sw_fine(now_ns) - r->t_last >= limit;
+	return sw_since(sw_fine(now_ns), r->t_last) >= limit;
 }
 
 u64 sw_rec_timeout_left_ms(const struct sw_rec *r, u32 limit, u64 now_ns)
 {
-	u32 idle = sw_fine(now_ns) - r->t_last;
+	u32 idle = sw_since(sw_fine(now_ns), r->t_last);
 
 	if (idle >= limit)
 		return 0;
@@ -84,14 +84,14 @@ void sw_rec_info(const struct sw_rec *r, u64 now_ns, struct sw_rec_info *out)
 
 	memset(out, 0, sizeof(*out));
 	out->state = sw_event_state(r->state);
-	out->state_age_ms = sw_age_ms(sw_age(now_ns) - r->t_state);
-	out->idle_ms = ((u64)(sw_fine(now_ns) - r->t_last) << SW_FINE_SHIFT) /
-		       SW_NSEC_PER_MSEC;
+	out->state_age_ms = sw_age_ms(sw_since(sw_age(now_ns), r->t_state));
+	out->idle_ms = ((u64)sw_since(sw_fine(now_ns), r->t_last) <<
+			SW_FINE_SHIFT) / SW_NSEC_PER_MSEC;
 	/*
 	 * The record's start is kept in coarse units (~1.07 s): never show
 	 * it younger than its time in state or since its last packet.
 	 */
-	out->age_ms = (((u64)(sw_coarse(now_ns) - r->t_first)) <<
+	out->age_ms = ((u64)sw_since(sw_coarse(now_ns), r->t_first) <<
 		       SW_COARSE_SHIFT) / SW_NSEC_PER_MSEC;
 	if (out->age_ms < out->state_age_ms)
 		out->age_ms = out->state_age_ms;

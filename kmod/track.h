@@ -43,6 +43,24 @@ static inline u32 sw_coarse(u64 ns)
 	return (u32)(ns >> SW_COARSE_SHIFT);
 }
 
+/*
+ * Units from then to now, in any of the units above. A stamp a little
+ * after now reads as 0: another CPU stamped the record after this one
+ * read its clock (a GC slice reads it once for all its buckets, the
+ * packet path before its lookup). Without this, the difference wraps to
+ * the largest age there is, and GC would expire, and eviction pick, the
+ * record that was just used. The slack, 2^16 units (68 s of fine units),
+ * is far less than any wrap.
+ */
+#define SW_CLOCK_SLACK	65536U
+
+static inline u32 sw_since(u32 now, u32 then)
+{
+	u32 d = now - then;
+
+	return d > (u32)-SW_CLOCK_SLACK ? 0 : d;
+}
+
 /* History letters: code = 2 * letter + (received ? 1 : 0), 1-based. */
 enum sw_hist {
 	SW_H_SYN,	/* S s */

@@ -156,6 +156,25 @@ TEST(record_size)
 	EXPECT_EQ(72, (int)sizeof(struct sw_rec));
 }
 
+/*
+ * Ages between two stamps: a stamp a little after "now" (another CPU used
+ * the record after this one read its clock) is age 0, not the largest age
+ * there is, which made GC expire a record in use.
+ */
+TEST(since_clock_skew)
+{
+	EXPECT_EQ(10U, sw_since(100, 90));
+	EXPECT_EQ(0U, sw_since(100, 100));
+	EXPECT_EQ(0U, sw_since(100, 105));
+	EXPECT_EQ(0U, sw_since(100, 100 + SW_CLOCK_SLACK - 1));
+	/* across the wrap of the unit */
+	EXPECT_EQ(21U, sw_since(5, 0xfffffff0U));
+	/* a stamp 5 ms after a clock read, in fine units */
+	EXPECT_EQ(0U, sw_since(sw_fine(T0), sw_fine(T0 + 5000000)));
+	EXPECT_EQ(sw_fine(T0 + 60 * 1000000000ULL) - sw_fine(T0),
+		  sw_since(sw_fine(T0 + 60 * 1000000000ULL), sw_fine(T0)));
+}
+
 TEST(rec_init)
 {
 	struct sw_rec r;
