@@ -266,7 +266,8 @@ static void close_pair(struct __test_metadata *_metadata, int x,
 		TH_LOG("first closer: %s", ev_trail(lx));
 	ASSERT_EQ(0, recv(y, buf, sizeof(buf), 0));
 	ASSERT_EQ(1, ev_wait(ey, ly, SYNWATCH_EVENT_STATE,
-			     SYNWATCH_STATE_CLOSE_WAIT, 3000));
+			     SYNWATCH_STATE_CLOSE_WAIT, 3000))
+		TH_LOG("second closer: %s", ev_trail(ly));
 	close(y);
 	ASSERT_EQ(1, ev_wait(ex, lx, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_TIME_WAIT, 3000))
