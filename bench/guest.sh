@@ -263,12 +263,15 @@ prof_save() {
 # BENCH_PERF=1: a system-wide perf profile (cpu-clock samples; with icount
 # they are proportional to instructions) of each run's load generator, by
 # symbol, in $OUT/perf/CONFIG-WORKLOAD-ROUND.txt. Not for the results
-# table: perf costs.
+# table: perf costs. BENCH_PERF=g records call chains too, and adds
+# CONFIG-WORKLOAD-ROUND.callers.txt: who called each symbol.
 PERF=()
 perf_start() {
 	[ -n "${BENCH_PERF:-}" ] || return 0
 	command -v perf >/dev/null || die "BENCH_PERF: perf missing (linux-perf)"
-	PERF=(perf record -q -a -e cpu-clock -F 4999 -o "/tmp/perf-$1-$2-$3.data" --)
+	PERF=(perf record -q -a -e cpu-clock -F 4999 -o "/tmp/perf-$1-$2-$3.data")
+	[ "$BENCH_PERF" != g ] || PERF+=(-g)
+	PERF+=(--)
 }
 perf_stop() {
 	[ ${#PERF[@]} != 0 ] || return 0
@@ -276,6 +279,10 @@ perf_stop() {
 	mkdir -p "$OUT/perf"
 	perf report -q -n -i "/tmp/perf-$1-$2-$3.data" --stdio --sort comm,sym \
 		--percent-limit 0.05 > "$OUT/perf/$1-$2-$3.txt" 2>&1
+	[ "$BENCH_PERF" != g ] ||
+		perf report -q -n -i "/tmp/perf-$1-$2-$3.data" --stdio --no-children \
+			--sort sym -g caller,0.5,callee,function,percent --percent-limit 0.3 \
+			> "$OUT/perf/$1-$2-$3.callers.txt" 2>&1
 	rm -f "/tmp/perf-$1-$2-$3.data"
 }
 

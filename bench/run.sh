@@ -23,7 +23,8 @@
 #                        instructions per hook pass, per run, to
 #                        RESULTS/profile.txt (RESULTS default: build/bench-prof)
 #   BENCH_PERF=1         a system-wide perf profile of each run, by symbol, in
-#                        build/bench/out/perf/ (perf costs: not for the table)
+#                        build/bench/out/perf/ (perf costs: not for the table);
+#                        BENCH_PERF=g adds call chains (*.callers.txt)
 #   KERNEL=generic       the kernel the VM boots (generic or rt)
 set -euo pipefail
 

@@ -412,6 +412,18 @@ static bool sw_inc_below(atomic_t *v, int max)
 }
 
 /*
+ * Where an eviction scan starts: the insert's own bucket the first time
+ * (a keyed hash: as unpredictable as a random number, and it saves a
+ * get_random_u32() a SYN), a random bucket on a retry. Asked for only
+ * when a scan is due: the pass after a successful eviction takes the
+ * spare and scans nothing.
+ */
+static unsigned int sw_evict_start(unsigned int b, int tries)
+{
+	return tries ? get_random_u32_below(sw_nbuckets) : b;
+}
+
+/*
  * Reserve room for one entry, evicting while the table or the netns is
  * full. The counts never exceed their limits, not even for a moment, so
  * the memory in use (SYNWATCH_A_STATS_MEM_BYTES) stays within max_conns
@@ -431,17 +443,16 @@ static bool sw_reserve(struct sw_net *sn, unsigned int b, u64 now,
 	int tries;
 
 	for (tries = 0; tries <= SW_EVICT_TRIES; tries++) {
-		/* the insert's bucket saves a get_random_u32() a SYN */
-		unsigned int start = tries ? get_random_u32_below(sw_nbuckets) : b;
-
 		if (ns_max && atomic_read(&sn->nconns) >= ns_max) {
-			if (!sw_evict(sn, sn->id, start, now, spare))
+			if (!sw_evict(sn, sn->id, sw_evict_start(b, tries), now,
+				      spare))
 				return false;
 			continue;
 		}
 		if (!*spare && !sw_inc_below(&sw_count, max)) {
 			u64 t0 = sw_prof_start();
-			bool ok = sw_evict(sn, 0, start, now, spare);
+			bool ok = sw_evict(sn, 0, sw_evict_start(b, tries), now,
+					   spare);
 
 			sw_prof_end(SW_PROF_EVICT, t0);
 			if (!ok)
@@ -752,19 +763,37 @@ unsigned int sw_conn_remove(struct sw_net *sn, sw_conn_match_t match,
 	return total;
 }
 
+/*
+ * A slice's netns lookups, cached: records of a few netns interleave in
+ * every bucket (the two ends of each local connection, to begin with), so
+ * one remembered netns would miss half the time. Valid while the slice
+ * holds rcu_read_lock(); cleared whenever it lets go.
+ */
+#define SW_GC_NETS	4
+
 struct sw_gc_arg {
 	u64 now;
-	u32 last_id;
-	struct sw_net *last;
+	unsigned int next;
+	u32 id[SW_GC_NETS];		/* 0: empty (no netns has id 0) */
+	struct sw_net *sn[SW_GC_NETS];
 };
 
 static struct sw_net *sw_gc_net(struct sw_gc_arg *ga, u32 id)
 {
-	if (id != ga->last_id) {
-		ga->last = sw_net_by_id(id);
-		ga->last_id = id;
-	}
-	return ga->last;
+	unsigned int i;
+
+	for (i = 0; i < SW_GC_NETS; i++)
+		if (ga->id[i] == id)
+			return ga->sn[i];
+	i = ga->next++ % SW_GC_NETS;
+	ga->id[i] = id;
+	ga->sn[i] = sw_net_by_id(id);
+	return ga->sn[i];
+}
+
+static void sw_gc_forget(struct sw_gc_arg *ga)
+{
+	memset(ga->id, 0, sizeof(ga->id));
 }
 
 static bool sw_pick_expired(struct sw_conn *c, const void *arg)
@@ -782,7 +811,8 @@ static bool sw_pick_expired(struct sw_conn *c, const void *arg)
 /*
  * Expire what has timed out in buckets [start, start + count). Called from
  * the GC work (gc.c) in slices, so no per-entry timers are needed and no
- * single run holds the CPU for long.
+ * single run holds the CPU for long: RCU is let go, and the CPU offered,
+ * every 64 buckets.
  */
 void sw_conn_gc_slice(unsigned int start, unsigned int count)
 {
@@ -794,9 +824,9 @@ void sw_conn_gc_slice(unsigned int start, unsigned int count)
 	s = kmalloc_array(SW_GC_BATCH, sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return;
+	rcu_read_lock();
 	for (b = start; b < start + count && b < sw_nbuckets; b++) {
 		do {
-			rcu_read_lock();
 			n = sw_bucket_reap(b, sw_pick_expired, &ga, v, s);
 			for (i = 0; i < n; i++) {
 				struct sw_net *sn = sw_gc_net(&ga,
@@ -808,12 +838,15 @@ void sw_conn_gc_slice(unsigned int start, unsigned int count)
 					   SYNWATCH_CLOSE_TIMEOUT, true,
 					   ktime_get_ns());
 			}
-			rcu_read_unlock();
-			ga.last_id = 0;
 		} while (n == SW_GC_BATCH);
-		if (!(b % 64))
+		if (!(b % 64)) {
+			rcu_read_unlock();
+			sw_gc_forget(&ga);
 			cond_resched();
+			rcu_read_lock();
+		}
 	}
+	rcu_read_unlock();
 	kfree(s);
 }
 

@@ -181,12 +181,14 @@ static u32 sw_mix(u32 h)
 /* A seeded hash of a source address: an attacker cannot pick collisions. */
 static u32 sw_src_hash(const struct sw_lst_acct *a, bool v6, const u8 *saddr)
 {
-	u32 w[4] = { 0 }, h = a->seed;
+	u32 w, h = a->seed;
 	int i;
 
-	memcpy(w, saddr, v6 ? 16 : 4);
-	for (i = 0; i < (v6 ? 4 : 1); i++)
-		h = sw_mix(h ^ w[i]);
+	/* word by word: a fixed-size copy is a load, not a memcpy() call */
+	for (i = 0; i < (v6 ? 4 : 1); i++) {
+		memcpy(&w, saddr + 4 * i, sizeof(w));
+		h = sw_mix(h ^ w);
+	}
 	return h;
 }
 
