@@ -5,9 +5,11 @@
  *
  *  - table_full: max_conns=4. Two established connections and two SYNs
  *    nobody answers fill it; each further SYN evicts the oldest half-open
- *    record (EVICT, DESTROY with reason EVICTED); established records are
- *    never evicted; once only they remain, a new SYN fails to insert
- *    (INSERT_FAILED) and creates nothing.
+ *    record (EVICT, DESTROY with reason EVICTED); a connection that ended
+ *    (reset: CLOSED) goes before any half-open one, keeping its own close
+ *    reason; established records are never evicted; once only they
+ *    remain, a new SYN fails to insert (INSERT_FAILED) and creates
+ *    nothing.
  *  - pickup: connections opened while the module was not loaded are
  *    picked up mid-stream by their next segment: ESTABLISHED, PICKUP flag,
  *    no ISN, history starting with P.
@@ -102,9 +104,9 @@ static int half_open(FIXTURE_DATA(rl) *self, uint16_t port)
 TEST_F(rl, table_full)
 {
 	struct sw_stats s0, s1;
-	struct pd e[4];
+	struct pd e[5];
 	struct crec c[8];
-	int afd[4], i, n;
+	int afd[5], i, n;
 	uint16_t hp = PD_PORT_MIN + 100;
 
 	ASSERT_EQ(0, module_load("max_conns=4 hashsize=64"));
@@ -152,11 +154,35 @@ TEST_F(rl, table_full)
 	EXPECT_EQ(0, ST(INSERT_FAILED));
 	EXPECT_EQ(4, s1.v[SYNWATCH_A_STATS_CONN_COUNT]);
 
-	/* two more established connections push the last half-open out */
-	for (i = 2; i < 4; i++)
+	/*
+	 * The peer resets the second connection: CLOSED. The next SYN evicts
+	 * it, not the older half-open records: an ended connection goes
+	 * first, with the reason it ended for.
+	 */
+	ASSERT_EQ(0, pd_send(&e[1], F_RST, NULL, NULL, 0));
+	ASSERT_EQ(0, sw_wait_state(&self->na, A_LPORT, PD_PORT_MIN + 1,
+				   SYNWATCH_STATE_CLOSED, 2000, NULL));
+	self->log.n = 0;
+	ev_drain(&self->ea, &self->log, 10);
+	self->log.n = 0;
+	ASSERT_EQ(0, half_open(self, hp + 4));
+	ASSERT_EQ(1, ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_DESTROY, -1,
+			     2000));
+	EXPECT_EQ(PD_PORT_MIN + 1, self->log.ev[0].c.rport)
+		TH_LOG("evicted %u, not the CLOSED record",
+		       self->log.ev[0].c.rport);
+	EXPECT_EQ(SYNWATCH_STATE_CLOSED, self->log.ev[0].old);
+	EXPECT_EQ(SYNWATCH_CLOSE_REMOTE_RST, self->log.ev[0].c.reason);
+	ASSERT_EQ(0, sw_wait_state(&self->na, PD_A_DEAF, hp + 4,
+				   SYNWATCH_STATE_LISTEN, 2000, NULL));
+	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	EXPECT_EQ(3, ST(EVICT));
+
+	/* three more established connections push the half-open ones out */
+	for (i = 2; i < 5; i++)
 		ASSERT_EQ(0, establish(self, &e[i], PD_PORT_MIN + i, &afd[i]));
 	ASSERT_EQ(0, sw_stats(&self->na, &s1));
-	EXPECT_EQ(4, ST(EVICT));
+	EXPECT_EQ(6, ST(EVICT));
 	n = sw_dump(&self->na, NULL, c, 8);
 	ASSERT_EQ(4, n);
 	for (i = 0; i < n; i++)
@@ -166,11 +192,11 @@ TEST_F(rl, table_full)
 	ASSERT_EQ(0, half_open(self, hp + 10));
 	usleep(50000);
 	ASSERT_EQ(0, sw_stats(&self->na, &s1));
-	EXPECT_EQ(4, ST(EVICT));
+	EXPECT_EQ(6, ST(EVICT));
 	EXPECT_EQ(1, ST(INSERT_FAILED));
 	EXPECT_EQ(0, sw_find(&self->na, PD_A_DEAF, hp + 10, c));
 	EXPECT_EQ(4, sw_dump(&self->na, NULL, c, 8));
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		close(afd[i]);
 		pd_close(&e[i]);
 	}

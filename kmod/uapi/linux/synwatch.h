@@ -275,11 +275,12 @@
  * completed.
  *
  * Under a flood the connection table stays within max_conns: a new record
- * takes the place of the oldest (longest idle) half-open one among at
- * least 8 candidates, then of the oldest TIME_WAIT or CLOSED one;
- * established connections are never evicted. A legitimate handshake
- * leaves the half-open states within a round trip, so it is the youngest
- * and the last to go.
+ * takes the place of the oldest (longest idle) of about 8 candidates: a
+ * TIME_WAIT or CLOSED one if there is one among them (that connection has
+ * ended; its DESTROY event keeps the reason it ended for), else a
+ * half-open one; established connections are never evicted. A legitimate
+ * handshake leaves the half-open states within a round trip, so it is the
+ * youngest and the last to go.
  *
  * Event costs nothing while nobody listens: the module checks for group
  * members and subscribers before it builds a message. An event that cannot
