@@ -319,9 +319,11 @@ static int sw_evict_rank(u8 state)
  * SW_EVICT_BUCKETS buckets (make bench churn at max_conns=2048: 0.559 of
  * no module, 0.875 below the cap). start is random to an attacker: the
  * new entry's own bucket (a keyed hash), or a random number on a retry.
+ * Returns 0 (one went, its memory maybe to *spare), -ENOSPC (nothing
+ * evictable in the scan) or -EAGAIN (the victim changed under us).
  */
-static bool sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
-		     u64 now_ns, struct sw_conn **spare)
+static int sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
+		    u64 now_ns, struct sw_conn **spare)
 {
 	unsigned int limit = min_t(unsigned int, sw_nbuckets,
 				   SW_EVICT_BUCKETS);
@@ -362,7 +364,7 @@ static bool sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
 	}
 	rcu_read_unlock();
 	if (!victim)
-		return false;
+		return -ENOSPC;
 
 	/*
 	 * Check again under the locks: the entry may have moved on (a
@@ -390,7 +392,7 @@ static bool sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
 		sw_unlink(vb, victim);
 	spin_unlock(sw_bucket_lock(vb));
 	if (!ok)
-		return false;
+		return -EAGAIN;
 
 	rcu_read_lock();
 	/* mostly the flooded netns' own entry: skip the xarray lookup */
@@ -409,7 +411,7 @@ static bool sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
 	else
 		*spare = victim;
 	rcu_read_unlock();
-	return true;
+	return 0;
 }
 
 /* Add one to v unless that makes it more than max. */
@@ -436,6 +438,37 @@ static unsigned int sw_evict_start(unsigned int b, int tries)
 	return tries ? get_random_u32_below(sw_nbuckets) : b;
 }
 
+/* The jiffy in which a scan of the whole table found nothing to evict. */
+static unsigned long sw_evict_none_at;
+
+/*
+ * Evict one entry (of netns, if not 0) to make room; false if none went.
+ * A scan that finds nothing evictable (the table, or the netns' share,
+ * full of established connections) costs SW_EVICT_BUCKETS buckets, and
+ * then every packet of every connection that found no room would pay it
+ * again: the first packet, and each later one, tries to pick the
+ * connection up. So after such a scan, evictions fail at once for the
+ * rest of the jiffy (*none_at), as the insert would have: at most one
+ * scan a tick finds nothing. Measured (-icount, 40 long-lived
+ * connections, max_conns=64, hashsize=65536): churn 2 441 connections/s
+ * with room; with the table full, 831 before this, 2 526 after.
+ */
+static bool sw_make_room(struct sw_net *sn, u32 netns,
+			 unsigned long *none_at, unsigned int b, int tries,
+			 u64 now, struct sw_conn **spare)
+{
+	unsigned long at = READ_ONCE(*none_at);
+	int err;
+
+	/* the same jiffy: no time_before(), so no wrap can make it stick */
+	if (time_in_range(jiffies, at, at))
+		return false;
+	err = sw_evict(sn, netns, sw_evict_start(b, tries), now, spare);
+	if (err == -ENOSPC)
+		WRITE_ONCE(*none_at, jiffies);
+	return !err;
+}
+
 /*
  * Reserve room for one entry, evicting while the table or the netns is
  * full. The counts never exceed their limits, not even for a moment, so
@@ -457,15 +490,15 @@ static bool sw_reserve(struct sw_net *sn, unsigned int b, u64 now,
 
 	for (tries = 0; tries <= SW_EVICT_TRIES; tries++) {
 		if (ns_max && atomic_read(&sn->nconns) >= ns_max) {
-			if (!sw_evict(sn, sn->id, sw_evict_start(b, tries), now,
-				      spare))
+			if (!sw_make_room(sn, sn->id, &sn->evict_none_at, b,
+					  tries, now, spare))
 				return false;
 			continue;
 		}
 		if (!*spare && !sw_inc_below(&sw_count, max)) {
 			u64 t0 = sw_prof_start();
-			bool ok = sw_evict(sn, 0, sw_evict_start(b, tries), now,
-					   spare);
+			bool ok = sw_make_room(sn, 0, &sw_evict_none_at, b,
+					       tries, now, spare);
 
 			sw_prof_end(SW_PROF_EVICT, t0);
 			if (!ok)
@@ -911,6 +944,7 @@ int sw_conn_init(void)
 	for (i = 0; i < ARRAY_SIZE(sw_rec_locks); i++)
 		raw_spin_lock_init(&sw_rec_locks[i]);
 	get_random_bytes(&sw_hash_key, sizeof(sw_hash_key));
+	sw_evict_none_at = jiffies - 1;
 	return 0;
 }
 

@@ -62,6 +62,7 @@ static int __net_init sw_net_init(struct net *net)
 	atomic64_set(&sn->event_seq[SYNWATCH_MCGRP_CONN], 0);
 	atomic64_set(&sn->event_seq[SYNWATCH_MCGRP_ALERT], 0);
 	atomic_set(&sn->nconns, 0);
+	sn->evict_none_at = jiffies - 1;
 	sw_events_net_init(sn);
 	sn->stats = alloc_percpu(struct sw_stats);
 	if (!sn->stats)

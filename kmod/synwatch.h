@@ -83,6 +83,7 @@ struct sw_net {
 	struct mutex cfg_lock;		/* serialises writers of cfg */
 	atomic64_t event_seq[__SYNWATCH_MCGRP_MAX]; /* SYNWATCH_A_EVENT_SEQ */
 	atomic_t nconns;
+	unsigned long evict_none_at;	/* jiffies, see sw_make_room() */
 	atomic_t nsubs;			/* subscribers, see events.c */
 	struct list_head subs;		/* RCU list, under subs_lock */
 	spinlock_t subs_lock;		/* also the batches and event_seq */

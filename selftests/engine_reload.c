@@ -9,7 +9,7 @@
  *    (reset: CLOSED) goes before any half-open one, keeping its own close
  *    reason; established records are never evicted; once only they
  *    remain, a new SYN fails to insert (INSERT_FAILED) and creates
- *    nothing.
+ *    nothing, and once one of them has ended, a SYN finds room again.
  *  - pickup: connections opened while the module was not loaded are
  *    picked up mid-stream by their next segment: ESTABLISHED, PICKUP flag,
  *    no ISN, history starting with P.
@@ -196,6 +196,21 @@ TEST_F(rl, table_full)
 	EXPECT_EQ(1, ST(INSERT_FAILED));
 	EXPECT_EQ(0, sw_find(&self->na, PD_A_DEAF, hp + 10, c));
 	EXPECT_EQ(4, sw_dump(&self->na, NULL, c, 8));
+
+	/*
+	 * A scan that found nothing to evict holds further scans off for
+	 * the rest of its jiffy only: once a connection has ended (50 ms
+	 * later), a SYN takes its place.
+	 */
+	ASSERT_EQ(0, pd_send(&e[2], F_RST, NULL, NULL, 0));
+	ASSERT_EQ(0, sw_wait_state(&self->na, A_LPORT, PD_PORT_MIN + 2,
+				   SYNWATCH_STATE_CLOSED, 2000, NULL));
+	ASSERT_EQ(0, half_open(self, hp + 11));
+	EXPECT_EQ(0, sw_wait_state(&self->na, PD_A_DEAF, hp + 11,
+				   SYNWATCH_STATE_LISTEN, 2000, NULL));
+	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	EXPECT_EQ(7, ST(EVICT));
+	EXPECT_EQ(1, ST(INSERT_FAILED));
 	for (i = 0; i < 5; i++) {
 		close(afd[i]);
 		pd_close(&e[i]);
