@@ -15,6 +15,10 @@
 #   churn4/churn6  tcp_churn: connections per second
 #   rr4/rr6        tcp_rr: transactions per second
 #   full4          rr4 after filling the table to its cap with spoofed SYNs
+#   churnest4      churn4 beside 40 idle long-lived connections, each
+#                  namespace's share of synwatch's table (max_conns) set to
+#                  32, so the table holds only established records and no
+#                  new connection finds room (a busy server at its cap)
 #   flood4         synflood at full speed at a listener of srv: SYNs the
 #                  server's TCP took in per second, and memory afterwards
 # Each configuration block gets fresh namespaces (and servers, daemons,
@@ -25,7 +29,7 @@
 #
 # Environment: BENCH_ROUNDS (5), BENCH_DURATION (measured seconds of guest
 # time per run, 0.5), BENCH_WARMUP (0.1), BENCH_CONFIGS ("a b c d e"),
-# BENCH_WORKLOADS ("rr4 rr6 churn4 churn6 full4 flood4"), BENCH_MAX_CONNS
+# BENCH_WORKLOADS ("rr4 rr6 churnest4 churn4 churn6 full4 flood4"), BENCH_MAX_CONNS
 # (32768: synwatch's max_conns and hashsize, the table full4 fills),
 # BENCH_OUT (/mnt/out), BENCH_SYNFLOOD (the SYN generator), SYNWATCH_KO (set
 # by the VM runner).
@@ -44,7 +48,7 @@ ROUNDS=${BENCH_ROUNDS:-5}
 DURATION=${BENCH_DURATION:-0.5}
 WARMUP=${BENCH_WARMUP:-0.1}
 CONFIGS=${BENCH_CONFIGS:-a b c d e}
-WORKLOADS=${BENCH_WORKLOADS:-rr4 rr6 churn4 churn6 full4 flood4}
+WORKLOADS=${BENCH_WORKLOADS:-rr4 rr6 churnest4 churn4 churn6 full4 flood4}
 MAX_CONNS=${BENCH_MAX_CONNS:-32768}
 OUT=${BENCH_OUT:-/mnt/out}
 RUNS=$OUT/runs.jsonl
@@ -286,6 +290,44 @@ perf_stop() {
 	rm -f "/tmp/perf-$1-$2-$3.data"
 }
 
+# churnest4: HOLD_CONNS idle connections, opened after each namespace's
+# records are flushed and its share of the table set to HOLD_SHARE (when
+# synwatch is loaded): the share is all established records.
+HOLD_CONNS=40
+HOLD_SHARE=32
+HOLD_PID=
+hold_start() {
+	local ns line
+	if sw_loaded; then
+		for ns in cli srv; do
+			ip netns exec $ns "$SW" flush > /dev/null || return
+			ip netns exec $ns "$SW" config set max_conns=$HOLD_SHARE || return
+		done
+	fi
+	rm -f /tmp/bench-hold.out
+	ip netns exec cli "$BIN/tcp_rr" hold -a "$SRV_4" -p $PORT -c $HOLD_CONNS \
+		-d 600 > /tmp/bench-hold.out 2>&1 &
+	HOLD_PID=$!
+	for _ in $(seq 200); do
+		read -r line < /tmp/bench-hold.out 2>/dev/null || line=
+		case $line in *tcp_hold*) return 0 ;; esac
+		kill -0 "$HOLD_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	log "tcp_rr hold did not start: $(cat /tmp/bench-hold.out)"
+	return 1
+}
+hold_stop() {
+	local ns
+	[ -z "$HOLD_PID" ] || { kill "$HOLD_PID"; wait "$HOLD_PID"; } 2>/dev/null
+	HOLD_PID=
+	if sw_loaded; then
+		for ns in cli srv; do
+			ip netns exec $ns "$SW" config set max_conns=0
+		done
+	fi
+}
+
 run_one() {
 	local cfg=$1 wl=$2 round=$3 res='' extra=null rc=0 a
 	prof_reset
@@ -296,6 +338,17 @@ run_one() {
 		[ "$wl" = churn6 ] && a=$SRV_6
 		res=$("${PERF[@]}" ip netns exec cli "$BIN/tcp_churn" client -a "$a" -p $CHURN_PORT \
 			-d "$DURATION" -w "$WARMUP" -c $CHURN_CONNS -s $SIZE -T "$cfg") || rc=$?
+		;;
+	churnest4)
+		if hold_start; then
+			res=$("${PERF[@]}" ip netns exec cli "$BIN/tcp_churn" client -a "$SRV_4" \
+				-p $CHURN_PORT -d "$DURATION" -w "$WARMUP" -c $CHURN_CONNS \
+				-s $SIZE -T "$cfg") || rc=$?
+			extra="{\"table\":$(sw_table_json)}"
+		else
+			rc=1
+		fi
+		hold_stop
 		;;
 	rr4 | rr6)
 		a=$SRV_4

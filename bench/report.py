@@ -25,13 +25,15 @@ CONFIGS = {
 WORKLOADS = {
     "churn4": ("churn, IPv4", "connections/s"),
     "churn6": ("churn, IPv6", "connections/s"),
+    "churnest4": ("churn, table full of established, IPv4", "connections/s"),
     "rr4": ("request/response, IPv4", "transactions/s"),
     "rr6": ("request/response, IPv6", "transactions/s"),
     "full4": ("request/response, full table, IPv4", "transactions/s"),
     "flood4": ("SYN flood absorption, IPv4", "SYNs/s"),
 }
 PLOT_LABELS = {
-    "churn4": "churn v4", "churn6": "churn v6", "rr4": "RR v4",
+    "churn4": "churn v4", "churn6": "churn v6",
+    "churnest4": "churn, full of est.", "rr4": "RR v4",
     "rr6": "RR v6", "full4": "RR full table", "flood4": "SYN flood",
 }
 

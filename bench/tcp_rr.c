@@ -8,8 +8,15 @@
  *
  *   {"test":"tcp_rr","family":"ipv4","conns":4,"size":64,
  *    "duration_s":2.000,"transactions":12345,"tps":6172.5,"errors":0,...}
+ *
+ * "hold" (the client's options) opens CONNS connections, makes one
+ * transaction on each, prints {"test":"tcp_hold","conns":N} and keeps them
+ * open and idle for the duration, or until killed: the long-lived, quiet
+ * connections of a busy server, for the bench's churnest4.
  */
 #include <fcntl.h>
+#include <signal.h>
+#include <time.h>
 #include <netinet/tcp.h>
 #include "bench.h"
 
@@ -110,12 +117,70 @@ static int client(const struct bench_opts *o)
 	return errors ? 1 : 0;
 }
 
+static volatile sig_atomic_t hold_stop;
+
+static void hold_signal(int sig)
+{
+	(void)sig;
+	hold_stop = 1;
+}
+
+static int hold(const struct bench_opts *o)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = bench_addr(PROG, o->addr, o->port, &ss);
+	int *fds = calloc(o->conns, sizeof(*fds));
+	char *buf = malloc(o->size);
+	struct timespec t0, t;
+	int i, got;
+	ssize_t r;
+
+	if (!fds || !buf)
+		bench_die(PROG, "malloc: %s", strerror(errno));
+	signal(SIGTERM, hold_signal);
+	signal(SIGINT, hold_signal);
+	memset(buf, 'q', o->size);
+	for (i = 0; i < o->conns; i++) {
+		fds[i] = bench_connect_retry(PROG, &ss, len);
+		if (write(fds[i], buf, o->size) != o->size)
+			bench_die(PROG, "write: %s", strerror(errno));
+		for (got = 0; got < o->size; got += r) {
+			r = read(fds[i], buf, o->size - got);
+			if (r <= 0)
+				bench_die(PROG, "read: %s",
+					  r ? strerror(errno) : "EOF");
+		}
+	}
+	printf("{\"test\":\"tcp_hold\",\"family\":\"%s\",\"conns\":%d}\n",
+	       bench_family(&ss), o->conns);
+	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		usleep(10000);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (!hold_stop &&
+		 (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 <
+		 o->duration);
+	for (i = 0; i < o->conns; i++)
+		close(fds[i]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	static char client_mode[] = "client";
+	bool hold_mode = argc > 1 && !strcmp(argv[1], "hold");
 	struct bench_opts o;
 
+	/* "hold" takes the client's options */
+	if (hold_mode)
+		argv[1] = client_mode;
 	bench_parse(argc, argv,
-		    "Request/response (TCP_RR style) on CONNS long-lived connections.",
+		    "Request/response (TCP_RR style) on CONNS long-lived connections.\n"
+		    "'tcp_rr hold' (client options): CONNS connections, one transaction\n"
+		    "each, then idle for the duration or until killed.",
 		    &o);
+	if (hold_mode)
+		return hold(&o);
 	return strcmp(o.mode, "server") ? client(&o) : server(&o);
 }

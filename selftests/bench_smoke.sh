@@ -37,6 +37,13 @@ for addr in "$IP4_B" "$IP6_B"; do
 	log "$out"
 	check "tcp_churn to $addr: connections, no errors" \
 		json_ok "$out" 'r["test"] == "tcp_churn" and r["connections"] > 0 and r["errors"] == 0'
+
+	# hold: 3 idle connections for 0.2 s, then a clean exit
+	out=$(ns_exec "$NS_A" "$BIN/tcp_rr" hold -a "$addr" -p 7001 -d 0.2 -c 3) ||
+		fail "tcp_rr hold to $addr exited with $?"
+	log "$out"
+	check "tcp_rr hold to $addr: 3 connections held" \
+		json_ok "$out" 'r["test"] == "tcp_hold" and r["conns"] == 3'
 done
 
 insegs() {
