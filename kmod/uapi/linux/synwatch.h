@@ -139,7 +139,12 @@
  *        SYNWATCH_A_CONFIG_EVENT_MASK: NLA_U32, which event types are sent
  *            to the multicast groups at all, bit (1 << SYNWATCH_EVENT_x)
  *        SYNWATCH_A_CONFIG_MAX_CONNS: NLA_U32, this netns' share of the
- *            table, 0 = no per-netns limit (the module cap still holds)
+ *            table, 0 = no per-netns limit (the module cap still holds).
+ *            At its share, a new record takes the place of one of the
+ *            netns' own, found by scanning the buckets near it (as for
+ *            the module cap): where the netns' records are few among
+ *            many buckets the scan may find none, and the connection goes
+ *            untracked (SYNWATCH_A_STATS_INSERT_FAILED)
  *        SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL: NLA_U32, read-only, the
  *            module's max_conns parameter
  *        SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH / _LOW: NLA_U32, recent
