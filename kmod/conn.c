@@ -438,7 +438,7 @@ static unsigned int sw_evict_start(unsigned int b, int tries)
 	return tries ? get_random_u32_below(sw_nbuckets) : b;
 }
 
-/* The jiffy in which a scan of the whole table found nothing to evict. */
+/* The jiffy in which a scan for the module cap found nothing to evict. */
 static unsigned long sw_evict_none_at;
 
 /*
