@@ -9,9 +9,25 @@
 void sw_json_init(struct sw_json *j, FILE *f)
 {
 	j->f = f;
+	j->len = 0;
 	j->depth = 0;
 	j->need_comma[0] = false;
 	j->after_key = false;
+}
+
+/* With f: fbuf out to it. */
+static void fbuf_flush(struct sw_json *j)
+{
+	if (j->len)
+		fwrite(j->fbuf, 1, j->len, j->f);
+	j->len = 0;
+}
+
+/* A value ended: with f, a top-level one goes out now. */
+static void settle(struct sw_json *j)
+{
+	if (j->f && !j->depth)
+		fbuf_flush(j);
 }
 
 void sw_json_init_buf(struct sw_json *j)
@@ -22,11 +38,31 @@ void sw_json_init_buf(struct sw_json *j)
 	j->after_key = false;
 }
 
+/* Where the bytes go: buf, or with f, fbuf. */
+static inline char *base(struct sw_json *j)
+{
+	return j->f ? j->fbuf : j->buf;
+}
+
+static inline size_t capacity(const struct sw_json *j)
+{
+	return j->f ? sizeof(j->fbuf) : j->cap;
+}
+
+/*
+ * Room for n more bytes: buf grows; fbuf goes out to f, and has room
+ * unless n is more than all of it (callers write long strings and raw
+ * bytes to f themselves: see fits()).
+ */
 static bool grow(struct sw_json *j, size_t n)
 {
 	size_t cap = j->cap ? j->cap : 4096;
 	char *p;
 
+	if (j->f) {
+		fbuf_flush(j);
+		return n <= sizeof(j->fbuf);
+	}
 	while (cap < j->len + n)
 		cap *= 2;
 	p = realloc(j->buf, cap);
@@ -39,35 +75,47 @@ static bool grow(struct sw_json *j, size_t n)
 	return true;
 }
 
+/* Room for n more bytes at the end, or NULL (oom set). */
+static inline char *room(struct sw_json *j, size_t n)
+{
+	if (j->len + n > capacity(j) && !grow(j, n))
+		return NULL;
+	return base(j) + j->len;
+}
+
+/* Can n bytes go through fbuf? If not, it has gone out to f already. */
+static bool fits(struct sw_json *j, size_t n)
+{
+	if (!j->f || n <= sizeof(j->fbuf))
+		return true;
+	fbuf_flush(j);
+	return false;
+}
+
 void sw_json_raw(struct sw_json *j, const char *s, size_t n)
 {
-	if (j->f) {
+	char *p;
+
+	if (!fits(j, n)) {
 		fwrite(s, 1, n, j->f);
 		return;
 	}
-	if (j->len + n > j->cap && !grow(j, n))
-		return;
-	memcpy(j->buf + j->len, s, n);
-	j->len += n;
+	p = room(j, n);
+	if (p) {
+		memcpy(p, s, n);
+		j->len += n;
+	}
+	settle(j);
 }
 
 static void out_c(struct sw_json *j, char c)
 {
-	if (j->f) {
-		fputc(c, j->f);
-		return;
-	}
-	if (j->len + 1 > j->cap && !grow(j, 1))
-		return;
-	j->buf[j->len++] = c;
-}
+	char *p = room(j, 1);
 
-/* Room for n more bytes at buf + len, or NULL (oom set). */
-static inline char *room(struct sw_json *j, size_t n)
-{
-	if (j->len + n > j->cap && !grow(j, n))
-		return NULL;
-	return j->buf + j->len;
+	if (p) {
+		*p = c;
+		j->len++;
+	}
 }
 
 /* v in decimal at p (room for 20), two digits a division; its length. */
@@ -110,12 +158,8 @@ static size_t put_u64(char *p, uint64_t v)
 
 static void out_u64(struct sw_json *j, uint64_t v)
 {
-	char tmp[24], *p;
+	char *p;
 
-	if (j->f) {
-		fwrite(tmp, 1, put_u64(tmp, v), j->f);
-		return;
-	}
 	p = room(j, 20);
 	if (p)
 		j->len += put_u64(p, v);
@@ -190,6 +234,7 @@ static void pop(struct sw_json *j, char c)
 	out_c(j, c);
 	if (j->depth > 0)
 		j->depth--;
+	settle(j);
 }
 
 void sw_json_obj_open(struct sw_json *j) { push(j, '{'); }
@@ -259,18 +304,19 @@ static void out_str(struct sw_json *j, const char *s, const char *suffix,
 {
 	size_t n = strlen(s), i;
 
-	if (j->f) {
+	i = clean_prefix(s, n);
+	if (j->f && (i < n || !fits(j, n + 2 + slen))) {
+		/* escapes, or too long for fbuf: straight out, in order */
+		fbuf_flush(j);
 		sw_json_escape(j->f, s);
 		fwrite(suffix, 1, slen, j->f);
 		return;
 	}
-	i = clean_prefix(s, n);
 	if (i == n) {
-		char *p;
+		char *p = room(j, n + 2 + slen);
 
-		if (j->len + n + 2 + slen > j->cap && !grow(j, n + 2 + slen))
+		if (!p)
 			return;
-		p = j->buf + j->len;
 		*p++ = '"';
 		memcpy(p, s, n);
 		p += n;
@@ -313,12 +359,14 @@ void sw_json_str(struct sw_json *j, const char *s)
 {
 	pre_value(j);
 	out_str(j, s ? s : "", "", 0);
+	settle(j);
 }
 
 void sw_json_u64(struct sw_json *j, uint64_t v)
 {
 	pre_value(j);
 	out_u64(j, v);
+	settle(j);
 }
 
 void sw_json_i64(struct sw_json *j, int64_t v)
@@ -330,6 +378,7 @@ void sw_json_i64(struct sw_json *j, int64_t v)
 	} else {
 		out_u64(j, (uint64_t)v);
 	}
+	settle(j);
 }
 
 void sw_json_double(struct sw_json *j, double v, int decimals)
@@ -373,10 +422,7 @@ void sw_json_nu64(struct sw_json *j, const struct sw_json_name *n,
 {
 	char *p;
 
-	if (j->f) {
-		sw_json_ku64(j, key, v);
-		return;
-	}
+	(void)key;
 	if (!buf_sep(j))
 		return;
 	p = room(j, sizeof(n->lit) + 20);
@@ -384,20 +430,16 @@ void sw_json_nu64(struct sw_json *j, const struct sw_json_name *n,
 		return;
 	memcpy(p, n->lit, sizeof(n->lit));
 	j->len += n->len + put_u64(p + n->len, v);
+	settle(j);
 }
 
 void sw_json_ku64(struct sw_json *j, const char *key, uint64_t v)
 {
-	char *p;
+	char *p = buf_key(j, key, 20);
 
-	if (!j->f) {
-		p = buf_key(j, key, 20);
-		if (p)
-			j->len += put_u64(p, v);
-		return;
-	}
-	sw_json_key(j, key);
-	sw_json_u64(j, v);
+	if (p)
+		j->len += put_u64(p, v);
+	settle(j);
 }
 
 void sw_json_kbool(struct sw_json *j, const char *key, bool v)

@@ -16,17 +16,25 @@
 #include <stdio.h>
 
 #define SW_JSON_MAX_DEPTH 16
+#define SW_JSON_FBUF 8192
 
 struct sw_json {
 	FILE *f;		/* NULL: into buf */
 	char *buf;		/* sw_json_init_buf(): grows, caller frees */
-	size_t len, cap;
+	size_t len, cap;	/* of buf; with f, len is fbuf's */
 	bool oom;		/* buf could not grow: output incomplete */
 	int depth;
 	bool need_comma[SW_JSON_MAX_DEPTH];
 	bool after_key;
+	char fbuf[SW_JSON_FBUF];	/* with f: what goes to it next */
 };
 
+/*
+ * Writes to f. The bytes gather in fbuf and go to f in one fwrite() when
+ * it fills and whenever a top-level value is complete (a stdio call per
+ * character cost replay -j half its time), so a caller may write to f
+ * itself between top-level values, never inside one.
+ */
 void sw_json_init(struct sw_json *j, FILE *f);
 
 /*
