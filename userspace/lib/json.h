@@ -6,7 +6,8 @@
  * string values are always escaped (RFC 8259), so no caller can produce
  * invalid JSON from an odd history string or a hostile config value.
  * Member names are the program's own identifiers: into a buffer
- * (sw_json_init_buf) they are copied as they are.
+ * (sw_json_init_buf), and by sw_json_ku64()/sw_json_nu64() in either mode,
+ * they are copied as they are; sw_json_key() escapes them into a FILE.
  */
 #ifndef SW_JSON_H
 #define SW_JSON_H
