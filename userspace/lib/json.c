@@ -433,6 +433,27 @@ void sw_json_nu64(struct sw_json *j, const struct sw_json_name *n,
 	settle(j);
 }
 
+void sw_json_nkey(struct sw_json *j, const struct sw_json_name *n)
+{
+	char *p;
+
+	if (!buf_sep(j))
+		return;
+	p = room(j, sizeof(n->lit));
+	if (!p)
+		return;
+	memcpy(p, n->lit, sizeof(n->lit));
+	j->len += n->len;
+	j->after_key = true;
+}
+
+void sw_json_nstr(struct sw_json *j, const struct sw_json_name *n,
+		  const char *s)
+{
+	sw_json_nkey(j, n);
+	sw_json_str(j, s);
+}
+
 void sw_json_ku64(struct sw_json *j, const char *key, uint64_t v)
 {
 	char *p = buf_key(j, key, 20);

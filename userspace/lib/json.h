@@ -82,6 +82,11 @@ struct sw_json_name {
 void sw_json_nu64(struct sw_json *j, const struct sw_json_name *n,
 		  const char *key, uint64_t v);
 
+/* sw_json_key(j, key) and sw_json_kstr(j, key, s), n being SW_JSON_NAME(key). */
+void sw_json_nkey(struct sw_json *j, const struct sw_json_name *n);
+void sw_json_nstr(struct sw_json *j, const struct sw_json_name *n,
+		  const char *s);
+
 /* Writes s as a JSON string literal, quotes included. */
 void sw_json_escape(FILE *f, const char *s);
 

@@ -79,19 +79,26 @@ static void put_ints(struct sw_json *j, enum sw_rec_kind kind,
 			sw_json_nu64(j, &m[i].name, m[i].json, v);
 }
 
-static void put_addr(struct sw_json *j, const char *key,
+/*
+ * The member names of the writers below, made at compile time (a static
+ * SW_JSON_NAME per call site): no strlen() and copy of each name for each
+ * record, which synwatchd does for every event it logs.
+ */
+#define NAME(key) ({ static const struct sw_json_name n_ = SW_JSON_NAME(key); &n_; })
+
+static void put_addr(struct sw_json *j, const struct sw_json_name *key,
 		     const struct sw_addr *a)
 {
 	char buf[SW_FMT_LEN];
 
 	if (a->family)
-		sw_json_kstr(j, key, sw_fmt_addr(buf, a));
+		sw_json_nstr(j, key, sw_fmt_addr(buf, a));
 }
 
-static void put_name(struct sw_json *j, const char *key,
+static void put_name(struct sw_json *j, const struct sw_json_name *key,
 		     const struct sw_name *tab, size_t len, unsigned int v)
 {
-	sw_json_kstr(j, key, sw_name_of(tab, len, v)->json);
+	sw_json_nstr(j, key, sw_name_of(tab, len, v)->json);
 }
 
 static void put_conn_flags(struct sw_json *j, uint32_t flags)
@@ -107,7 +114,7 @@ static void put_conn_flags(struct sw_json *j, uint32_t flags)
 		{ SYNWATCH_CONN_F_SIMULTANEOUS, "simultaneous" },
 	};
 
-	sw_json_key(j, "flags");
+	sw_json_nkey(j, NAME("flags"));
 	sw_json_arr_open(j);
 	for (size_t i = 0; i < ARRAY_LEN(tab); i++)
 		if (flags & tab[i].bit)
@@ -120,35 +127,36 @@ void sw_json_conn(struct sw_json *j, const struct sw_conn *c)
 	uint32_t rtt;
 
 	sw_json_obj_open(j);
-	sw_json_kstr(j, "family", sw_family_name(c->family));
+	sw_json_nstr(j, NAME("family"), sw_family_name(c->family));
 	if (SW_HAS(c, SYNWATCH_A_CONN_STATE))
-		put_name(j, "state", sw_state_names, sw_state_names_len, c->state);
-	put_addr(j, "local_addr", &c->laddr);
-	put_addr(j, "remote_addr", &c->raddr);
+		put_name(j, NAME("state"), sw_state_names, sw_state_names_len,
+			 c->state);
+	put_addr(j, NAME("local_addr"), &c->laddr);
+	put_addr(j, NAME("remote_addr"), &c->raddr);
 	put_ints(j, SW_REC_CONN, c, conn_ints, ARRAY_LEN(conn_ints));
 	if (sw_conn_rtt_us(c, &rtt))
-		sw_json_ku64(j, "rtt_us", rtt);
+		sw_json_nu64(j, NAME("rtt_us"), "rtt_us", rtt);
 	if (SW_HAS(c, SYNWATCH_A_CONN_FLAGS))
 		put_conn_flags(j, c->flags);
 	if (SW_HAS(c, SYNWATCH_A_CONN_CLOSE_REASON))
-		put_name(j, "close_reason", sw_close_reason_names,
+		put_name(j, NAME("close_reason"), sw_close_reason_names,
 			 sw_close_reason_names_len, c->close_reason);
 	if (SW_HAS(c, SYNWATCH_A_CONN_CLOSER))
-		put_name(j, "closer", sw_closer_names, sw_closer_names_len,
+		put_name(j, NAME("closer"), sw_closer_names, sw_closer_names_len,
 			 c->closer);
 	if (SW_HAS(c, SYNWATCH_A_CONN_HISTORY))
-		sw_json_kstr(j, "history", c->history);
+		sw_json_nstr(j, NAME("history"), c->history);
 	sw_json_obj_close(j);
 }
 
 void sw_json_listener(struct sw_json *j, const struct sw_listener *l)
 {
 	sw_json_obj_open(j);
-	sw_json_kstr(j, "family", sw_family_name(l->family));
-	put_addr(j, "addr", &l->addr);
+	sw_json_nstr(j, NAME("family"), sw_family_name(l->family));
+	put_addr(j, NAME("addr"), &l->addr);
 	put_ints(j, SW_REC_LISTENER, l, listener_ints, ARRAY_LEN(listener_ints));
 	if (SW_HAS(l, SYNWATCH_A_LISTENER_STATUS))
-		put_name(j, "status", sw_listener_status_names,
+		put_name(j, NAME("status"), sw_listener_status_names,
 			 sw_listener_status_names_len, l->status);
 	sw_json_obj_close(j);
 }
@@ -190,7 +198,7 @@ void sw_json_alert(struct sw_json *j, const struct sw_alert *a)
 		sw_json_listener(j, &a->listener);
 	}
 	if (SW_HAS(a, SYNWATCH_A_ALERT_REASON))
-		put_name(j, "reason", sw_alert_reason_names,
+		put_name(j, NAME("reason"), sw_alert_reason_names,
 			 sw_alert_reason_names_len, a->reason);
 	put_ints(j, SW_REC_ALERT, a, alert_ints, ARRAY_LEN(alert_ints));
 	if (SW_HAS(a, SYNWATCH_A_ALERT_COOKIES))
@@ -217,28 +225,29 @@ void sw_json_event(struct sw_json *j, const struct sw_event *ev)
 	char buf[SW_FMT_LEN];
 
 	sw_json_obj_open(j);
-	put_name(j, "event", sw_event_names, sw_event_names_len, ev->type);
+	put_name(j, NAME("event"), sw_event_names, sw_event_names_len,
+		 ev->type);
 	put_ints(j, SW_REC_EVENT, ev, event_ints, ARRAY_LEN(event_ints));
 	if (SW_HAS(ev, SYNWATCH_A_EVENT_OLD_STATE))
-		put_name(j, "old_state", sw_state_names, sw_state_names_len,
+		put_name(j, NAME("old_state"), sw_state_names, sw_state_names_len,
 			 ev->old_state);
 	if (SW_HAS(ev, SYNWATCH_A_EVENT_NEW_STATE))
-		put_name(j, "new_state", sw_state_names, sw_state_names_len,
+		put_name(j, NAME("new_state"), sw_state_names, sw_state_names_len,
 			 ev->new_state);
 	if (SW_HAS(ev, SYNWATCH_A_EVENT_TCP_FLAGS)) {
 		/* the tcpdump string without its brackets: "S.", "F." */
 		sw_fmt_tcp_flags(buf, ev->tcp_flags);
 		buf[strlen(buf) - 1] = 0;
-		sw_json_kstr(j, "tcp_flags", buf + 1);
+		sw_json_nstr(j, NAME("tcp_flags"), buf + 1);
 	}
 	if (SW_HAS(ev, SYNWATCH_A_EVENT_DIR))
-		put_name(j, "dir", sw_dir_names, sw_dir_names_len, ev->dir);
+		put_name(j, NAME("dir"), sw_dir_names, sw_dir_names_len, ev->dir);
 	if (ev->has_conn) {
-		sw_json_key(j, "conn");
+		sw_json_nkey(j, NAME("conn"));
 		sw_json_conn(j, &ev->conn);
 	}
 	if (ev->has_alert) {
-		sw_json_key(j, "alert");
+		sw_json_nkey(j, NAME("alert"));
 		sw_json_alert(j, &ev->alert);
 	}
 	sw_json_obj_close(j);
