@@ -134,11 +134,15 @@ static size_t put_u64(char *p, uint64_t v)
 		100000000000000000ULL, 1000000000000000000ULL,
 		10000000000000000000ULL,
 	};
-	size_t n = 1;
+	/*
+	 * Digits: floor(log10(v)) + 1, from the bit length (1233 / 4096 is
+	 * just over log10(2)) and one compare (Bit Twiddling Hacks,
+	 * "IntegerLog10"), not a compare per digit.
+	 */
+	unsigned int t = ((unsigned int)(64 - __builtin_clzll(v | 1)) * 1233) >> 12;
+	size_t n = t - ((v | 1) < pow10[t]) + 1;	/* 0: one digit */
 	char *q;
 
-	while (n < 20 && v >= pow10[n])
-		n++;
 	q = p + n;
 	while (v >= 100) {
 		unsigned int d = (unsigned int)(v % 100) * 2;

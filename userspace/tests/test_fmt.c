@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Formatting helpers, name tables and the JSON writer. */
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +154,31 @@ TEST(json_structure)
 	});
 	EXPECT_STREQ("{\"a\":1,\"list\":[1,\"x\",{}],\"b\":false,\"k\\\"ey\":null,\"d\":null,\"e\":12.35,\"n\":-5}", s);
 	free(s);
+}
+
+/* Every digit count, at and either side of each power of ten. */
+TEST(json_u64_digits)
+{
+	uint64_t v[64], p = 1;
+	int n = 0;
+
+	v[n++] = 0;
+	v[n++] = UINT64_MAX;
+	for (int i = 0; i < 20; i++) {
+		v[n++] = p - 1;
+		v[n++] = p;
+		v[n++] = p + 1;
+		if (i < 19)
+			p *= 10;
+	}
+	for (int i = 0; i < n; i++) {
+		char *s = NULL, ref[24];
+
+		JSON_TO(s, sw_json_u64(j, v[i]));
+		snprintf(ref, sizeof(ref), "%" PRIu64, v[i]);
+		EXPECT_STREQ(ref, s);
+		free(s);
+	}
 }
 
 TEST_HARNESS_MAIN
