@@ -181,11 +181,6 @@ static void pre_value(struct sw_json *j)
 	j->need_comma[j->depth] = true;
 }
 
-/*
- * A member name into the buffer: the program's own identifiers, never
- * data, so written as they are (values are always escaped). Returns
- * where the value goes, with room for extra bytes, or NULL.
- */
 /* The comma before a member in the buffer, if one is due; false: full. */
 static bool buf_sep(struct sw_json *j)
 {
@@ -205,6 +200,11 @@ static bool buf_sep(struct sw_json *j)
 	return true;
 }
 
+/*
+ * A member name into the buffer: the program's own identifiers, never
+ * data, so written as they are (values are always escaped). Returns
+ * where the value goes, with room for extra bytes, or NULL.
+ */
 static char *buf_key(struct sw_json *j, const char *key, size_t extra)
 {
 	size_t n = strlen(key);
@@ -222,6 +222,22 @@ static char *buf_key(struct sw_json *j, const char *key, size_t extra)
 	*p++ = ':';
 	j->len += n + 3;
 	return p;
+}
+
+/* As buf_key(), for a name made at compile time: one fixed-size copy. */
+static char *buf_name(struct sw_json *j, const struct sw_json_name *n,
+		      size_t extra)
+{
+	char *p;
+
+	if (!buf_sep(j))
+		return NULL;
+	p = room(j, sizeof(n->lit) + extra);
+	if (!p)
+		return NULL;
+	memcpy(p, n->lit, sizeof(n->lit));
+	j->len += n->len;
+	return p + n->len;
 }
 
 static void push(struct sw_json *j, char c)
@@ -422,33 +438,19 @@ void sw_json_kstr(struct sw_json *j, const char *key, const char *s)
 }
 
 void sw_json_nu64(struct sw_json *j, const struct sw_json_name *n,
-		  const char *key, uint64_t v)
+		  uint64_t v)
 {
-	char *p;
+	char *p = buf_name(j, n, 20);
 
-	(void)key;
-	if (!buf_sep(j))
-		return;
-	p = room(j, sizeof(n->lit) + 20);
-	if (!p)
-		return;
-	memcpy(p, n->lit, sizeof(n->lit));
-	j->len += n->len + put_u64(p + n->len, v);
+	if (p)
+		j->len += put_u64(p, v);
 	settle(j);
 }
 
 void sw_json_nkey(struct sw_json *j, const struct sw_json_name *n)
 {
-	char *p;
-
-	if (!buf_sep(j))
-		return;
-	p = room(j, sizeof(n->lit));
-	if (!p)
-		return;
-	memcpy(p, n->lit, sizeof(n->lit));
-	j->len += n->len;
-	j->after_key = true;
+	if (buf_name(j, n, 0))
+		j->after_key = true;
 }
 
 void sw_json_nstr(struct sw_json *j, const struct sw_json_name *n,

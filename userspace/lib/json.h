@@ -80,7 +80,7 @@ struct sw_json_name {
 
 /* sw_json_ku64(j, key, v), where n is SW_JSON_NAME(key). */
 void sw_json_nu64(struct sw_json *j, const struct sw_json_name *n,
-		  const char *key, uint64_t v);
+		  uint64_t v);
 
 /* sw_json_key(j, key) and sw_json_kstr(j, key, s), n being SW_JSON_NAME(key). */
 void sw_json_nkey(struct sw_json *j, const struct sw_json_name *n);

@@ -9,11 +9,10 @@
 
 struct int_member {
 	unsigned int attr;
-	const char *json;
 	struct sw_json_name name;
 };
 
-#define M(attr, json) { attr, json, SW_JSON_NAME(json) }
+#define M(attr, json) { attr, SW_JSON_NAME(json) }
 
 /* Integer attributes that go out as they are, under these names. */
 static const struct int_member conn_ints[] = {
@@ -76,7 +75,7 @@ static void put_ints(struct sw_json *j, enum sw_rec_kind kind,
 
 	for (size_t i = 0; i < n; i++)
 		if (sw_rec_int(kind, rec, m[i].attr, &v))
-			sw_json_nu64(j, &m[i].name, m[i].json, v);
+			sw_json_nu64(j, &m[i].name, v);
 }
 
 /*
@@ -135,7 +134,7 @@ void sw_json_conn(struct sw_json *j, const struct sw_conn *c)
 	put_addr(j, NAME("remote_addr"), &c->raddr);
 	put_ints(j, SW_REC_CONN, c, conn_ints, ARRAY_LEN(conn_ints));
 	if (sw_conn_rtt_us(c, &rtt))
-		sw_json_nu64(j, NAME("rtt_us"), "rtt_us", rtt);
+		sw_json_nu64(j, NAME("rtt_us"), rtt);
 	if (SW_HAS(c, SYNWATCH_A_CONN_FLAGS))
 		put_conn_flags(j, c->flags);
 	if (SW_HAS(c, SYNWATCH_A_CONN_CLOSE_REASON))
