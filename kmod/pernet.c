@@ -73,7 +73,7 @@ static int __net_init sw_net_init(struct net *net)
 	err = xa_insert(&sw_nets, sn->id, sn, GFP_KERNEL);
 	if (err)
 		goto err_lst;
-	err = sw_hooks_register(net);
+	err = sw_hooks_register(sn);
 	if (err)
 		goto err_xa;
 	return 0;
@@ -90,7 +90,7 @@ err_stats:
 /* Hooks off first, so no packet can add records while we remove them. */
 static void __net_exit sw_net_pre_exit(struct net *net)
 {
-	sw_hooks_unregister(net);
+	sw_hooks_unregister(sw_net(net));
 }
 
 static void __net_exit sw_net_exit(struct net *net)

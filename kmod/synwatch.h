@@ -10,6 +10,7 @@
 #include <linux/percpu.h>
 #include <linux/mutex.h>
 #include <linux/hrtimer.h>
+#include <linux/netfilter.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <linux/synwatch.h>
@@ -74,6 +75,9 @@ struct sw_batch {
 	bool big;			/* the last one filled up: next is max */
 };
 
+/* LOCAL_IN and LOCAL_OUT for IPv4 and IPv6, and FORWARD for both (hooks.c) */
+#define SW_HOOK_OPS 6
+
 /* Everything synwatch keeps per network namespace. */
 struct sw_net {
 	struct net *net;
@@ -91,6 +95,12 @@ struct sw_net {
 	struct hrtimer flush_timer;	/* sends the batches, see events.c */
 	bool flush_armed;		/* under subs_lock */
 	struct sw_lst_table *lst;	/* listeners, see listener.c */
+	/*
+	 * This netns' copies of the hook ops, each with priv = this struct:
+	 * the hooks find their sw_net without net_generic() and the RCU
+	 * calls it makes. Registered from init to pre_exit (hooks.c).
+	 */
+	struct nf_hook_ops hook_ops[SW_HOOK_OPS];
 };
 
 /* Module parameters (main.c). */
@@ -141,8 +151,8 @@ int sw_gc_init(void);
 void sw_gc_uninit(void);
 
 /* hooks.c */
-int sw_hooks_register(struct net *net);
-void sw_hooks_unregister(struct net *net);
+int sw_hooks_register(struct sw_net *sn);
+void sw_hooks_unregister(struct sw_net *sn);
 
 /* netlink.c */
 int sw_genl_init(void);
