@@ -43,7 +43,7 @@
 #define S_IV SW_NEXT_INVALID
 #define S_RO SW_NEXT_REOPEN
 
-static const u8 sw_transitions[SW_DIR_MAX][SW_PC_MAX][SW_STATE_COLUMNS] = {
+const u8 sw_transitions[SW_DIR_MAX][SW_PC_MAX][SW_STATE_COLUMNS] = {
 	[SW_DIR_IN] = {
 /* Segments received by the local endpoint. */
 /*	     S_CL  S_LI  S_SS  S_SR  S_ES  S_F1  S_F2  S_CW  S_CG  S_LA  S_TW  S_NO	*/
@@ -169,13 +169,6 @@ static const u8 sw_transitions[SW_DIR_MAX][SW_PC_MAX][SW_STATE_COLUMNS] = {
  */
 	},
 };
-
-u8 sw_state_next(enum sw_dir dir, enum sw_pkt_class pc, u8 state)
-{
-	if (dir >= SW_DIR_MAX || pc >= SW_PC_MAX || state >= SW_STATE_COLUMNS)
-		return SW_NEXT_INVALID;
-	return sw_transitions[dir][pc][state];
-}
 
 static const char *const sw_state_names[SW_STATE_COLUMNS] = {
 	[SYNWATCH_STATE_CLOSED]		= "CLOSED",

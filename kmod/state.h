@@ -44,7 +44,18 @@ enum sw_pkt_class {
 #define SW_NEXT_INVALID		0xfe	/* makes no sense here: ignore it */
 #define SW_NEXT_REOPEN		0xfd	/* end this record, start a new one */
 
-u8 sw_state_next(enum sw_dir dir, enum sw_pkt_class pc, u8 state);
+/* The table itself (state.c), read only through sw_state_next(). */
+extern const u8 sw_transitions[SW_DIR_MAX][SW_PC_MAX][SW_STATE_COLUMNS];
+
+/* Inline: every packet that leaves the tracker's fast path asks it. */
+static inline u8 sw_state_next(enum sw_dir dir, enum sw_pkt_class pc,
+			       u8 state)
+{
+	if (dir >= SW_DIR_MAX || pc >= SW_PC_MAX || state >= SW_STATE_COLUMNS)
+		return SW_NEXT_INVALID;
+	return sw_transitions[dir][pc][state];
+}
+
 const char *sw_state_name(u8 state);
 
 /*

@@ -11,8 +11,12 @@
  */
 #include "track.h"
 
-/* Record a history letter the first time it happens. */
-static void sw_hist_add(struct sw_rec *r, enum sw_hist h, enum sw_dir dir)
+/*
+ * Record a history letter the first time it happens. Inlined, as is
+ * sw_classify(): the full path runs them for nearly every segment of a
+ * short connection.
+ */
+static __always_inline void sw_hist_add(struct sw_rec *r, enum sw_hist h, enum sw_dir dir)
 {
 	u8 code = sw_hist_code(h, dir);
 	int used;
@@ -52,8 +56,8 @@ void sw_rec_init(struct sw_rec *r, u64 now_ns)
 	r->t_last = sw_fine(now_ns);
 }
 
-static enum sw_pkt_class sw_classify(const struct sw_rec *r, enum sw_dir dir,
-				     const struct sw_pkt *p)
+static __always_inline enum sw_pkt_class
+sw_classify(const struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p)
 {
 	enum sw_dir other = !dir;
 	bool acks_fin;
