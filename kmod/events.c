@@ -178,20 +178,12 @@ static enum hrtimer_restart sw_flush_timer(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-static bool sw_group_has_listeners(struct sw_net *sn, u8 type)
+bool sw_group_has_listeners(struct sw_net *sn, u8 type)
 {
 	unsigned int grp = type >= SYNWATCH_EVENT_FLOOD_START ?
 			   SYNWATCH_MCGRP_ALERT : SYNWATCH_MCGRP_CONN;
 
 	return genl_has_listeners(&sw_genl_family, sn->net, grp);
-}
-
-bool sw_event_wanted(struct sw_net *sn, u8 type)
-{
-	if (atomic_read(&sn->nsubs))
-		return true;
-	return (READ_ONCE(sn->cfg.event_mask) & BIT(type)) &&
-	       sw_group_has_listeners(sn, type);
 }
 
 static bool sw_prefix_match(const struct in6_addr *a, const struct in6_addr *p,

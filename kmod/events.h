@@ -26,7 +26,21 @@ struct sw_filter {
 
 bool sw_filter_match(const struct sw_snap *s, const void *filter);
 
-bool sw_event_wanted(struct sw_net *sn, u8 type);
+bool sw_group_has_listeners(struct sw_net *sn, u8 type);
+
+/*
+ * Would an event of this type reach anyone? Inline: the packet path asks
+ * at every state change, and the usual answers (a subscriber, a type
+ * masked out) need no call.
+ */
+static inline bool sw_event_wanted(struct sw_net *sn, u8 type)
+{
+	if (atomic_read(&sn->nsubs))
+		return true;
+	return (READ_ONCE(sn->cfg.event_mask) & BIT(type)) &&
+	       sw_group_has_listeners(sn, type);
+}
+
 void sw_event_conn(struct sw_net *sn, u8 type, const struct sw_snap *s,
 		   u8 old_state, u8 new_state, u8 tcp_flags, u8 dir, u64 now);
 void sw_event_alert(struct sw_net *sn, const struct sw_lst *l,
