@@ -443,9 +443,10 @@ static unsigned int sw_evict_start(unsigned int b, int tries)
 static unsigned long sw_evict_none_at;
 
 /*
- * Evict one entry (of netns, if not 0) to make room; false if none went.
- * A scan that finds nothing evictable (the table, or the netns' share,
- * full of established connections) costs SW_EVICT_BUCKETS buckets, and
+ * Evict one entry (of netns, if not 0) to make room: sw_evict()'s result,
+ * or -ENOSPC at once in a jiffy whose scan found nothing. A scan that
+ * finds nothing evictable (the table, or the netns' share, full of
+ * established connections) costs SW_EVICT_BUCKETS buckets, and
  * then every packet of every connection that found no room would pay it
  * again: the first packet, and each later one, tries to pick the
  * connection up. So after such a scan, evictions fail at once for the
@@ -454,20 +455,20 @@ static unsigned long sw_evict_none_at;
  * connections, max_conns=64, hashsize=65536): churn 2 441 connections/s
  * with room; with the table full, 831 before this, 2 526 after.
  */
-static bool sw_make_room(struct sw_net *sn, u32 netns,
-			 unsigned long *none_at, unsigned int b, int tries,
-			 u64 now, struct sw_conn **spare)
+static int sw_make_room(struct sw_net *sn, u32 netns,
+			unsigned long *none_at, unsigned int b, int tries,
+			u64 now, struct sw_conn **spare)
 {
 	unsigned long at = READ_ONCE(*none_at);
 	int err;
 
 	/* the same jiffy: no time_before(), so no wrap can make it stick */
 	if (time_in_range(jiffies, at, at))
-		return false;
+		return -ENOSPC;
 	err = sw_evict(sn, netns, sw_evict_start(b, tries), now, spare);
 	if (err == -ENOSPC)
 		WRITE_ONCE(*none_at, jiffies);
-	return !err;
+	return err;
 }
 
 /*
@@ -487,22 +488,29 @@ static bool sw_reserve(struct sw_net *sn, unsigned int b, u64 now,
 {
 	int ns_max = (int)min_t(u32, READ_ONCE(sn->cfg.max_conns), INT_MAX);
 	int max = (int)min_t(unsigned int, sw_max_conns, INT_MAX);
-	int tries;
+	int tries, err;
 
+	/*
+	 * Each pass that evicts, or loses its victim to another CPU
+	 * (-EAGAIN: that CPU made room, or the victim is no longer
+	 * evictable), goes round again; the retry scans from a random
+	 * bucket. Only a scan that finds nothing ends it at once.
+	 */
 	for (tries = 0; tries <= SW_EVICT_TRIES; tries++) {
 		if (ns_max && atomic_read(&sn->nconns) >= ns_max) {
-			if (!sw_make_room(sn, sn->id, &sn->evict_none_at, b,
-					  tries, now, spare))
+			err = sw_make_room(sn, sn->id, &sn->evict_none_at, b,
+					   tries, now, spare);
+			if (err && err != -EAGAIN)
 				return false;
 			continue;
 		}
 		if (!*spare && !sw_inc_below(&sw_count, max)) {
 			u64 t0 = sw_prof_start();
-			bool ok = sw_make_room(sn, 0, &sw_evict_none_at, b,
-					       tries, now, spare);
 
+			err = sw_make_room(sn, 0, &sw_evict_none_at, b, tries,
+					   now, spare);
 			sw_prof_end(SW_PROF_EVICT, t0);
-			if (!ok)
+			if (err && err != -EAGAIN)
 				return false;
 			continue;
 		}
