@@ -24,13 +24,19 @@ enum field_kind { F_INT = 1, F_ADDR, F_STR };
 struct field {
 	uint8_t type;		/* enum mnl_attr_data_type */
 	uint8_t kind;		/* enum field_kind; 0: not a field */
+	uint8_t len;		/* F_INT: the attribute's payload bytes */
 	uint16_t off;		/* offset in the record */
 	uint16_t size;		/* size of the record's member */
 	const char *name;
 };
 
+/* The payload of an integer attribute of type mtype, at compile time. */
+#define INT_LEN(mtype)							\
+	((mtype) == MNL_TYPE_U8 ? 1 : (mtype) == MNL_TYPE_U16 ? 2 :	\
+	 (mtype) == MNL_TYPE_U32 ? 4 : 8)
+
 #define FLD(T, attr, mtype, kind, member)				\
-	[attr] = { mtype, kind, offsetof(T, member),			\
+	[attr] = { mtype, kind, INT_LEN(mtype), offsetof(T, member),	\
 		   sizeof(((T *)0)->member), #attr }
 #define INT(T, attr, mtype, member) FLD(T, attr, mtype, F_INT, member)
 
@@ -103,11 +109,33 @@ static uint64_t get_int(const struct nlattr *attr, uint8_t type)
 
 static uint16_t int_len(uint8_t type)
 {
-	switch (type) {
-	case MNL_TYPE_U8: return 1;
-	case MNL_TYPE_U16: return 2;
-	case MNL_TYPE_U32: return 4;
-	default: return 8;
+	return INT_LEN(type);
+}
+
+/*
+ * An integer attribute's payload (len bytes) into a member of size bytes:
+ * one switch on the pair, each case a load and a store.
+ */
+#define COPY_CASE(L, S)							\
+	case L << 4 | S: {						\
+		uint##L##_t_ v;						\
+		memcpy(&v, src, L);					\
+		*(uint##S##_t_ *)dst = (uint##S##_t_)v;			\
+		break;							\
+	}
+typedef uint8_t uint1_t_;
+typedef uint16_t uint2_t_;
+typedef uint32_t uint4_t_;
+typedef uint64_t uint8_t_;
+
+static inline void copy_int(void *dst, unsigned int size, const void *src,
+			    unsigned int len)
+{
+	switch (len << 4 | size) {
+	COPY_CASE(1, 1) COPY_CASE(1, 2) COPY_CASE(1, 4) COPY_CASE(1, 8)
+	COPY_CASE(2, 1) COPY_CASE(2, 2) COPY_CASE(2, 4) COPY_CASE(2, 8)
+	COPY_CASE(4, 1) COPY_CASE(4, 2) COPY_CASE(4, 4) COPY_CASE(4, 8)
+	COPY_CASE(8, 1) COPY_CASE(8, 2) COPY_CASE(8, 4) COPY_CASE(8, 8)
 	}
 }
 
@@ -221,7 +249,7 @@ static const struct field listener_fields[SYNWATCH_A_LISTENER_MAX + 1] = {
 #undef L
 
 /* Widened into the u32 slots of sw_config.val[] by store_int(). */
-#define G(attr, mtype) [attr] = { mtype, F_INT,				\
+#define G(attr, mtype) [attr] = { mtype, F_INT, INT_LEN(mtype),		\
 	offsetof(struct sw_config, val) + (attr) * sizeof(uint32_t),	\
 	sizeof(uint32_t), #attr }
 static const struct field config_fields[SYNWATCH_A_CONFIG_MAX + 1] = {
@@ -283,26 +311,45 @@ static int parse_source_cb(const struct nlattr *attr, void *data)
  * is NULL: then every attribute goes to store_field(). Same stops: an
  * attribute that overruns the nest ends the walk; a callback's MNL_CB_STOP
  * or MNL_CB_ERROR ends it with that value.
+ *
+ * Without a callback, an integer field of the right size (nearly all of
+ * them) is stored right here, its bit kept in a register until the walk
+ * ends: store_field() as a call, with the bitmap in memory, cost twice as
+ * much a field (callgrind: one STATE event, 36 fields, 2 100 -> 1 000
+ * instructions).
  */
 static int walk_nested(const struct nlattr *nest, mnl_attr_cb_t cb,
 		       struct fctx *ctx)
 {
 	const char *p = payload(nest);
-	int rem = payload_len(nest), ret;
+	int rem = payload_len(nest), ret = MNL_CB_OK;
+	uint64_t have = 0;
 
 	while (rem >= (int)sizeof(struct nlattr)) {
 		const struct nlattr *a = (const struct nlattr *)p;
 		int len = MNL_ALIGN(a->nla_len);
+		unsigned int type = a->nla_type & NLA_TYPE_MASK;
+		const struct field *f = NULL;
 
 		if (a->nla_len < sizeof(struct nlattr) || a->nla_len > rem)
 			break;
-		ret = cb ? cb(a, ctx) : store_field(a, ctx);
-		if (ret <= MNL_CB_STOP)
-			return ret;
+		if (!cb && type <= ctx->max)
+			f = &ctx->fields[type];
+		if (f && f->kind == F_INT && payload_len(a) >= f->len) {
+			copy_int((char *)ctx->rec + f->off, f->size,
+				 payload(a), f->len);
+			have |= SW_BIT(type);
+		} else {
+			ret = cb ? cb(a, ctx) : store_field(a, ctx);
+			if (ret <= MNL_CB_STOP)
+				break;
+			ret = MNL_CB_OK;
+		}
 		p += len;
 		rem -= len;
 	}
-	return MNL_CB_OK;
+	*ctx->have |= have;
+	return ret;
 }
 
 static int decode_fields(const struct nlattr *nest, mnl_attr_cb_t cb,
