@@ -224,19 +224,25 @@ static char *buf_key(struct sw_json *j, const char *key, size_t extra)
 	return p;
 }
 
-/* As buf_key(), for a name made at compile time: one fixed-size copy. */
+/*
+ * As buf_key(), for a name made at compile time: one fixed-size copy, and
+ * the comma before it (buf_sep()'s rule) in the same room. A comma is
+ * written either way and the name over it when none is due: no branch.
+ */
 static char *buf_name(struct sw_json *j, const struct sw_json_name *n,
 		      size_t extra)
 {
-	char *p;
+	size_t comma = !j->after_key && j->need_comma[j->depth];
+	char *p = room(j, 1 + sizeof(n->lit) + extra);
 
-	if (!buf_sep(j))
-		return NULL;
-	p = room(j, sizeof(n->lit) + extra);
 	if (!p)
 		return NULL;
+	j->after_key = false;
+	j->need_comma[j->depth] = true;
+	*p = ',';
+	p += comma;
 	memcpy(p, n->lit, sizeof(n->lit));
-	j->len += n->len;
+	j->len += comma + n->len;
 	return p + n->len;
 }
 
