@@ -201,9 +201,19 @@ __sw_hook_v6(void *priv, struct sk_buff *skb, const struct nf_hook_state *st)
 	if (!ip6h)
 		return NF_ACCEPT;
 	nexthdr = ip6h->nexthdr;
-	thoff = ipv6_skip_exthdr(skb, sizeof(_ip6h), &nexthdr, &frag_off);
-	if (thoff < 0)
-		return NF_ACCEPT;
+	/*
+	 * TCP right after the fixed header, as nearly always: no call to
+	 * walk extension headers that are not there.
+	 */
+	if (likely(nexthdr == IPPROTO_TCP)) {
+		thoff = sizeof(_ip6h);
+		frag_off = 0;
+	} else {
+		thoff = ipv6_skip_exthdr(skb, sizeof(_ip6h), &nexthdr,
+					 &frag_off);
+		if (thoff < 0)
+			return NF_ACCEPT;
+	}
 	if (frag_off & htons(~0x7)) {
 		u8 _fnh;
 		const u8 *fnh;

@@ -178,10 +178,16 @@ static void sw_count_rtx(struct sw_rec *r, enum sw_pkt_class pc)
 		(*c)++;
 }
 
+/* A passive open (the peer's SYN) whose handshake has not completed. */
+static __always_inline bool sw_passive_half_open(u8 flags, u8 state)
+{
+	return !(flags & (SYNWATCH_CONN_F_ACTIVE | SYNWATCH_CONN_F_PICKUP)) &&
+	       sw_state_half_open(state);
+}
+
 bool sw_rec_passive_half_open(const struct sw_rec *r)
 {
-	return !(r->flags & (SYNWATCH_CONN_F_ACTIVE | SYNWATCH_CONN_F_PICKUP)) &&
-	       sw_state_half_open(r->state);
+	return sw_passive_half_open(r->flags, r->state);
 }
 
 /* Who closed first, and why, when a FIN or RST moves the state. */
@@ -297,13 +303,12 @@ int sw_track_full(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 		  u64 now_ns, struct sw_track_out *out)
 {
 	enum sw_pkt_class pc;
-	u8 old, next;
-	bool was_half, rtx;
+	u8 old, next, old_flags = r->flags;
+	bool rtx;
 
 	pc = sw_classify(r, dir, p);
 	old = r->state;
 	next = sw_next_state(dir, pc, old, p);
-	was_half = sw_rec_passive_half_open(r);
 	rtx = sw_is_rtx(r, dir, pc, p);
 
 	/*
@@ -400,8 +405,13 @@ int sw_track_full(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 		out->new_state = next;
 		sw_track_close(r, dir, pc, old);
 		sw_track_handshake(r, dir, pc, old, now_ns, out);
+		/*
+		 * Only here can it move: the flags it reads change only on
+		 * a record's first packet, which always changes the state.
+		 */
+		out->half_open = (s8)(sw_rec_passive_half_open(r) -
+				      sw_passive_half_open(old_flags, old));
 	}
-	out->half_open = (s8)(sw_rec_passive_half_open(r) - was_half);
 	return 0;
 }
 
