@@ -676,6 +676,7 @@ struct fl_client {
 	uint16_t ports[FL_MAX_CONNS];	/* local ports of the good ones */
 	int fds[FL_MAX_CONNS];
 	pthread_t th;
+	bool done;			/* fl_client_run() returned */
 };
 
 static inline void *fl_client_run(void *arg)
@@ -711,7 +712,13 @@ static inline void *fl_client_run(void *arg)
 			close(fd);
 		c->ok++;
 	}
+	__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
 	return NULL;
+}
+
+static inline bool fl_client_done(struct fl_client *c)
+{
+	return __atomic_load_n(&c->done, __ATOMIC_ACQUIRE);
 }
 
 static inline int fl_client_start(struct fl_client *c)
