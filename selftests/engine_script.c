@@ -240,7 +240,7 @@ static void rst_case(struct __test_metadata *_metadata,
 {
 	struct sw_stats s0, s1;
 	struct crec before, after;
-	char want[SYNWATCH_HISTORY_LEN + 2];
+	char want[SYNWATCH_HISTORY_LEN + 3];
 	struct sconn c;
 	struct seg s;
 	int reason, closer, rtx = 0;
@@ -300,6 +300,15 @@ static void rst_case(struct __test_metadata *_metadata,
 				   &after));
 	usleep(20000);
 	ASSERT_EQ(1, sw_find(&self->na, c.aport, c.pd.port, &after));
+	/*
+	 * A's stack never saw the RST A's raw socket sent: with its FIN
+	 * unacknowledged (FIN-WAIT-1, CLOSING, LAST-ACK) it sends the FIN
+	 * again once its RTO expires, which a slow kernel (the debug build)
+	 * reaches before this check. That is a retransmission, counted and
+	 * lettered: expected only if the counter says it happened.
+	 */
+	if (!in && after.rtx_fin > before.rtx_fin && !strchr(want, 'T'))
+		strcat(want, "T");
 	EXPECT_STREQ(want, after.hist);
 	ASSERT_EQ(0, sw_stats(&self->na, &s1));
 	EXPECT_EQ(1, INV(RST_WINDOW));
