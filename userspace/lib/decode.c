@@ -24,19 +24,13 @@ enum field_kind { F_INT = 1, F_ADDR, F_STR };
 struct field {
 	uint8_t type;		/* enum mnl_attr_data_type */
 	uint8_t kind;		/* enum field_kind; 0: not a field */
-	uint8_t len;		/* F_INT: the attribute's payload bytes */
 	uint16_t off;		/* offset in the record */
 	uint16_t size;		/* size of the record's member */
 	const char *name;
 };
 
-/* The payload of an integer attribute of type mtype, at compile time. */
-#define INT_LEN(mtype)							\
-	((mtype) == MNL_TYPE_U8 ? 1 : (mtype) == MNL_TYPE_U16 ? 2 :	\
-	 (mtype) == MNL_TYPE_U32 ? 4 : 8)
-
 #define FLD(T, attr, mtype, kind, member)				\
-	[attr] = { mtype, kind, INT_LEN(mtype), offsetof(T, member),	\
+	[attr] = { mtype, kind, offsetof(T, member),			\
 		   sizeof(((T *)0)->member), #attr }
 #define INT(T, attr, mtype, member) FLD(T, attr, mtype, F_INT, member)
 
@@ -109,34 +103,25 @@ static uint64_t get_int(const struct nlattr *attr, uint8_t type)
 
 static uint16_t int_len(uint8_t type)
 {
-	return INT_LEN(type);
+	switch (type) {
+	case MNL_TYPE_U8: return 1;
+	case MNL_TYPE_U16: return 2;
+	case MNL_TYPE_U32: return 4;
+	default: return 8;
+	}
 }
 
 /*
- * An integer attribute's payload (len bytes) into a member of size bytes:
- * one switch on the pair, each case a load and a store.
+ * An integer field into its member, if the attribute holds enough bytes
+ * (mnl_attr_validate()'s test, inline: the common case); false if not.
  */
-#define COPY_CASE(L, S)							\
-	case L << 4 | S: {						\
-		uint##L##_t_ v;						\
-		memcpy(&v, src, L);					\
-		*(uint##S##_t_ *)dst = (uint##S##_t_)v;			\
-		break;							\
-	}
-typedef uint8_t uint1_t_;
-typedef uint16_t uint2_t_;
-typedef uint32_t uint4_t_;
-typedef uint64_t uint8_t_;
-
-static inline void copy_int(void *dst, unsigned int size, const void *src,
-			    unsigned int len)
+static inline bool store_int_field(const struct field *f, void *rec,
+				   const struct nlattr *attr)
 {
-	switch (len << 4 | size) {
-	COPY_CASE(1, 1) COPY_CASE(1, 2) COPY_CASE(1, 4) COPY_CASE(1, 8)
-	COPY_CASE(2, 1) COPY_CASE(2, 2) COPY_CASE(2, 4) COPY_CASE(2, 8)
-	COPY_CASE(4, 1) COPY_CASE(4, 2) COPY_CASE(4, 4) COPY_CASE(4, 8)
-	COPY_CASE(8, 1) COPY_CASE(8, 2) COPY_CASE(8, 4) COPY_CASE(8, 8)
-	}
+	if (payload_len(attr) < int_len(f->type))
+		return false;
+	store_int((char *)rec + f->off, f->size, get_int(attr, f->type));
+	return true;
 }
 
 /* NLA_BINARY of 4 or 16 bytes; the length tells the family. */
@@ -163,10 +148,8 @@ static int store_field(const struct nlattr *attr, struct fctx *ctx)
 	f = &ctx->fields[type];
 	p = (char *)ctx->rec + f->off;
 	if (f->kind == F_INT) {
-		/* mnl_attr_validate()'s test, inline: the common case */
-		if (payload_len(attr) < int_len(f->type))
+		if (!store_int_field(f, ctx->rec, attr))
 			return bad(f->name, type);
-		store_int(p, f->size, get_int(attr, f->type));
 		*ctx->have |= SW_BIT(type);
 		return MNL_CB_OK;
 	}
@@ -249,7 +232,7 @@ static const struct field listener_fields[SYNWATCH_A_LISTENER_MAX + 1] = {
 #undef L
 
 /* Widened into the u32 slots of sw_config.val[] by store_int(). */
-#define G(attr, mtype) [attr] = { mtype, F_INT, INT_LEN(mtype),		\
+#define G(attr, mtype) [attr] = { mtype, F_INT,				\
 	offsetof(struct sw_config, val) + (attr) * sizeof(uint32_t),	\
 	sizeof(uint32_t), #attr }
 static const struct field config_fields[SYNWATCH_A_CONFIG_MAX + 1] = {
@@ -335,9 +318,7 @@ static int walk_nested(const struct nlattr *nest, mnl_attr_cb_t cb,
 			break;
 		if (!cb && type <= ctx->max)
 			f = &ctx->fields[type];
-		if (f && f->kind == F_INT && payload_len(a) >= f->len) {
-			copy_int((char *)ctx->rec + f->off, f->size,
-				 payload(a), f->len);
+		if (f && f->kind == F_INT && store_int_field(f, ctx->rec, a)) {
 			have |= SW_BIT(type);
 		} else {
 			ret = cb ? cb(a, ctx) : store_field(a, ctx);

@@ -181,64 +181,55 @@ static void pre_value(struct sw_json *j)
 	j->need_comma[j->depth] = true;
 }
 
-/* The comma before a member in the buffer, if one is due; false: full. */
-static bool buf_sep(struct sw_json *j)
+/*
+ * Is a comma due before the next member? Marks the member as written. A
+ * key right after a key (not JSON) takes none, as on the FILE path.
+ */
+static size_t take_sep(struct sw_json *j)
 {
-	char *p;
+	size_t comma = !j->after_key && j->need_comma[j->depth];
 
-	if (j->after_key) {
-		/* a key right after a key: not JSON, but as the FILE path */
-		j->after_key = false;
-	} else if (j->need_comma[j->depth]) {
-		p = room(j, 1);
-		if (!p)
-			return false;
-		*p = ',';
-		j->len++;
-	}
+	j->after_key = false;
 	j->need_comma[j->depth] = true;
-	return true;
+	return comma;
 }
 
 /*
- * A member name into the buffer: the program's own identifiers, never
- * data, so written as they are (values are always escaped). Returns
- * where the value goes, with room for extra bytes, or NULL.
+ * A member name into the buffer, after its comma if one is due: the
+ * program's own identifiers, never data, so written as they are (values
+ * are always escaped). Both go into one room; a comma is written either
+ * way and the name over it when none is due. Returns where the value
+ * goes, with room for extra bytes, or NULL.
  */
 static char *buf_key(struct sw_json *j, const char *key, size_t extra)
 {
-	size_t n = strlen(key);
-	char *p;
+	size_t n = strlen(key), comma;
+	char *p = room(j, 1 + n + 3 + extra);
 
-	if (!buf_sep(j))
-		return NULL;
-	p = room(j, n + 3 + extra);
 	if (!p)
 		return NULL;
+	comma = take_sep(j);
+	*p = ',';
+	p += comma;
 	*p++ = '"';
 	memcpy(p, key, n);
 	p += n;
 	*p++ = '"';
 	*p++ = ':';
-	j->len += n + 3;
+	j->len += comma + n + 3;
 	return p;
 }
 
-/*
- * As buf_key(), for a name made at compile time: one fixed-size copy, and
- * the comma before it (buf_sep()'s rule) in the same room. A comma is
- * written either way and the name over it when none is due: no branch.
- */
+/* As buf_key(), for a name made at compile time: one fixed-size copy. */
 static char *buf_name(struct sw_json *j, const struct sw_json_name *n,
 		      size_t extra)
 {
-	size_t comma = !j->after_key && j->need_comma[j->depth];
 	char *p = room(j, 1 + sizeof(n->lit) + extra);
+	size_t comma;
 
 	if (!p)
 		return NULL;
-	j->after_key = false;
-	j->need_comma[j->depth] = true;
+	comma = take_sep(j);
 	*p = ',';
 	p += comma;
 	memcpy(p, n->lit, sizeof(n->lit));
