@@ -268,7 +268,10 @@ prof_save() {
 # they are proportional to instructions) of each run's load generator, by
 # symbol, in $OUT/perf/CONFIG-WORKLOAD-ROUND.txt. Not for the results
 # table: perf costs. BENCH_PERF=g records call chains too, and adds
-# CONFIG-WORKLOAD-ROUND.callers.txt: who called each symbol.
+# CONFIG-WORKLOAD-ROUND.callers.txt: who called each symbol. BENCH_PERF=i
+# adds CONFIG-WORKLOAD-ROUND.ips.txt: samples per symbol+offset in
+# synwatch (symbols sw_*), for bench/annotate.py to lay over the
+# module's disassembly.
 PERF=()
 perf_start() {
 	[ -n "${BENCH_PERF:-}" ] || return 0
@@ -287,6 +290,11 @@ perf_stop() {
 		perf report -q -n -i "/tmp/perf-$1-$2-$3.data" --stdio --no-children \
 			--sort sym -g caller,0.5,callee,function,percent --percent-limit 0.3 \
 			> "$OUT/perf/$1-$2-$3.callers.txt" 2>&1
+	[ "$BENCH_PERF" != i ] ||
+		perf script -i "/tmp/perf-$1-$2-$3.data" -F ip,sym,symoff,dso 2>"$OUT/perf/$1-$2-$3.ips.err" |
+			awk '$2 ~ /^(sw_|hsiphash)/ { n[$2]++ } END { for (k in n) print n[k], k }' |
+			sort -rn > "$OUT/perf/$1-$2-$3.ips.txt"
+	[ -s "$OUT/perf/$1-$2-$3.ips.err" ] || rm -f "$OUT/perf/$1-$2-$3.ips.err"
 	rm -f "/tmp/perf-$1-$2-$3.data"
 }
 

@@ -19,19 +19,23 @@
 #                        icount: closer to real parallelism, but wall-clock
 #                        timing that swings by +-15% from run to run
 #   BENCH_RESULTS=DIR    where the results go (default bench/results)
+#   BENCH_WORK=DIR       scratch directory (default build/bench): two benches
+#                        at once need two
 #   BENCH_PROFILE=1      load a SW_HOOK_PROFILE module (kmod/prof.h) and write
 #                        instructions per hook pass, per run, to
 #                        RESULTS/profile.txt (RESULTS default: build/bench-prof)
 #   BENCH_PERF=1         a system-wide perf profile of each run, by symbol, in
-#                        build/bench/out/perf/ (perf costs: not for the table);
-#                        BENCH_PERF=g adds call chains (*.callers.txt)
+#                        WORK/out/perf/ (perf costs: not for the table);
+#                        BENCH_PERF=g adds call chains (*.callers.txt),
+#                        BENCH_PERF=i samples by instruction in synwatch
+#                        (*.ips.txt, for bench/annotate.py)
 #   KERNEL=generic       the kernel the VM boots (generic or rt)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KERNEL=${KERNEL:-generic}
 RESULTS=${BENCH_RESULTS:-$ROOT/bench/results}
-WORK=$ROOT/build/bench
+WORK=${BENCH_WORK:-$ROOT/build/bench}
 start=$EPOCHREALTIME
 
 cd "$ROOT"
