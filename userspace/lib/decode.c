@@ -17,17 +17,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
+#include "fields.h"
 #include "records.h"
-
-enum field_kind { F_INT = 1, F_ADDR, F_STR };
-
-struct field {
-	uint8_t type;		/* enum mnl_attr_data_type */
-	uint8_t kind;		/* enum field_kind; 0: not a field */
-	uint16_t off;		/* offset in the record */
-	uint16_t size;		/* size of the record's member */
-	const char *name;
-};
 
 #define FLD(T, attr, mtype, kind, member)				\
 	[attr] = { mtype, kind, offsetof(T, member),			\
@@ -35,7 +26,7 @@ struct field {
 #define INT(T, attr, mtype, member) FLD(T, attr, mtype, F_INT, member)
 
 struct fctx {
-	const struct field *fields;
+	const struct sw_field *fields;
 	unsigned int max;
 	void *rec;
 	uint64_t *have;
@@ -115,7 +106,7 @@ static uint16_t int_len(uint8_t type)
  * An integer field into its member, if the attribute holds enough bytes
  * (mnl_attr_validate()'s test, inline: the common case); false if not.
  */
-static inline bool store_int_field(const struct field *f, void *rec,
+static inline bool store_int_field(const struct sw_field *f, void *rec,
 				   const struct nlattr *attr)
 {
 	if (payload_len(attr) < int_len(f->type))
@@ -140,7 +131,7 @@ static int get_addr(const struct nlattr *attr, struct sw_addr *a)
 static int store_field(const struct nlattr *attr, struct fctx *ctx)
 {
 	unsigned int type = attr->nla_type & NLA_TYPE_MASK;
-	const struct field *f;
+	const struct sw_field *f;
 	char *p;
 
 	if (type > ctx->max || !ctx->fields[type].kind)
@@ -178,7 +169,7 @@ static int store_field(const struct nlattr *attr, struct fctx *ctx)
 }
 
 #define C(attr, mtype, member) INT(struct sw_conn, attr, mtype, member)
-static const struct field conn_fields[SYNWATCH_A_CONN_MAX + 1] = {
+const struct sw_field sw_conn_fields[SYNWATCH_A_CONN_MAX + 1] = {
 	C(SYNWATCH_A_CONN_FAMILY, MNL_TYPE_U8, family),
 	C(SYNWATCH_A_CONN_STATE, MNL_TYPE_U8, state),
 	FLD(struct sw_conn, SYNWATCH_A_CONN_LADDR, MNL_TYPE_BINARY, F_ADDR, laddr),
@@ -212,7 +203,7 @@ static const struct field conn_fields[SYNWATCH_A_CONN_MAX + 1] = {
 #undef C
 
 #define L(attr, mtype, member) INT(struct sw_listener, attr, mtype, member)
-static const struct field listener_fields[SYNWATCH_A_LISTENER_MAX + 1] = {
+const struct sw_field sw_listener_fields[SYNWATCH_A_LISTENER_MAX + 1] = {
 	L(SYNWATCH_A_LISTENER_FAMILY, MNL_TYPE_U8, family),
 	FLD(struct sw_listener, SYNWATCH_A_LISTENER_ADDR, MNL_TYPE_BINARY, F_ADDR, addr),
 	L(SYNWATCH_A_LISTENER_PORT, MNL_TYPE_U16, port),
@@ -235,7 +226,7 @@ static const struct field listener_fields[SYNWATCH_A_LISTENER_MAX + 1] = {
 #define G(attr, mtype) [attr] = { mtype, F_INT,				\
 	offsetof(struct sw_config, val) + (attr) * sizeof(uint32_t),	\
 	sizeof(uint32_t), #attr }
-static const struct field config_fields[SYNWATCH_A_CONFIG_MAX + 1] = {
+static const struct sw_field config_fields[SYNWATCH_A_CONFIG_MAX + 1] = {
 	G(SYNWATCH_A_CONFIG_EVENT_MASK, MNL_TYPE_U32),
 	G(SYNWATCH_A_CONFIG_MAX_CONNS, MNL_TYPE_U32),
 	G(SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL, MNL_TYPE_U32),
@@ -250,7 +241,7 @@ static const struct field config_fields[SYNWATCH_A_CONFIG_MAX + 1] = {
 #undef G
 
 #define E(attr, mtype, member) INT(struct sw_event, attr, mtype, member)
-static const struct field event_fields[SYNWATCH_A_EVENT_MAX + 1] = {
+const struct sw_field sw_event_fields[SYNWATCH_A_EVENT_MAX + 1] = {
 	E(SYNWATCH_A_EVENT_TYPE, MNL_TYPE_U8, type),
 	E(SYNWATCH_A_EVENT_SEQ, MNL_TYPE_U64, seq),
 	E(SYNWATCH_A_EVENT_SUB_SEQ, MNL_TYPE_U64, sub_seq),
@@ -263,7 +254,7 @@ static const struct field event_fields[SYNWATCH_A_EVENT_MAX + 1] = {
 #undef E
 
 #define A(attr, mtype, member) INT(struct sw_alert, attr, mtype, member)
-static const struct field alert_fields[SYNWATCH_A_ALERT_MAX + 1] = {
+const struct sw_field sw_alert_fields[SYNWATCH_A_ALERT_MAX + 1] = {
 	A(SYNWATCH_A_ALERT_REASON, MNL_TYPE_U8, reason),
 	A(SYNWATCH_A_ALERT_DURATION_MS, MNL_TYPE_U64, duration_ms),
 	A(SYNWATCH_A_ALERT_SUPPRESSED, MNL_TYPE_U64, suppressed),
@@ -273,7 +264,7 @@ static const struct field alert_fields[SYNWATCH_A_ALERT_MAX + 1] = {
 #undef A
 
 #define S(attr, mtype, member) INT(struct sw_source, attr, mtype, member)
-static const struct field source_fields[SYNWATCH_A_SOURCE_MAX + 1] = {
+static const struct sw_field source_fields[SYNWATCH_A_SOURCE_MAX + 1] = {
 	S(SYNWATCH_A_SOURCE_FAMILY, MNL_TYPE_U8, family),
 	FLD(struct sw_source, SYNWATCH_A_SOURCE_PREFIX, MNL_TYPE_BINARY, F_ADDR, prefix),
 	S(SYNWATCH_A_SOURCE_PREFIX_LEN, MNL_TYPE_U8, prefix_len),
@@ -312,7 +303,7 @@ static int walk_nested(const struct nlattr *nest, mnl_attr_cb_t cb,
 		const struct nlattr *a = (const struct nlattr *)p;
 		int len = MNL_ALIGN(a->nla_len);
 		unsigned int type = a->nla_type & NLA_TYPE_MASK;
-		const struct field *f = NULL;
+		const struct sw_field *f = NULL;
 
 		if (a->nla_len < sizeof(struct nlattr) || a->nla_len > rem)
 			break;
@@ -366,7 +357,7 @@ static int check_family(uint8_t *family, const struct sw_addr *a,
 
 int sw_decode_conn(const struct nlattr *nest, struct sw_conn *out)
 {
-	struct fctx ctx = FCTX(conn_fields, out);
+	struct fctx ctx = FCTX(sw_conn_fields, out);
 
 	memset(out, 0, sizeof(*out));
 	if (decode_fields(nest, NULL, &ctx, "connection"))
@@ -379,7 +370,7 @@ int sw_decode_conn(const struct nlattr *nest, struct sw_conn *out)
 
 int sw_decode_listener(const struct nlattr *nest, struct sw_listener *out)
 {
-	struct fctx ctx = FCTX(listener_fields, out);
+	struct fctx ctx = FCTX(sw_listener_fields, out);
 
 	memset(out, 0, sizeof(*out));
 	if (decode_fields(nest, NULL, &ctx, "listener"))
@@ -520,7 +511,7 @@ static int parse_alert_cb(const struct nlattr *attr, void *data)
 
 int sw_decode_alert(const struct nlattr *nest, struct sw_alert *out)
 {
-	struct fctx ctx = FCTX(alert_fields, out);
+	struct fctx ctx = FCTX(sw_alert_fields, out);
 
 	memset(out, 0, sizeof(*out));
 	return decode_fields(nest, parse_alert_cb, &ctx, "alert");
@@ -557,7 +548,7 @@ int sw_parse_top(const struct nlmsghdr *nlh,
 int sw_decode_event(const struct nlmsghdr *nlh, struct sw_event *out)
 {
 	const struct nlattr *tb[SYNWATCH_A_MAX + 1];
-	struct fctx ctx = FCTX(event_fields, out);
+	struct fctx ctx = FCTX(sw_event_fields, out);
 
 	memset(out, 0, sizeof(*out));
 	if (sw_parse_top(nlh, tb) != SYNWATCH_CMD_EVENT) {
@@ -585,38 +576,6 @@ int sw_decode_event(const struct nlmsghdr *nlh, struct sw_event *out)
 		out->has_alert = true;
 	}
 	return 0;
-}
-
-bool sw_rec_int(enum sw_rec_kind kind, const void *rec, unsigned int attr,
-		uint64_t *v)
-{
-	static const struct {
-		const struct field *fields;
-		unsigned int max;
-	} tabs[] = {
-		[SW_REC_CONN] = { conn_fields, SYNWATCH_A_CONN_MAX },
-		[SW_REC_LISTENER] = { listener_fields, SYNWATCH_A_LISTENER_MAX },
-		[SW_REC_EVENT] = { event_fields, SYNWATCH_A_EVENT_MAX },
-		[SW_REC_ALERT] = { alert_fields, SYNWATCH_A_ALERT_MAX },
-	};
-	const struct field *f;
-	const char *p;
-	/* every record struct starts with its "have" bitmap */
-	uint64_t have = *(const uint64_t *)rec;
-
-	if (attr > tabs[kind].max || !((have >> attr) & 1))
-		return false;
-	f = &tabs[kind].fields[attr];
-	if (f->kind != F_INT)
-		return false;
-	p = (const char *)rec + f->off;
-	switch (f->size) {
-	case 1: *v = *(const uint8_t *)p; break;
-	case 2: *v = *(const uint16_t *)p; break;
-	case 4: *v = *(const uint32_t *)p; break;
-	default: *v = *(const uint64_t *)p; break;
-	}
-	return true;
 }
 
 bool sw_conn_rtt_us(const struct sw_conn *c, uint32_t *us)

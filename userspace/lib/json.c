@@ -119,7 +119,7 @@ static void out_c(struct sw_json *j, char c)
 }
 
 /* v in decimal at p (room for 20), two digits a division; its length. */
-static size_t put_u64(char *p, uint64_t v)
+size_t sw_json_put_u64(char *p, uint64_t v)
 {
 	static const char digits[] =
 		"00010203040506070809101112131415161718192021222324"
@@ -134,15 +134,26 @@ static size_t put_u64(char *p, uint64_t v)
 		100000000000000000ULL, 1000000000000000000ULL,
 		10000000000000000000ULL,
 	};
+	unsigned int t;
+	size_t n;
+	char *q;
+
+	/* most members are small counters, flags and scales */
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return 1;
+	}
+	if (v < 100) {
+		memcpy(p, digits + v * 2, 2);
+		return 2;
+	}
 	/*
 	 * Digits: floor(log10(v)) + 1, from the bit length (1233 / 4096 is
 	 * just over log10(2)) and one compare (Bit Twiddling Hacks,
 	 * "IntegerLog10"), not a compare per digit.
 	 */
-	unsigned int t = ((unsigned int)(64 - __builtin_clzll(v | 1)) * 1233) >> 12;
-	size_t n = t - ((v | 1) < pow10[t]) + 1;	/* 0: one digit */
-	char *q;
-
+	t = ((unsigned int)(64 - __builtin_clzll(v)) * 1233) >> 12;
+	n = t - (v < pow10[t]) + 1;
 	q = p + n;
 	while (v >= 100) {
 		unsigned int d = (unsigned int)(v % 100) * 2;
@@ -166,7 +177,7 @@ static void out_u64(struct sw_json *j, uint64_t v)
 
 	p = room(j, 20);
 	if (p)
-		j->len += put_u64(p, v);
+		j->len += sw_json_put_u64(p, v);
 }
 
 /* Comma handling: a value right after its key needs none. */
@@ -440,7 +451,7 @@ void sw_json_nu64(struct sw_json *j, const struct sw_json_name *n,
 	char *p = buf_name(j, n, 20);
 
 	if (p)
-		j->len += put_u64(p, v);
+		j->len += sw_json_put_u64(p, v);
 	settle(j);
 }
 
@@ -462,8 +473,26 @@ void sw_json_ku64(struct sw_json *j, const char *key, uint64_t v)
 	char *p = buf_key(j, key, 20);
 
 	if (p)
-		j->len += put_u64(p, v);
+		j->len += sw_json_put_u64(p, v);
 	settle(j);
+}
+
+bool sw_json_cur_begin(struct sw_json *j, struct sw_json_cur *c, size_t n)
+{
+	c->p = room(j, n * SW_JC_MEMBER);
+	if (!c->p)
+		return false;
+	c->comma = !j->after_key && j->need_comma[j->depth];
+	return true;
+}
+
+void sw_json_cur_end(struct sw_json *j, const struct sw_json_cur *c)
+{
+	j->len = (size_t)(c->p - base(j));
+	if (c->comma) {
+		j->need_comma[j->depth] = true;
+		j->after_key = false;
+	}
 }
 
 void sw_json_kbool(struct sw_json *j, const char *key, bool v)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define SW_JSON_MAX_DEPTH 16
 #define SW_JSON_FBUF 8192
@@ -86,6 +87,73 @@ void sw_json_nu64(struct sw_json *j, const struct sw_json_name *n,
 void sw_json_nkey(struct sw_json *j, const struct sw_json_name *n);
 void sw_json_nstr(struct sw_json *j, const struct sw_json_name *n,
 		  const char *s);
+
+/*
+ * A record's members at a cursor, for the writers that run once an event
+ * (render.c): sw_json_cur_begin() reserves room for n members once, after
+ * which each sw_jc_*() writes a member, comma and name included, with no
+ * room check and no call; sw_json_cur_end() hands the bytes back to j,
+ * whose other calls may then go on in the same object. A member's value
+ * takes at most SW_JC_VALUE bytes: integers, and strings the program
+ * makes itself and knows need no escaping (names from its tables,
+ * formatted addresses), cut at that length. Anything else, such as a
+ * history string from the kernel, goes through sw_json_nstr().
+ */
+#define SW_JC_VALUE	64
+#define SW_JC_MEMBER	(1 + sizeof(((struct sw_json_name *)0)->lit) + SW_JC_VALUE)
+
+struct sw_json_cur {
+	char *p;		/* where the next member goes */
+	size_t comma;		/* 1 once a member is in the object */
+};
+
+/* false (j->oom set) if the room cannot be had: write nothing then */
+bool sw_json_cur_begin(struct sw_json *j, struct sw_json_cur *c, size_t n);
+void sw_json_cur_end(struct sw_json *j, const struct sw_json_cur *c);
+
+/* v in decimal at p, with room for 20; its length */
+size_t sw_json_put_u64(char *p, uint64_t v);
+
+/* the comma if one is due, and the name; where the value goes */
+static inline char *sw_jc_name(struct sw_json_cur *c,
+			       const struct sw_json_name *n)
+{
+	char *p = c->p;
+
+	*p = ',';
+	p += c->comma;
+	c->comma = 1;
+	memcpy(p, n->lit, sizeof(n->lit));
+	return p + n->len;
+}
+
+static inline void sw_jc_u64(struct sw_json_cur *c,
+			     const struct sw_json_name *n, uint64_t v)
+{
+	char *p = sw_jc_name(c, n);
+
+	c->p = p + sw_json_put_u64(p, v);
+}
+
+/* A string the program made, len bytes, that needs no escaping. */
+static inline char *sw_jc_put_lit(char *p, const char *s, size_t len)
+{
+	if (len > SW_JC_VALUE - 2)
+		len = SW_JC_VALUE - 2;
+	*p++ = '"';
+	memcpy(p, s, len);
+	p += len;
+	*p++ = '"';
+	return p;
+}
+
+static inline void sw_jc_lit(struct sw_json_cur *c,
+			     const struct sw_json_name *n, const char *s)
+{
+	char *p = sw_jc_name(c, n);
+
+	c->p = sw_jc_put_lit(p, s, strlen(s));
+}
 
 /* Writes s as a JSON string literal, quotes included. */
 void sw_json_escape(FILE *f, const char *s);

@@ -116,14 +116,6 @@ int sw_decode_event(const struct nlmsghdr *nlh, struct sw_event *out);
 
 const char *sw_decode_error(void);
 
-/*
- * Integer attribute attr of a decoded record, widened; false if the record
- * did not carry it (or it is not an integer: addresses, history, nests).
- */
-enum sw_rec_kind { SW_REC_CONN, SW_REC_LISTENER, SW_REC_EVENT, SW_REC_ALERT };
-bool sw_rec_int(enum sw_rec_kind kind, const void *rec, unsigned int attr,
-		uint64_t *v);
-
 /* The handshake RTT that matters for this side of the connection. */
 bool sw_conn_rtt_us(const struct sw_conn *c, uint32_t *us);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "fields.h"
 #include "fmt.h"
 #include "names.h"
 #include "render.h"
@@ -14,7 +15,10 @@ struct int_member {
 
 #define M(attr, json) { attr, SW_JSON_NAME(json) }
 
-/* Integer attributes that go out as they are, under these names. */
+/*
+ * Integer attributes that go out as they are, under these names: each an
+ * F_INT of decode.c's tables (fields.h), read back by its size there.
+ */
 static const struct int_member conn_ints[] = {
 	M(SYNWATCH_A_CONN_LPORT, "local_port"),
 	M(SYNWATCH_A_CONN_RPORT, "remote_port"),
@@ -68,14 +72,18 @@ static const struct int_member event_ints[] = {
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-static void put_ints(struct sw_json *j, enum sw_rec_kind kind,
-		     const void *rec, const struct int_member *m, size_t n)
+/*
+ * The integers of a record that it carries (have), read where decode.c
+ * put them (fields.h), at the cursor.
+ */
+static void put_ints(struct sw_json_cur *cur, const void *rec, uint64_t have,
+		     const struct sw_field *fields,
+		     const struct int_member *m, size_t n)
 {
-	uint64_t v;
-
 	for (size_t i = 0; i < n; i++)
-		if (sw_rec_int(kind, rec, m[i].attr, &v))
-			sw_json_nu64(j, &m[i].name, v);
+		if ((have >> m[i].attr) & 1)
+			sw_jc_u64(cur, &m[i].name,
+				  sw_field_int(&fields[m[i].attr], rec));
 }
 
 /*
@@ -85,64 +93,91 @@ static void put_ints(struct sw_json *j, enum sw_rec_kind kind,
  */
 #define NAME(key) ({ static const struct sw_json_name n_ = SW_JSON_NAME(key); &n_; })
 
-static void put_addr(struct sw_json *j, const struct sw_json_name *key,
+/*
+ * Names from the tables of names.c and formatted addresses need no
+ * escaping (test_fmt checks every table), so they go out at the cursor.
+ */
+static void put_addr(struct sw_json_cur *cur, const struct sw_json_name *key,
 		     const struct sw_addr *a)
 {
 	char buf[SW_FMT_LEN];
 
 	if (a->family)
-		sw_json_nstr(j, key, sw_fmt_addr(buf, a));
+		sw_jc_lit(cur, key, sw_fmt_addr(buf, a));
 }
 
-static void put_name(struct sw_json *j, const struct sw_json_name *key,
+static void put_name(struct sw_json_cur *cur, const struct sw_json_name *key,
 		     const struct sw_name *tab, size_t len, unsigned int v)
 {
-	sw_json_nstr(j, key, sw_name_of(tab, len, v)->json);
+	sw_jc_lit(cur, key, sw_name_of(tab, len, v)->json);
 }
 
-static void put_conn_flags(struct sw_json *j, uint32_t flags)
+static const struct {
+	uint32_t bit;
+	const char *name;
+} conn_flags[] = {
+	{ SYNWATCH_CONN_F_ACTIVE, "active" },
+	{ SYNWATCH_CONN_F_PICKUP, "picked_up" },
+	{ SYNWATCH_CONN_F_SACK_LOCAL, "sack_local" },
+	{ SYNWATCH_CONN_F_SACK_REMOTE, "sack_remote" },
+	{ SYNWATCH_CONN_F_TS_LOCAL, "ts_local" },
+	{ SYNWATCH_CONN_F_TS_REMOTE, "ts_remote" },
+	{ SYNWATCH_CONN_F_COOKIE, "cookie" },
+	{ SYNWATCH_CONN_F_SIMULTANEOUS, "simultaneous" },
+};
+
+/* "flags":[...], as long as SW_JC_MEMBER per flag at most */
+static void put_conn_flags(struct sw_json_cur *cur, uint32_t flags)
 {
-	static const struct { uint32_t bit; const char *name; } tab[] = {
-		{ SYNWATCH_CONN_F_ACTIVE, "active" },
-		{ SYNWATCH_CONN_F_PICKUP, "picked_up" },
-		{ SYNWATCH_CONN_F_SACK_LOCAL, "sack_local" },
-		{ SYNWATCH_CONN_F_SACK_REMOTE, "sack_remote" },
-		{ SYNWATCH_CONN_F_TS_LOCAL, "ts_local" },
-		{ SYNWATCH_CONN_F_TS_REMOTE, "ts_remote" },
-		{ SYNWATCH_CONN_F_COOKIE, "cookie" },
-		{ SYNWATCH_CONN_F_SIMULTANEOUS, "simultaneous" },
-	};
+	char *p = sw_jc_name(cur, NAME("flags"));
+	size_t comma = 0;
 
-	sw_json_nkey(j, NAME("flags"));
-	sw_json_arr_open(j);
-	for (size_t i = 0; i < ARRAY_LEN(tab); i++)
-		if (flags & tab[i].bit)
-			sw_json_str(j, tab[i].name);
-	sw_json_arr_close(j);
+	*p++ = '[';
+	for (size_t i = 0; i < ARRAY_LEN(conn_flags); i++) {
+		if (!(flags & conn_flags[i].bit))
+			continue;
+		*p = ',';
+		p += comma;
+		comma = 1;
+		p = sw_jc_put_lit(p, conn_flags[i].name,
+				  strlen(conn_flags[i].name));
+	}
+	*p++ = ']';
+	cur->p = p;
 }
+
+/* members at the cursor, at most: 4 strings, the integers, rtt, flags */
+#define CONN_MEMBERS	(6 + ARRAY_LEN(conn_ints) + 1 + ARRAY_LEN(conn_flags))
 
 void sw_json_conn(struct sw_json *j, const struct sw_conn *c)
 {
+	struct sw_json_cur cur;
 	uint32_t rtt;
 
 	sw_json_obj_open(j);
-	sw_json_nstr(j, NAME("family"), sw_family_name(c->family));
-	if (SW_HAS(c, SYNWATCH_A_CONN_STATE))
-		put_name(j, NAME("state"), sw_state_names, sw_state_names_len,
-			 c->state);
-	put_addr(j, NAME("local_addr"), &c->laddr);
-	put_addr(j, NAME("remote_addr"), &c->raddr);
-	put_ints(j, SW_REC_CONN, c, conn_ints, ARRAY_LEN(conn_ints));
-	if (sw_conn_rtt_us(c, &rtt))
-		sw_json_nu64(j, NAME("rtt_us"), rtt);
-	if (SW_HAS(c, SYNWATCH_A_CONN_FLAGS))
-		put_conn_flags(j, c->flags);
-	if (SW_HAS(c, SYNWATCH_A_CONN_CLOSE_REASON))
-		put_name(j, NAME("close_reason"), sw_close_reason_names,
-			 sw_close_reason_names_len, c->close_reason);
-	if (SW_HAS(c, SYNWATCH_A_CONN_CLOSER))
-		put_name(j, NAME("closer"), sw_closer_names, sw_closer_names_len,
-			 c->closer);
+	if (sw_json_cur_begin(j, &cur, CONN_MEMBERS)) {
+		sw_jc_lit(&cur, NAME("family"), sw_family_name(c->family));
+		if (SW_HAS(c, SYNWATCH_A_CONN_STATE))
+			put_name(&cur, NAME("state"), sw_state_names,
+				 sw_state_names_len, c->state);
+		put_addr(&cur, NAME("local_addr"), &c->laddr);
+		put_addr(&cur, NAME("remote_addr"), &c->raddr);
+		put_ints(&cur, c, c->have, sw_conn_fields, conn_ints,
+			 ARRAY_LEN(conn_ints));
+		if (sw_conn_rtt_us(c, &rtt))
+			sw_jc_u64(&cur, NAME("rtt_us"), rtt);
+		if (SW_HAS(c, SYNWATCH_A_CONN_FLAGS))
+			put_conn_flags(&cur, c->flags);
+		if (SW_HAS(c, SYNWATCH_A_CONN_CLOSE_REASON))
+			put_name(&cur, NAME("close_reason"),
+				 sw_close_reason_names,
+				 sw_close_reason_names_len, c->close_reason);
+		if (SW_HAS(c, SYNWATCH_A_CONN_CLOSER))
+			put_name(&cur, NAME("closer"), sw_closer_names,
+				 sw_closer_names_len, c->closer);
+		sw_json_cur_end(j, &cur);
+	}
+	/* from the kernel as it is: escaped */
 	if (SW_HAS(c, SYNWATCH_A_CONN_HISTORY))
 		sw_json_nstr(j, NAME("history"), c->history);
 	sw_json_obj_close(j);
@@ -150,13 +185,19 @@ void sw_json_conn(struct sw_json *j, const struct sw_conn *c)
 
 void sw_json_listener(struct sw_json *j, const struct sw_listener *l)
 {
+	struct sw_json_cur cur;
+
 	sw_json_obj_open(j);
-	sw_json_nstr(j, NAME("family"), sw_family_name(l->family));
-	put_addr(j, NAME("addr"), &l->addr);
-	put_ints(j, SW_REC_LISTENER, l, listener_ints, ARRAY_LEN(listener_ints));
-	if (SW_HAS(l, SYNWATCH_A_LISTENER_STATUS))
-		put_name(j, NAME("status"), sw_listener_status_names,
-			 sw_listener_status_names_len, l->status);
+	if (sw_json_cur_begin(j, &cur, 3 + ARRAY_LEN(listener_ints))) {
+		sw_jc_lit(&cur, NAME("family"), sw_family_name(l->family));
+		put_addr(&cur, NAME("addr"), &l->addr);
+		put_ints(&cur, l, l->have, sw_listener_fields, listener_ints,
+			 ARRAY_LEN(listener_ints));
+		if (SW_HAS(l, SYNWATCH_A_LISTENER_STATUS))
+			put_name(&cur, NAME("status"), sw_listener_status_names,
+				 sw_listener_status_names_len, l->status);
+		sw_json_cur_end(j, &cur);
+	}
 	sw_json_obj_close(j);
 }
 
@@ -189,6 +230,7 @@ void sw_json_stats(struct sw_json *j, const struct sw_stats *s)
 
 void sw_json_alert(struct sw_json *j, const struct sw_alert *a)
 {
+	struct sw_json_cur cur;
 	char buf[SW_FMT_LEN];
 
 	sw_json_obj_open(j);
@@ -196,10 +238,14 @@ void sw_json_alert(struct sw_json *j, const struct sw_alert *a)
 		sw_json_key(j, "listener");
 		sw_json_listener(j, &a->listener);
 	}
-	if (SW_HAS(a, SYNWATCH_A_ALERT_REASON))
-		put_name(j, NAME("reason"), sw_alert_reason_names,
-			 sw_alert_reason_names_len, a->reason);
-	put_ints(j, SW_REC_ALERT, a, alert_ints, ARRAY_LEN(alert_ints));
+	if (sw_json_cur_begin(j, &cur, 1 + ARRAY_LEN(alert_ints))) {
+		if (SW_HAS(a, SYNWATCH_A_ALERT_REASON))
+			put_name(&cur, NAME("reason"), sw_alert_reason_names,
+				 sw_alert_reason_names_len, a->reason);
+		put_ints(&cur, a, a->have, sw_alert_fields, alert_ints,
+			 ARRAY_LEN(alert_ints));
+		sw_json_cur_end(j, &cur);
+	}
 	if (SW_HAS(a, SYNWATCH_A_ALERT_COOKIES))
 		sw_json_kbool(j, "cookies", a->cookies);
 	if (SW_HAS(a, SYNWATCH_A_ALERT_TOP_SOURCES)) {
@@ -221,26 +267,32 @@ void sw_json_alert(struct sw_json *j, const struct sw_alert *a)
 
 void sw_json_event(struct sw_json *j, const struct sw_event *ev)
 {
+	struct sw_json_cur cur;
 	char buf[SW_FMT_LEN];
 
 	sw_json_obj_open(j);
-	put_name(j, NAME("event"), sw_event_names, sw_event_names_len,
-		 ev->type);
-	put_ints(j, SW_REC_EVENT, ev, event_ints, ARRAY_LEN(event_ints));
-	if (SW_HAS(ev, SYNWATCH_A_EVENT_OLD_STATE))
-		put_name(j, NAME("old_state"), sw_state_names, sw_state_names_len,
-			 ev->old_state);
-	if (SW_HAS(ev, SYNWATCH_A_EVENT_NEW_STATE))
-		put_name(j, NAME("new_state"), sw_state_names, sw_state_names_len,
-			 ev->new_state);
-	if (SW_HAS(ev, SYNWATCH_A_EVENT_TCP_FLAGS)) {
-		/* the tcpdump string without its brackets: "S.", "F." */
-		sw_fmt_tcp_flags(buf, ev->tcp_flags);
-		buf[strlen(buf) - 1] = 0;
-		sw_json_nstr(j, NAME("tcp_flags"), buf + 1);
+	if (sw_json_cur_begin(j, &cur, 5 + ARRAY_LEN(event_ints))) {
+		put_name(&cur, NAME("event"), sw_event_names,
+			 sw_event_names_len, ev->type);
+		put_ints(&cur, ev, ev->have, sw_event_fields, event_ints,
+			 ARRAY_LEN(event_ints));
+		if (SW_HAS(ev, SYNWATCH_A_EVENT_OLD_STATE))
+			put_name(&cur, NAME("old_state"), sw_state_names,
+				 sw_state_names_len, ev->old_state);
+		if (SW_HAS(ev, SYNWATCH_A_EVENT_NEW_STATE))
+			put_name(&cur, NAME("new_state"), sw_state_names,
+				 sw_state_names_len, ev->new_state);
+		if (SW_HAS(ev, SYNWATCH_A_EVENT_TCP_FLAGS)) {
+			/* the tcpdump string without its brackets: "S.", "F." */
+			sw_fmt_tcp_flags(buf, ev->tcp_flags);
+			buf[strlen(buf) - 1] = 0;
+			sw_jc_lit(&cur, NAME("tcp_flags"), buf + 1);
+		}
+		if (SW_HAS(ev, SYNWATCH_A_EVENT_DIR))
+			put_name(&cur, NAME("dir"), sw_dir_names,
+				 sw_dir_names_len, ev->dir);
+		sw_json_cur_end(j, &cur);
 	}
-	if (SW_HAS(ev, SYNWATCH_A_EVENT_DIR))
-		put_name(j, NAME("dir"), sw_dir_names, sw_dir_names_len, ev->dir);
 	if (ev->has_conn) {
 		sw_json_nkey(j, NAME("conn"));
 		sw_json_conn(j, &ev->conn);

@@ -105,6 +105,47 @@ TEST(name_tables_complete)
 	EXPECT_EQ(-1, sw_name_lookup(sw_state_names, sw_state_names_len, "bogus"));
 }
 
+/*
+ * render.c writes these values at a JSON cursor, unescaped: each must be
+ * a plain identifier that fits its room (json.h, SW_JC_VALUE).
+ */
+static int json_plain(const char *s)
+{
+	if (!s || strlen(s) > SW_JC_VALUE - 2)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '?'))
+			return 0;
+	return 1;
+}
+
+TEST(name_tables_json_plain)
+{
+	const struct { const struct sw_name *tab; size_t len; } tabs[] = {
+		{ sw_state_names, sw_state_names_len },
+		{ sw_close_reason_names, sw_close_reason_names_len },
+		{ sw_closer_names, sw_closer_names_len },
+		{ sw_event_names, sw_event_names_len },
+		{ sw_listener_status_names, sw_listener_status_names_len },
+		{ sw_alert_reason_names, sw_alert_reason_names_len },
+		{ sw_dir_names, sw_dir_names_len },
+	};
+
+	for (size_t t = 0; t < sizeof(tabs) / sizeof(tabs[0]); t++) {
+		/* one past the end: the fallback for unknown values */
+		for (unsigned int i = 0; i <= tabs[t].len; i++) {
+			const char *s = sw_name_of(tabs[t].tab, tabs[t].len, i)->json;
+
+			EXPECT_TRUE(json_plain(s)) {
+				TH_LOG("table %zu, value %u: \"%s\"", t, i, s ?: "(null)");
+			}
+		}
+	}
+	for (unsigned int f = 0; f < 64; f++)
+		EXPECT_TRUE(json_plain(sw_family_name(f)));
+}
+
 /* Runs a writer into a string. */
 #define JSON_TO(str, code) do {						\
 	size_t _len;							\
@@ -154,6 +195,56 @@ TEST(json_structure)
 	});
 	EXPECT_STREQ("{\"a\":1,\"list\":[1,\"x\",{}],\"b\":false,\"k\\\"ey\":null,\"d\":null,\"e\":12.35,\"n\":-5}", s);
 	free(s);
+}
+
+/* A cursor's members between the writer's own, commas right. */
+static void cursor_members(struct sw_json *j)
+{
+	static const struct sw_json_name a = SW_JSON_NAME("a"),
+		b = SW_JSON_NAME("b"), c = SW_JSON_NAME("c");
+	struct sw_json_cur cur;
+	char long_s[100];
+
+	memset(long_s, 'x', sizeof(long_s) - 1);
+	long_s[sizeof(long_s) - 1] = 0;
+	sw_json_obj_open(j);
+	/* nothing written: the next member takes no comma */
+	if (sw_json_cur_begin(j, &cur, 0))
+		sw_json_cur_end(j, &cur);
+	if (sw_json_cur_begin(j, &cur, 2)) {
+		sw_jc_u64(&cur, &a, 1);
+		sw_jc_lit(&cur, &b, "x");
+		sw_json_cur_end(j, &cur);
+	}
+	sw_json_ku64(j, "n", 2);
+	sw_json_key(j, "o");
+	sw_json_obj_open(j);
+	if (sw_json_cur_begin(j, &cur, 1)) {
+		sw_jc_lit(&cur, &c, long_s);	/* cut to its room */
+		sw_json_cur_end(j, &cur);
+	}
+	sw_json_obj_close(j);
+	sw_json_obj_close(j);
+}
+
+TEST(json_cursor)
+{
+	char want[160], *s = NULL;
+	struct sw_json b = { 0 };
+
+	snprintf(want, sizeof(want), "{\"a\":1,\"b\":\"x\",\"n\":2,\"o\":{\"c\":\"%.*s\"}}",
+		 SW_JC_VALUE - 2,
+		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	JSON_TO(s, cursor_members(j));
+	EXPECT_STREQ(want, s);
+	free(s);
+	/* the same into a buffer */
+	sw_json_init_buf(&b);
+	cursor_members(&b);
+	ASSERT_FALSE(b.oom);
+	ASSERT_EQ(strlen(want), b.len);
+	EXPECT_EQ(0, memcmp(want, b.buf, b.len));
+	free(b.buf);
 }
 
 /* Every digit count, at and either side of each power of ten. */
