@@ -235,6 +235,36 @@ static int wait_invalid(FIXTURE_DATA(sc) *self, const struct sw_stats *s0,
 	return -1;
 }
 
+/*
+ * The tuple of c was reused by A's own SYN: the table holds the new
+ * connection, SYN-SENT with that one SYN, and the old one's last record
+ * came in its DESTROY event, returned in old.
+ */
+static int reopened(struct __test_metadata *_metadata, FIXTURE_DATA(sc) *self,
+		    struct sconn *c, struct crec *old)
+{
+	struct crec now;
+	int i;
+
+	ASSERT_EQ(1, sw_find(&self->na, c->aport, c->pd.port, &now));
+	EXPECT_EQ(SS, now.state);
+	EXPECT_STREQ("S", now.hist);
+	ASSERT_EQ(1, ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_DESTROY, -1,
+			     2000));
+	for (i = 0; i < self->log.n; i++) {
+		const struct sw_ev *e = &self->log.ev[i];
+
+		if (e->type == SYNWATCH_EVENT_DESTROY && e->has_conn &&
+		    e->c.lport == c->aport && e->c.rport == c->pd.port) {
+			*old = e->c;
+			return 0;
+		}
+	}
+	TH_LOG("no DESTROY event for the reused tuple: %s",
+	       ev_trail(&self->log));
+	return -1;
+}
+
 static void rst_case(struct __test_metadata *_metadata,
 		     FIXTURE_DATA(sc) *self, int st, bool in)
 {
@@ -243,7 +273,7 @@ static void rst_case(struct __test_metadata *_metadata,
 	char want[SYNWATCH_HISTORY_LEN + 3];
 	struct sconn c;
 	struct seg s;
-	int reason, closer, rtx = 0;
+	int reason, closer, rtx = 0, fin_rtx;
 
 	TH_LOG("RST %s in %s", in ? "received" : "sent", st_name(st));
 	ASSERT_EQ(0, drive(self, &c, st));
@@ -275,10 +305,21 @@ static void rst_case(struct __test_metadata *_metadata,
 	usleep(20000);
 	ASSERT_EQ(1, sw_find(&self->na, c.aport, c.pd.port, &after));
 	EXPECT_EQ(st, after.state);
+	/*
+	 * With its FIN unacknowledged (FIN-WAIT-1, CLOSING, LAST-ACK), A's
+	 * stack sends it again once its RTO expires, which a slow kernel
+	 * (the debug build) reaches within this step: a retransmission,
+	 * lettered and counted, expected exactly when the counter moved.
+	 */
+	fin_rtx = after.rtx_fin - before.rtx_fin;
+	if (st != F1 && st != CG && st != LA)
+		EXPECT_EQ(0, fin_rtx);
+	if (fin_rtx && !strchr(want, 'T'))
+		strcat(want, "T");
 	EXPECT_STREQ(want, after.hist);
 	EXPECT_EQ(before.reason, after.reason);
 	EXPECT_EQ(before.pkts_in, after.pkts_in);
-	EXPECT_EQ(before.pkts_out + rtx, after.pkts_out);
+	EXPECT_EQ(before.pkts_out + rtx + fin_rtx, after.pkts_out);
 	EXPECT_EQ(before.rtx_syn + rtx, after.rtx_syn);
 	EXPECT_EQ(0, ev_drain(&self->ea, &self->log, 50))
 		TH_LOG("events: %s", ev_trail(&self->log));
@@ -300,20 +341,27 @@ static void rst_case(struct __test_metadata *_metadata,
 				   &after));
 	usleep(20000);
 	ASSERT_EQ(1, sw_find(&self->na, c.aport, c.pd.port, &after));
-	/*
-	 * A's stack never saw the RST A's raw socket sent: with its FIN
-	 * unacknowledged (FIN-WAIT-1, CLOSING, LAST-ACK) it sends the FIN
-	 * again once its RTO expires, which a slow kernel (the debug build)
-	 * reaches before this check. That is a retransmission, counted and
-	 * lettered: expected only if the counter says it happened.
-	 */
+	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	EXPECT_EQ(1, INV(RST_WINDOW));
+	if (!in && st == SS && ST(CONN_NEW)) {
+		/*
+		 * A's stack never saw the RST its raw socket sent: once its
+		 * RTO expired (1 s, within this step on a slow kernel) it
+		 * sent its SYN again, on the closed tuple. That is a new
+		 * connection (the tuple's reuse), and the closed one goes
+		 * out in a DESTROY event: its record is checked there.
+		 */
+		ASSERT_EQ(0, reopened(_metadata, self, &c, &after));
+		EXPECT_EQ(1, ST(CONN_NEW));
+		EXPECT_EQ(2, ST(STATE_CHANGES));
+	} else {
+		EXPECT_EQ(st == CL ? 0 : 1, ST(STATE_CHANGES));
+		EXPECT_EQ(0, ST(CONN_NEW));
+	}
+	/* as in the first half: A's FIN again, after its RTO */
 	if (!in && after.rtx_fin > before.rtx_fin && !strchr(want, 'T'))
 		strcat(want, "T");
 	EXPECT_STREQ(want, after.hist);
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
-	EXPECT_EQ(1, INV(RST_WINDOW));
-	EXPECT_EQ(st == CL ? 0 : 1, ST(STATE_CHANGES));
-	EXPECT_EQ(0, ST(CONN_NEW));
 	if (st == CL) {
 		/* already closed: it keeps the reason it closed for */
 		reason = before.reason;
