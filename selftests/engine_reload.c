@@ -101,7 +101,7 @@ static int half_open(FIXTURE_DATA(rl) *self, uint16_t port)
 
 #define ST(s)	(s1.v[SYNWATCH_A_STATS_##s] - s0.v[SYNWATCH_A_STATS_##s])
 
-TEST_F(rl, table_full)
+TEST_F_TIMEOUT(rl, table_full, 120)
 {
 	struct sw_stats s0, s1;
 	struct pd e[5];
@@ -217,7 +217,7 @@ TEST_F(rl, table_full)
 	}
 }
 
-TEST_F(rl, pickup)
+TEST_F_TIMEOUT(rl, pickup, 120)
 {
 	struct topo *t = &self->t;
 	struct swnl nb, eb;

@@ -87,6 +87,20 @@ static inline uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/*
+ * How much slower than a plain kernel this one runs: run_tests.sh's
+ * TEST_TIMEOUT_SCALE (5 on the KASAN/lockdep debug build), 1 if unset. A
+ * latency a test asserts in wall-clock time is multiplied by it; on the
+ * kernels CI runs, it is 1 and the budget is the documented one.
+ */
+static inline unsigned int slow_scale(void)
+{
+	const char *s = getenv("TEST_TIMEOUT_SCALE");
+	int v = s ? atoi(s) : 1;
+
+	return v > 0 ? (unsigned int)v : 1;
+}
+
 /* Run a shell command (printf format); returns its exit status. */
 static inline int sh(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
