@@ -98,15 +98,26 @@ static void sconn_close(struct sconn *c)
 	pd_close(&c->pd);
 }
 
-/* Listen to the events of c only, from now on. */
+/*
+ * Listen to the events of c only, from now on. What the old filter let
+ * into the socket's queue before the new one took effect is dropped: a
+ * late event of the previous case's connection (on a slow kernel, A's
+ * SYN sent again after its RTO reuses the tuple of a SYN-SENT case) is
+ * not c's. c is quiet meanwhile: drive() left it waiting in its state.
+ */
 static int watch(FIXTURE_DATA(sc) *self, struct sconn *c)
 {
 	struct sw_filt f = FILT_ANY;
+	int err;
 
 	f.lport = c->aport;
 	f.rport = c->pd.port;
+	err = sw_subscribe(&self->ea, &f);
+	/* 50 ms: events leave the kernel in batches, at most 2 ms late */
+	if (!err && ev_drain(&self->ea, &self->log, 50) < 0)
+		err = -1;
 	self->log.n = 0;
-	return sw_subscribe(&self->ea, &f);
+	return err;
 }
 
 /*
