@@ -32,7 +32,7 @@
 #
 # Of tshark's 0.30-0.36 s, 0.18 s is its start-up (a 10-frame capture
 # takes that long), a fixed cost the ratio counts against it: with 4x10^6
-# frames tshark took 0.68 s and replay 0.32 s (2.1x), and left out, the
+# frames tshark took 0.61 s and replay 0.23 s (2.6x), and left out, the
 # ratio is 2.7x (2026-11-21 20:58 UTC, quiet host: replay 0.069 s, tshark
 # 0.362 s, start-up 0.178 s; 5.2x with it). tshark -q neither dissects
 # nor keeps state: it is a capture reader. Against tshark dissecting
