@@ -196,9 +196,14 @@ static void pre_value(struct sw_json *j)
  * Is a comma due before the next member? Marks the member as written. A
  * key right after a key (not JSON) takes none, as on the FILE path.
  */
+static inline size_t comma_due(const struct sw_json *j)
+{
+	return !j->after_key && j->need_comma[j->depth];
+}
+
 static size_t take_sep(struct sw_json *j)
 {
-	size_t comma = !j->after_key && j->need_comma[j->depth];
+	size_t comma = comma_due(j);
 
 	j->after_key = false;
 	j->need_comma[j->depth] = true;
@@ -229,23 +234,6 @@ static char *buf_key(struct sw_json *j, const char *key, size_t extra)
 	*p++ = ':';
 	j->len += comma + n + 3;
 	return p;
-}
-
-/* As buf_key(), for a name made at compile time: one fixed-size copy. */
-static char *buf_name(struct sw_json *j, const struct sw_json_name *n,
-		      size_t extra)
-{
-	char *p = room(j, 1 + sizeof(n->lit) + extra);
-	size_t comma;
-
-	if (!p)
-		return NULL;
-	comma = take_sep(j);
-	*p = ',';
-	p += comma;
-	memcpy(p, n->lit, sizeof(n->lit));
-	j->len += comma + n->len;
-	return p + n->len;
 }
 
 static void push(struct sw_json *j, char c)
@@ -445,20 +433,16 @@ void sw_json_kstr(struct sw_json *j, const char *key, const char *s)
 	sw_json_str(j, s);
 }
 
-void sw_json_nu64(struct sw_json *j, const struct sw_json_name *n,
-		  uint64_t v)
-{
-	char *p = buf_name(j, n, 20);
-
-	if (p)
-		j->len += sw_json_put_u64(p, v);
-	settle(j);
-}
-
+/* A compile-time name: a one-member cursor, with no value yet. */
 void sw_json_nkey(struct sw_json *j, const struct sw_json_name *n)
 {
-	if (buf_name(j, n, 0))
-		j->after_key = true;
+	struct sw_json_cur c;
+
+	if (!sw_json_cur_begin(j, &c, 1))
+		return;
+	c.p = sw_jc_name(&c, n);
+	sw_json_cur_end(j, &c);
+	j->after_key = true;
 }
 
 void sw_json_nstr(struct sw_json *j, const struct sw_json_name *n,
@@ -482,7 +466,7 @@ bool sw_json_cur_begin(struct sw_json *j, struct sw_json_cur *c, size_t n)
 	c->p = room(j, n * SW_JC_MEMBER);
 	if (!c->p)
 		return false;
-	c->comma = !j->after_key && j->need_comma[j->depth];
+	c->comma = comma_due(j);
 	return true;
 }
 

@@ -3,11 +3,13 @@
  * A small streaming JSON writer.
  *
  * It tracks nesting and commas so that callers only say what to write;
- * string values are always escaped (RFC 8259), so no caller can produce
- * invalid JSON from an odd history string or a hostile config value.
- * Member names are the program's own identifiers: into a buffer
- * (sw_json_init_buf), and by sw_json_ku64()/sw_json_nu64() in either mode,
- * they are copied as they are; sw_json_key() escapes them into a FILE.
+ * string values are escaped (RFC 8259), so no caller can produce invalid
+ * JSON from an odd history string or a hostile config value. The one
+ * exception is the cursor below, which takes only strings the program
+ * made itself. Member names are the program's own identifiers: into a
+ * buffer (sw_json_init_buf), and by sw_json_ku64(), sw_json_nkey() and
+ * the cursor in either mode, they are copied as they are; sw_json_key()
+ * escapes them into a FILE.
  */
 #ifndef SW_JSON_H
 #define SW_JSON_H
@@ -78,10 +80,6 @@ struct sw_json_name {
 };
 
 #define SW_JSON_NAME(s) { "\"" s "\":", sizeof("\"" s "\":") - 1 }
-
-/* sw_json_ku64(j, key, v), where n is SW_JSON_NAME(key). */
-void sw_json_nu64(struct sw_json *j, const struct sw_json_name *n,
-		  uint64_t v);
 
 /* sw_json_key(j, key) and sw_json_kstr(j, key, s), n being SW_JSON_NAME(key). */
 void sw_json_nkey(struct sw_json *j, const struct sw_json_name *n);
