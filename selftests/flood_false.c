@@ -221,12 +221,20 @@ static int tick_wait_quiet(int timeout_ms)
 	return 0;
 }
 
+/* qsort() order of doubles */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 TEST_F_TIMEOUT(fa, idle_tick, 90)
 {
 	struct topo *t = &self->e.t;
-	double ts[64], gap = 1;
+	double ts[64], gaps[64], span;
+	int i, n, short_gaps = 0;
 	uint64_t start;
-	int i, n;
 
 	if (sh("mkdir -p " TRACE " && echo sw_lst_tick > " TRACE "/set_ftrace_filter"
 	       " && echo function > " TRACE "/current_tracer"))
@@ -252,13 +260,27 @@ TEST_F_TIMEOUT(fa, idle_tick, 90)
 	EXPECT_EQ(20, self->cl.ok);
 	usleep(1000000);
 	n = tick_times(ts, 64);
-	for (i = 1; i < n && i < 64; i++)
-		if (ts[i] - ts[i - 1] < gap)
-			gap = ts[i] - ts[i - 1];
-	TH_LOG("%d ticks in %.1f s after the connections, %.0f ms apart at least",
-	       n, (now_us() - start) / 1e6, gap * 1000);
-	EXPECT_LE(5, n);
-	EXPECT_LE(0.095, gap);
+	ASSERT_LE(5, n);
+	ASSERT_GE(64, n);
+	for (i = 1; i < n; i++) {
+		gaps[i - 1] = ts[i] - ts[i - 1];
+		short_gaps += gaps[i - 1] < 0.095;
+	}
+	qsort(gaps, n - 1, sizeof(gaps[0]), cmp_double);
+	span = ts[n - 1] - ts[0];
+	TH_LOG("%d ticks in %.3f s, gaps %.0f ms median, %.0f ms least, %d under 95 ms",
+	       n, span, gaps[(n - 1) / 2] * 1000, gaps[0] * 1000, short_gaps);
+	/*
+	 * The tick is a delayed work of SW_TICK_MS in jiffies. In a VM whose
+	 * timekeeping vCPU the host stalls, jiffies lag ktime and then catch
+	 * up at once (6.1 has no jiffies-stall fix-up): a tick scheduled
+	 * meanwhile runs early, once. So the assertion is on the tick's
+	 * pace, which a second tick in flight or a busy loop would break:
+	 * the median gap, and no more ticks than the span allows plus one.
+	 */
+	EXPECT_LE(0.095, gaps[(n - 1) / 2]);
+	EXPECT_GE(0.2, gaps[(n - 1) / 2]);
+	EXPECT_GE((int)(span / 0.1) + 2, n);
 
 	/* quiet again once the rate has decayed */
 	start = now_us();
