@@ -84,9 +84,12 @@ static void check_expired(struct __test_metadata *_metadata,
 	EXPECT_TRUE(e->has_conn);
 	EXPECT_EQ(state, e->c.state);
 	EXPECT_EQ(reason, e->c.reason);
-	/* idle for the 1 s timeout, at most one GC pass (1 s) more */
+	/*
+	 * idle for the 1 s timeout, at most one GC pass (1 s) more, and the
+	 * GC work's latency: 500 ms, as a loaded host stalls the VM's vCPUs
+	 */
 	EXPECT_LE(1000, e->c.idle_ms);
-	EXPECT_GE(2200, e->c.idle_ms);
+	EXPECT_GE(2500, e->c.idle_ms);
 }
 
 TEST_F(to, time_wait_and_closed)
