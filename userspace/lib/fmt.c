@@ -7,6 +7,27 @@
 
 #include "fmt.h"
 
+char *sw_put_u64(char *p, uint64_t v, int width)
+{
+	char d[20];
+	int i = (int)sizeof(d);
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (i && (v || (int)sizeof(d) - i < width));
+	memcpy(p, d + i, sizeof(d) - (size_t)i);
+	return p + sizeof(d) - i;
+}
+
+static char *put_str(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	return p + n;
+}
+
 char *sw_fmt_tcp_flags(char *buf, uint8_t flags)
 {
 	/* tcpdump's print order (print-tcp.c tcp_flag_values), ACK as '.' */
@@ -59,46 +80,69 @@ char *sw_fmt_addr(char *buf, const struct sw_addr *a)
 
 char *sw_fmt_endpoint(char *buf, const struct sw_addr *a, uint16_t port)
 {
-	char addr[SW_FMT_LEN];
+	char addr[SW_FMT_LEN], *p = buf;
 
 	sw_fmt_addr(addr, a);
-	snprintf(buf, SW_FMT_LEN, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u",
-		 addr, port);
+	if (a->family == AF_INET6)
+		*p++ = '[';
+	p = put_str(p, addr);		/* at most INET6_ADDRSTRLEN - 1 */
+	if (a->family == AF_INET6)
+		*p++ = ']';
+	*p++ = ':';
+	*sw_put_u64(p, port, 1) = 0;
 	return buf;
 }
 
 char *sw_fmt_prefix(char *buf, const struct sw_addr *a, unsigned int len)
 {
-	char addr[SW_FMT_LEN];
+	char *p;
 
-	snprintf(buf, SW_FMT_LEN, "%s/%u", sw_fmt_addr(addr, a), len);
+	sw_fmt_addr(buf, a);
+	p = buf + strlen(buf);
+	*p++ = '/';
+	*sw_put_u64(p, len, 1) = 0;
 	return buf;
 }
 
 char *sw_fmt_duration_ms(char *buf, uint64_t ms)
 {
 	uint64_t s = ms / 1000;
+	char *p = buf;
 
-	if (ms < 1000)
-		snprintf(buf, SW_FMT_LEN, "%" PRIu64 "ms", ms);
-	else if (s < 60)
-		snprintf(buf, SW_FMT_LEN, "%" PRIu64 ".%" PRIu64 "s", s,
-			 (ms % 1000) / 100);
-	else if (s < 3600)
-		snprintf(buf, SW_FMT_LEN, "%" PRIu64 "m%02" PRIu64 "s",
-			 s / 60, s % 60);
-	else if (s < 86400)
-		snprintf(buf, SW_FMT_LEN, "%" PRIu64 "h%02" PRIu64 "m",
-			 s / 3600, s % 3600 / 60);
-	else
-		snprintf(buf, SW_FMT_LEN, "%" PRIu64 "d%02" PRIu64 "h",
-			 s / 86400, s % 86400 / 3600);
+	if (ms < 1000) {
+		p = put_str(sw_put_u64(p, ms, 1), "ms");
+	} else if (s < 60) {
+		p = sw_put_u64(p, s, 1);
+		*p++ = '.';
+		p = sw_put_u64(p, (ms % 1000) / 100, 1);
+		*p++ = 's';
+	} else if (s < 3600) {
+		p = sw_put_u64(p, s / 60, 1);
+		*p++ = 'm';
+		p = sw_put_u64(p, s % 60, 2);
+		*p++ = 's';
+	} else if (s < 86400) {
+		p = sw_put_u64(p, s / 3600, 1);
+		*p++ = 'h';
+		p = sw_put_u64(p, s % 3600 / 60, 2);
+		*p++ = 'm';
+	} else {
+		p = sw_put_u64(p, s / 86400, 1);
+		*p++ = 'd';
+		p = sw_put_u64(p, s % 86400 / 3600, 2);
+		*p++ = 'h';
+	}
+	*p = 0;
 	return buf;
 }
 
 char *sw_fmt_rtt_us(char *buf, uint32_t us)
 {
-	snprintf(buf, SW_FMT_LEN, "%u.%03ums", us / 1000, us % 1000);
+	char *p = sw_put_u64(buf, us / 1000, 1);
+
+	*p++ = '.';
+	p = sw_put_u64(p, us % 1000, 3);
+	strcpy(p, "ms");
 	return buf;
 }
 
@@ -120,17 +164,34 @@ char *sw_fmt_bytes(char *buf, uint64_t bytes)
 	return buf;
 }
 
+/*
+ * localtime_r() takes a lock and works out the zone on every call: a
+ * stream of events mostly stays within one second, so each thread keeps
+ * the last second's "HH:MM:SS".
+ */
 char *sw_fmt_time_ns(char *buf, uint64_t ns)
 {
+	static __thread time_t last = -1;
+	static __thread char hms[9];
 	time_t t = (time_t)(ns / 1000000000);
 	struct tm tm;
+	char *p;
 
-	if (!localtime_r(&t, &tm)) {
-		strcpy(buf, "?");
-		return buf;
+	if (t != last) {
+		if (!localtime_r(&t, &tm)) {
+			strcpy(buf, "?");
+			return buf;
+		}
+		p = sw_put_u64(hms, (uint64_t)tm.tm_hour % 100, 2);
+		*p++ = ':';
+		p = sw_put_u64(p, (uint64_t)tm.tm_min, 2);
+		*p++ = ':';
+		sw_put_u64(p, (uint64_t)tm.tm_sec, 2);
+		last = t;
 	}
-	snprintf(buf, SW_FMT_LEN, "%02d:%02d:%02d.%06u", tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (unsigned int)(ns % 1000000000 / 1000));
+	memcpy(buf, hms, 8);
+	buf[8] = '.';
+	*sw_put_u64(buf + 9, ns % 1000000000 / 1000, 6) = 0;
 	return buf;
 }
 

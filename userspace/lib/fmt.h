@@ -14,6 +14,13 @@
 
 #define SW_FMT_LEN 64
 
+/*
+ * v in decimal at p, at least width digits (zero-padded), no NUL; returns
+ * the end (at most 20 bytes on). What the event lines need of
+ * snprintf(), at a tenth of its cost.
+ */
+char *sw_put_u64(char *p, uint64_t v, int width);
+
 /* tcpdump style: "[S]", "[S.]", "[F.]", "[R.]", "[P.]", "[none]" */
 char *sw_fmt_tcp_flags(char *buf, uint8_t flags);
 

@@ -5,6 +5,7 @@
 
 #include "fields.h"
 #include "fmt.h"
+#include "line.h"
 #include "names.h"
 #include "render.h"
 
@@ -304,76 +305,151 @@ void sw_json_event(struct sw_json *j, const struct sw_event *ev)
 	sw_json_obj_close(j);
 }
 
-void sw_text_alert(FILE *f, const struct sw_alert *a)
+static void line_endpoint(struct sw_line *l, const struct sw_addr *a,
+			uint16_t port)
 {
-	const struct sw_listener *l = &a->listener;
 	char buf[SW_FMT_LEN];
 
-	fputs(sw_fmt_endpoint(buf, &l->addr, l->port), f);
-	if (SW_HAS(a, SYNWATCH_A_ALERT_REASON))
-		fprintf(f, " reason=%s", SW_NAME(sw_alert_reason_names, a->reason)->label);
-	fprintf(f, " half_open=%" PRIu32 " syn_rate=%" PRIu32 "/s completion=%u%%",
-		l->half_open, l->syn_rate, l->completion_pct);
-	if (SW_HAS(a, SYNWATCH_A_ALERT_COOKIES))
-		fprintf(f, " cookies=%s", a->cookies ? "yes" : "no");
-	if (SW_HAS(a, SYNWATCH_A_ALERT_DURATION_MS))
-		fprintf(f, " duration=%s", sw_fmt_duration_ms(buf, a->duration_ms));
-	if (SW_HAS(a, SYNWATCH_A_ALERT_SUPPRESSED))
-		fprintf(f, " suppressed=%" PRIu64, a->suppressed);
-	for (unsigned int i = 0; i < a->nsources; i++)
-		fprintf(f, "%s%s(%" PRIu32 ")", i ? "," : " top=",
-			sw_fmt_prefix(buf, &a->sources[i].prefix,
-				      a->sources[i].prefix_len),
-			a->sources[i].syns);
+	if (a->family == AF_INET6)
+		sw_line_chr(l, '[');
+	sw_line_str(l, sw_fmt_addr(buf, a));
+	if (a->family == AF_INET6)
+		sw_line_chr(l, ']');
+	sw_line_chr(l, ':');
+	sw_line_u64(l, port);
 }
 
-static void text_conn_event(FILE *f, const struct sw_event *ev)
+static void line_alert(struct sw_line *l, const struct sw_alert *a)
+{
+	const struct sw_listener *ls = &a->listener;
+	char buf[SW_FMT_LEN];
+
+	line_endpoint(l, &ls->addr, ls->port);
+	if (SW_HAS(a, SYNWATCH_A_ALERT_REASON)) {
+		sw_line_lit(l, " reason=");
+		sw_line_str(l, SW_NAME(sw_alert_reason_names, a->reason)->label);
+	}
+	sw_line_key_u64(l, " half_open=", ls->half_open);
+	sw_line_key_u64(l, " syn_rate=", ls->syn_rate);
+	sw_line_key_u64(l, "/s completion=", ls->completion_pct);
+	sw_line_chr(l, '%');
+	if (SW_HAS(a, SYNWATCH_A_ALERT_COOKIES)) {
+		sw_line_lit(l, " cookies=");
+		sw_line_str(l, a->cookies ? "yes" : "no");
+	}
+	if (SW_HAS(a, SYNWATCH_A_ALERT_DURATION_MS)) {
+		sw_line_lit(l, " duration=");
+		sw_line_str(l, sw_fmt_duration_ms(buf, a->duration_ms));
+	}
+	if (SW_HAS(a, SYNWATCH_A_ALERT_SUPPRESSED))
+		sw_line_key_u64(l, " suppressed=", a->suppressed);
+	for (unsigned int i = 0; i < a->nsources; i++) {
+		sw_line_str(l, i ? "," : " top=");
+		sw_line_str(l, sw_fmt_prefix(buf, &a->sources[i].prefix,
+					a->sources[i].prefix_len));
+		sw_line_chr(l, '(');
+		sw_line_u64(l, a->sources[i].syns);
+		sw_line_chr(l, ')');
+	}
+}
+
+static void line_conn_event(struct sw_line *l, const struct sw_event *ev)
 {
 	const struct sw_conn *c = &ev->conn;
-	char states[64], flags[SW_FMT_LEN], l[SW_FMT_LEN], r[SW_FMT_LEN];
+	char buf[SW_FMT_LEN];
+	size_t col;
 	uint32_t rtt;
 
-	if (ev->type == SYNWATCH_EVENT_STATE)
-		snprintf(states, sizeof(states), "%s -> %s",
-			 SW_NAME(sw_state_names, ev->old_state)->label,
-			 SW_NAME(sw_state_names, ev->new_state)->label);
-	else
-		snprintf(states, sizeof(states), "%s",
-			 SW_NAME(sw_state_names, c->state)->label);
+	/* " %-26s": the state, or the transition */
+	sw_line_chr(l, ' ');
+	col = (size_t)(l->p - l->start) + 26;
+	if (ev->type == SYNWATCH_EVENT_STATE) {
+		sw_line_str(l, SW_NAME(sw_state_names, ev->old_state)->label);
+		sw_line_lit(l, " -> ");
+		sw_line_str(l, SW_NAME(sw_state_names, ev->new_state)->label);
+	} else {
+		sw_line_str(l, SW_NAME(sw_state_names, c->state)->label);
+	}
+	sw_line_to(l, col);
+	sw_line_chr(l, ' ');
 	if (SW_HAS(ev, SYNWATCH_A_EVENT_TCP_FLAGS))
-		sw_fmt_tcp_flags(flags, ev->tcp_flags);
+		sw_line_pad(l, sw_fmt_tcp_flags(buf, ev->tcp_flags), 6);
 	else
-		snprintf(flags, sizeof(flags), "-");
-	fprintf(f, " %-26s %-6s %-3s %s %s", states, flags,
-		SW_NAME(sw_dir_names, ev->dir)->label,
-		sw_fmt_endpoint(l, &c->laddr, c->lport),
-		sw_fmt_endpoint(r, &c->raddr, c->rport));
+		sw_line_pad(l, "-", 6);
+	sw_line_chr(l, ' ');
+	sw_line_pad(l, SW_NAME(sw_dir_names, ev->dir)->label, 3);
+	sw_line_chr(l, ' ');
+	line_endpoint(l, &c->laddr, c->lport);
+	sw_line_chr(l, ' ');
+	line_endpoint(l, &c->raddr, c->rport);
 	if (ev->type == SYNWATCH_EVENT_DESTROY) {
-		fprintf(f, " reason=%s closer=%s",
-			SW_NAME(sw_close_reason_names, c->close_reason)->label,
-			SW_NAME(sw_closer_names, c->closer)->label);
-		if (SW_HAS(c, SYNWATCH_A_CONN_HISTORY))
-			fprintf(f, " history=%s", c->history);
+		sw_line_lit(l, " reason=");
+		sw_line_str(l, SW_NAME(sw_close_reason_names, c->close_reason)->label);
+		sw_line_lit(l, " closer=");
+		sw_line_str(l, SW_NAME(sw_closer_names, c->closer)->label);
+		if (SW_HAS(c, SYNWATCH_A_CONN_HISTORY)) {
+			sw_line_lit(l, " history=");
+			sw_line_str(l, c->history);
+		}
 	}
 	if ((ev->type == SYNWATCH_EVENT_DESTROY ||
 	     ev->new_state == SYNWATCH_STATE_ESTABLISHED) &&
-	    sw_conn_rtt_us(c, &rtt))
-		fprintf(f, " rtt=%s", sw_fmt_rtt_us(l, rtt));
-	if (ev->type == SYNWATCH_EVENT_DESTROY && SW_HAS(c, SYNWATCH_A_CONN_AGE_MS))
-		fprintf(f, " age=%s", sw_fmt_duration_ms(l, c->age_ms));
+	    sw_conn_rtt_us(c, &rtt)) {
+		sw_line_lit(l, " rtt=");
+		sw_line_str(l, sw_fmt_rtt_us(buf, rtt));
+	}
+	if (ev->type == SYNWATCH_EVENT_DESTROY &&
+	    SW_HAS(c, SYNWATCH_A_CONN_AGE_MS)) {
+		sw_line_lit(l, " age=");
+		sw_line_str(l, sw_fmt_duration_ms(buf, c->age_ms));
+	}
+}
+
+size_t sw_text_event_line(char *buf, size_t len, const struct sw_event *ev,
+			  bool with_time)
+{
+	char tbuf[SW_FMT_LEN];
+	struct sw_line l;
+
+	if (!len)
+		return 0;
+	sw_line_init(&l, buf, len);
+	if (with_time) {
+		sw_line_str(&l, sw_fmt_time_ns(tbuf, ev->time_ns));
+		sw_line_chr(&l, ' ');
+	}
+	sw_line_pad(&l, SW_NAME(sw_event_names, ev->type)->label, 12);
+	if (ev->has_conn)
+		line_conn_event(&l, ev);
+	if (ev->has_alert) {
+		sw_line_chr(&l, ' ');
+		line_alert(&l, &ev->alert);
+	}
+	return sw_line_end(&l);
+}
+
+size_t sw_text_alert_line(char *buf, size_t len, const struct sw_alert *a)
+{
+	struct sw_line l;
+
+	if (!len)
+		return 0;
+	sw_line_init(&l, buf, len);
+	line_alert(&l, a);
+	return sw_line_end(&l);
 }
 
 void sw_text_event(FILE *f, const struct sw_event *ev, bool with_time)
 {
-	char buf[SW_FMT_LEN];
+	char line[SW_TEXT_LINE];
 
-	if (with_time)
-		fprintf(f, "%s ", sw_fmt_time_ns(buf, ev->time_ns));
-	fprintf(f, "%-12s", SW_NAME(sw_event_names, ev->type)->label);
-	if (ev->has_conn)
-		text_conn_event(f, ev);
-	if (ev->has_alert) {
-		fputc(' ', f);
-		sw_text_alert(f, &ev->alert);
-	}
+	fwrite(line, 1, sw_text_event_line(line, sizeof(line), ev, with_time),
+	       f);
+}
+
+void sw_text_alert(FILE *f, const struct sw_alert *a)
+{
+	char line[SW_TEXT_LINE];
+
+	fwrite(line, 1, sw_text_alert_line(line, sizeof(line), a), f);
 }

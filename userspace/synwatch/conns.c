@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "fmt.h"
+#include "line.h"
 #include "names.h"
 #include "render.h"
 #include "requests.h"
@@ -48,90 +49,140 @@ static int collect(const struct sw_conn *c, void *data)
 	return sw_vec_push(data, c);
 }
 
-static void print_opt_pair(const char *name, bool has_l, uint64_t l,
-			   bool has_r, uint64_t r)
+static void line_opt_pair(struct sw_line *l, const char *name, bool has_l,
+			  uint64_t lv, bool has_r, uint64_t rv)
 {
 	if (!has_l && !has_r)
 		return;
-	printf(" %s:", name);
+	sw_line_chr(l, ' ');
+	sw_line_str(l, name);
+	sw_line_chr(l, ':');
 	if (has_l)
-		printf("%" PRIu64, l);
+		sw_line_u64(l, lv);
 	else
-		fputs("-", stdout);
+		sw_line_chr(l, '-');
+	sw_line_chr(l, '/');
 	if (has_r)
-		printf("/%" PRIu64, r);
+		sw_line_u64(l, rv);
 	else
-		fputs("/-", stdout);
+		sw_line_chr(l, '-');
 }
 
-static void print_extended(const struct sw_conn *c)
+/* " key:a/b" */
+static void line_pair(struct sw_line *l, const char *key, uint64_t a,
+		      uint64_t b)
+{
+	sw_line_key_u64(l, key, a);
+	sw_line_key_u64(l, "/", b);
+}
+
+static void line_yes_no(struct sw_line *l, const char *key, bool a, bool b)
+{
+	sw_line_str(l, key);
+	sw_line_str(l, a ? "yes/" : "no/");
+	sw_line_str(l, b ? "yes" : "no");
+}
+
+static void line_duration(struct sw_line *l, const char *name, bool has,
+			  uint64_t ms)
 {
 	char b[SW_FMT_LEN];
-	char fl[128];
 
-	fputs("\t", stdout);
-	fputs(sw_fmt_conn_flags(fl, sizeof(fl), c->flags), stdout);
-	print_opt_pair("isn", SW_HAS(c, SYNWATCH_A_CONN_ISN_LOCAL), c->isn_local,
-		       SW_HAS(c, SYNWATCH_A_CONN_ISN_REMOTE), c->isn_remote);
-	print_opt_pair("mss", SW_HAS(c, SYNWATCH_A_CONN_MSS_LOCAL), c->mss_local,
-		       SW_HAS(c, SYNWATCH_A_CONN_MSS_REMOTE), c->mss_remote);
-	print_opt_pair("wscale", SW_HAS(c, SYNWATCH_A_CONN_WSCALE_LOCAL),
-		       c->wscale_local, SW_HAS(c, SYNWATCH_A_CONN_WSCALE_REMOTE),
-		       c->wscale_remote);
-	printf(" sack:%s/%s ts:%s/%s",
-	       c->flags & SYNWATCH_CONN_F_SACK_LOCAL ? "yes" : "no",
-	       c->flags & SYNWATCH_CONN_F_SACK_REMOTE ? "yes" : "no",
-	       c->flags & SYNWATCH_CONN_F_TS_LOCAL ? "yes" : "no",
-	       c->flags & SYNWATCH_CONN_F_TS_REMOTE ? "yes" : "no");
-	printf(" pkts:%" PRIu64 "/%" PRIu64 " bytes:%" PRIu64 "/%" PRIu64,
-	       c->pkts_in, c->pkts_out, c->bytes_in, c->bytes_out);
-	printf(" rtx:syn=%" PRIu32 ",synack=%" PRIu32 ",fin=%" PRIu32,
-	       c->rtx_syn, c->rtx_synack, c->rtx_fin);
-	if (SW_HAS(c, SYNWATCH_A_CONN_CLOSE_REASON) &&
-	    c->close_reason != SYNWATCH_CLOSE_NONE)
-		printf(" close:%s closer:%s",
-		       SW_NAME(sw_close_reason_names, c->close_reason)->label,
-		       SW_NAME(sw_closer_names, c->closer)->label);
-	if (SW_HAS(c, SYNWATCH_A_CONN_AGE_MS))
-		printf(" age:%s", sw_fmt_duration_ms(b, c->age_ms));
-	if (SW_HAS(c, SYNWATCH_A_CONN_IDLE_MS))
-		printf(" idle:%s", sw_fmt_duration_ms(b, c->idle_ms));
-	if (SW_HAS(c, SYNWATCH_A_CONN_TIMEOUT_MS))
-		printf(" expires:%s", sw_fmt_duration_ms(b, c->timeout_ms));
-	if (SW_HAS(c, SYNWATCH_A_CONN_HISTORY))
-		printf(" history:%s", c->history);
-	fputs("\n", stdout);
+	if (!has)
+		return;
+	sw_line_chr(l, ' ');
+	sw_line_str(l, name);
+	sw_line_chr(l, ':');
+	sw_line_str(l, sw_fmt_duration_ms(b, ms));
 }
 
+static void line_extended(struct sw_line *l, const struct sw_conn *c)
+{
+	char fl[128];
+
+	sw_line_chr(l, '\t');
+	sw_line_str(l, sw_fmt_conn_flags(fl, sizeof(fl), c->flags));
+	line_opt_pair(l, "isn", SW_HAS(c, SYNWATCH_A_CONN_ISN_LOCAL),
+		      c->isn_local, SW_HAS(c, SYNWATCH_A_CONN_ISN_REMOTE),
+		      c->isn_remote);
+	line_opt_pair(l, "mss", SW_HAS(c, SYNWATCH_A_CONN_MSS_LOCAL),
+		      c->mss_local, SW_HAS(c, SYNWATCH_A_CONN_MSS_REMOTE),
+		      c->mss_remote);
+	line_opt_pair(l, "wscale", SW_HAS(c, SYNWATCH_A_CONN_WSCALE_LOCAL),
+		      c->wscale_local, SW_HAS(c, SYNWATCH_A_CONN_WSCALE_REMOTE),
+		      c->wscale_remote);
+	line_yes_no(l, " sack:", c->flags & SYNWATCH_CONN_F_SACK_LOCAL,
+		    c->flags & SYNWATCH_CONN_F_SACK_REMOTE);
+	line_yes_no(l, " ts:", c->flags & SYNWATCH_CONN_F_TS_LOCAL,
+		    c->flags & SYNWATCH_CONN_F_TS_REMOTE);
+	line_pair(l, " pkts:", c->pkts_in, c->pkts_out);
+	line_pair(l, " bytes:", c->bytes_in, c->bytes_out);
+	sw_line_key_u64(l, " rtx:syn=", c->rtx_syn);
+	sw_line_key_u64(l, ",synack=", c->rtx_synack);
+	sw_line_key_u64(l, ",fin=", c->rtx_fin);
+	if (SW_HAS(c, SYNWATCH_A_CONN_CLOSE_REASON) &&
+	    c->close_reason != SYNWATCH_CLOSE_NONE) {
+		sw_line_lit(l, " close:");
+		sw_line_str(l, SW_NAME(sw_close_reason_names,
+				       c->close_reason)->label);
+		sw_line_lit(l, " closer:");
+		sw_line_str(l, SW_NAME(sw_closer_names, c->closer)->label);
+	}
+	line_duration(l, "age", SW_HAS(c, SYNWATCH_A_CONN_AGE_MS), c->age_ms);
+	line_duration(l, "idle", SW_HAS(c, SYNWATCH_A_CONN_IDLE_MS),
+		      c->idle_ms);
+	line_duration(l, "expires", SW_HAS(c, SYNWATCH_A_CONN_TIMEOUT_MS),
+		      c->timeout_ms);
+	if (SW_HAS(c, SYNWATCH_A_CONN_HISTORY)) {
+		sw_line_lit(l, " history:");
+		sw_line_str(l, c->history);
+	}
+	sw_line_chr(l, '\n');
+}
+
+/*
+ * One connection a line (two with extended), built in place: printf()
+ * per field made the final table of "synwatch replay" a quarter of its
+ * run (callgrind, 2 000 connections: 11 000 instructions each).
+ */
 void cli_print_conns(const struct sw_vec *vec, bool extended)
 {
 	const struct sw_conn *v = vec->v;
 	char lb[SW_FMT_LEN], rb[SW_FMT_LEN], b[SW_FMT_LEN];
-	int lw = 5, rw = 4;
+	char buf[2 * SW_TEXT_LINE];
+	size_t lw = 5, rw = 4;
+	struct sw_line l;
 	uint32_t rtt;
 
 	/* Endpoint columns as wide as the widest entry, like ss. */
 	for (size_t i = 0; i < vec->n; i++) {
-		int a = (int)strlen(sw_fmt_endpoint(lb, &v[i].laddr, v[i].lport));
-		int r = (int)strlen(sw_fmt_endpoint(rb, &v[i].raddr, v[i].rport));
+		size_t a = strlen(sw_fmt_endpoint(lb, &v[i].laddr, v[i].lport));
+		size_t r = strlen(sw_fmt_endpoint(rb, &v[i].raddr, v[i].rport));
 
 		lw = a > lw ? a : lw;
 		rw = r > rw ? r : rw;
 	}
-	printf("%-12s %-*s %-*s %8s %10s\n", "State", lw, "Local", rw, "Peer",
-	       "Age", "RTT");
+	printf("%-12s %-*s %-*s %8s %10s\n", "State", (int)lw, "Local",
+	       (int)rw, "Peer", "Age", "RTT");
 	for (size_t i = 0; i < vec->n; i++) {
 		const struct sw_conn *c = &v[i];
 
-		printf("%-12s %-*s %-*s %8s ",
-		       SW_NAME(sw_state_names, c->state)->label,
-		       lw, sw_fmt_endpoint(lb, &c->laddr, c->lport),
-		       rw, sw_fmt_endpoint(rb, &c->raddr, c->rport),
-		       SW_HAS(c, SYNWATCH_A_CONN_STATE_AGE_MS) ?
-		       sw_fmt_duration_ms(b, c->state_age_ms) : "-");
-		printf("%10s\n", sw_conn_rtt_us(c, &rtt) ? sw_fmt_rtt_us(b, rtt) : "-");
+		sw_line_init(&l, buf, sizeof(buf));
+		sw_line_pad(&l, SW_NAME(sw_state_names, c->state)->label, 12);
+		sw_line_chr(&l, ' ');
+		sw_line_pad(&l, sw_fmt_endpoint(lb, &c->laddr, c->lport), lw);
+		sw_line_chr(&l, ' ');
+		sw_line_pad(&l, sw_fmt_endpoint(rb, &c->raddr, c->rport), rw);
+		sw_line_chr(&l, ' ');
+		sw_line_rpad(&l, SW_HAS(c, SYNWATCH_A_CONN_STATE_AGE_MS) ?
+			     sw_fmt_duration_ms(b, c->state_age_ms) : "-", 8);
+		sw_line_chr(&l, ' ');
+		sw_line_rpad(&l, sw_conn_rtt_us(c, &rtt) ?
+			     sw_fmt_rtt_us(b, rtt) : "-", 10);
+		sw_line_chr(&l, '\n');
 		if (extended)
-			print_extended(c);
+			line_extended(&l, c);
+		fwrite(buf, 1, sw_line_end(&l), stdout);
 	}
 }
 

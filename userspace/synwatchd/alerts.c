@@ -212,14 +212,8 @@ static char *describe(char *buf, size_t len, const struct sw_listener *l,
 		      const struct sw_alert *al)
 {
 	struct sw_alert tmp = { .listener = *l };
-	FILE *f = fmemopen(buf, len, "w");
 
-	if (!f) {
-		snprintf(buf, len, "?");
-		return buf;
-	}
-	sw_text_alert(f, al ? al : &tmp);
-	fclose(f);
+	sw_text_alert_line(buf, len, al ? al : &tmp);
 	return buf;
 }
 

@@ -136,14 +136,10 @@ static void fill_loss(struct sw_json *j, const void *arg)
 /* Connection events on syslog; the severity mapping is in synwatchd(8). */
 static void syslog_conn_event(const struct sw_event *ev)
 {
-	char line[512];
-	FILE *f = fmemopen(line, sizeof(line), "w");
+	char line[SW_TEXT_LINE];
 	int prio = LOG_INFO;
 
-	if (!f)
-		return;
-	sw_text_event(f, ev, false);
-	fclose(f);
+	sw_text_event_line(line, sizeof(line), ev, false);
 	if (ev->type == SYNWATCH_EVENT_DESTROY &&
 	    (ev->conn.close_reason == SYNWATCH_CLOSE_REFUSED ||
 	     ev->conn.close_reason == SYNWATCH_CLOSE_LOCAL_RST ||

@@ -4,11 +4,13 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kselftest_harness.h"
 
 #include "fmt.h"
 #include "json.h"
+#include "line.h"
 #include "names.h"
 
 static char *flags(uint8_t f)
@@ -47,6 +49,12 @@ TEST(durations)
 	EXPECT_STREQ("2d03h", sw_fmt_duration_ms(b, (2 * 86400 + 3 * 3600) * 1000ULL));
 	EXPECT_STREQ("0.312ms", sw_fmt_rtt_us(b, 312));
 	EXPECT_STREQ("12.045ms", sw_fmt_rtt_us(b, 12045));
+	EXPECT_STREQ("0.000ms", sw_fmt_rtt_us(b, 0));
+	EXPECT_STREQ("4294967.295ms", sw_fmt_rtt_us(b, UINT32_MAX));
+	EXPECT_STREQ("59.9s", sw_fmt_duration_ms(b, 59999));
+	EXPECT_STREQ("59m59s", sw_fmt_duration_ms(b, 3599999));
+	EXPECT_STREQ("23h59m", sw_fmt_duration_ms(b, 86399999));
+	EXPECT_STREQ("213503982334d14h", sw_fmt_duration_ms(b, UINT64_MAX));
 	EXPECT_STREQ("5d", sw_fmt_seconds(b, 432000));
 	EXPECT_STREQ("2m", sw_fmt_seconds(b, 120));
 	EXPECT_STREQ("75s", sw_fmt_seconds(b, 75));
@@ -70,6 +78,67 @@ TEST(endpoints)
 	EXPECT_STREQ("2001:db8::1/64", sw_fmt_prefix(b, &a, 64));
 	a.family = 0;
 	EXPECT_STREQ("?:1", sw_fmt_endpoint(b, &a, 1));
+}
+
+/* The same text as "%02d:%02d:%02d.%06u" of localtime_r(), cached or not. */
+TEST(wall_clock_times)
+{
+	static const uint64_t ns[] = {
+		1700000000000000000ULL, 1700000000999999999ULL,
+		1700000001000000000ULL, 1700000000000001000ULL,
+		0, 1234567890123456789ULL,
+	};
+	char b[SW_FMT_LEN], want[SW_FMT_LEN];
+
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		time_t t = (time_t)(ns[i] / 1000000000);
+		struct tm tm;
+
+		ASSERT_NE(NULL, localtime_r(&t, &tm));
+		snprintf(want, sizeof(want), "%02d:%02d:%02d.%06u", tm.tm_hour,
+			 tm.tm_min, tm.tm_sec,
+			 (unsigned int)(ns[i] % 1000000000 / 1000));
+		EXPECT_STREQ(want, sw_fmt_time_ns(b, ns[i]));
+	}
+	unsetenv("TZ");
+	tzset();
+}
+
+/* The line builder: columns as printf's, and never past the buffer. */
+TEST(line_builder)
+{
+	char buf[16], big[64];
+	struct sw_line l;
+
+	sw_line_init(&l, big, sizeof(big));
+	sw_line_pad(&l, "ab", 4);
+	sw_line_rpad(&l, "cd", 4);
+	sw_line_pad(&l, "toolong", 3);
+	sw_line_key_u64(&l, " n=", 18446744073709551615ULL);
+	EXPECT_EQ(strlen("ab    cdtoolong n=18446744073709551615"),
+		  sw_line_end(&l));
+	EXPECT_STREQ("ab    cdtoolong n=18446744073709551615", big);
+
+	memset(buf, 'x', sizeof(buf));
+	sw_line_init(&l, buf, 8);
+	sw_line_str(&l, "0123456789");
+	sw_line_chr(&l, 'y');
+	sw_line_u64(&l, 42);
+	sw_line_to(&l, 20);
+	EXPECT_EQ(7, sw_line_end(&l));
+	EXPECT_STREQ("0123456", buf);
+	EXPECT_EQ('x', buf[8]);
+
+	sw_line_init(&l, buf, 1);
+	sw_line_lit(&l, "abc");
+	EXPECT_EQ(0, sw_line_end(&l));
+	EXPECT_STREQ("", buf);
+
+	EXPECT_EQ(6, sw_put_u64(big, 7, 6) - big);
+	big[6] = 0;
+	EXPECT_STREQ("000007", big);
 }
 
 TEST(conn_flags)
