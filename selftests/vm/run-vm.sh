@@ -16,6 +16,13 @@
 #   -m, --mem SIZE   VM_MEM     memory (default 2G)
 #   -t, --timeout S  VM_TIMEOUT seconds before qemu is killed (default 1800,
 #                               7200 for the debug kernel)
+#   VM_BOOT_TIMEOUT=S  seconds for the guest to reach its shell (default
+#                    300, 1200 for the debug kernel; it takes 5-20 s): a
+#                    boot that stalls before it, before synwatch is loaded,
+#                    is killed and retried, VM_BOOT_TRIES times in all
+#                    (default 2). Under heavy host load a TCG guest has been
+#                    seen to hang early in boot (2 VMs of 2 vCPUs and 2
+#                    benchmarks on 2 cores: 1 boot in 4 never got past ACPI).
 #   -n, --noload     VM_NOLOAD=1 do not insmod synwatch.ko
 #   -l, --log FILE   VM_LOG     console log (default build/vm-<kernel>.log)
 #   -o, --out DIR    VM_OUT     read-write share mounted at /mnt/out in the
@@ -40,6 +47,8 @@ VM_QUIET=${VM_QUIET:-0}
 VM_ICOUNT=${VM_ICOUNT:-0}
 VM_LOG=${VM_LOG:-}
 VM_OUT=${VM_OUT:-}
+VM_BOOT_TIMEOUT=${VM_BOOT_TIMEOUT:-}
+VM_BOOT_TRIES=${VM_BOOT_TRIES:-2}
 
 die() { echo "run-vm: $*" >&2; exit 1; }
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit "${1:-0}"; }
@@ -62,6 +71,9 @@ done
 CMD=("$@")
 # KASAN + lockdep under TCG run the suite several times slower.
 [ -n "$VM_TIMEOUT" ] || { [ "$KERNEL" = debug ] && VM_TIMEOUT=7200 || VM_TIMEOUT=1800; }
+[ -n "$VM_BOOT_TIMEOUT" ] || { [ "$KERNEL" = debug ] && VM_BOOT_TIMEOUT=1200 || VM_BOOT_TIMEOUT=300; }
+[[ $VM_BOOT_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "VM_BOOT_TIMEOUT must be a number of seconds"
+[[ $VM_BOOT_TRIES =~ ^[1-9][0-9]*$ ]] || die "VM_BOOT_TRIES must be 1 or more"
 
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (make deps)"
 [ -x /bin/busybox ] || die "busybox-static missing (make deps)"
@@ -193,18 +205,39 @@ QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -cpu max -m "$VM_MEM"
 	-fsdev "local,id=out,path=$VM_OUT,security_model=none"
 	-device virtio-9p-pci,fsdev=out,mount_tag=out)
 
-echo "run-vm: booting $VMLINUZ ($KREL), smp=${VM_SMP}, log $VM_LOG"
-: > "$VM_LOG"
-rm -f "$VM_OUT/.vm-result" "$VM_OUT/.boot-seconds"
-start=$EPOCHREALTIME
-set +e
-if [ "$interactive" = 1 ]; then
-	# The terminal is the guest's console; --foreground keeps qemu in the
-	# terminal's process group so that it may read from it.
-	timeout --foreground -k 10 "$VM_TIMEOUT" "${QEMU[@]}" | tee -a "$VM_LOG"
-	qemu_rc=${PIPESTATUS[0]}
-else
-	timeout -k 10 "$VM_TIMEOUT" "${QEMU[@]}" </dev/null |
+# One boot, console to $VM_LOG (and stdout unless quiet); sets qemu_rc.
+# A watchdog kills qemu if the guest has not reached its shell (the
+# SYNWATCH-VM-READY marker) after VM_BOOT_TIMEOUT seconds, and leaves
+# .boot-stalled behind.
+# qemu runs in the background (bash then ignores SIGINT for it), so it is
+# killed on the way out.
+qpid=
+fifo=
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+	[ -z "$qpid" ] || kill "$qpid" 2>/dev/null
+	[ -z "$fifo" ] || rm -f "$fifo"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+boot_once() {
+	local wd i
+	rm -f "$VM_OUT/.boot-stalled"
+	fifo=$(mktemp -u "${TMPDIR:-/tmp}/run-vm-console.XXXXXX")
+	mkfifo "$fifo"
+	timeout -k 10 "$VM_TIMEOUT" "${QEMU[@]}" </dev/null > "$fifo" &
+	qpid=$!
+	(
+		for ((i = 0; i < VM_BOOT_TIMEOUT; i++)); do
+			[ ! -f "$VM_OUT/.boot-seconds" ] || exit 0
+			kill -0 "$qpid" 2>/dev/null || exit 0
+			sleep 1
+		done
+		: > "$VM_OUT/.boot-stalled"
+		kill "$qpid" 2>/dev/null
+	) &
+	wd=$!
 	while IFS= read -r line || [ -n "$line" ]; do
 		printf '%s\n' "$line" >> "$VM_LOG"
 		[ "$VM_QUIET" = 1 ] || printf '%s\n' "$line"
@@ -212,8 +245,36 @@ else
 		SYNWATCH-VM-READY:*)
 			bc <<< "$EPOCHREALTIME - $start" > "$VM_OUT/.boot-seconds" ;;
 		esac
-	done
+	done < "$fifo"
+	wait "$qpid"
+	qemu_rc=$?
+	qpid=
+	wait "$wd"
+	rm -f "$fifo"
+	fifo=
+}
+
+echo "run-vm: booting $VMLINUZ ($KREL), smp=${VM_SMP}, log $VM_LOG"
+: > "$VM_LOG"
+set +e
+if [ "$interactive" = 1 ]; then
+	rm -f "$VM_OUT/.vm-result" "$VM_OUT/.boot-seconds"
+	start=$EPOCHREALTIME
+	# The terminal is the guest's console; --foreground keeps qemu in the
+	# terminal's process group so that it may read from it.
+	timeout --foreground -k 10 "$VM_TIMEOUT" "${QEMU[@]}" | tee -a "$VM_LOG"
 	qemu_rc=${PIPESTATUS[0]}
+else
+	for ((try = 1; ; try++)); do
+		rm -f "$VM_OUT/.vm-result" "$VM_OUT/.boot-seconds"
+		start=$EPOCHREALTIME
+		boot_once
+		[ -f "$VM_OUT/.boot-stalled" ] || break
+		msg="run-vm: boot $try of $VM_BOOT_TRIES stalled: no shell after ${VM_BOOT_TIMEOUT}s, qemu killed"
+		echo "$msg" >> "$VM_LOG"
+		echo "$msg" >&2
+		[ "$try" -lt "$VM_BOOT_TRIES" ] || break
+	done
 fi
 set -e
 elapsed=$(bc <<< "$EPOCHREALTIME - $start")
@@ -238,7 +299,9 @@ guest_uptime=$(tr -d '\r' < "$VM_LOG" | sed -n 's/^SYNWATCH-VM-READY: uptime=\([
 boot=$(cat "$VM_OUT/.boot-seconds" 2>/dev/null || echo '?')
 
 problems=()
-if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
+if [ -f "$VM_OUT/.boot-stalled" ]; then
+	problems+=("the guest never reached its shell (${VM_BOOT_TRIES} boots of ${VM_BOOT_TIMEOUT}s)")
+elif [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
 	problems+=("timed out after ${VM_TIMEOUT}s")
 fi
 [ -n "$exit_rc" ] || problems+=("the guest never reported an exit status (crash, panic or timeout; qemu status $qemu_rc)")
