@@ -52,7 +52,7 @@ static inline bool sw_key_v4(const struct sw_key *k)
 void sw_conn_packet(struct sw_net *sn, const struct sw_key *key,
 		    enum sw_dir dir, const struct sw_pkt *pkt);
 
-bool sw_conn_known(const struct sw_key *key);
+bool sw_conn_known(const struct sw_net *sn, const struct sw_key *key);
 
 /* Walks for dumps, flush, GC and netns exit. */
 typedef bool (*sw_conn_match_t)(const struct sw_snap *s, const void *arg);

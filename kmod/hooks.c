@@ -109,7 +109,7 @@ sw_hook_track(struct sw_net *sn, const struct nf_hook_state *st,
 		key.raddr = *s;
 		key.lport = pkt->dport;
 		key.rport = pkt->sport;
-		dir = sw_conn_known(&key) ? SW_DIR_IN : SW_DIR_OUT;
+		dir = sw_conn_known(sn, &key) ? SW_DIR_IN : SW_DIR_OUT;
 	}
 	if (dir == SW_DIR_IN) {
 		key.laddr = *d;

@@ -57,6 +57,7 @@ static int __net_init sw_net_init(struct net *net)
 
 	sn->net = net;
 	sn->id = net->ns.inum;
+	get_random_bytes(&sn->hash_key, sizeof(sn->hash_key));
 	sw_config_defaults(&sn->cfg);
 	mutex_init(&sn->cfg_lock);
 	atomic64_set(&sn->event_seq[SYNWATCH_MCGRP_CONN], 0);

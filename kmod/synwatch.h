@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/hrtimer.h>
 #include <linux/netfilter.h>
+#include <linux/siphash.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <linux/synwatch.h>
@@ -82,6 +83,7 @@ struct sw_batch {
 struct sw_net {
 	struct net *net;
 	u32 id;				/* net->ns.inum, the table key */
+	hsiphash_key_t hash_key;	/* the table's hash of this netns' keys */
 	struct sw_stats __percpu *stats;
 	struct sw_config cfg;		/* read locklessly, see config.c */
 	struct mutex cfg_lock;		/* serialises writers of cfg */
