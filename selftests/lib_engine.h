@@ -155,6 +155,50 @@ static inline int ns_enter(int fd)
 	return setns(fd, CLONE_NEWNET) ? -errno : 0;
 }
 
+/*
+ * The TCP segments the stack of netns nsfd received (Tcp: InSegs) and
+ * sent (OutSegs: every segment but retransmitted data) so far, from its
+ * /proc/net/snmp, read from this thread (/proc/thread-self: setns() moves
+ * the thread, not the process). With one connection in a netns, what
+ * synwatch counts for it must agree with these, however many ACKs the
+ * stack chose to send. 0, or -errno.
+ */
+static inline int tcp_mib(struct topo *t, int nsfd, uint64_t *in,
+			  uint64_t *out)
+{
+	char names[2048], vals[2048], *n, *v, *sn, *sv;
+	int err, found = 0;
+	FILE *f;
+
+	err = ns_enter(nsfd);
+	if (err)
+		return err;
+	f = fopen("/proc/thread-self/net/snmp", "r");
+	err = f ? 0 : -errno;
+	ns_enter(t->self);
+	if (!f)
+		return err;
+	/* a line of names, then a line of values, per protocol */
+	while (fgets(names, sizeof(names), f) && fgets(vals, sizeof(vals), f)) {
+		if (strncmp(names, "Tcp:", 4) || strncmp(vals, "Tcp:", 4))
+			continue;
+		for (n = strtok_r(names + 4, " \n", &sn),
+		     v = strtok_r(vals + 4, " \n", &sv); n && v;
+		     n = strtok_r(NULL, " \n", &sn),
+		     v = strtok_r(NULL, " \n", &sv)) {
+			if (!strcmp(n, "InSegs")) {
+				*in = strtoull(v, NULL, 10);
+				found++;
+			} else if (!strcmp(n, "OutSegs")) {
+				*out = strtoull(v, NULL, 10);
+				found++;
+			}
+		}
+	}
+	fclose(f);
+	return found == 2 ? 0 : -ENOENT;
+}
+
 /* socket() in the netns nsfd, back to self afterwards. */
 static inline int ns_socket(struct topo *t, int nsfd, int dom, int type,
 			    int proto)
