@@ -373,17 +373,27 @@ static void rst_case(struct __test_metadata *_metadata,
 	ASSERT_EQ(1, sw_find(&self->na, c.aport, c.pd.port, &before));
 	ASSERT_EQ(0, send_rst(&c, st, in, true));
 	if (st != CL) {
+		const char *want_trail = in ? (st == SS ? "STATE CLOSED RA/in" :
+					       "STATE CLOSED R/in") :
+				       "STATE CLOSED RA/out";
+		char trail[1024];
+
 		ASSERT_EQ(1, ev_wait(&self->ea, &self->log,
 				     SYNWATCH_EVENT_STATE, CL, 2000));
 		ev_drain(&self->ea, &self->log, 20);
-		EXPECT_STREQ(in ? (st == SS ? "STATE CLOSED RA/in" :
-				   "STATE CLOSED R/in") :
-			     "STATE CLOSED RA/out", ev_trail(&self->log));
+		snprintf(trail, sizeof(trail), "%s", ev_trail(&self->log));
+		/* A's SYN again, already: the reuse below, seen early */
+		if (!in && st == SS &&
+		    !strcmp(trail, "STATE CLOSED RA/out, "
+				   "DESTROY CLOSED S/out, NEW SYN_SENT S/out"))
+			want_trail = trail;
+		EXPECT_STREQ(want_trail, trail);
 		EXPECT_EQ(st, self->log.ev[0].old);
 	}
 	snprintf(want, sizeof(want), "%s%c", before.hist, in ? 'r' : 'R');
-	ASSERT_EQ(0, sw_wait_state(&self->na, c.aport, c.pd.port, CL, 2000,
-				   &after));
+	if (!ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_DESTROY, -1, 0))
+		ASSERT_EQ(0, sw_wait_state(&self->na, c.aport, c.pd.port, CL,
+					   2000, &after));
 	usleep(20000);
 	ASSERT_EQ(1, sw_find(&self->na, c.aport, c.pd.port, &after));
 	ASSERT_EQ(0, sw_stats(&self->na, &s1));
