@@ -103,10 +103,11 @@ static inline unsigned int sw_nulls_value(const struct sw_conn *c)
  * unrelated buckets, and the hash takes a round less (12 bytes of an IPv4
  * key are two words, 16 were three; 36 of IPv6 five, 40 were six): ~300
  * instructions a churn connection, 22 packets (make bench side by side,
- * churn (b) 0.890 -> 0.892, IPv6 0.883 -> 0.884). An
- * IPv4 key is 20 bytes of constant ::ffff: prefixes plus 12 that vary:
- * hash only those, a lossless encoding of the tuple. An IPv6 key is
- * hashed whole, up to the netns.
+ * churn (b) 0.890 -> 0.892, IPv6 0.883 -> 0.884).
+ *
+ * An IPv4 key is 20 bytes of constant ::ffff: prefixes plus 12 that
+ * vary: hash only those, a lossless encoding of the tuple. An IPv6 key
+ * is hashed whole, up to the netns.
  */
 static inline unsigned int sw_bucket(const struct sw_net *sn,
 				     const struct sw_key *k)

@@ -6,18 +6,17 @@
 #include <time.h>
 
 #include "fmt.h"
+#include "json.h"
 
 char *sw_put_u64(char *p, uint64_t v, int width)
 {
 	char d[20];
-	int i = (int)sizeof(d);
+	int n = (int)sw_json_put_u64(d, v);
 
-	do {
-		d[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (i && (v || (int)sizeof(d) - i < width));
-	memcpy(p, d + i, sizeof(d) - (size_t)i);
-	return p + sizeof(d) - i;
+	for (; width > n; width--)
+		*p++ = '0';
+	memcpy(p, d, (size_t)n);
+	return p + n;
 }
 
 static char *put_str(char *p, const char *s)

@@ -16,8 +16,8 @@
 
 /*
  * v in decimal at p, at least width digits (zero-padded), no NUL; returns
- * the end (at most 20 bytes on). What the event lines need of
- * snprintf(), at a tenth of its cost.
+ * the end (at most max(20, width) bytes on). sw_json_put_u64()'s digits,
+ * with the padding the event lines need of snprintf().
  */
 char *sw_put_u64(char *p, uint64_t v, int width);
 

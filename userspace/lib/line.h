@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "json.h"
 
 struct sw_line {
 	char *start;
@@ -86,7 +86,7 @@ static inline void sw_line_u64(struct sw_line *l, uint64_t v)
 {
 	char d[20];
 
-	sw_line_mem(l, d, (size_t)(sw_put_u64(d, v, 1) - d));
+	sw_line_mem(l, d, sw_json_put_u64(d, v));
 }
 
 /* key (" pkts=") then v */

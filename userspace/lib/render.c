@@ -305,18 +305,13 @@ void sw_json_event(struct sw_json *j, const struct sw_event *ev)
 	sw_json_obj_close(j);
 }
 
+/* sw_fmt_endpoint()'s "addr:port" or "[addr]:port" */
 static void line_endpoint(struct sw_line *l, const struct sw_addr *a,
-			uint16_t port)
+			  uint16_t port)
 {
 	char buf[SW_FMT_LEN];
 
-	if (a->family == AF_INET6)
-		sw_line_chr(l, '[');
-	sw_line_str(l, sw_fmt_addr(buf, a));
-	if (a->family == AF_INET6)
-		sw_line_chr(l, ']');
-	sw_line_chr(l, ':');
-	sw_line_u64(l, port);
+	sw_line_str(l, sw_fmt_endpoint(buf, a, port));
 }
 
 static void line_alert(struct sw_line *l, const struct sw_alert *a)
