@@ -11,6 +11,9 @@
 #   d  nf_conntrack tracking: an nft "ct state" ruleset in input and
 #      output of both namespaces
 #   e  synwatch and the conntrack ruleset together
+#   n  (diagnostic, not in the default set) synwatch with bench/evsink
+#      subscribed to all events in both namespaces: a reader that only
+#      receives, the floor under any daemon with this event contract
 # Workloads (client netns "cli" --veth-- server netns "srv" --veth-- "atk"):
 #   churn4/churn6  tcp_churn: connections per second
 #   rr4/rr6        tcp_rr: transactions per second
@@ -42,6 +45,7 @@ SW=$ROOT/userspace/synwatch/synwatch
 # The SYN generator: selftests/synflood.c.
 FLOOD=${BENCH_SYNFLOOD:-$ROOT/selftests/build/synflood}
 SWD=$ROOT/userspace/synwatchd/synwatchd
+SINK=$BIN/evsink
 KO=${SYNWATCH_KO:-$ROOT/build/$(uname -r)/synwatch.ko}
 
 ROUNDS=${BENCH_ROUNDS:-5}
@@ -70,6 +74,9 @@ die() { log "$*"; exit 1; }
 for f in "$BIN/tcp_churn" "$BIN/tcp_rr" "$FLOOD" "$SW" "$SWD" "$KO"; do
 	[ -e "$f" ] || die "missing $f (make -C bench, make -C userspace, make vm-module)"
 done
+case " $CONFIGS " in
+*" n "*) [ -x "$SINK" ] || die "missing $SINK (make -C bench)" ;;
+esac
 command -v nft >/dev/null || die "nft missing (nftables)"
 mkdir -p "$OUT"
 
@@ -161,8 +168,21 @@ nft_rules() {
 	EOF
 }
 
+# wait_started NAME: NAME (synwatchd, evsink) in cli and srv has logged its
+# start to /tmp/bench-NAME-NS.log, so it is subscribed.
+wait_started() {
+	for _ in $(seq 100); do
+		grep -q started "/tmp/bench-$1-cli.log" 2>/dev/null &&
+			grep -q started "/tmp/bench-$1-srv.log" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	log "$1 did not start: $(cat /tmp/bench-"$1"-*.log)"
+	return 1
+}
+
 daemon_start() {
 	local ns
+	rm -f /tmp/bench-synwatchd-*.log	# a last block's "started"
 	for ns in cli srv; do
 		cat > "/tmp/bench-synwatchd-$ns.conf" <<-EOF
 		events = all
@@ -175,14 +195,17 @@ daemon_start() {
 		ip netns exec $ns "$SWD" -f -c "/tmp/bench-synwatchd-$ns.conf" \
 			> "/tmp/bench-synwatchd-$ns.log" 2>&1 &
 	done
-	# subscribed once it has logged its start
-	for _ in $(seq 100); do
-		grep -q started /tmp/bench-synwatchd-cli.log 2>/dev/null &&
-			grep -q started /tmp/bench-synwatchd-srv.log 2>/dev/null && return 0
-		sleep 0.05
+	wait_started synwatchd
+}
+
+# bench/evsink in both namespaces, subscribed to all events: (n).
+sink_start() {
+	local ns
+	rm -f /tmp/bench-evsink-*.log
+	for ns in cli srv; do
+		ip netns exec $ns "$SINK" > "/tmp/bench-evsink-$ns.log" 2>&1 &
 	done
-	log "synwatchd did not start: $(cat /tmp/bench-synwatchd-*.log)"
-	return 1
+	wait_started evsink
 }
 
 # Configuration setup that holds for a whole block of runs (module), and
@@ -190,13 +213,14 @@ daemon_start() {
 cfg_module() {
 	case $1 in
 	a | d) sw_unload ;;
-	b | c | e) sw_load ;;
+	b | c | e | n) sw_load ;;
 	esac
 }
 
 cfg_ns() {
 	case $1 in
 	c) daemon_start ;;
+	n) sink_start ;;
 	d | e) nft_rules cli && nft_rules srv ;;
 	esac
 }

@@ -21,6 +21,7 @@ CONFIGS = {
     "c": "(c) synwatch + synwatchd",
     "d": "(d) conntrack",
     "e": "(e) synwatch + conntrack",
+    "n": "(n) synwatch + evsink",
 }
 WORKLOADS = {
     "churn4": ("churn, IPv4", "connections/s"),
