@@ -107,7 +107,7 @@ demo: vm-module userspace selftests
 	selftests/vm/run-vm.sh --kernel $(firstword $(KERNEL)) -- scripts/demo.sh
 
 # The benchmark's load generators (bench/build/); make check smoke-tests them.
-bench-tools:
+bench-tools: userspace
 	$(MAKE) -C bench all
 
 # synwatch against no hook and nf_conntrack, in one VM boot: bench/results/.
