@@ -1,8 +1,10 @@
 #!/bin/bash
 # The benchmark's load generators (bench/: tcp_rr, tcp_churn; and
-# selftests/synflood.c, as make bench runs it) work: each runs for a few hundred milliseconds between two namespaces
-# and prints one valid JSON line with a non-zero result and no errors.
-# Not the benchmark itself (that is `make bench`).
+# selftests/synflood.c, as make bench runs it) work: each runs for a few
+# hundred milliseconds between two namespaces and prints one valid JSON
+# line with a non-zero result and no errors. So does bench/evsink, the
+# event reader of the diagnostic configuration (n): it receives exactly
+# the events the kernel sent. Not the benchmark itself (`make bench`).
 # shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
