@@ -33,7 +33,11 @@ static void on_signal(int sig)
 
 int main(void)
 {
-	struct sw_stream_opts o = { .multicast = false };
+	/*
+	 * as synwatchd with events = all, mode = subscribe and its default
+	 * buffer_size (synwatchd(8))
+	 */
+	struct sw_stream_opts o = { .multicast = false, .rcvbuf = 16 << 20 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	unsigned long long dgrams = 0, msgs = 0, overruns = 0;
 	struct sw_stream s;
