@@ -119,14 +119,20 @@ ns_up() {
 	SRV_MAC=$(ip netns exec srv cat /sys/class/net/veth1/address)
 }
 
-# Stop whatever runs in the namespaces (servers, synwatchd) and delete them.
+# Stop whatever runs in the namespaces (servers, synwatchd, evsink) and
+# delete them.
 ns_down() {
 	local ns
 	for ns in cli srv atk; do
 		ip netns pids $ns 2>/dev/null | xargs -r kill -TERM 2>/dev/null
 	done
 	wait 2>/dev/null
-	rm -f /tmp/bench-synwatchd-*.jsonl*
+	# (n): what evsink read (an overrun would make (n) look cheaper)
+	for ns in cli srv; do
+		[ -f "/tmp/bench-evsink-$ns.log" ] &&
+			log "$ns: $(tail -n 1 "/tmp/bench-evsink-$ns.log")"
+	done
+	rm -f /tmp/bench-synwatchd-*.jsonl* /tmp/bench-evsink-*.log
 	for ns in cli srv atk; do
 		ip netns del $ns 2>/dev/null
 	done
