@@ -33,11 +33,9 @@ static void on_signal(int sig)
 
 int main(void)
 {
-	/*
-	 * as synwatchd with events = all, mode = subscribe and its default
-	 * buffer_size (synwatchd(8))
-	 */
-	struct sw_stream_opts o = { .multicast = false, .rcvbuf = 16 << 20 };
+	/* as synwatchd with events = all, mode = subscribe, its buffer_size */
+	struct sw_stream_opts o = { .multicast = false,
+				    .rcvbuf = SW_DAEMON_RCVBUF };
 	struct sigaction sa = { .sa_handler = on_signal };
 	unsigned long long dgrams = 0, msgs = 0, overruns = 0;
 	struct sw_stream s;
@@ -68,10 +66,8 @@ int main(void)
 				overruns++;
 			else if (stop && errno == EAGAIN)
 				break;	/* all read */
-			else if (errno == EAGAIN || errno == EINTR)
-				;
-			else
-				break;
+			else if (errno != EAGAIN && errno != EINTR)
+				break;	/* a real error: said below */
 			continue;
 		}
 		dgrams++;
@@ -80,7 +76,7 @@ int main(void)
 		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
 			msgs++;
 	}
-	if (!stop) {
+	if (!(stop && errno == EAGAIN)) {
 		fprintf(stderr, "evsink: recv: %s\n", strerror(errno));
 		ret = 1;
 	}

@@ -276,7 +276,6 @@ static int reopened(struct __test_metadata *_metadata, FIXTURE_DATA(sc) *self,
 	return -1;
 }
 
-
 /*
  * got is want, or, with tee, want with one 'T' added where it came: the
  * history records each letter once, in order, and a retransmission by
@@ -324,6 +323,7 @@ static int check_rtx(struct __test_metadata *_metadata, int st,
 		       a->hist, want, more);
 	return more;
 }
+
 static void rst_case(struct __test_metadata *_metadata,
 		     FIXTURE_DATA(sc) *self, int st, bool in)
 {

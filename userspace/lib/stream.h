@@ -47,6 +47,8 @@ struct sw_stream_opts {
 };
 
 #define SW_STREAM_RCVBUF (8 << 20)
+/* synwatchd's default buffer_size: it logs every event, in bursts too */
+#define SW_DAEMON_RCVBUF (16 << 20)
 
 struct sw_stream {
 	struct sw_nl nl;

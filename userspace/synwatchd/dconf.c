@@ -10,6 +10,7 @@
 
 #include "dconf.h"
 #include "parse.h"
+#include "stream.h"
 
 #define DAY_MS (86400ULL * 1000)
 
@@ -26,7 +27,7 @@ void dconf_defaults(struct dconf *c)
 	c->stats_interval_ms = 0;
 	c->metrics_interval_ms = 15 * 1000;
 	c->loss_log_interval_ms = 10 * 1000;
-	c->buffer_size = 16 << 20;
+	c->buffer_size = SW_DAEMON_RCVBUF;
 }
 
 void dconf_free(struct dconf *c)
