@@ -1,9 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "requests.h"
 #include "stream.h"
+
+uint64_t sw_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 static void report_loss(struct sw_stream *s, uint64_t lost)
 {
@@ -15,22 +25,162 @@ static void report_loss(struct sw_stream *s, uint64_t lost)
 		s->o.on_loss(s, lost, overrun, s->o.data);
 }
 
-bool sw_stream_account(struct sw_stream *s, const struct sw_event *ev)
+/* Which sequence an event counts in, or NULL if none is checked. */
+static struct sw_seq *seq_of(struct sw_stream *s, const struct sw_event *ev,
+			     uint64_t *nr)
 {
-	unsigned int attr = s->o.multicast ? SYNWATCH_A_EVENT_SEQ
-					   : SYNWATCH_A_EVENT_SUB_SEQ;
-	uint64_t seq = s->o.multicast ? ev->seq : ev->sub_seq;
+	struct sw_seq *q;
 
-	if (s->check_seq && SW_HAS(ev, attr)) {
-		/* seq <= last: a restarted counter (new SUBSCRIBE, module
-		 * reloaded); take it as the new baseline. */
-		if (s->have_last && seq > s->last + 1)
-			report_loss(s, seq - s->last - 1);
-		s->last = seq;
-		s->have_last = true;
+	if (!s->o.multicast) {
+		q = &s->seq[SW_SEQ_SUB];
+		if (!SW_HAS(ev, SYNWATCH_A_EVENT_SUB_SEQ))
+			return NULL;
+		*nr = ev->sub_seq;
+	} else {
+		/* the kernel numbers each group on its own */
+		bool alert = ev->type >= SYNWATCH_EVENT_FLOOD_START;
+
+		q = &s->seq[alert ? SW_SEQ_ALERT : SW_SEQ_CONN];
+		if (!SW_HAS(ev, SYNWATCH_A_EVENT_SEQ))
+			return NULL;
+		*nr = ev->seq;
 	}
-	if (s->overrun_pending && s->check_seq && s->have_last)
-		report_loss(s, 0);	/* overrun, yet no gap: tell anyway */
+	/* 0 is "not numbered" (a subscriber's copy of SEQ, say) */
+	return q->on && *nr ? q : NULL;
+}
+
+/* Holes i .. i + n - 1 are gone (filled, or counted lost). */
+static void drop_holes(struct sw_seq *q, size_t i, size_t n)
+{
+	memmove(q->holes + i, q->holes + i + n,
+		(q->nholes - i - n) * sizeof(*q->holes));
+	q->nholes -= n;
+}
+
+/* Room for one more hole at index i; false if there is none to be had. */
+static bool make_room(struct sw_seq *q, size_t i)
+{
+	if (q->nholes == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 16;
+		struct sw_seq_hole *h = realloc(q->holes, cap * sizeof(*h));
+
+		if (!h)
+			return false;
+		q->holes = h;
+		q->cap = cap;
+	}
+	memmove(q->holes + i + 1, q->holes + i,
+		(q->nholes - i) * sizeof(*q->holes));
+	q->nholes++;
+	return true;
+}
+
+/* A number at or past next: the numbers skipped are a new hole. */
+static uint64_t open_hole(struct sw_seq *q, uint64_t nr, uint64_t now_ms)
+{
+	uint64_t lost = 0;
+
+	/*
+	 * Too many holes open: the oldest is by far the most likely lost;
+	 * counting it now keeps the memory bounded. Only a reader losing
+	 * datagram after datagram gets here.
+	 */
+	if (q->nholes >= SW_STREAM_MAX_HOLES) {
+		lost = q->holes[0].hi - q->holes[0].lo;
+		drop_holes(q, 0, 1);
+	}
+	if (!make_room(q, q->nholes))
+		return lost + (nr - q->next);	/* no memory: cannot wait */
+	q->holes[q->nholes - 1] = (struct sw_seq_hole){
+		.lo = q->next, .hi = nr, .seen_at = q->count, .seen_ms = now_ms,
+	};
+	return lost;
+}
+
+/* A number below next: it fills (part of) a hole, or it comes too late. */
+static bool fill_hole(struct sw_seq *q, uint64_t nr)
+{
+	for (size_t i = 0; i < q->nholes; i++) {
+		struct sw_seq_hole *h = &q->holes[i];
+
+		if (nr < h->lo || nr >= h->hi)
+			continue;
+		if (nr == h->lo) {
+			h->lo++;
+		} else if (nr == h->hi - 1) {
+			h->hi--;
+		} else {
+			/* split in two, both seen when the whole was */
+			if (!make_room(q, i + 1))
+				return true;	/* keep it whole: counted later */
+			h = &q->holes[i];
+			h[1] = *h;
+			h[1].lo = nr + 1;
+			h->hi = nr;
+		}
+		if (h->lo == h->hi)
+			drop_holes(q, i, 1);
+		return true;
+	}
+	return false;
+}
+
+/* The oldest holes, while old enough to be proven lost. */
+static uint64_t expire_holes(struct sw_seq *q, uint64_t now_ms, bool drained)
+{
+	uint64_t lost = 0;
+	size_t n = 0;
+
+	for (; n < q->nholes; n++) {
+		const struct sw_seq_hole *h = &q->holes[n];
+
+		if (q->count - h->seen_at < SW_STREAM_REORDER_EVENTS &&
+		    !(drained && now_ms - h->seen_ms >= SW_STREAM_REORDER_MS))
+			break;
+		lost += h->hi - h->lo;
+	}
+	drop_holes(q, 0, n);
+	return lost;
+}
+
+static uint64_t account_seq(struct sw_stream *s, struct sw_seq *q, uint64_t nr,
+			    uint64_t now_ms)
+{
+	uint64_t lost = 0;
+
+	q->count++;
+	if (!q->have) {
+		q->have = true;
+		q->next = nr + 1;
+	} else if (nr >= q->next) {
+		if (nr > q->next)
+			lost = open_hole(q, nr, now_ms);
+		q->next = nr + 1;
+	} else if (!fill_hole(q, nr)) {
+		if (nr == 1) {
+			/* a counter that started again: a new baseline */
+			q->nholes = 0;
+			q->next = 2;
+		} else {
+			/* its hole was counted lost: the window was short */
+			s->late++;
+		}
+	}
+	return lost + expire_holes(q, now_ms, false);
+}
+
+bool sw_stream_account(struct sw_stream *s, const struct sw_event *ev,
+		       uint64_t now_ms)
+{
+	struct sw_seq *q;
+	uint64_t nr = 0, lost;
+
+	q = seq_of(s, ev, &nr);
+	if (q) {
+		lost = account_seq(s, q, nr, now_ms);
+		if (lost)
+			report_loss(s, lost);
+	}
 	if (s->o.event_mask && !(s->o.event_mask & (1U << ev->type)))
 		return false;
 	/* in subscribe mode the kernel has applied the filter already */
@@ -40,9 +190,50 @@ bool sw_stream_account(struct sw_stream *s, const struct sw_event *ev)
 	return true;
 }
 
+void sw_stream_settle(struct sw_stream *s, uint64_t now_ms)
+{
+	uint64_t lost = 0;
+	size_t open = 0;
+
+	for (int i = 0; i < SW_SEQ_N; i++) {
+		lost += expire_holes(&s->seq[i], now_ms, true);
+		open += s->seq[i].nholes;
+	}
+	if (lost || (s->overrun_pending && !open))
+		report_loss(s, lost);
+}
+
+int sw_stream_timeout(const struct sw_stream *s, uint64_t now_ms)
+{
+	uint64_t due = UINT64_MAX;
+
+	for (int i = 0; i < SW_SEQ_N; i++) {
+		const struct sw_seq *q = &s->seq[i];
+
+		if (q->nholes && q->holes[0].seen_ms + SW_STREAM_REORDER_MS < due)
+			due = q->holes[0].seen_ms + SW_STREAM_REORDER_MS;
+	}
+	if (due == UINT64_MAX)
+		return -1;
+	return due <= now_ms ? 0 : (int)(due - now_ms);
+}
+
+uint64_t sw_stream_unsettled(const struct sw_stream *s)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < SW_SEQ_N; i++)
+		for (size_t j = 0; j < s->seq[i].nholes; j++)
+			n += s->seq[i].holes[j].hi - s->seq[i].holes[j].lo;
+	return n;
+}
+
 void sw_stream_resync(struct sw_stream *s)
 {
-	s->have_last = false;
+	for (int i = 0; i < SW_SEQ_N; i++) {
+		s->seq[i].have = false;
+		s->seq[i].nholes = 0;
+	}
 }
 
 static int event_msg_cb(const struct nlmsghdr *nlh, void *data)
@@ -56,7 +247,7 @@ static int event_msg_cb(const struct nlmsghdr *nlh, void *data)
 		/* one bad message is not a reason to stop watching */
 		return MNL_CB_OK;
 	}
-	if (!sw_stream_account(s, &ev))
+	if (!sw_stream_account(s, &ev, sw_monotonic_ms()))
 		return MNL_CB_OK;
 	s->events++;
 	if (s->o.on_event)
@@ -68,9 +259,6 @@ static void note_overrun(struct sw_stream *s)
 {
 	s->overruns++;
 	s->overrun_pending = true;
-	/* Without sequence numbers to count with, say it now. */
-	if (!s->check_seq)
-		report_loss(s, 0);
 }
 
 /*
@@ -89,8 +277,10 @@ int sw_stream_read(struct sw_stream *s)
 			note_overrun(s);
 			continue;
 		}
-		if (ret == -EAGAIN || ret == -EWOULDBLOCK)
+		if (ret == -EAGAIN || ret == -EWOULDBLOCK) {
+			sw_stream_settle(s, sw_monotonic_ms());
 			return 0;
+		}
 		if (ret == -EINTR)
 			continue;
 		if (ret)
@@ -109,8 +299,9 @@ static int join_groups(struct sw_stream *s)
 		ret = sw_nl_join(&s->nl, SYNWATCH_MCGRP_CONN);
 	if (!ret && alert)
 		ret = sw_nl_join(&s->nl, SYNWATCH_MCGRP_ALERT);
-	/* SEQ counts the events of both groups: only then is a jump a loss */
-	s->check_seq = conn && alert;
+	/* each group numbers its events on its own */
+	s->seq[SW_SEQ_CONN].on = conn;
+	s->seq[SW_SEQ_ALERT].on = alert;
 	s->failed_step = "joining the multicast groups";
 	return ret;
 }
@@ -146,7 +337,11 @@ int sw_stream_open(struct sw_stream *s, const struct sw_stream_opts *o)
 		f.event_mask = o->event_mask ? o->event_mask : SYNWATCH_EVENT_MASK_ALL;
 		/* datagrams of many events, as large as we read */
 		f.batch_bytes = (uint32_t)s->nl.recvbuf_len;
-		s->check_seq = true;
+		/* a new subscription numbers from 1: a loss of its first
+		 * batch is a hole too */
+		s->seq[SW_SEQ_SUB].on = true;
+		s->seq[SW_SEQ_SUB].have = true;
+		s->seq[SW_SEQ_SUB].next = 1;
 		s->failed_step = "subscribing";
 		ret = sw_subscribe(&s->nl, &f);
 	}
@@ -161,4 +356,9 @@ int sw_stream_open(struct sw_stream *s, const struct sw_stream_opts *o)
 void sw_stream_close(struct sw_stream *s)
 {
 	sw_nl_close(&s->nl);
+	for (int i = 0; i < SW_SEQ_N; i++) {
+		free(s->seq[i].holes);
+		s->seq[i].holes = NULL;
+		s->seq[i].nholes = s->seq[i].cap = 0;
+	}
 }

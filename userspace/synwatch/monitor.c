@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -99,33 +98,26 @@ static void on_loss(struct sw_stream *s, uint64_t lost, bool overrun, void *data
 		s->rcvbuf);
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static int run(struct monitor *m, struct sw_stream *s)
 {
-	uint64_t deadline = m->o.timeout_s ? now_ms() + m->o.timeout_s * 1000 : 0;
+	uint64_t deadline = m->o.timeout_s ? sw_monotonic_ms() + m->o.timeout_s * 1000 : 0;
 	struct pollfd pfd = { .fd = sw_nl_fd(&s->nl), .events = POLLIN };
 
 	while (!stop && !m->done) {
-		int timeout = -1, n, ret;
+		uint64_t t = sw_monotonic_ms();
+		/* a gap in the sequence is settled by reading again later */
+		int timeout = sw_stream_timeout(s, t), n, ret;
 
 		if (deadline) {
-			uint64_t t = now_ms();
-
 			if (t >= deadline)
 				break;
-			timeout = (int)(deadline - t);
+			if (timeout < 0 || deadline - t < (uint64_t)timeout)
+				timeout = (int)(deadline - t);
 		}
 		n = poll(&pfd, 1, timeout);
 		if (n < 0 && errno != EINTR)
 			return -errno;
-		if (n <= 0)
+		if (n <= 0 && sw_stream_timeout(s, sw_monotonic_ms()))
 			continue;
 		ret = sw_stream_read(s);
 		if (ret)

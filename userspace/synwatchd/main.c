@@ -430,6 +430,10 @@ static int next_timeout(const struct daemon *d, uint64_t now)
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (t[i] && t[i] < min)
 			min = t[i];
+	int stream = sw_stream_timeout(&d->stream, now);
+
+	if (stream >= 0 && now + (uint64_t)stream < min)
+		min = now + (uint64_t)stream;
 	if (min == UINT64_MAX)
 		return -1;
 	return min <= now ? 0 : (int)(min - now > 60000 ? 60000 : min - now);
@@ -468,7 +472,9 @@ static int loop(struct daemon *d)
 		}
 		if (n > 0 && pfd[0].revents)
 			handle_signals(d);
-		if (n > 0 && pfd[1].revents && !d->stop) {
+		/* events, or a gap in them that is old enough to settle */
+		if (((n > 0 && pfd[1].revents) ||
+		     !sw_stream_timeout(&d->stream, now_ms())) && !d->stop) {
 			/* all that is queued, then its lines in one write */
 			ret = sw_stream_read(&d->stream);
 			flush_log(d);

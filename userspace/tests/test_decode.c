@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Decoders and renderers on messages built here the way the module builds
- * them, and the event stream's loss accounting, without a kernel.
+ * them, without a kernel (the stream's loss accounting: test_stream.c).
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/genetlink.h>
+#include <libmnl/libmnl.h>
 
 #include "kselftest_harness.h"
 
 #include "render.h"
-#include "stream.h"
 
 static struct nlmsghdr *event_msg(char *buf, uint8_t type)
 {
@@ -200,98 +200,6 @@ TEST(stats_reply)
 		EXPECT_STREQ("{\"pkts_in\":100,\"conn_count_total\":250,\"conn_max\":1000,\"table_fill_pct\":25.00,\"invalid\":{\"flags_xmas\":3}}", out);
 		free(out);
 	}
-}
-
-/* The stream's loss accounting, fed decoded events directly. */
-struct losses {
-	uint64_t lost[8];
-	bool overrun[8];
-	int n;
-};
-
-static void count_loss(struct sw_stream *s, uint64_t lost, bool overrun, void *data)
-{
-	struct losses *l = data;
-
-	(void)s;
-	l->overrun[l->n] = overrun;
-	l->lost[l->n++] = lost;
-}
-
-static struct sw_event ev_seq(uint64_t seq, uint64_t sub)
-{
-	struct sw_event ev = { .type = SYNWATCH_EVENT_NEW, .seq = seq, .sub_seq = sub };
-
-	ev.have = SW_BIT(SYNWATCH_A_EVENT_SEQ) | SW_BIT(SYNWATCH_A_EVENT_SUB_SEQ);
-	return ev;
-}
-
-TEST(stream_gaps_subscribe)
-{
-	struct losses l = { 0 };
-	struct sw_stream s = { .check_seq = true };
-	struct sw_event ev;
-
-	s.o.on_loss = count_loss;
-	s.o.data = &l;
-	ev = ev_seq(100, 1);
-	EXPECT_TRUE(sw_stream_account(&s, &ev));
-	ev = ev_seq(101, 2);
-	sw_stream_account(&s, &ev);
-	EXPECT_EQ(0, l.n);
-	ev = ev_seq(500, 6);	/* SEQ jumps don't matter, SUB_SEQ does */
-	sw_stream_account(&s, &ev);
-	ASSERT_EQ(1, l.n);
-	EXPECT_EQ(3, l.lost[0]);
-	EXPECT_FALSE(l.overrun[0]);
-	/* an overrun, then the gap that says how much it cost */
-	s.overrun_pending = true;
-	ev = ev_seq(0, 10);
-	sw_stream_account(&s, &ev);
-	ASSERT_EQ(2, l.n);
-	EXPECT_EQ(3, l.lost[1]);
-	EXPECT_TRUE(l.overrun[1]);
-	/* an overrun without a gap is still told */
-	s.overrun_pending = true;
-	ev = ev_seq(0, 11);
-	sw_stream_account(&s, &ev);
-	ASSERT_EQ(3, l.n);
-	EXPECT_EQ(0, l.lost[2]);
-	EXPECT_TRUE(l.overrun[2]);
-	/* a restarted counter is a new baseline, not a loss */
-	ev = ev_seq(0, 1);
-	sw_stream_account(&s, &ev);
-	EXPECT_EQ(3, l.n);
-	EXPECT_EQ(6, s.lost);
-}
-
-TEST(stream_multicast_selection)
-{
-	struct losses l = { 0 };
-	struct sw_stream s = { .check_seq = true };
-	struct sw_event ev = ev_seq(1, 0);
-	char err[128];
-	char *words[] = { "dport", "80" };
-
-	s.o.multicast = true;
-	s.o.on_loss = count_loss;
-	s.o.data = &l;
-	s.o.event_mask = 1U << SYNWATCH_EVENT_NEW;
-	sw_filter_init(&s.filter);
-	ASSERT_EQ(0, sw_filter_parse(&s.filter, 2, words, err, sizeof(err)));
-	ev.has_conn = true;
-	ev.conn.rport = 80;
-	EXPECT_TRUE(sw_stream_account(&s, &ev));
-	ev = ev_seq(2, 0);
-	ev.has_conn = true;
-	ev.conn.rport = 81;
-	EXPECT_FALSE(sw_stream_account(&s, &ev));
-	ev = ev_seq(5, 0);
-	ev.type = SYNWATCH_EVENT_DESTROY;
-	EXPECT_FALSE(sw_stream_account(&s, &ev));
-	/* filtered out or not, SEQ still counts: 3 and 4 were lost */
-	ASSERT_EQ(1, l.n);
-	EXPECT_EQ(2, l.lost[0]);
 }
 
 TEST_HARNESS_MAIN
