@@ -17,6 +17,7 @@
 
 struct flood {
 	struct sw_listener l;
+	int reason;			/* SYNWATCH_ALERT_*, or -1: not known */
 	uint64_t since_ms;
 	uint64_t last_log_ms;		/* start or last "ongoing" message */
 	uint64_t last_cmd_ms;		/* 0: no command run for this flood */
@@ -114,10 +115,13 @@ static void set_alert_env(const char *what, const struct sw_listener *l,
 	setenv_u64("SYNWATCH_PEAK_RATE", l->peak_rate);
 	setenv_u64("SYNWATCH_COMPLETION_PCT", l->completion_pct);
 	setenv_u64("SYNWATCH_SYN_RX", l->syn_rx);
+	/* never empty: an alert without a reason says it has none */
+	if (al && SW_HAS(al, SYNWATCH_A_ALERT_REASON))
+		setenv("SYNWATCH_REASON", SW_NAME(sw_alert_reason_names, al->reason)->json, 1);
+	else
+		setenv("SYNWATCH_REASON", "unknown", 1);
 	if (!al)
 		return;
-	if (SW_HAS(al, SYNWATCH_A_ALERT_REASON))
-		setenv("SYNWATCH_REASON", SW_NAME(sw_alert_reason_names, al->reason)->json, 1);
 	if (SW_HAS(al, SYNWATCH_A_ALERT_DURATION_MS))
 		setenv_u64("SYNWATCH_DURATION_MS", al->duration_ms);
 	if (SW_HAS(al, SYNWATCH_A_ALERT_SUPPRESSED))
@@ -217,10 +221,53 @@ static char *describe(char *buf, size_t len, const struct sw_listener *l,
 	return buf;
 }
 
-static struct flood *start(struct alerts *a, const struct sw_listener *l,
-			   uint64_t now_ms)
+/* What a resync knows of a flood: its listener, and the reason if known. */
+static struct sw_alert resync_alert(const struct sw_listener *l, int reason)
 {
-	struct flood nf = { .l = *l, .since_ms = now_ms, .last_log_ms = now_ms };
+	struct sw_alert al = { .listener = *l };
+
+	al.have = SW_BIT(SYNWATCH_A_ALERT_LISTENER);
+	if (reason >= 0) {
+		al.reason = (uint8_t)reason;
+		al.have |= SW_BIT(SYNWATCH_A_ALERT_REASON);
+	}
+	return al;
+}
+
+int alerts_guess_reason(const struct sw_listener *l, const struct sw_config *c)
+{
+	uint32_t ho_high = c->val[SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH],
+		 ho_low = c->val[SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW],
+		 rate_high = c->val[SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH],
+		 rate_low = c->val[SYNWATCH_A_CONFIG_FLOOD_RATE_LOW],
+		 pct = c->val[SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT];
+	bool known = SW_HAS(c, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH) &&
+		     SW_HAS(c, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW) &&
+		     SW_HAS(c, SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH) &&
+		     SW_HAS(c, SYNWATCH_A_CONFIG_FLOOD_RATE_LOW) &&
+		     SW_HAS(c, SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT);
+	bool rate_test = l->completion_pct < pct;
+
+	if (!known)
+		return -1;
+	/* the start tests, half-open first as in the kernel */
+	if (ho_high && l->half_open_recent >= ho_high)
+		return SYNWATCH_ALERT_HALF_OPEN;
+	if (rate_high && rate_test && l->syn_rate >= rate_high)
+		return SYNWATCH_ALERT_RATE;
+	/* below both: what keeps it from ending (over a low mark) */
+	if (ho_high && l->half_open_recent > ho_low)
+		return SYNWATCH_ALERT_HALF_OPEN;
+	if (rate_high && rate_test && l->syn_rate > rate_low)
+		return SYNWATCH_ALERT_RATE;
+	return -1;
+}
+
+static struct flood *start(struct alerts *a, const struct sw_listener *l,
+			   int reason, uint64_t now_ms)
+{
+	struct flood nf = { .l = *l, .reason = reason, .since_ms = now_ms,
+			    .last_log_ms = now_ms };
 
 	if (sw_vec_push(&a->floods, &nf))
 		return NULL;
@@ -232,6 +279,13 @@ static void end(struct alerts *a, struct flood *f, const struct sw_alert *al,
 		uint64_t now_ms, const char *how)
 {
 	char buf[512], d[SW_FMT_LEN];
+	struct sw_alert known;
+
+	/* an end found on resync: what the daemon knew of the flood */
+	if (!al) {
+		known = resync_alert(&f->l, f->reason);
+		al = &known;
+	}
 
 	dlog(LOG_NOTICE, "flood ended%s after %s: %s", how,
 	     sw_fmt_duration_ms(d, now_ms - f->since_ms),
@@ -266,7 +320,9 @@ void alerts_event(struct alerts *a, const struct sw_event *ev, uint64_t now_ms)
 			run_command(a, f, "flood-ongoing", al, now_ms, true);
 			return;
 		}
-		f = start(a, &al->listener, now_ms);
+		f = start(a, &al->listener,
+			  SW_HAS(al, SYNWATCH_A_ALERT_REASON) ? al->reason : -1,
+			  now_ms);
 		if (!f)
 			return;
 		/* an update for an unknown flood: its start was missed */
@@ -297,9 +353,10 @@ void alerts_resync_begin(struct alerts *a)
 }
 
 void alerts_resync_listener(struct alerts *a, const struct sw_listener *l,
-			    uint64_t now_ms)
+			    int reason, uint64_t now_ms)
 {
 	struct flood *f = find(a, l);
+	struct sw_alert al;
 	char buf[512];
 
 	if (l->status != SYNWATCH_LISTENER_FLOOD)
@@ -309,13 +366,15 @@ void alerts_resync_listener(struct alerts *a, const struct sw_listener *l,
 		f->seen = true;
 		return;
 	}
-	f = start(a, l, now_ms);
+	f = start(a, l, reason, now_ms);
 	if (!f)
 		return;
 	f->seen = true;
+	/* a listener dump has no reason: the daemon's guess (issue 24) */
+	al = resync_alert(l, reason);
 	dlog(LOG_ALERT, "flood ongoing (found on resync): %s",
-	     describe(buf, sizeof(buf), l, NULL));
-	run_command(a, f, "flood-ongoing", NULL, now_ms, true);
+	     describe(buf, sizeof(buf), l, &al));
+	run_command(a, f, "flood-ongoing", &al, now_ms, true);
 }
 
 void alerts_resync_end(struct alerts *a, uint64_t now_ms)

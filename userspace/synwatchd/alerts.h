@@ -38,9 +38,19 @@ void alerts_event(struct alerts *a, const struct sw_event *ev, uint64_t now_ms);
 
 /* A resync: begin, each listener of the dump, end. */
 void alerts_resync_begin(struct alerts *a);
+/* reason: SYNWATCH_ALERT_* (alerts_guess_reason()), or -1 if unknown */
 void alerts_resync_listener(struct alerts *a, const struct sw_listener *l,
-			    uint64_t now_ms);
+			    int reason, uint64_t now_ms);
 void alerts_resync_end(struct alerts *a, uint64_t now_ms);
+
+/*
+ * Why a listener found in flood on a resync is flooded, since a listener
+ * dump does not say: the test of the kernel's detector that its counters
+ * meet now against the netns' flood.* settings c (the start marks first,
+ * then the low marks that keep it going), as SYNWATCH_ALERT_*; -1 if
+ * none does or c lacks them.
+ */
+int alerts_guess_reason(const struct sw_listener *l, const struct sw_config *c);
 
 /* Floods the daemon currently knows of. */
 unsigned int alerts_active(const struct alerts *a);

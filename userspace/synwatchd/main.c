@@ -197,6 +197,7 @@ static void on_loss(struct sw_stream *s, uint64_t lost, bool overrun, void *data
 
 struct resync_ctx {
 	struct daemon *d;
+	struct sw_config cfg;		/* for the reason of a flood found */
 	uint64_t now;
 	unsigned int listeners, floods;
 	uint64_t half_open;
@@ -208,7 +209,9 @@ static int resync_listener(const struct sw_listener *l, void *data)
 
 	r->listeners++;
 	r->floods += l->status == SYNWATCH_LISTENER_FLOOD;
-	alerts_resync_listener(&r->d->alerts, l, r->now);
+	alerts_resync_listener(&r->d->alerts, l,
+			       l->status == SYNWATCH_LISTENER_FLOOD ?
+			       alerts_guess_reason(l, &r->cfg) : -1, r->now);
 	return 0;
 }
 
@@ -233,6 +236,10 @@ static void resync(struct daemon *d, const char *why)
 	d->resync_due_ms = 0;
 	d->last_resync_ms = r.now;
 	d->resyncs++;
+	/* without it a flood found is reported with reason "unknown" */
+	ret = sw_get_config(&d->req, &r.cfg);
+	if (ret)
+		dlog(LOG_ERR, "resync: reading the flood settings: %s", strerror(-ret));
 	alerts_resync_begin(&d->alerts);
 	ret = sw_dump_listeners(&d->req, resync_listener, &r);
 	if (ret) {

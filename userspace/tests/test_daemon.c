@@ -375,20 +375,25 @@ TEST_F(tmp, alert_command_and_rate_limit)
 		     "flood-ongoing 10.0.0.1:80 1200 half_open\n"
 		     "flood-end 10.0.0.1:80 1200 half_open\n", out);
 	free(out);
+	unlink(self->path);
 
 	/* resync: a flood nobody told us about, then its quiet end */
 	alerts_resync_begin(&a);
 	l = flood_event(0, 443).alert.listener;
-	alerts_resync_listener(&a, &l, 100000);
+	alerts_resync_listener(&a, &l, SYNWATCH_ALERT_HALF_OPEN, 100000);
 	alerts_resync_end(&a, 100000);
 	EXPECT_EQ(1, alerts_active(&a));
+	wait_children(&a);
 	alerts_resync_begin(&a);
 	l.status = SYNWATCH_LISTENER_OK;
-	alerts_resync_listener(&a, &l, 200000);
+	alerts_resync_listener(&a, &l, -1, 200000);
 	alerts_resync_end(&a, 200000);
 	EXPECT_EQ(0, alerts_active(&a));
 	wait_children(&a);
-	EXPECT_EQ(5, lines_of(self->path));
+	out = slurp(self->path, &len);
+	EXPECT_STREQ("flood-ongoing 10.0.0.1:443 1200 half_open\n"
+		     "flood-end 10.0.0.1:443 1200 half_open\n", out);
+	free(out);
 	EXPECT_EQ(5, a.commands_run);
 	EXPECT_EQ(0, a.commands_failed);
 
@@ -398,6 +403,98 @@ TEST_F(tmp, alert_command_and_rate_limit)
 	alerts_event(&a, &ev, 300000);
 	wait_children(&a);
 	EXPECT_EQ(1, a.commands_failed);
+	alerts_free(&a);
+}
+
+/* flood.* settings as GET_CONFIG returns them: the kernel's defaults */
+static struct sw_config flood_config(void)
+{
+	struct sw_config c = { 0 };
+	static const uint16_t keys[] = {
+		SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW,
+		SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH, SYNWATCH_A_CONFIG_FLOOD_RATE_LOW,
+		SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT,
+	};
+	static const uint32_t vals[] = { 256, 64, 200, 100, 50 };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		c.have |= SW_BIT(keys[i]);
+		c.val[keys[i]] = vals[i];
+	}
+	return c;
+}
+
+TEST(guess_reason)
+{
+	struct sw_config c = flood_config(), none = { 0 };
+	struct sw_listener l = { .status = SYNWATCH_LISTENER_FLOOD };
+
+	l.half_open_recent = 300;
+	EXPECT_EQ(SYNWATCH_ALERT_HALF_OPEN, alerts_guess_reason(&l, &c));
+	EXPECT_EQ(-1, alerts_guess_reason(&l, &none));
+	l.half_open_recent = 10;
+	l.syn_rate = 250;
+	l.completion_pct = 10;
+	EXPECT_EQ(SYNWATCH_ALERT_RATE, alerts_guess_reason(&l, &c));
+	l.completion_pct = 90;		/* the rate test needs low completion */
+	EXPECT_EQ(-1, alerts_guess_reason(&l, &c));
+	/* between the marks: what keeps the flood from ending */
+	l.half_open_recent = 100;
+	EXPECT_EQ(SYNWATCH_ALERT_HALF_OPEN, alerts_guess_reason(&l, &c));
+	l.half_open_recent = 10;
+	l.syn_rate = 150;
+	l.completion_pct = 0;
+	EXPECT_EQ(SYNWATCH_ALERT_RATE, alerts_guess_reason(&l, &c));
+	/* a half-open test that is off (HIGH 0) gives no half-open reason */
+	c.val[SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH] = 0;
+	l.half_open_recent = 1000;
+	l.syn_rate = 0;
+	EXPECT_EQ(-1, alerts_guess_reason(&l, &c));
+}
+
+/*
+ * Issue 24 item 5: a flood found on resync ran the alert command with an
+ * empty SYNWATCH_REASON. It gets the reason the daemon found, or
+ * "unknown", never nothing; its end found on resync, the same.
+ */
+TEST_F(tmp, resync_flood_reason)
+{
+	struct sw_config c = flood_config();
+	struct alerts a;
+	struct sw_listener l = flood_event(0, 8443).alert.listener;
+	char cmd[512];
+	size_t len;
+	char *out;
+
+	dlog_setup(false, LOG_DAEMON, false);
+	alerts_init(&a);
+	snprintf(cmd, sizeof(cmd),
+		 "/bin/sh -c \"echo $SYNWATCH_EVENT $SYNWATCH_PORT reason=$SYNWATCH_REASON >> %s\"",
+		 self->path);
+	a.command = cmd;
+	l.half_open_recent = 400;
+	alerts_resync_begin(&a);
+	alerts_resync_listener(&a, &l, alerts_guess_reason(&l, &c), 1000);
+	alerts_resync_end(&a, 1000);
+	wait_children(&a);
+	alerts_resync_begin(&a);
+	alerts_resync_listener(&a, &l, alerts_guess_reason(&l, &c), 2000);
+	/* flooded for no reason we can see */
+	l.port = 9443;
+	l.half_open_recent = 0;
+	l.syn_rate = 0;
+	alerts_resync_listener(&a, &l, alerts_guess_reason(&l, &c), 2000);
+	alerts_resync_end(&a, 2000);
+	wait_children(&a);
+	alerts_resync_begin(&a);
+	alerts_resync_listener(&a, &l, alerts_guess_reason(&l, &c), 3000);
+	alerts_resync_end(&a, 3000);	/* 8443 has ended */
+	wait_children(&a);
+	out = slurp(self->path, &len);
+	EXPECT_STREQ("flood-ongoing 8443 reason=half_open\n"
+		     "flood-ongoing 9443 reason=unknown\n"
+		     "flood-end 8443 reason=half_open\n", out);
+	free(out);
 	alerts_free(&a);
 }
 
