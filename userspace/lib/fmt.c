@@ -257,3 +257,11 @@ char *sw_fmt_sparkline(char *buf, const uint32_t *samples, size_t n)
 	*p = 0;
 	return buf;
 }
+
+uint64_t sw_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}

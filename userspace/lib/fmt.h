@@ -36,6 +36,8 @@ char *sw_fmt_duration_ms(char *buf, uint64_t ms);
 char *sw_fmt_rtt_us(char *buf, uint32_t us);
 /* "512B", "1.5KiB", "3.2MiB" */
 char *sw_fmt_bytes(char *buf, uint64_t bytes);
+/* CLOCK_MONOTONIC in milliseconds: the clock of timers and timeouts */
+uint64_t sw_monotonic_ms(void);
 /* local wall-clock time of a CLOCK_REALTIME stamp, "14:03:07.123456" */
 char *sw_fmt_time_ns(char *buf, uint64_t ns);
 /* config timeouts, in the largest unit that is exact: "5d", "2m", "75s" */

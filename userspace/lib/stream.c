@@ -2,18 +2,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "fmt.h"
 #include "requests.h"
 #include "stream.h"
-
-uint64_t sw_monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void report_loss(struct sw_stream *s, uint64_t lost)
 {

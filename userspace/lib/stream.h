@@ -123,7 +123,7 @@ int sw_stream_read(struct sw_stream *s);
 
 /*
  * Sequence accounting and selection of one decoded event, as done for
- * every event read, now_ms being CLOCK_MONOTONIC; separate so that it can
+ * every event read, now_ms being sw_monotonic_ms(); separate so that it can
  * be tested without a kernel. Returns true if the event is selected.
  */
 bool sw_stream_account(struct sw_stream *s, const struct sw_event *ev,
@@ -153,8 +153,5 @@ uint64_t sw_stream_unsettled(const struct sw_stream *s);
 void sw_stream_resync(struct sw_stream *s);
 
 void sw_stream_close(struct sw_stream *s);
-
-/* CLOCK_MONOTONIC in milliseconds: the clock of the calls above. */
-uint64_t sw_monotonic_ms(void);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fmt.h"
 #include "parse.h"
 #include "render.h"
 #include "stream.h"

@@ -28,6 +28,7 @@ void alerts_init(struct alerts *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->floods.size = sizeof(struct flood);
+	a->timeout_ms = ALERTS_DEFAULT_TIMEOUT_MS;
 }
 
 void alerts_free(struct alerts *a)
@@ -148,6 +149,10 @@ static void child(const char *command, const char *what,
 	 * exec, so give the command a normal one */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* its own process group, so that a timeout or the daemon's stop
+	 * ends whatever it started too (the parent sets it as well: either
+	 * may run first) */
+	setpgid(0, 0);
 	fd = open("/dev/null", O_RDWR);
 	if (fd >= 0)
 		dup2(fd, STDIN_FILENO);
@@ -158,11 +163,51 @@ static void child(const char *command, const char *what,
 	_exit(127);
 }
 
+/* How long ago, for the log: "30s", "1m02s". */
+static const char *ago(char *buf, uint64_t now_ms, uint64_t then_ms)
+{
+	return sw_fmt_duration_ms(buf, now_ms - then_ms);
+}
+
+static void log_busy(struct alerts *a, uint64_t now_ms)
+{
+	char d[SW_FMT_LEN];
+
+	if (!a->busy_unlogged)
+		return;
+	dlog(LOG_WARNING, "%" PRIu64 " alert commands not run in the last %s: previous still running",
+	     a->busy_unlogged, sw_fmt_duration_ms(d, ALERTS_BUSY_LOG_INTERVAL_MS));
+	a->busy_unlogged = 0;
+	a->next_busy_log_ms = now_ms + ALERTS_BUSY_LOG_INTERVAL_MS;
+}
+
+/*
+ * Too many commands running: counted, and said the way syslog reports
+ * the lines it suppresses, the first one at once, then one line per
+ * interval with the count.
+ */
+static void busy(struct alerts *a, const struct flood *f, const char *what,
+		 uint64_t now_ms)
+{
+	char ep[SW_FMT_LEN], d[SW_FMT_LEN];
+
+	a->commands_skipped++;
+	a->commands_busy++;
+	if (now_ms < a->next_busy_log_ms) {
+		a->busy_unlogged++;
+		return;
+	}
+	dlog(LOG_ERR, "alert_command not run for %s (%s): %u still running (each is ended after alert_command_timeout, %s); further ones are counted every %s",
+	     sw_fmt_endpoint(ep, &f->l.addr, f->l.port), what, a->children,
+	     sw_fmt_duration_ms(d, a->timeout_ms),
+	     sw_fmt_duration_ms((char[SW_FMT_LEN]){ 0 }, ALERTS_BUSY_LOG_INTERVAL_MS));
+	a->next_busy_log_ms = now_ms + ALERTS_BUSY_LOG_INTERVAL_MS;
+}
+
 /* fork + exec, never waiting here; alerts_reap() collects the status. */
 static void run_command(struct alerts *a, struct flood *f, const char *what,
 			const struct sw_alert *al, uint64_t now_ms, bool limited)
 {
-	char ep[SW_FMT_LEN];
 	pid_t pid;
 
 	if (!a->command)
@@ -173,9 +218,7 @@ static void run_command(struct alerts *a, struct flood *f, const char *what,
 		return;
 	}
 	if (a->children >= ALERTS_MAX_CHILDREN) {
-		a->commands_skipped++;
-		dlog(LOG_ERR, "alert_command not run for %s (%s): %u still running",
-		     sw_fmt_endpoint(ep, &f->l.addr, f->l.port), what, a->children);
+		busy(a, f, what, now_ms);
 		return;
 	}
 	pid = fork();
@@ -186,20 +229,39 @@ static void run_command(struct alerts *a, struct flood *f, const char *what,
 	}
 	if (pid == 0)
 		child(a->command, what, &f->l, al);
-	a->children++;
+	setpgid(pid, pid);
+	a->child[a->children++] = (struct alert_child){
+		.pid = pid, .started_ms = now_ms,
+	};
 	a->commands_run++;
 	f->last_cmd_ms = now_ms;
 }
 
+static struct alert_child *find_child(struct alerts *a, pid_t pid)
+{
+	for (unsigned int i = 0; i < a->children; i++)
+		if (a->child[i].pid == pid)
+			return &a->child[i];
+	return NULL;
+}
+
 void alerts_reap(struct alerts *a)
 {
+	struct alert_child *c;
+	bool timed_out;
 	int status;
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (a->children)
-			a->children--;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		c = find_child(a, pid);
+		if (!c)
+			continue;
+		timed_out = c->term_ms;
+		/* what the timed-out command left in its group goes too */
+		if (timed_out)
+			killpg(pid, SIGKILL);
+		*c = a->child[--a->children];
+		if (timed_out || (WIFEXITED(status) && WEXITSTATUS(status) == 0))
 			continue;
 		a->commands_failed++;
 		if (WIFEXITED(status))
@@ -210,6 +272,74 @@ void alerts_reap(struct alerts *a)
 			dlog(LOG_ERR, "alert_command (pid %d) killed by signal %d",
 			     (int)pid, WTERMSIG(status));
 	}
+}
+
+void alerts_tick(struct alerts *a, uint64_t now_ms)
+{
+	char d[SW_FMT_LEN];
+
+	for (unsigned int i = 0; i < a->children; i++) {
+		struct alert_child *c = &a->child[i];
+
+		if (!c->term_ms && now_ms - c->started_ms >= a->timeout_ms) {
+			c->term_ms = now_ms;
+			a->commands_timed_out++;
+			dlog(LOG_ERR, "alert_command (pid %d) still running after %s (alert_command_timeout): ending its process group",
+			     (int)c->pid, ago(d, now_ms, c->started_ms));
+			killpg(c->pid, SIGTERM);
+		} else if (c->term_ms && !c->killed &&
+			   now_ms - c->term_ms >= ALERTS_KILL_GRACE_MS) {
+			c->killed = true;
+			killpg(c->pid, SIGKILL);
+		}
+	}
+	if (a->busy_unlogged && now_ms >= a->next_busy_log_ms)
+		log_busy(a, now_ms);
+}
+
+uint64_t alerts_next_tick(const struct alerts *a)
+{
+	uint64_t t = a->busy_unlogged ? a->next_busy_log_ms : UINT64_MAX;
+
+	for (unsigned int i = 0; i < a->children; i++) {
+		const struct alert_child *c = &a->child[i];
+		uint64_t due = !c->term_ms ? c->started_ms + a->timeout_ms :
+			       !c->killed ? c->term_ms + ALERTS_KILL_GRACE_MS :
+			       UINT64_MAX;
+
+		if (due < t)
+			t = due;
+	}
+	return t == UINT64_MAX ? 0 : t;
+}
+
+unsigned int alerts_stop(struct alerts *a)
+{
+	unsigned int n = a->children;
+	uint64_t start = sw_monotonic_ms();
+
+	for (unsigned int i = 0; i < a->children; i++) {
+		a->child[i].term_ms = start;
+		killpg(a->child[i].pid, SIGTERM);
+	}
+	/* the daemon is stopping: a short bounded wait is all it does */
+	while (a->children && sw_monotonic_ms() - start < ALERTS_KILL_GRACE_MS) {
+		usleep(20000);
+		alerts_reap(a);
+	}
+	for (unsigned int i = 0; i < a->children; i++)
+		killpg(a->child[i].pid, SIGKILL);
+	while (a->children) {
+		pid_t pid = a->child[0].pid;
+
+		/* its group had SIGKILL: it ends, reaped now */
+		if (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			continue;
+		a->child[0] = a->child[--a->children];
+	}
+	if (a->busy_unlogged)
+		log_busy(a, sw_monotonic_ms());
+	return n;
 }
 
 static char *describe(char *buf, size_t len, const struct sw_listener *l,

@@ -20,14 +20,31 @@
 #include "vec.h"
 
 #define ALERTS_MAX_CHILDREN 8
+/* after SIGTERM to its process group, a command has this long */
+#define ALERTS_KILL_GRACE_MS 2000
+/* one line per interval counts the commands not run (busy) */
+#define ALERTS_BUSY_LOG_INTERVAL_MS 10000
+#define ALERTS_DEFAULT_TIMEOUT_MS 30000
+
+/* A running alert command: the leader of its own process group. */
+struct alert_child {
+	pid_t pid;
+	uint64_t started_ms;
+	uint64_t term_ms;		/* 0: not told to stop yet */
+	bool killed;			/* SIGKILL sent */
+};
 
 struct alerts {
 	struct sw_vec floods;		/* struct flood */
 	const char *command;		/* alert_command or NULL */
 	uint64_t min_interval_ms;
+	uint64_t timeout_ms;		/* alert_command_timeout */
 	unsigned int children;		/* alert commands running */
+	struct alert_child child[ALERTS_MAX_CHILDREN];
 	uint64_t started, ended, commands_run, commands_skipped,
-		 commands_failed;
+		 commands_failed, commands_timed_out;
+	uint64_t commands_busy;		/* not run: ALERTS_MAX_CHILDREN running */
+	uint64_t busy_unlogged, next_busy_log_ms;
 };
 
 void alerts_init(struct alerts *a);
@@ -57,6 +74,23 @@ unsigned int alerts_active(const struct alerts *a);
 
 /* Reaps finished alert commands (on SIGCHLD); logs failures. */
 void alerts_reap(struct alerts *a);
+
+/*
+ * Ends the commands that have run for timeout_ms (SIGTERM to the process
+ * group, SIGKILL ALERTS_KILL_GRACE_MS later) and writes the summary of
+ * the commands not run because too many were running.
+ */
+void alerts_tick(struct alerts *a, uint64_t now_ms);
+
+/* When alerts_tick() next has work: a CLOCK_MONOTONIC ms, 0 for never. */
+uint64_t alerts_next_tick(const struct alerts *a);
+
+/*
+ * The daemon stops: SIGTERM to every command's process group, SIGKILL to
+ * those still there after ALERTS_KILL_GRACE_MS; returns when all are
+ * reaped, with how many there were.
+ */
+unsigned int alerts_stop(struct alerts *a);
 
 /*
  * Splits a command line on blanks, "double quotes" grouping; returns the

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <syslog.h>
 
+#include "alerts.h"
 #include "dconf.h"
 #include "parse.h"
 #include "stream.h"
@@ -24,6 +25,7 @@ void dconf_defaults(struct dconf *c)
 	c->log_max_bytes = 10 << 20;
 	c->log_keep = 5;
 	c->alert_min_interval_ms = 60 * 1000;
+	c->alert_command_timeout_ms = ALERTS_DEFAULT_TIMEOUT_MS;
 	c->stats_interval_ms = 0;
 	c->metrics_interval_ms = 15 * 1000;
 	c->loss_log_interval_ms = 10 * 1000;
@@ -188,6 +190,9 @@ static void set_key(struct parser *p, struct dconf *c, const char *key,
 			perr(p, "alert_command: '%s' must start with an absolute path", v);
 		else
 			ret = set_string(&c->alert_command, v);
+	} else if (!strcmp(key, "alert_command_timeout")) {
+		/* a command must end: there is no "never" */
+		ret = set_ms(p, key, v, &c->alert_command_timeout_ms, 100);
 	} else if (!strcmp(key, "alert_min_interval")) {
 		ret = set_ms(p, key, v, &c->alert_min_interval_ms, 0);
 	} else if (!strcmp(key, "stats_interval")) {

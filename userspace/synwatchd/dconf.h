@@ -24,6 +24,7 @@ struct dconf {
 	unsigned int log_keep;
 	char *alert_command;		/* NULL: none */
 	uint64_t alert_min_interval_ms;
+	uint64_t alert_command_timeout_ms;
 	uint64_t stats_interval_ms;	/* 0: no stats line */
 	char *metrics_file;		/* NULL: no metrics */
 	uint64_t metrics_interval_ms;

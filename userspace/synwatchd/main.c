@@ -56,14 +56,6 @@ struct daemon {
 
 #define RESYNC_MIN_GAP_MS 1000
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static uint64_t realtime_ns(void)
 {
 	struct timespec ts;
@@ -75,8 +67,8 @@ static uint64_t realtime_ns(void)
 static void log_error(struct daemon *d, int ret)
 {
 	/* a full disk would otherwise log an error per event */
-	if (ret && now_ms() - d->last_log_error_ms >= 60000) {
-		d->last_log_error_ms = now_ms();
+	if (ret && sw_monotonic_ms() - d->last_log_error_ms >= 60000) {
+		d->last_log_error_ms = sw_monotonic_ms();
 		dlog(LOG_ERR, "cannot write %s: %s", d->log.path, strerror(-ret));
 	}
 }
@@ -156,7 +148,7 @@ static void on_event(struct sw_stream *s, const struct sw_event *ev, void *data)
 	d->events++;
 	log_json(d, fill_event, ev);
 	if (ev->has_alert)
-		alerts_event(&d->alerts, ev, now_ms());
+		alerts_event(&d->alerts, ev, sw_monotonic_ms());
 	else if (ev->has_conn && d->conf.use_syslog)
 		syslog_conn_event(ev);
 }
@@ -176,7 +168,7 @@ static void on_loss(struct sw_stream *s, uint64_t lost, bool overrun, void *data
 {
 	struct daemon *d = data;
 	struct loss_record r = { lost, overrun };
-	uint64_t now = now_ms();
+	uint64_t now = sw_monotonic_ms();
 
 	(void)s;
 	d->lost += lost;
@@ -229,7 +221,7 @@ static int count_conn(const struct sw_conn *c, void *data)
  */
 static void resync(struct daemon *d, const char *why)
 {
-	struct resync_ctx r = { .d = d, .now = now_ms() };
+	struct resync_ctx r = { .d = d, .now = sw_monotonic_ms() };
 	struct sw_filter f;
 	int ret;
 
@@ -305,6 +297,8 @@ static void write_metrics(struct daemon *d)
 		.floods_active = alerts_active(&d->alerts),
 		.alert_commands = d->alerts.commands_run,
 		.alert_commands_failed = d->alerts.commands_failed,
+		.alert_commands_timed_out = d->alerts.commands_timed_out,
+		.alert_commands_busy = d->alerts.commands_busy,
 	};
 	ret = metrics_write_file(d->conf.metrics_file, &m);
 	if (ret)
@@ -391,6 +385,7 @@ static void reload(struct daemon *d)
 	dlog_setup(d->conf.use_syslog, d->conf.facility, d->foreground && isatty(STDERR_FILENO));
 	d->alerts.command = d->conf.alert_command;
 	d->alerts.min_interval_ms = d->conf.alert_min_interval_ms;
+	d->alerts.timeout_ms = d->conf.alert_command_timeout_ms;
 	/* also picks up a log file that logrotate moved away */
 	close_log(d);
 	open_log(d);
@@ -404,7 +399,7 @@ static void reload(struct daemon *d)
 		}
 		resync(d, "event selection changed");
 	}
-	schedule(d, now_ms());
+	schedule(d, sw_monotonic_ms());
 	dlog(LOG_INFO, "configuration reloaded from %s", d->conf_path);
 }
 
@@ -431,6 +426,7 @@ static void handle_signals(struct daemon *d)
 static int next_timeout(const struct daemon *d, uint64_t now)
 {
 	uint64_t t[] = { d->next_stats_ms, d->next_metrics_ms, d->resync_due_ms,
+			 alerts_next_tick(&d->alerts),
 			 d->lost_unlogged || d->overruns_unlogged ? d->next_loss_log_ms : 0 };
 	uint64_t min = UINT64_MAX;
 
@@ -448,12 +444,13 @@ static int next_timeout(const struct daemon *d, uint64_t now)
 
 static void run_timers(struct daemon *d)
 {
-	uint64_t now = now_ms();
+	uint64_t now = sw_monotonic_ms();
 
 	if (d->resync_due_ms && now >= d->resync_due_ms)
 		resync(d, "events lost");
 	if ((d->lost_unlogged || d->overruns_unlogged) && now >= d->next_loss_log_ms)
 		report_losses(d, now);
+	alerts_tick(&d->alerts, now);
 	if (d->next_stats_ms && now >= d->next_stats_ms) {
 		stats_line(d);
 		d->next_stats_ms = now + d->conf.stats_interval_ms;
@@ -471,7 +468,7 @@ static int loop(struct daemon *d)
 			{ .fd = d->sfd, .events = POLLIN },
 			{ .fd = sw_nl_fd(&d->stream.nl), .events = POLLIN },
 		};
-		int n = poll(pfd, 2, next_timeout(d, now_ms())), ret;
+		int n = poll(pfd, 2, next_timeout(d, sw_monotonic_ms())), ret;
 
 		if (n < 0 && errno != EINTR) {
 			dlog(LOG_ERR, "poll: %s", strerror(errno));
@@ -481,7 +478,7 @@ static int loop(struct daemon *d)
 			handle_signals(d);
 		/* events, or a gap in them that is old enough to settle */
 		if (((n > 0 && pfd[1].revents) ||
-		     !sw_stream_timeout(&d->stream, now_ms())) && !d->stop) {
+		     !sw_stream_timeout(&d->stream, sw_monotonic_ms())) && !d->stop) {
 			/* all that is queued, then its lines in one write */
 			ret = sw_stream_read(&d->stream);
 			flush_log(d);
@@ -576,6 +573,7 @@ int main(int argc, char **argv)
 {
 	struct daemon d = { .conf_path = DCONF_DEFAULT_PATH, .sfd = -1 };
 	bool test = false;
+	unsigned int n;
 	int ret, err;
 
 	sw_progname = "synwatchd";
@@ -596,6 +594,7 @@ int main(int argc, char **argv)
 	alerts_init(&d.alerts);
 	d.alerts.command = d.conf.alert_command;
 	d.alerts.min_interval_ms = d.conf.alert_min_interval_ms;
+	d.alerts.timeout_ms = d.conf.alert_command_timeout_ms;
 	err = setup_signals(&d);
 	if (err) {
 		dlog(LOG_ERR, "signals: %s", strerror(-err));
@@ -622,8 +621,12 @@ int main(int argc, char **argv)
 	     d.stream.rcvbuf);
 	/* a flood already going on when we start is reported as ongoing */
 	resync(&d, "startup");
-	schedule(&d, now_ms());
+	schedule(&d, sw_monotonic_ms());
 	ret = loop(&d);
+	/* no alert command outlives the daemon */
+	n = alerts_stop(&d.alerts);
+	if (n)
+		dlog(LOG_INFO, "stopping: ended %u alert commands still running", n);
 	if (d.conf.metrics_file)
 		write_metrics(&d);
 	dlog(LOG_INFO, "stopped: %" PRIu64 " events, %" PRIu64 " lost", d.events, d.lost);

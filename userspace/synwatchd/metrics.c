@@ -133,9 +133,12 @@ static void daemon_metrics(FILE *f, const struct metrics_daemon *d)
 	header(f, "synwatch_daemon_resyncs_total", "counter", "State resynchronisations after loss.");
 	fprintf(f, "synwatch_daemon_resyncs_total %" PRIu64 "\n", d->resyncs);
 	gauge(f, "synwatch_daemon_floods_active", d->floods_active, "Floods synwatchd considers in progress.");
-	header(f, "synwatch_daemon_alert_commands_total", "counter", "alert_command runs, and failures.");
+	header(f, "synwatch_daemon_alert_commands_total", "counter", "alert_command runs, and of those the failed and the ended by alert_command_timeout.");
 	fprintf(f, "synwatch_daemon_alert_commands_total{result=\"run\"} %" PRIu64 "\n", d->alert_commands);
 	fprintf(f, "synwatch_daemon_alert_commands_total{result=\"failed\"} %" PRIu64 "\n", d->alert_commands_failed);
+	fprintf(f, "synwatch_daemon_alert_commands_total{result=\"timeout\"} %" PRIu64 "\n", d->alert_commands_timed_out);
+	header(f, "synwatch_daemon_alert_commands_skipped_total", "counter", "alert_command not run: the most that may run at once were still running.");
+	fprintf(f, "synwatch_daemon_alert_commands_skipped_total %" PRIu64 "\n", d->alert_commands_busy);
 }
 
 void metrics_write(FILE *f, const struct metrics_snapshot *m)

@@ -16,7 +16,8 @@
 
 struct metrics_daemon {
 	uint64_t events, events_lost, overruns, resyncs, floods_active,
-		 alert_commands, alert_commands_failed;
+		 alert_commands, alert_commands_failed, alert_commands_timed_out,
+		 alert_commands_busy;
 };
 
 struct metrics_snapshot {

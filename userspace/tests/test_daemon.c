@@ -15,6 +15,7 @@
 
 #include "alerts.h"
 #include "dlog.h"
+#include "fmt.h"
 #include "dconf.h"
 #include "logfile.h"
 #include "metrics.h"
@@ -87,6 +88,7 @@ TEST_F(tmp, config_good)
 		   "log_keep = 3\n"
 		   "alert_command = /usr/bin/logger -t \"syn flood\"\n"
 		   "alert_min_interval = 5m\n"
+		   "alert_command_timeout = 1500ms\n"
 		   "stats_interval = 500ms\n"
 		   "metrics_file = /tmp/x.prom\n"
 		   "metrics_interval = 30s\n"
@@ -102,6 +104,7 @@ TEST_F(tmp, config_good)
 	EXPECT_EQ(3, c.log_keep);
 	EXPECT_STREQ("/usr/bin/logger -t \"syn flood\"", c.alert_command);
 	EXPECT_EQ(300000, c.alert_min_interval_ms);
+	EXPECT_EQ(1500, c.alert_command_timeout_ms);
 	EXPECT_EQ(500, c.stats_interval_ms);
 	EXPECT_EQ(30000, c.metrics_interval_ms);
 	EXPECT_EQ(32 << 20, c.buffer_size);
@@ -110,6 +113,7 @@ TEST_F(tmp, config_good)
 	/* the default file may be missing: defaults */
 	ASSERT_EQ(0, dconf_load("/nonexistent/synwatchd.conf", true, &c, collect, &e));
 	EXPECT_EQ(SW_ALERT_EVENTS, c.events);
+	EXPECT_EQ(30000, c.alert_command_timeout_ms);
 	EXPECT_TRUE(c.use_syslog);
 	EXPECT_EQ(NULL, c.log_file);
 	dconf_free(&c);
@@ -132,9 +136,11 @@ TEST_F(tmp, config_bad)
 		   "buffer_size = 1k\n"
 		   "filter = sport >\n"
 		   "alert_command = notify-send\n"
-		   " = 5\n");
-	EXPECT_EQ(11, dconf_load(self->path, false, &c, collect, &e));
-	ASSERT_EQ(11, e.n);
+		   " = 5\n"
+		   "alert_command_timeout = 0\n"
+		   "alert_command_timeout = forever\n");
+	EXPECT_EQ(13, dconf_load(self->path, false, &c, collect, &e));
+	ASSERT_EQ(13, e.n);
 	/* file:line for each, in order */
 	EXPECT_NE(NULL, strstr(e.msgs[0], "/file:1: events: unknown event type 'bogus'"));
 	EXPECT_NE(NULL, strstr(e.msgs[1], ":2: mode:"));
@@ -147,6 +153,8 @@ TEST_F(tmp, config_bad)
 	EXPECT_NE(NULL, strstr(e.msgs[8], ":10: filter: 'sport >' needs a port"));
 	EXPECT_NE(NULL, strstr(e.msgs[9], ":11: alert_command:"));
 	EXPECT_NE(NULL, strstr(e.msgs[10], ":12: missing key"));
+	EXPECT_NE(NULL, strstr(e.msgs[11], ":13: alert_command_timeout: '0' is too short (at least 100ms)"));
+	EXPECT_NE(NULL, strstr(e.msgs[12], ":14: alert_command_timeout: 'forever' is not a duration"));
 	dconf_free(&c);
 
 	e.n = 0;
@@ -337,6 +345,22 @@ static int lines_of(const char *path)
 	return n;
 }
 
+/*
+ * An alerts state whose command is "/bin/sh -c SCRIPT", SCRIPT a format
+ * with one %s for the test's file (cmd holds the command line).
+ */
+static void alerts_with_script(struct alerts *a, char *cmd, size_t len,
+			       const char *script, const char *path)
+{
+	char s[384];
+
+	snprintf(s, sizeof(s), script, path);
+	snprintf(cmd, len, "/bin/sh -c \"%s\"", s);
+	dlog_setup(false, LOG_DAEMON, false);
+	alerts_init(a);
+	a->command = cmd;
+}
+
 TEST_F(tmp, alert_command_and_rate_limit)
 {
 	struct alerts a;
@@ -346,12 +370,9 @@ TEST_F(tmp, alert_command_and_rate_limit)
 	size_t len;
 	char *out;
 
-	dlog_setup(false, LOG_DAEMON, false);
-	alerts_init(&a);
-	snprintf(cmd, sizeof(cmd),
-		 "/bin/sh -c \"echo $SYNWATCH_EVENT $SYNWATCH_LISTENER $SYNWATCH_HALF_OPEN $SYNWATCH_REASON >> %s\"",
-		 self->path);
-	a.command = cmd;
+	alerts_with_script(&a, cmd, sizeof(cmd),
+			   "echo $SYNWATCH_EVENT $SYNWATCH_LISTENER $SYNWATCH_HALF_OPEN $SYNWATCH_REASON >> %s",
+			   self->path);
 	a.min_interval_ms = 60000;
 
 	ev = flood_event(SYNWATCH_EVENT_FLOOD_START, 80);
@@ -466,12 +487,9 @@ TEST_F(tmp, resync_flood_reason)
 	size_t len;
 	char *out;
 
-	dlog_setup(false, LOG_DAEMON, false);
-	alerts_init(&a);
-	snprintf(cmd, sizeof(cmd),
-		 "/bin/sh -c \"echo $SYNWATCH_EVENT $SYNWATCH_PORT reason=$SYNWATCH_REASON >> %s\"",
-		 self->path);
-	a.command = cmd;
+	alerts_with_script(&a, cmd, sizeof(cmd),
+			   "echo $SYNWATCH_EVENT $SYNWATCH_PORT reason=$SYNWATCH_REASON >> %s",
+			   self->path);
 	l.half_open_recent = 400;
 	alerts_resync_begin(&a);
 	alerts_resync_listener(&a, &l, alerts_guess_reason(&l, &c), 1000);
@@ -494,6 +512,176 @@ TEST_F(tmp, resync_flood_reason)
 	EXPECT_STREQ("flood-ongoing 8443 reason=half_open\n"
 		     "flood-ongoing 9443 reason=unknown\n"
 		     "flood-end 8443 reason=half_open\n", out);
+	free(out);
+	alerts_free(&a);
+}
+
+/* The pids a command wrote to the file, one a line; how many. */
+static int read_pids(const char *path, pid_t *pids, int max)
+{
+	FILE *f = fopen(path, "r");
+	int n = 0, pid;
+
+	while (f && n < max && fscanf(f, "%d", &pid) == 1)
+		pids[n++] = pid;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* The command's pids: n of them, waited for up to 5 s. */
+static int wait_pids(const char *path, pid_t *pids, int n)
+{
+	for (int i = 0; i < 500 && read_pids(path, pids, n) < n; i++)
+		usleep(10000);
+	return read_pids(path, pids, n);
+}
+
+/* Gone, or a zombie its new parent has yet to reap: ended either way. */
+static bool ended(pid_t pid)
+{
+	char path[64], state = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return true;
+	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
+		state = 0;
+	fclose(f);
+	return state == 'Z' || state == 'X';
+}
+
+/* Each pid, waited for up to 5 s. */
+static bool all_ended(const pid_t *pids, int n)
+{
+	for (int t = 0; t < 500; t++) {
+		int left = 0;
+
+		for (int i = 0; i < n; i++)
+			left += !ended(pids[i]);
+		if (!left)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* n flood starts on ports 1.., at now_ms. */
+static void floods(struct alerts *a, int from, int n, uint64_t now_ms)
+{
+	for (int i = from; i < from + n; i++) {
+		struct sw_event ev = flood_event(SYNWATCH_EVENT_FLOOD_START, (uint16_t)i);
+
+		alerts_event(a, &ev, now_ms);
+	}
+}
+
+/*
+ * Issue 24 item 4: a command that hangs is ended after
+ * alert_command_timeout, its whole process group (a shell and what it
+ * started), counted as timed out, not as failed.
+ */
+TEST_F(tmp, alert_command_timeout)
+{
+	struct alerts a;
+	char cmd[512];
+	pid_t pids[2];
+	uint64_t t0;
+
+	alerts_with_script(&a, cmd, sizeof(cmd),
+			   "sleep 1000 & echo $$ $! >> %s; wait", self->path);
+	a.timeout_ms = 300;
+	t0 = sw_monotonic_ms();
+	floods(&a, 1, 1, t0);
+	ASSERT_EQ(1, a.children);
+	EXPECT_EQ(t0 + 300, alerts_next_tick(&a));
+	ASSERT_EQ(2, wait_pids(self->path, pids, 2));
+	alerts_tick(&a, t0 + 299);
+	alerts_reap(&a);
+	EXPECT_EQ(1, a.children);
+	EXPECT_EQ(0, a.commands_timed_out);
+	alerts_tick(&a, t0 + 300);
+	EXPECT_EQ(1, a.commands_timed_out);
+	/* SIGKILL next, if SIGTERM is not enough */
+	EXPECT_EQ(t0 + 300 + ALERTS_KILL_GRACE_MS, alerts_next_tick(&a));
+	for (int i = 0; i < 500 && a.children; i++) {
+		usleep(10000);
+		alerts_reap(&a);
+	}
+	EXPECT_EQ(0, a.children);
+	EXPECT_TRUE(all_ended(pids, 2));
+	EXPECT_EQ(0, a.commands_failed);
+	EXPECT_EQ(0, alerts_next_tick(&a));
+	alerts_free(&a);
+}
+
+/*
+ * The daemon stops: no command outlives it, even one that ignores
+ * SIGTERM (SIGKILL after the grace period).
+ */
+TEST_F(tmp, alert_commands_end_with_daemon)
+{
+	struct alerts a;
+	char cmd[512];
+	pid_t pids[6];
+	uint64_t t0;
+
+	alerts_with_script(&a, cmd, sizeof(cmd),
+			   "trap '' TERM; sleep 1000 & echo $$ $! >> %s; wait", self->path);
+	floods(&a, 1, 3, sw_monotonic_ms());
+	ASSERT_EQ(6, wait_pids(self->path, pids, 6));
+	t0 = sw_monotonic_ms();
+	EXPECT_EQ(3, alerts_stop(&a));
+	EXPECT_GE(sw_monotonic_ms() - t0, ALERTS_KILL_GRACE_MS);
+	EXPECT_EQ(0, a.children);
+	EXPECT_TRUE(all_ended(pids, 6));
+	alerts_free(&a);
+}
+
+/*
+ * Too many still running: the alerts not run are counted, and told in
+ * one line at first, then in one line per interval with their count,
+ * not one line each (308 lines in 30 s in issue 24).
+ */
+TEST_F(tmp, alert_commands_busy_summarised)
+{
+	char cmd[512], errpath[160];
+	struct alerts a;
+	size_t len;
+	char *out, *p;
+	int saved, fd, lines = 0;
+
+	alerts_with_script(&a, cmd, sizeof(cmd), "exec sleep 1000 # %s", self->path);
+	snprintf(errpath, sizeof(errpath), "%s/stderr", self->dir);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_GE(fd, 0);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+
+	floods(&a, 1, ALERTS_MAX_CHILDREN + 20, 1000);
+	EXPECT_EQ(ALERTS_MAX_CHILDREN, a.children);
+	EXPECT_EQ(20, a.commands_busy);
+	EXPECT_EQ(1000 + ALERTS_BUSY_LOG_INTERVAL_MS, alerts_next_tick(&a));
+	alerts_tick(&a, 1000 + ALERTS_BUSY_LOG_INTERVAL_MS - 1);
+	floods(&a, 100, 5, 1000 + ALERTS_BUSY_LOG_INTERVAL_MS - 1);
+	alerts_tick(&a, 1000 + ALERTS_BUSY_LOG_INTERVAL_MS);
+	alerts_stop(&a);
+
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	out = slurp(errpath, &len);
+	ASSERT_NE(NULL, out);
+	for (p = out; (p = strstr(p, "not run")); p++)
+		lines++;
+	EXPECT_EQ(2, lines) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "alert_command not run for 10.0.0.1:9 (flood-start): 8 still running"));
+	EXPECT_NE(NULL, strstr(out, "24 alert commands not run in the last 10.0s: previous still running"));
+	EXPECT_EQ(25, a.commands_busy);
 	free(out);
 	alerts_free(&a);
 }
