@@ -627,7 +627,17 @@ void sw_events_net_exit(struct sw_net *sn)
 	sw_drop_queue(sn, &q);
 }
 
-/* A netlink socket closed: drop its subscription, if any. */
+/*
+ * A netlink socket closed: drop its subscription, if any.
+ *
+ * The netns's state is looked up in the xarray under rcu_read_lock(), not
+ * with net_generic(): sw_net_exit() erases the netns from the xarray and
+ * waits for a grace period before it frees the subscribers, so what is
+ * found here stays alive until we unlock. A netns whose state is not (or
+ * no longer) there has no subscription to end. The module's init order
+ * already keeps this notifier inside the per-netns state's lifetime
+ * (main.c); this makes the release path safe whatever that order.
+ */
 static int sw_netlink_notify(struct notifier_block *nb, unsigned long state,
 			     void *ptr)
 {
@@ -637,9 +647,11 @@ static int sw_netlink_notify(struct notifier_block *nb, unsigned long state,
 	if (state != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
 	    !n->portid)
 		return NOTIFY_DONE;
-	sn = sw_net(n->net);
+	rcu_read_lock();
+	sn = sw_net_by_id(n->net->ns.inum);
 	if (sn && atomic_read(&sn->nsubs))
 		__sw_unsubscribe(sn, n->portid, false);
+	rcu_read_unlock();
 	return NOTIFY_DONE;
 }
 

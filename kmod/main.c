@@ -24,6 +24,15 @@ bool sw_track_forward;
 module_param_named(track_forward, sw_track_forward, bool, 0444);
 MODULE_PARM_DESC(track_forward, "Also track forwarded traffic (default: off)");
 
+/*
+ * Up in dependency order, down in exact reverse. The genl family (and the
+ * netlink notifier that ends subscriptions) comes last and goes first:
+ * every command and every socket release it sees finds the per-netns
+ * state alive, which pernet creates before it and frees after it. With
+ * the order the other way round, a request could reach a netns whose
+ * state did not exist yet, and a subscriber closing during rmmod walked
+ * its freed subscriber list (selftests/stress_lifecycle.c).
+ */
 static int __init sw_init(void)
 {
 	int err;
@@ -34,20 +43,20 @@ static int __init sw_init(void)
 	err = sw_gc_init();
 	if (err)
 		goto err_gc;
-	err = sw_genl_init();
-	if (err)
-		goto err_genl;
 	err = sw_pernet_init();
 	if (err)
 		goto err_pernet;
+	err = sw_genl_init();
+	if (err)
+		goto err_genl;
 	sw_prof_init();		/* SW_HOOK_PROFILE builds only, see prof.h */
 	pr_info("tracking TCP: %u buckets, max %u connections, %u bytes each\n",
 		sw_conn_buckets(), sw_max_conns, sw_conn_obj_size());
 	return 0;
 
-err_pernet:
-	sw_genl_uninit();
 err_genl:
+	sw_pernet_uninit();
+err_pernet:
 	sw_gc_uninit();
 err_gc:
 	sw_conn_uninit();
@@ -57,8 +66,8 @@ err_gc:
 static void __exit sw_exit(void)
 {
 	sw_prof_uninit();
-	sw_pernet_uninit();
 	sw_genl_uninit();
+	sw_pernet_uninit();
 	sw_gc_uninit();
 	sw_conn_uninit();
 }

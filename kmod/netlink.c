@@ -499,20 +499,27 @@ struct genl_family sw_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(sw_mcgrps),
 };
 
+/*
+ * The notifier that ends a closing socket's subscription is registered
+ * before the family and unregistered after it: a subscription is only
+ * made through the family, so none can be made that the notifier would
+ * miss (a missed one would outlive its socket, and its portid could be
+ * given to another socket).
+ */
 int sw_genl_init(void)
 {
-	int err = genl_register_family(&sw_genl_family);
+	int err = sw_events_init();
 
 	if (err)
 		return err;
-	err = sw_events_init();
+	err = genl_register_family(&sw_genl_family);
 	if (err)
-		genl_unregister_family(&sw_genl_family);
+		sw_events_uninit();
 	return err;
 }
 
 void sw_genl_uninit(void)
 {
-	sw_events_uninit();
 	genl_unregister_family(&sw_genl_family);
+	sw_events_uninit();
 }

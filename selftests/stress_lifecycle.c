@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reliability suite: synwatch.ko ($SYNWATCH_KO) unloaded and loaded again
+ * while everything that can touch it runs.
+ *
+ *   netns A (198.18.0.1) veth0 <----> veth0 netns B (198.18.0.2)
+ *     churn: connect, write, close  ->  listener :8301, accept, close
+ *     subscribers x SUBS, requesters      subscribers x SUBS
+ *   init netns: subscribers x SUBS, requesters
+ *
+ *  - reload_subscribers: rmmod/insmod cycles while sockets subscribe to
+ *    events, hold their subscription a few ms and close, while stats,
+ *    config and conns requests are in flight and connections churn. The
+ *    regression test of the rmmod oops: the module's exit freed every
+ *    netns's state (and its subscriber list) before it unregistered the
+ *    genl family and the netlink notifier, so a socket closing in that
+ *    window walked freed memory in __sw_unsubscribe(); at load, the family
+ *    answered before the per-netns state existed. After each rmmod the
+ *    slab cache must be gone; the VM runner fails the run on any splat.
+ *
+ * The cycles run on one vCPU: the other CPUs are taken offline for the
+ * length of the test and brought back after it. Under QEMU's
+ * multi-threaded TCG, netfilter hooks registered and unregistered under
+ * traffic stall a vCPU within a few dozen cycles (the static keys are
+ * patched with int3 while another vCPU executes the site; nftables alone
+ * does it, synwatch never loaded). One vCPU still interleaves everything
+ * here: rmmod sleeps in synchronize_rcu() and rcu_barrier() for
+ * milliseconds, and the subscribers, requesters and churn run then.
+ *
+ * STRESS_SCALE (default 1: the reduced run of make check) multiplies the
+ * number of cycles; make stress runs 5 (100 cycles).
+ */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#include "lib_engine.h"
+
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
+#define PORT_SRV	8301
+#define SUBS		2	/* subscriber processes per netns */
+#define CYCLES		20	/* at STRESS_SCALE=1 */
+#define MAX_CPUS	64
+
+static unsigned int stress_scale(void)
+{
+	const char *s = getenv("STRESS_SCALE");
+	int v = s ? atoi(s) : 1;
+
+	return v > 0 ? (unsigned int)v : 1;
+}
+
+/* What the workers did, in memory shared with the parent. */
+struct tally {
+	unsigned long subscribed, requests, conns;
+	unsigned long cycle;	/* the parent's progress, for the watchdog */
+};
+
+/* Write "0" or "1" to a CPU's online file; -1 when it has none. */
+static int cpu_online(int cpu, const char *v)
+{
+	char path[80];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online",
+		 cpu);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, v, 1) == 1;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* Every CPU but CPU 0 offline; those taken are marked. */
+static void cpus_take(bool *taken)
+{
+	int cpu;
+
+	for (cpu = 1; cpu < MAX_CPUS; cpu++)
+		taken[cpu] = !cpu_online(cpu, "0");
+}
+
+/* Back online, the CPUs cpus_take() took. */
+static void cpus_give_back(bool *taken)
+{
+	int cpu;
+
+	for (cpu = 1; cpu < MAX_CPUS; cpu++)
+		if (taken[cpu] && !cpu_online(cpu, "1"))
+			taken[cpu] = false;
+}
+
+static int cpus_online(void)
+{
+	return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+/*
+ * insmod and rmmod as system calls: a fork and two execs per cycle cost
+ * seconds on one TCG vCPU shared with the workers.
+ */
+static int module_load(void)
+{
+	int fd = open(getenv("SYNWATCH_KO"), O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	err = syscall(__NR_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+/*
+ * rmmod, retried while the module is in use: a netlink dump holds a
+ * reference to the module while it runs, and the requesters dump.
+ */
+static int module_unload(unsigned int *busy)
+{
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (!syscall(__NR_delete_module, "synwatch", O_NONBLOCK))
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EBUSY)
+			return -errno;
+		(*busy)++;
+		usleep(1000);
+	}
+	return -EBUSY;
+}
+
+/*
+ * Subscribe to the connection events, read a little for 0-4 ms, close:
+ * the close reaches the module through its netlink notifier, at any point
+ * of a load or an unload. A module that is not there (ENOENT) is waited
+ * for.
+ */
+static void subscriber(int nsfd, struct tally *t, unsigned int seed)
+{
+	if (nsfd >= 0 && ns_enter(nsfd))
+		_exit(1);
+	srand(seed);
+	for (;;) {
+		struct swnl s;
+		struct sw_ev e;
+
+		if (swnl_open(&s)) {
+			usleep(2000);
+			continue;
+		}
+		if (!sw_subscribe(&s, NULL)) {
+			__atomic_add_fetch(&t->subscribed, 1, __ATOMIC_RELAXED);
+			sw_ev_next(&s, &e, rand() % 5);
+		}
+		swnl_close(&s);
+	}
+}
+
+/* Stats, config and a conns dump, on a new session each round. */
+static void requester(int nsfd, struct tally *t)
+{
+	if (nsfd >= 0 && ns_enter(nsfd))
+		_exit(1);
+	for (;;) {
+		struct sw_stats st;
+		struct swnl s;
+
+		if (swnl_open(&s)) {
+			usleep(2000);
+			continue;
+		}
+		if (!sw_stats(&s, &st))
+			__atomic_add_fetch(&t->requests, 1, __ATOMIC_RELAXED);
+		if (!swnl_talk(&s, sw_msg(&s, SYNWATCH_CMD_GET_CONFIG, 0),
+			       NULL, NULL))
+			__atomic_add_fetch(&t->requests, 1, __ATOMIC_RELAXED);
+		if (sw_dump(&s, NULL, NULL, 0) >= 0)
+			__atomic_add_fetch(&t->requests, 1, __ATOMIC_RELAXED);
+		swnl_close(&s);
+	}
+}
+
+/* Connections A -> B, each with a byte of data, until killed. */
+static void churn(struct topo *topo, int lfd, struct tally *t)
+{
+	for (;;) {
+		int a = tcp_connect(topo, topo->fa, topo->addr_a, 0,
+				    topo->addr_b, PORT_SRV, false);
+		int b = accept(lfd, NULL, NULL);
+
+		if (a >= 0) {
+			(void)!write(a, "x", 1);
+			close(a);
+			__atomic_add_fetch(&t->conns, 1, __ATOMIC_RELAXED);
+		}
+		if (b >= 0)
+			close(b);
+	}
+}
+
+/*
+ * A cycle that makes no progress for 120 s is a hang: have the kernel show
+ * its blocked tasks and its CPUs' stacks on the console (sysrq w, l)
+ * once, for the report.
+ */
+static void watchdog(struct tally *t)
+{
+	unsigned long last = ~0UL;
+	int still = 0;
+
+	for (;;) {
+		unsigned long c = __atomic_load_n(&t->cycle, __ATOMIC_RELAXED);
+
+		sleep(10);
+		still = c == last ? still + 1 : 0;
+		last = c;
+		if (still == 12)
+			sh("echo 8 > /proc/sys/kernel/printk;"
+			   "echo w > /proc/sysrq-trigger;"
+			   "echo l > /proc/sysrq-trigger");
+	}
+}
+
+#define MAX_WORKERS	16
+
+FIXTURE(lc) {
+	struct topo t;
+	struct tally *tally;
+	pid_t pids[MAX_WORKERS];
+	int npids, lfd;
+	bool taken[MAX_CPUS];
+};
+
+FIXTURE_SETUP(lc)
+{
+	if (!getenv("SYNWATCH_KO"))
+		SKIP(return, "SYNWATCH_KO not set");
+	self->lfd = -1;
+	self->tally = mmap(NULL, sizeof(*self->tally), PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->tally);
+	memset(self->tally, 0, sizeof(*self->tally));
+	ASSERT_EQ(0, topo_up(&self->t, AF_INET, "lc"));
+	cpus_take(self->taken);
+	ASSERT_EQ(1, cpus_online());
+}
+
+FIXTURE_TEARDOWN(lc)
+{
+	int i;
+
+	for (i = 0; i < self->npids; i++)
+		kill(self->pids[i], SIGKILL);
+	for (i = 0; i < self->npids; i++)
+		waitpid(self->pids[i], NULL, 0);
+	if (self->lfd >= 0)
+		close(self->lfd);
+	topo_down(&self->t);
+	cpus_give_back(self->taken);
+	/* loaded, with its defaults, for the rest of the suite */
+	if (sh("grep -q '^synwatch ' /proc/modules"))
+		module_load();
+}
+
+static void spawn(FIXTURE_DATA(lc) *self, int kind, int nsfd, int i)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return;
+	if (!pid) {
+		/*
+		 * Below the parent: rmmod and insmod get the CPU when they
+		 * can run, and the workers run while they sleep (in
+		 * synchronize_rcu(), rcu_barrier()), the windows that matter.
+		 */
+		if (kind != 3)
+			setpriority(PRIO_PROCESS, 0, 10);
+		if (kind == 0)
+			subscriber(nsfd, self->tally, getpid() + i);
+		else if (kind == 1)
+			requester(nsfd, self->tally);
+		else if (kind == 3)
+			watchdog(self->tally);
+		else
+			churn(&self->t, self->lfd, self->tally);
+		_exit(0);
+	}
+	self->pids[self->npids++] = pid;
+}
+
+TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
+{
+	unsigned int cycles = CYCLES * stress_scale(), busy = 0, c;
+	int ns[3] = { -1, self->t.fa, self->t.fb };
+	unsigned long subs = 0;
+	int i, j, err;
+
+	self->lfd = tcp_listen(&self->t, self->t.fb, self->t.addr_b, PORT_SRV);
+	ASSERT_LE(0, self->lfd);
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < SUBS; j++)
+			spawn(self, 0, ns[i], j);
+	spawn(self, 1, -1, 0);
+	spawn(self, 1, self->t.fa, 0);
+	spawn(self, 2, -1, 0);
+	spawn(self, 3, -1, 0);
+	ASSERT_EQ(3 * SUBS + 4, self->npids);
+
+	for (c = 0; c < cycles; c++) {
+		usleep(100000 + (c % 7) * 20000);
+		/* on the console too: a hang names its cycle */
+		sh("echo 'stress_lifecycle: cycle %u' > /dev/kmsg", c);
+		__atomic_store_n(&self->tally->cycle, c + 1, __ATOMIC_RELAXED);
+		err = module_unload(&busy);
+		ASSERT_EQ(0, err)
+			TH_LOG("rmmod failed at cycle %u: %s", c, strerror(-err));
+		ASSERT_NE(0, sh("grep -q '^synwatch_conn ' /proc/slabinfo"))
+			TH_LOG("slab cache left after rmmod %u", c);
+		usleep((c % 5) * 10000);
+		err = module_load();
+		ASSERT_EQ(0, err)
+			TH_LOG("insmod failed at cycle %u: %s", c, strerror(-err));
+		/* every cycle had subscribers come and go */
+		if (c % 5 == 4) {
+			unsigned long now = __atomic_load_n(
+				&self->tally->subscribed, __ATOMIC_RELAXED);
+
+			EXPECT_LT(subs, now)
+				TH_LOG("no subscription in cycles up to %u", c);
+			subs = now;
+		}
+	}
+	usleep(200000);
+	TH_LOG("%u cycles (%u rmmod retries while in use): %lu subscriptions, %lu requests, %lu connections",
+	       cycles, busy, self->tally->subscribed, self->tally->requests,
+	       self->tally->conns);
+	EXPECT_LT(0, self->tally->requests);
+	EXPECT_LT(0, self->tally->conns);
+}
+
+TEST_HARNESS_MAIN
