@@ -6,9 +6,12 @@ SHELL := /bin/bash
 # Kernel tree to build against: the running kernel's if its headers are
 # installed, otherwise the newest generic Debian headers.
 KDIR ?= $(shell scripts/kdir.sh)
-# Kernel(s) the VM targets boot: generic, rt, debug or a release; several
-# may be given ("generic rt"), each gets one VM.
-KERNEL ?= generic
+# Kernel(s) the VM targets boot (scripts/kdir.sh: generic and rt are
+# Debian 12's 6.1, 6.12 and 6.12-rt Debian 13's 6.12, debug, or a release);
+# several may be given, each gets one VM. make check runs every supported
+# kernel; make demo and make vm the first.
+SUPPORTED_KERNELS := generic rt 6.12 6.12-rt
+KERNEL ?= $(SUPPORTED_KERNELS)
 # Restrict the VM suite to some tests of selftests/TESTS (default: all).
 TESTS ?=
 
@@ -17,7 +20,7 @@ KMOD_SOURCES = $(shell find kmod -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null | 
 HAVE_USERSPACE = $(wildcard userspace/Makefile)
 
 .PHONY: all modules userspace deps modules-all vm-module selftests unit check \
-	vm-check style sparse install clean distclean debug-kernel demo vm help \
+	vm-check style sparse dkms-check install clean distclean debug-kernel demo vm help \
 	bench bench-tools
 
 all: modules userspace
@@ -55,10 +58,12 @@ ifneq ($(HAVE_USERSPACE),)
 endif
 	$(MAKE) -C selftests unit
 
-check: unit vm-check
+# Everything: kernel style, sparse and DKMS builds on every supported
+# kernel, the host unit tests, then the VM suite on each kernel of KERNEL.
+check: style sparse dkms-check unit vm-check
 
 # Boot one VM per kernel and run the whole selftests/run_tests.sh in it.
-vm-check: modules-all vm-module selftests userspace bench-tools
+vm-check: vm-module selftests userspace bench-tools
 	selftests/vm/vm-check.sh $(KERNEL) -- $(TESTS)
 
 style:
@@ -68,14 +73,22 @@ style:
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
 	echo "checkpatch: $(words $(KMOD_SOURCES)) files clean"
 
-# sparse (C=2 checks every file) on a separate copy, so that the regular
-# objects are not rebuilt; any warning fails.
+# sparse (C=2 checks every file) on a separate copy for each supported
+# kernel, so that the regular objects are not rebuilt; any warning fails.
 sparse:
 	@mkdir -p build
-	@set -o pipefail; scripts/build-module.sh $(KDIR) build/sparse C=2 2>&1 | tee build/sparse.log
-	@if grep -qE 'warning:|error:' build/sparse.log; then \
-		echo "sparse: FAILED: $$(grep -cE 'warning:|error:' build/sparse.log) warnings/errors above" >&2; exit 1; fi
-	@echo "sparse: clean"
+	@for k in $(SUPPORTED_KERNELS); do \
+		log=build/sparse-$$k.log; \
+		scripts/build-module.sh "$$(scripts/kdir.sh $$k)" build/sparse-$$k C=2 > $$log 2>&1 || \
+			{ cat $$log; echo "sparse: $$k: build failed" >&2; exit 1; }; \
+		if grep -E 'warning:|error:' $$log; then \
+			echo "sparse: $$k: FAILED: $$(grep -cE 'warning:|error:' $$log) warnings/errors" >&2; exit 1; fi; \
+		echo "sparse: $$k clean"; \
+	done
+
+# DKMS builds for every supported kernel, in a private DKMS tree.
+dkms-check:
+	scripts/dkms-check.sh
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
@@ -122,8 +135,11 @@ help:
 	@echo "make [all]          module (KDIR=$(KDIR)) and userspace"
 	@echo "make deps           install missing packages, extract checkpatch/kselftest"
 	@echo "make modules-all    module for every installed kernel flavour -> build/<release>/"
-	@echo "make check          unit tests + selftests in a VM (KERNEL=generic|rt|debug, TESTS=...)"
-	@echo "make style|sparse   checkpatch --strict / sparse on kmod/"
+	@echo "make check          style, sparse, DKMS, unit tests, then the selftests in a VM"
+	@echo "                    per kernel (KERNEL='$(SUPPORTED_KERNELS)' by default,"
+	@echo "                    or any of them, debug or a release; TESTS=...)"
+	@echo "make style|sparse   checkpatch --strict / sparse (every supported kernel) on kmod/"
+	@echo "make dkms-check     DKMS builds for every supported kernel, nothing installed"
 	@echo "make install        module (updates/) and userspace"
 	@echo "make debug-kernel   build the KASAN/lockdep kernel for KERNEL=debug"
 	@echo "make vm [CMD=...]   shell (or command) in a VM; make demo"

@@ -47,7 +47,6 @@
 #include <linux/mm.h>
 #include <linux/random.h>
 #include <linux/hash.h>
-#include <asm/unaligned.h>
 #include "conn.h"
 #include "listener.h"
 #include "events.h"

@@ -42,7 +42,6 @@
  * listeners' tick) has stopped, then what remains is freed.
  */
 #include <linux/notifier.h>
-#include <asm/unaligned.h>
 #include <net/genetlink.h>
 #include "events.h"
 #include "listener.h"
@@ -597,8 +596,8 @@ void sw_events_net_init(struct sw_net *sn)
 	spin_lock_init(&sn->subs_lock);
 	for (g = 0; g < __SYNWATCH_MCGRP_MAX; g++)
 		sw_batch_init(&sn->mc_batch[g], SW_BATCH_MIN);
-	hrtimer_init(&sn->flush_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	sn->flush_timer.function = sw_flush_timer;
+	hrtimer_setup(&sn->flush_timer, sw_flush_timer, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_SOFT);
 	sn->flush_armed = false;
 }
 

@@ -233,7 +233,7 @@ static inline struct sw_dump_ctx *sw_dump_ctx(struct netlink_callback *cb)
 
 static int sw_dump_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *di = genl_dumpit_info(cb);
+	struct nlattr **attrs = sw_genl_dump_attrs(cb);
 	struct net *net = sock_net(cb->skb->sk);
 	struct netlink_ext_ack ext = {};
 	struct sw_dump_ctx *ctx;
@@ -243,7 +243,7 @@ static int sw_dump_start(struct netlink_callback *cb)
 	if (!ctx)
 		return -ENOMEM;
 	*(struct sw_dump_ctx **)cb->ctx = ctx;
-	err = sw_parse_filter(di->attrs[SYNWATCH_A_FILTER], &ctx->f, &fd,
+	err = sw_parse_filter(attrs[SYNWATCH_A_FILTER], &ctx->f, &fd,
 			      &ext);
 	if (!err && fd >= 0) {
 		net = get_net_ns_by_fd(fd);

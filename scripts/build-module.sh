@@ -49,6 +49,13 @@ tar -C "$ROOT" -cf - \
 	--exclude='Module.symvers' --exclude='.*.d' \
 	Kbuild kmod | tar -C "$OUT/src" -xpf -
 
-make -C "$KDIR" M="$OUT/src" "$@" modules
+# No warning on any supported kernel: the build's output is kept and a
+# warning fails it (sparse builds, C=2, report theirs in `make sparse`).
+set -o pipefail
+make -C "$KDIR" M="$OUT/src" "$@" modules 2>&1 | tee "$OUT/build.log"
+if grep -q 'warning:' "$OUT/build.log" && [[ " $* " != *" C="* ]]; then
+	echo "build-module.sh: warnings building for $KDIR (above): fix them" >&2
+	exit 1
+fi
 cp "$OUT/src/kmod/synwatch.ko" "$OUT/synwatch.ko"
 echo "built $OUT/synwatch.ko"

@@ -12,8 +12,14 @@ KSRC=$DEPS/linux-6.1
 PACKAGES=(
 	# toolchain, module build, userspace
 	build-essential pkg-config libmnl-dev libpcap-dev kmod sparse
+	# the supported kernels (scripts/kdir.sh --supported): Debian 12's
+	# 6.1 and Debian 13's 6.12 as Debian 12 ships it, generic and rt
 	linux-headers-amd64 linux-image-amd64
 	linux-headers-rt-amd64 linux-image-rt-amd64
+	linux-headers-6.12-amd64 linux-image-6.12-amd64
+	linux-headers-6.12-rt-amd64 linux-image-6.12-rt-amd64
+	# the DKMS build check (make dkms-check)
+	dkms
 	# the VM test bench
 	qemu-system-x86 busybox-static cpio bc
 	# in-guest test tools

@@ -7,9 +7,39 @@
 #ifndef _SW_COMPAT_H
 #define _SW_COMPAT_H
 
+#ifdef SW_PROBE_FAILED
+#error "compat/probe.sh could not compile against this kernel's headers (its error is above)"
+#endif
+
+/* get_unaligned_*() for conn.c and events.c */
+#ifdef SW_HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 #ifndef SW_HAVE_GET_RANDOM_U32_BELOW
 #include <linux/random.h>
 #define get_random_u32_below(ceil) prandom_u32_max(ceil)
+#endif
+
+/* A dump's attributes, parsed with the family's policy by genetlink. */
+#ifdef SW_HAVE_GENL_INFO_DUMP
+#define sw_genl_dump_attrs(cb) (genl_info_dump(cb)->attrs)
+#else
+#define sw_genl_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
+#endif
+
+#ifndef SW_HAVE_HRTIMER_SETUP
+#include <linux/hrtimer.h>
+static inline void
+hrtimer_setup(struct hrtimer *timer,
+	      enum hrtimer_restart (*function)(struct hrtimer *),
+	      clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
 #endif
 
 #ifndef SW_HAVE_NLA_POLICY_MASK
