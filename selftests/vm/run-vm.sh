@@ -34,6 +34,8 @@
 #                    build/<release>/synwatch.ko, build/debug/ for debug)
 #   VM_APPEND=...    extra kernel command line
 #   VM_CONSOLE_IGNORE=ERE  kernel lines not to count as failures
+#   STRESS_SCALE, STRESS_SEED, TEST_TIMEOUT, TEST_TIMEOUT_SCALE: passed on
+#                    to the guest's command when set
 # shellcheck disable=SC2054 # qemu options are comma-separated, on purpose
 set -euo pipefail
 
@@ -141,7 +143,7 @@ initramfs_modules() {
 }
 
 build_initramfs() {
-	local mods=() key out tmp m
+	local mods=() key out tmp m ko
 	[ -n "$MODDIR" ] && mapfile -t mods < <(initramfs_modules)
 	# Rebuild when the init script, busybox or a module changes.
 	key=$( {
@@ -158,10 +160,19 @@ build_initramfs() {
 		cp /bin/busybox "$tmp/bin/busybox"
 		install -m 755 "$ROOT/selftests/vm/initramfs-init.sh" "$tmp/init"
 		: > "$tmp/modules.load"
+		# busybox's insmod takes a plain .ko: Debian compresses its
+		# modules since 6.12 (.ko.xz), so they are unpacked here.
 		for m in "${mods[@]}"; do
-			case "$m" in *.ko) ;; *) die "compressed module $m not supported" ;; esac
-			cp "$MODDIR/$m" "$tmp/lib/modules/"
-			basename "$m" >> "$tmp/modules.load"
+			ko=$(basename "$m")
+			ko=${ko%.xz} ko=${ko%.gz} ko=${ko%.zst}
+			case "$m" in
+			*.ko) cp "$MODDIR/$m" "$tmp/lib/modules/$ko" ;;
+			*.ko.xz) xz -dc "$MODDIR/$m" > "$tmp/lib/modules/$ko" ;;
+			*.ko.gz) gzip -dc "$MODDIR/$m" > "$tmp/lib/modules/$ko" ;;
+			*.ko.zst) zstd -qdc "$MODDIR/$m" > "$tmp/lib/modules/$ko" ;;
+			*) die "module $m: unknown compression" ;;
+			esac || die "cannot unpack $MODDIR/$m"
+			echo "$ko" >> "$tmp/modules.load"
 		done
 		# Lets the kernel give /init a console; /init copes without it.
 		mknod "$tmp/dev/console" c 5 1 2>/dev/null || true
@@ -186,10 +197,17 @@ interactive=0
 	printf 'SW_CMD=('
 	[ ${#CMD[@]} -gt 0 ] && printf '%q ' "${CMD[@]}"
 	printf ')\n'
+	# The test knobs that cross into the guest when set on the host.
+	for v in STRESS_SCALE STRESS_SEED TEST_TIMEOUT TEST_TIMEOUT_SCALE; do
+		[ -z "${!v:-}" ] || printf 'export %s=%q\n' "$v" "${!v}"
+	done
 } > "$VM_OUT/.vm-job"
 
 # --- qemu -------------------------------------------------------------------
-APPEND="console=ttyS0 panic=-1 printk.time=1 loglevel=5 mitigations=off swrepo=$ROOT ${VM_APPEND:-}"
+# oops=panic: an oops ends the run at once (panic=-1 reboots, and qemu
+# exits with -no-reboot) instead of leaving a broken guest to hang until
+# VM_TIMEOUT.
+APPEND="console=ttyS0 panic=-1 oops=panic printk.time=1 loglevel=5 mitigations=off swrepo=$ROOT ${VM_APPEND:-}"
 ACCEL=(-accel tcg,thread=multi -smp "$VM_SMP")
 if [ "$VM_ICOUNT" = 1 ]; then
 	# Instruction counting makes guest time a function of instructions
