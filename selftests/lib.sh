@@ -232,3 +232,61 @@ two_ns_test() {
 }
 a() { ns_exec "$NS_A" "$@"; }
 b() { ns_exec "$NS_B" "$@"; }
+
+# cpus_offline_others: every CPU but cpu0 offline until the test exits
+# (deferred). For tests that rmmod/insmod synwatch: under QEMU's
+# multi-threaded TCG, netfilter hooks registered and unregistered under
+# traffic with two vCPUs stall the emulator within a few dozen cycles
+# (the static keys are patched with int3 while another vCPU runs the
+# site; nftables alone does it, synwatch never loaded). One vCPU still
+# interleaves everything, through preemption and softirqs.
+cpus_offline_others() {
+	local f
+	for f in /sys/devices/system/cpu/cpu[1-9]*/online; do
+		[ -e "$f" ] || continue
+		[ "$(cat "$f")" = 1 ] || continue
+		echo 0 > "$f"
+		defer sh -c "echo 1 > $f"
+	done
+}
+
+# synwatch_unload: rmmod synwatch (loaded again by synwatch_load). A test
+# that unloads it defers synwatch_load, so that the module is loaded with
+# its defaults at the end whatever happens.
+synwatch_unload() {
+	[ -d /sys/module/synwatch ] || return 0
+	rmmod synwatch
+}
+
+# daemon_start NS CONF ERRFILE: synwatchd -f -c CONF in NS, its stderr to
+# ERRFILE, its pid in DPID (killed at exit). Not through ns_exec: $! must
+# be the daemon itself (ip netns exec execs it).
+daemon_start() {
+	ip netns exec "$1" "$SWD" -f -c "$2" 2> "$3" &
+	DPID=$!
+	defer kill "$DPID"
+}
+
+# daemon_stop WHAT: SIGTERM to DPID; checks that it stopped with status 0.
+daemon_stop() {
+	local rc=0
+	kill -TERM "$DPID"
+	wait "$DPID" || rc=$?
+	check "$1: SIGTERM, status 0" test "$rc" = 0
+}
+
+# accept_loop NS ADDR PORT: a server in NS that accepts connections on
+# ADDR:PORT and closes them, until the test exits; returns once it
+# listens.
+accept_loop() {
+	ip netns exec "$1" python3 -c "
+import socket
+l = socket.socket(socket.AF_INET6 if ':' in '$2' else socket.AF_INET)
+l.bind(('$2', $3)); l.listen(512)
+while True:
+    l.accept()[0].close()
+" >/dev/null 2>&1 &
+	defer kill $!
+	_listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
+	busywait 30000 _listening "$1" "$3"
+}

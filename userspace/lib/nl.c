@@ -203,8 +203,13 @@ struct nlmsghdr *sw_nl_msg(struct sw_nl *nl, uint8_t cmd, uint16_t flags)
 	return nlh;
 }
 
+/* What CTRL_CMD_GETFAMILY (or a NEWFAMILY notification) says of a family. */
 struct family_info {
-	struct sw_nl *nl;
+	const char *const *groups;	/* names wanted, in their order */
+	unsigned int ngroups;
+	uint32_t *grp_ids;		/* ngroups; 0: not offered */
+	uint16_t id;
+	uint32_t version;
 	bool found;
 };
 
@@ -225,11 +230,7 @@ static int mcgrp_cb(const struct nlattr *attr, void *data)
 /* Each group is a nest of name and id; match ours by name. */
 static int mcgrps_cb(const struct nlattr *attr, void *data)
 {
-	static const char *const names[__SYNWATCH_MCGRP_MAX] = {
-		[SYNWATCH_MCGRP_CONN] = SYNWATCH_MCGRP_CONN_NAME,
-		[SYNWATCH_MCGRP_ALERT] = SYNWATCH_MCGRP_ALERT_NAME,
-	};
-	struct sw_nl *nl = data;
+	struct family_info *fi = data;
 	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
 
 	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
@@ -237,10 +238,10 @@ static int mcgrps_cb(const struct nlattr *attr, void *data)
 	mnl_attr_parse_nested(attr, mcgrp_cb, tb);
 	if (!tb[CTRL_ATTR_MCAST_GRP_NAME] || !tb[CTRL_ATTR_MCAST_GRP_ID])
 		return MNL_CB_OK;
-	for (int i = 0; i < __SYNWATCH_MCGRP_MAX; i++)
+	for (unsigned int i = 0; i < fi->ngroups; i++)
 		if (!strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
-			    names[i]))
-			nl->mcgrp[i] = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+			    fi->groups[i]))
+			fi->grp_ids[i] = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
 	return MNL_CB_OK;
 }
 
@@ -252,18 +253,18 @@ static int family_attr_cb(const struct nlattr *attr, void *data)
 	case CTRL_ATTR_FAMILY_ID:
 		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
 			return MNL_CB_ERROR;
-		fi->nl->family_id = mnl_attr_get_u16(attr);
+		fi->id = mnl_attr_get_u16(attr);
 		fi->found = true;
 		break;
 	case CTRL_ATTR_VERSION:
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
 			return MNL_CB_ERROR;
-		fi->nl->version = mnl_attr_get_u32(attr);
+		fi->version = mnl_attr_get_u32(attr);
 		break;
 	case CTRL_ATTR_MCAST_GROUPS:
 		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
 			return MNL_CB_ERROR;
-		mnl_attr_parse_nested(attr, mcgrps_cb, fi->nl);
+		mnl_attr_parse_nested(attr, mcgrps_cb, fi);
 		break;
 	}
 	return MNL_CB_OK;
@@ -275,9 +276,10 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 			      data);
 }
 
-static int resolve_family(struct sw_nl *nl)
+/* Asks the controller for the family name: its id and groups into fi. */
+static int get_family(struct sw_nl *nl, const char *name,
+		      struct family_info *fi)
 {
-	struct family_info fi = { .nl = nl };
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *genl;
 	int ret;
@@ -285,15 +287,62 @@ static int resolve_family(struct sw_nl *nl)
 	nlh = mnl_nlmsg_put_header(nl->sendbuf);
 	nlh->nlmsg_type = GENL_ID_CTRL;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++nl->seq;
+	if (++nl->seq == 0)
+		nl->seq = 1;
+	nlh->nlmsg_seq = nl->seq;
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = CTRL_CMD_GETFAMILY;
 	genl->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, SYNWATCH_GENL_NAME);
-	ret = sw_nl_request(nl, nlh, family_cb, &fi);
-	if (ret == 0 && !fi.found)
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	ret = sw_nl_request(nl, nlh, family_cb, fi);
+	if (ret == 0 && !fi->found)
 		ret = -ENOENT;
 	return ret;
+}
+
+static const char *const sw_mcgrp_names[__SYNWATCH_MCGRP_MAX] = {
+	[SYNWATCH_MCGRP_CONN] = SYNWATCH_MCGRP_CONN_NAME,
+	[SYNWATCH_MCGRP_ALERT] = SYNWATCH_MCGRP_ALERT_NAME,
+};
+
+static int resolve_family(struct sw_nl *nl)
+{
+	struct family_info fi = {
+		.groups = sw_mcgrp_names, .ngroups = __SYNWATCH_MCGRP_MAX,
+		.grp_ids = nl->mcgrp,
+	};
+	int ret = get_family(nl, SYNWATCH_GENL_NAME, &fi);
+
+	nl->family_id = fi.id;
+	nl->version = fi.version;
+	return ret;
+}
+
+int sw_nl_ctrl_group(struct sw_nl *nl, const char *group, uint32_t *id)
+{
+	const char *const groups[] = { group };
+	struct family_info fi = { .groups = groups, .ngroups = 1, .grp_ids = id };
+	int ret;
+
+	*id = 0;
+	ret = get_family(nl, "nlctrl", &fi);
+	if (!ret && !*id)
+		ret = -ENOENT;
+	return ret;
+}
+
+bool sw_nl_ctrl_names_us(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *attr;
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		return false;
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_NAME &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			return !strcmp(mnl_attr_get_str(attr), SYNWATCH_GENL_NAME);
+	return false;
 }
 
 static void set_flag(struct sw_nl *nl, int opt)
@@ -304,7 +353,7 @@ static void set_flag(struct sw_nl *nl, int opt)
 	mnl_socket_setsockopt(nl->sock, opt, &one, sizeof(one));
 }
 
-int sw_nl_open(struct sw_nl *nl)
+int sw_nl_open_ctrl(struct sw_nl *nl)
 {
 	int ret;
 
@@ -326,12 +375,19 @@ int sw_nl_open(struct sw_nl *nl)
 	nl->seq = (uint32_t)time(NULL);
 	set_flag(nl, NETLINK_EXT_ACK);
 	set_flag(nl, NETLINK_CAP_ACK);
-	ret = resolve_family(nl);
-	if (ret) {
-		sw_nl_close(nl);
-		return ret;
-	}
+	nl->family_id = GENL_ID_CTRL;
 	return 0;
+}
+
+int sw_nl_open(struct sw_nl *nl)
+{
+	int ret = sw_nl_open_ctrl(nl);
+
+	if (!ret)
+		ret = resolve_family(nl);
+	if (ret)
+		sw_nl_close(nl);
+	return ret;
 }
 
 void sw_nl_close(struct sw_nl *nl)
@@ -344,9 +400,9 @@ void sw_nl_close(struct sw_nl *nl)
 	nl->sendbuf = nl->recvbuf = NULL;
 }
 
-int sw_nl_join(struct sw_nl *nl, enum synwatch_mcgrp grp)
+int sw_nl_join_id(struct sw_nl *nl, uint32_t grp_id)
 {
-	int id = (int)nl->mcgrp[grp];
+	int id = (int)grp_id;
 
 	if (!id)
 		return -ENOENT;
@@ -354,6 +410,11 @@ int sw_nl_join(struct sw_nl *nl, enum synwatch_mcgrp grp)
 				  sizeof(id)) < 0)
 		return -errno;
 	return 0;
+}
+
+int sw_nl_join(struct sw_nl *nl, enum synwatch_mcgrp grp)
+{
+	return sw_nl_join_id(nl, nl->mcgrp[grp]);
 }
 
 int sw_nl_set_rcvbuf(struct sw_nl *nl, int bytes)

@@ -44,6 +44,18 @@ struct sw_nl {
 int sw_nl_open(struct sw_nl *nl);
 void sw_nl_close(struct sw_nl *nl);
 
+/*
+ * A socket for the generic netlink controller only (family_id is
+ * GENL_ID_CTRL): what watches the synwatch family come and go.
+ */
+int sw_nl_open_ctrl(struct sw_nl *nl);
+
+/* The id of the controller's multicast group of this name ("notify"). */
+int sw_nl_ctrl_group(struct sw_nl *nl, const char *group, uint32_t *id);
+
+/* Whether a controller message (a NEWFAMILY, say) is about "synwatch". */
+bool sw_nl_ctrl_names_us(const struct nlmsghdr *nlh);
+
 static inline int sw_nl_fd(const struct sw_nl *nl)
 {
 	return mnl_socket_get_fd(nl->sock);
@@ -75,6 +87,7 @@ int sw_nl_recv(struct sw_nl *nl);
 int sw_nl_recv_nowait(struct sw_nl *nl);
 
 int sw_nl_join(struct sw_nl *nl, enum synwatch_mcgrp grp);
+int sw_nl_join_id(struct sw_nl *nl, uint32_t grp_id);
 
 /*
  * Asks for a receive buffer of bytes: SO_RCVBUFFORCE (CAP_NET_ADMIN may

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "famwatch.h"
 #include "fmt.h"
 #include "parse.h"
 #include "render.h"
@@ -51,6 +52,12 @@ struct monitor_opts {
 
 struct monitor {
 	struct monitor_opts o;
+	const struct sw_stream_opts *so;	/* to subscribe again */
+	struct sw_famwatch fw;
+	bool watching;			/* fw open: reloads are survived */
+	bool up;			/* the stream is open */
+	uint64_t retry_ms;		/* while down: next attempt */
+	uint64_t lost;			/* of streams closed before this one */
 	struct sw_json j;
 	bool done;
 	uint64_t shown;		/* s->events counts the rest of a datagram too */
@@ -99,15 +106,53 @@ static void on_loss(struct sw_stream *s, uint64_t lost, bool overrun, void *data
 		s->rcvbuf);
 }
 
+/* while the module is away: how often to look, besides the notifications */
+#define MONITOR_RETRY_MS 2000
+
+/*
+ * The module went away or came back (a reload): close the stream, and
+ * open it again once the family is there, saying both on stderr.
+ */
+static void module_check(struct monitor *m, struct sw_stream *s,
+			 unsigned int bits)
+{
+	int ret;
+
+	if (m->up && sw_famwatch_stale(bits, s->nl.family_id)) {
+		m->lost += s->lost;
+		sw_stream_close(s);
+		m->up = false;
+		fflush(stdout);
+		fprintf(stderr, "%s: the synwatch module went away (unloaded); waiting for it to come back\n",
+			sw_progname);
+	}
+	if (m->up)
+		return;
+	ret = sw_stream_open(s, m->so);
+	if (ret) {
+		m->retry_ms = sw_monotonic_ms() + MONITOR_RETRY_MS;
+		return;
+	}
+	m->up = true;
+	fflush(stdout);
+	fprintf(stderr, "%s: the synwatch module is back: subscribed again (events made while it was away are not known)\n",
+		sw_progname);
+}
+
 static int run(struct monitor *m, struct sw_stream *s)
 {
 	uint64_t deadline = m->o.timeout_s ? sw_monotonic_ms() + m->o.timeout_s * 1000 : 0;
-	struct pollfd pfd = { .fd = sw_nl_fd(&s->nl), .events = POLLIN };
 
 	while (!stop && !m->done) {
+		struct pollfd pfd[2] = {
+			{ .fd = m->up ? sw_nl_fd(&s->nl) : -1, .events = POLLIN },
+			{ .fd = m->watching ? sw_famwatch_fd(&m->fw) : -1, .events = POLLIN },
+		};
 		uint64_t t = sw_monotonic_ms();
 		/* a gap in the sequence is settled by reading again later */
-		int timeout = sw_stream_timeout(s, t), n, ret;
+		int timeout = m->up ? sw_stream_timeout(s, t) :
+			      (int)(m->retry_ms > t ? m->retry_ms - t : 0);
+		int n, ret;
 
 		if (deadline) {
 			if (t >= deadline)
@@ -115,10 +160,17 @@ static int run(struct monitor *m, struct sw_stream *s)
 			if (timeout < 0 || deadline - t < (uint64_t)timeout)
 				timeout = (int)(deadline - t);
 		}
-		n = poll(&pfd, 1, timeout);
+		n = poll(pfd, 2, timeout);
 		if (n < 0 && errno != EINTR)
 			return -errno;
-		if (n <= 0 && sw_stream_timeout(s, sw_monotonic_ms()))
+		if ((n > 0 && pfd[1].revents) ||
+		    (!m->up && sw_monotonic_ms() >= m->retry_ms))
+			module_check(m, s, n > 0 && pfd[1].revents ?
+					   sw_famwatch_read(&m->fw) : 0);
+		if (!m->up)
+			continue;
+		if (!(n > 0 && pfd[0].revents) &&
+		    sw_stream_timeout(s, sw_monotonic_ms()))
 			continue;
 		ret = sw_stream_read(s);
 		if (ret)
@@ -214,21 +266,37 @@ int cmd_monitor(const struct cli_globals *gin, int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* the watch first: a reload cannot fall between the two */
+	ret = sw_famwatch_open(&m.fw);
+	if (ret)
+		sw_warn("cannot watch for module reloads (events stop at the first): %s",
+			strerror(-ret));
+	m.watching = !ret;
 	ret = sw_stream_open(&s, &so);
 	if (f.netns_fd >= 0)
 		close(f.netns_fd);
+	/* subscribing again after a reload takes the filter as it is now */
+	f.netns_fd = -1;
+	m.so = &so;
 	if (ret) {
+		if (m.watching)
+			sw_famwatch_close(&m.fw);
 		if (!strcmp(s.failed_step, "open"))
 			return sw_open_error(ret);
 		return sw_request_error(&s.nl, s.failed_step, ret);
 	}
+	m.up = true;
 	ret = run(&m, &s);
 	if (ret)
 		ret = sw_request_error(&s.nl, "reading events", ret);
-	if (s.overrun_pending)
+	if (m.up && s.overrun_pending)
 		on_loss(&s, 0, true, &m);
 	fflush(stdout);
-	fprintf(stderr, "%" PRIu64 " events shown, %" PRIu64 " lost\n", m.shown, s.lost);
-	sw_stream_close(&s);
+	fprintf(stderr, "%" PRIu64 " events shown, %" PRIu64 " lost\n", m.shown,
+		m.lost + (m.up ? s.lost : 0));
+	if (m.up)
+		sw_stream_close(&s);
+	if (m.watching)
+		sw_famwatch_close(&m.fw);
 	return ret;
 }

@@ -2,10 +2,16 @@
 /*
  * synwatchd: logs synwatch events and raises SYN flood alerts.
  *
- * One poll() loop over a signalfd (HUP reload, TERM/INT stop, CHLD reap)
- * and the event socket, with timers for the stats line, the metrics file
- * and loss reports. A second socket does the dumps (resync, metrics), so
- * that replies never queue behind events.
+ * One poll() loop over a signalfd (HUP reload, TERM/INT stop, CHLD reap),
+ * the watch on the module (famwatch.h) and the event socket, with timers
+ * for the stats line, the metrics file, loss reports and alert commands.
+ * A second socket does the dumps (resync, metrics), so that replies never
+ * queue behind events.
+ *
+ * The module may go away (rmmod, a DKMS upgrade) and come back with a new
+ * family id: both sockets are then closed, the daemon waits (saying so),
+ * and opens, subscribes and resyncs again when the family is back. It
+ * starts the same way when the module is not loaded yet.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +29,7 @@
 #include "dconf.h"
 #include "dlog.h"
 #include "errors.h"
+#include "famwatch.h"
 #include "fmt.h"
 #include "json.h"
 #include "logfile.h"
@@ -37,8 +44,13 @@ struct daemon {
 	bool conf_given;
 	bool foreground;
 	struct dconf conf;
+	struct sw_famwatch fw;
+	bool up;			/* stream and req open on the module */
+	bool ever_up;
+	bool check_module;		/* a request found no family: look */
+	uint64_t retry_ms;		/* while down: next attempt to connect */
+	uint64_t down_since_ms;
 	struct sw_stream stream;
-	bool stream_open;
 	struct sw_nl req;
 	struct logfile log;
 	bool log_open;
@@ -49,12 +61,14 @@ struct daemon {
 	uint64_t resync_due_ms;		/* 0: none pending */
 	uint64_t last_resync_ms;
 	uint64_t lost_unlogged, overruns_unlogged;
-	uint64_t events, lost, overruns, resyncs;
+	uint64_t events, lost, overruns, resyncs, reconnects;
 	uint64_t last_log_error_ms;
 	struct sw_json j;		/* the JSON line being made (buffer) */
 };
 
 #define RESYNC_MIN_GAP_MS 1000
+/* while the module is away: how often to look, besides the notifications */
+#define RECONNECT_RETRY_MS 2000
 
 static uint64_t realtime_ns(void)
 {
@@ -62,6 +76,14 @@ static uint64_t realtime_ns(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+/* A request that finds no family: the module may have gone. */
+static int req_result(struct daemon *d, int ret)
+{
+	if (ret == -ENOENT || ret == -EOPNOTSUPP)
+		d->check_module = true;
+	return ret;
 }
 
 static void log_error(struct daemon *d, int ret)
@@ -225,15 +247,17 @@ static void resync(struct daemon *d, const char *why)
 	struct sw_filter f;
 	int ret;
 
+	if (!d->up)
+		return;
 	d->resync_due_ms = 0;
 	d->last_resync_ms = r.now;
 	d->resyncs++;
 	/* without it a flood found is reported with reason "unknown" */
-	ret = sw_get_config(&d->req, &r.cfg);
+	ret = req_result(d, sw_get_config(&d->req, &r.cfg));
 	if (ret)
 		dlog(LOG_ERR, "resync: reading the flood settings: %s", strerror(-ret));
 	alerts_resync_begin(&d->alerts);
-	ret = sw_dump_listeners(&d->req, resync_listener, &r);
+	ret = req_result(d, sw_dump_listeners(&d->req, resync_listener, &r));
 	if (ret) {
 		dlog(LOG_ERR, "resync: listing listeners: %s", strerror(-ret));
 		return;
@@ -251,8 +275,11 @@ static void resync(struct daemon *d, const char *why)
 static void stats_line(struct daemon *d)
 {
 	struct sw_stats st;
-	int ret = sw_get_stats(&d->req, &st);
+	int ret;
 
+	if (!d->up)
+		return;
+	ret = req_result(d, sw_get_stats(&d->req, &st));
 	if (ret) {
 		dlog(LOG_ERR, "reading statistics: %s", strerror(-ret));
 		return;
@@ -288,12 +315,15 @@ static void write_metrics(struct daemon *d)
 	struct metrics_snapshot m = { .listeners = &listeners };
 	int ret;
 
-	m.up = !sw_get_stats(&d->req, &m.stats) &&
+	/* the module away: synwatch_up 0 and the daemon's own counters */
+	m.up = d->up &&
+	       !req_result(d, sw_get_stats(&d->req, &m.stats)) &&
 	       !sw_dump_listeners(&d->req, collect_listener, &listeners) &&
 	       !sw_dump_conns(&d->req, NULL, count_state, m.states);
 	m.daemon = (struct metrics_daemon){
 		.events = d->events, .events_lost = d->lost,
 		.overruns = d->overruns, .resyncs = d->resyncs,
+		.reconnects = d->reconnects,
 		.floods_active = alerts_active(&d->alerts),
 		.alert_commands = d->alerts.commands_run,
 		.alert_commands_failed = d->alerts.commands_failed,
@@ -319,17 +349,88 @@ static int open_stream(struct daemon *d)
 	};
 	int ret = sw_stream_open(&d->stream, &o);
 
-	if (ret) {
-		if (!strcmp(d->stream.failed_step, "open"))
-			return sw_open_error(ret);
-		return sw_request_error(&d->stream.nl, d->stream.failed_step, ret);
-	}
-	d->stream_open = true;
+	if (ret)
+		return ret;
 	if ((uint64_t)d->stream.rcvbuf < d->conf.buffer_size)
 		dlog(LOG_WARNING, "receive buffer is %d bytes, not the %" PRIu64
 		     " asked for (no CAP_NET_ADMIN for SO_RCVBUFFORCE?)",
 		     d->stream.rcvbuf, d->conf.buffer_size);
 	return 0;
+}
+
+/*
+ * The request socket, then the event stream: 0 or a negative errno (and
+ * *step: what failed). Events first, then the dumps: nothing falls
+ * between the two.
+ */
+static int connect_module(struct daemon *d, const char **step)
+{
+	int ret;
+
+	*step = "open";
+	ret = sw_nl_open(&d->req);
+	if (ret)
+		return ret;
+	ret = open_stream(d);
+	if (ret) {
+		*step = d->stream.failed_step;
+		sw_nl_close(&d->req);
+		return ret;
+	}
+	d->up = true;
+	return 0;
+}
+
+static void disconnect_module(struct daemon *d)
+{
+	if (!d->up)
+		return;
+	sw_stream_close(&d->stream);
+	sw_nl_close(&d->req);
+	d->up = false;
+	d->resync_due_ms = 0;
+	d->down_since_ms = sw_monotonic_ms();
+}
+
+/* While the module is away: try again, and say so when it worked. */
+static void reconnect(struct daemon *d, const char *why)
+{
+	char dur[SW_FMT_LEN];
+	const char *step;
+	uint64_t now = sw_monotonic_ms();
+	int ret = connect_module(d, &step);
+
+	if (ret) {
+		d->retry_ms = now + RECONNECT_RETRY_MS;
+		/* absent is what waiting means; anything else is news */
+		if (ret != -ENOENT)
+			dlog(LOG_ERR, "connecting to the synwatch module (%s): %s",
+			     step, strerror(-ret));
+		return;
+	}
+	if (d->ever_up) {
+		d->reconnects++;
+		dlog(LOG_NOTICE, "the synwatch module is back after %s: family id %u, events resubscribed; resynchronising",
+		     sw_fmt_duration_ms(dur, now - d->down_since_ms),
+		     d->req.family_id);
+	} else {
+		dlog(LOG_NOTICE, "the synwatch module is loaded: family id %u, events subscribed",
+		     d->req.family_id);
+	}
+	d->ever_up = true;
+	resync(d, why);
+}
+
+/* The watch saw something, or a request found no family. */
+static void module_check(struct daemon *d, unsigned int bits)
+{
+	if (d->up && sw_famwatch_stale(bits, d->req.family_id)) {
+		disconnect_module(d);
+		dlog(LOG_ERR, "the synwatch module went away (generic netlink family \"%s\" unregistered): no events until it is back; waiting for it",
+		     SYNWATCH_GENL_NAME);
+	}
+	if (!d->up)
+		reconnect(d, "module reloaded");
 }
 
 static int open_log(struct daemon *d)
@@ -389,9 +490,8 @@ static void reload(struct daemon *d)
 	/* also picks up a log file that logrotate moved away */
 	close_log(d);
 	open_log(d);
-	if (restream) {
+	if (restream && d->up) {
 		sw_stream_close(&d->stream);
-		d->stream_open = false;
 		if (open_stream(d)) {
 			dlog(LOG_ERR, "cannot re-open the event socket; stopping");
 			d->stop = true;
@@ -426,7 +526,7 @@ static void handle_signals(struct daemon *d)
 static int next_timeout(const struct daemon *d, uint64_t now)
 {
 	uint64_t t[] = { d->next_stats_ms, d->next_metrics_ms, d->resync_due_ms,
-			 alerts_next_tick(&d->alerts),
+			 alerts_next_tick(&d->alerts), d->up ? 0 : d->retry_ms,
 			 d->lost_unlogged || d->overruns_unlogged ? d->next_loss_log_ms : 0 };
 	uint64_t min = UINT64_MAX;
 
@@ -446,6 +546,8 @@ static void run_timers(struct daemon *d)
 {
 	uint64_t now = sw_monotonic_ms();
 
+	if (!d->up && now >= d->retry_ms)
+		reconnect(d, "module loaded");
 	if (d->resync_due_ms && now >= d->resync_due_ms)
 		resync(d, "events lost");
 	if ((d->lost_unlogged || d->overruns_unlogged) && now >= d->next_loss_log_ms)
@@ -464,11 +566,13 @@ static void run_timers(struct daemon *d)
 static int loop(struct daemon *d)
 {
 	while (!d->stop) {
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[3] = {
 			{ .fd = d->sfd, .events = POLLIN },
-			{ .fd = sw_nl_fd(&d->stream.nl), .events = POLLIN },
+			{ .fd = sw_famwatch_fd(&d->fw), .events = POLLIN },
+			/* none while the module is away */
+			{ .fd = d->up ? sw_nl_fd(&d->stream.nl) : -1, .events = POLLIN },
 		};
-		int n = poll(pfd, 2, next_timeout(d, sw_monotonic_ms())), ret;
+		int n = poll(pfd, 3, next_timeout(d, sw_monotonic_ms())), ret;
 
 		if (n < 0 && errno != EINTR) {
 			dlog(LOG_ERR, "poll: %s", strerror(errno));
@@ -476,9 +580,12 @@ static int loop(struct daemon *d)
 		}
 		if (n > 0 && pfd[0].revents)
 			handle_signals(d);
+		if (n > 0 && pfd[1].revents && !d->stop)
+			module_check(d, sw_famwatch_read(&d->fw));
 		/* events, or a gap in them that is old enough to settle */
-		if (((n > 0 && pfd[1].revents) ||
-		     !sw_stream_timeout(&d->stream, sw_monotonic_ms())) && !d->stop) {
+		if (d->up && ((n > 0 && pfd[2].revents) ||
+			      !sw_stream_timeout(&d->stream, sw_monotonic_ms())) &&
+		    !d->stop) {
 			/* all that is queued, then its lines in one write */
 			ret = sw_stream_read(&d->stream);
 			flush_log(d);
@@ -488,6 +595,10 @@ static int loop(struct daemon *d)
 			}
 		}
 		run_timers(d);
+		if (d->check_module && !d->stop) {
+			d->check_module = false;
+			module_check(d, SW_FAM_UNSURE);
+		}
 		flush_log(d);
 	}
 	return SW_EXIT_OK;
@@ -573,6 +684,7 @@ int main(int argc, char **argv)
 {
 	struct daemon d = { .conf_path = DCONF_DEFAULT_PATH, .sfd = -1 };
 	bool test = false;
+	const char *step;
 	unsigned int n;
 	int ret, err;
 
@@ -600,25 +712,38 @@ int main(int argc, char **argv)
 		dlog(LOG_ERR, "signals: %s", strerror(-err));
 		return SW_EXIT_FAIL;
 	}
-	err = sw_nl_open(&d.req);
+	/* watch first: the module cannot come between a look and the watch */
+	err = sw_famwatch_open(&d.fw);
 	if (err) {
-		ret = sw_open_error(err);
+		dlog(LOG_ERR, "cannot watch the generic netlink controller for the synwatch module: %s",
+		     strerror(-err));
+		ret = SW_EXIT_FAIL;
 		goto out;
 	}
-	/* events first, then the dump: nothing falls between the two */
-	ret = open_stream(&d);
-	if (ret)
-		goto out_req;
+	err = connect_module(&d, &step);
+	if (err == -ENOENT && !strcmp(step, "open")) {
+		/* under systemd too: the unit stays up, and says why */
+		dlog(LOG_WARNING, "the synwatch module is not loaded (no generic netlink family \"%s\"): waiting for it (modprobe synwatch)",
+		     SYNWATCH_GENL_NAME);
+		d.retry_ms = sw_monotonic_ms() + RECONNECT_RETRY_MS;
+		d.down_since_ms = sw_monotonic_ms();
+	} else if (err) {
+		ret = !strcmp(step, "open") ? sw_open_error(err) :
+		      sw_request_error(&d.stream.nl, step, err);
+		goto out_fw;
+	} else {
+		d.ever_up = true;
+	}
 	open_log(&d);
 	if (!d.foreground && daemon(0, 0)) {
 		dlog(LOG_ERR, "daemon: %s", strerror(errno));
 		ret = SW_EXIT_FAIL;
 		goto out_stream;
 	}
-	dlog(LOG_INFO, "started: %s mode, events %s, buffer %d bytes",
+	dlog(LOG_INFO, "started: %s mode, events %s, buffer %d bytes%s",
 	     d.conf.multicast ? "multicast" : "subscribe",
 	     sw_event_mask_format((char[128]){ 0 }, 128, d.conf.events),
-	     d.stream.rcvbuf);
+	     d.up ? d.stream.rcvbuf : 0, d.up ? "" : " (not yet: no module)");
 	/* a flood already going on when we start is reported as ongoing */
 	resync(&d, "startup");
 	schedule(&d, sw_monotonic_ms());
@@ -631,10 +756,11 @@ int main(int argc, char **argv)
 		write_metrics(&d);
 	dlog(LOG_INFO, "stopped: %" PRIu64 " events, %" PRIu64 " lost", d.events, d.lost);
 out_stream:
-	sw_stream_close(&d.stream);
+	disconnect_module(&d);
 	close_log(&d);
-out_req:
-	sw_nl_close(&d.req);
+out_fw:
+	disconnect_module(&d);
+	sw_famwatch_close(&d.fw);
 out:
 	alerts_free(&d.alerts);
 	dconf_free(&d.conf);

@@ -132,6 +132,8 @@ static void daemon_metrics(FILE *f, const struct metrics_daemon *d)
 	fprintf(f, "synwatch_daemon_buffer_overruns_total %" PRIu64 "\n", d->overruns);
 	header(f, "synwatch_daemon_resyncs_total", "counter", "State resynchronisations after loss.");
 	fprintf(f, "synwatch_daemon_resyncs_total %" PRIu64 "\n", d->resyncs);
+	header(f, "synwatch_daemon_reconnects_total", "counter", "Times the synwatch module came back after it went away (reloads).");
+	fprintf(f, "synwatch_daemon_reconnects_total %" PRIu64 "\n", d->reconnects);
 	gauge(f, "synwatch_daemon_floods_active", d->floods_active, "Floods synwatchd considers in progress.");
 	header(f, "synwatch_daemon_alert_commands_total", "counter", "alert_command runs, and of those the failed and the ended by alert_command_timeout.");
 	fprintf(f, "synwatch_daemon_alert_commands_total{result=\"run\"} %" PRIu64 "\n", d->alert_commands);

@@ -15,7 +15,7 @@
 #include "vec.h"
 
 struct metrics_daemon {
-	uint64_t events, events_lost, overruns, resyncs, floods_active,
+	uint64_t events, events_lost, overruns, resyncs, reconnects, floods_active,
 		 alert_commands, alert_commands_failed, alert_commands_timed_out,
 		 alert_commands_busy;
 };

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Watching the synwatch module come and go: a socket in the generic
+ * netlink controller's "notify" group, which tells every netns when a
+ * family is registered (CTRL_CMD_NEWFAMILY) or unregistered
+ * (CTRL_CMD_DELFAMILY). When the module is unloaded its subscriptions
+ * and group memberships vanish without a word on the event socket, and
+ * a reloaded module's family has a new id: a reader must notice, wait,
+ * and open everything again (synwatchd, synwatch monitor).
+ */
+#ifndef SW_FAMWATCH_H
+#define SW_FAMWATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nl.h"
+
+/* What sw_famwatch_read() saw, as bits. */
+#define SW_FAM_GONE	1U	/* the synwatch family was unregistered */
+#define SW_FAM_NEW	2U	/* ... registered (again) */
+#define SW_FAM_UNSURE	4U	/* the watch overran: a change may be missed */
+
+struct sw_famwatch {
+	struct sw_nl nl;
+	unsigned int seen;
+};
+
+/* Opens the watch. 0 or a negative errno. */
+int sw_famwatch_open(struct sw_famwatch *w);
+void sw_famwatch_close(struct sw_famwatch *w);
+
+static inline int sw_famwatch_fd(const struct sw_famwatch *w)
+{
+	return sw_nl_fd(&w->nl);
+}
+
+/* Reads every notification queued, without waiting: SW_FAM_* bits. */
+unsigned int sw_famwatch_read(struct sw_famwatch *w);
+
+/*
+ * Whether sockets opened on family id family_id are stale after what the
+ * watch saw (bits): the family went or came (a reload), or, when unsure,
+ * it is no longer there under that id.
+ */
+bool sw_famwatch_stale(unsigned int bits, uint16_t family_id);
+
+#endif
