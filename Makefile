@@ -20,7 +20,7 @@ KMOD_SOURCES = $(shell find kmod -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null | 
 HAVE_USERSPACE = $(wildcard userspace/Makefile)
 
 .PHONY: all modules userspace deps modules-all vm-module selftests unit check \
-	vm-check style sparse dkms-check install clean distclean debug-kernel demo vm help \
+	vm-check stress style sparse dkms-check install clean distclean debug-kernel demo vm help \
 	bench bench-tools
 
 all: modules userspace
@@ -86,6 +86,14 @@ sparse:
 		echo "sparse: $$k clean"; \
 	done
 
+# The reliability suite (selftests/stress_*: module life cycle under load,
+# packet and genetlink fuzzers) in full, on each kernel of KERNEL: its
+# tests do STRESS_SCALE times the work of their reduced run in make check.
+STRESS_SCALE ?= 5
+STRESS_TESTS = $(sort $(basename $(notdir $(wildcard selftests/stress_*.c selftests/stress_*.sh))))
+stress: vm-module selftests userspace bench-tools
+	STRESS_SCALE=$(STRESS_SCALE) selftests/vm/vm-check.sh $(KERNEL) -- $(STRESS_TESTS)
+
 # DKMS builds for every supported kernel, in a private DKMS tree.
 dkms-check:
 	scripts/dkms-check.sh
@@ -140,6 +148,7 @@ help:
 	@echo "                    or any of them, debug or a release; TESTS=...)"
 	@echo "make style|sparse   checkpatch --strict / sparse (every supported kernel) on kmod/"
 	@echo "make dkms-check     DKMS builds for every supported kernel, nothing installed"
+	@echo "make stress         the reliability suite in full (STRESS_SCALE=5, KERNEL=...)"
 	@echo "make install        module (updates/) and userspace"
 	@echo "make debug-kernel   build the KASAN/lockdep kernel for KERNEL=debug"
 	@echo "make vm [CMD=...]   shell (or command) in a VM; make demo"

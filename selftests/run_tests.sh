@@ -8,7 +8,9 @@
 # selftests/NAME.sh.  Each runs from the repository root with a timeout
 # (TEST_TIMEOUT, default 300 s; every timeout is multiplied by
 # TEST_TIMEOUT_SCALE, default 5 on the KASAN/lockdep debug kernel, else 1) and
-# its output indented as TAP comments.
+# its output indented as TAP comments.  The stress_* tests (the reliability
+# suite) do STRESS_SCALE times their work (default 1; make stress: 5), and
+# get STRESS_SCALE times their timeout.
 # Exit status 4 (KSFT_SKIP) is a skip.  Closes with "N passed, N failed"
 # (", N skipped") and exits non-zero if a test failed.
 set -euo pipefail
@@ -72,6 +74,8 @@ for i in "${!names[@]}"; do
 	fi
 
 	limit=$((timeouts[i] * TEST_TIMEOUT_SCALE))
+	# the reliability suite does STRESS_SCALE times the work (make stress)
+	case "$name" in stress_*) limit=$((limit * ${STRESS_SCALE:-1})) ;; esac
 	echo "# selftest: $name"
 	kmsg "begin $name"
 	start=$SECONDS

@@ -17,6 +17,13 @@
  *    window walked freed memory in __sw_unsubscribe(); at load, the family
  *    answered before the per-netns state existed. After each rmmod the
  *    slab cache must be gone; the VM runner fails the run on any splat.
+ *  - rmmod_dump_held: a conns dump left unread holds a reference to the
+ *    module: rmmod fails with EWOULDBLOCK and changes nothing; once the
+ *    socket is closed it succeeds.
+ *  - netns_churn: network namespaces made, given tracked connections (open,
+ *    closed, half-closed) and deleted, again and again: every record of a
+ *    deleted netns goes with it (the table's total count returns to what
+ *    it was) and the module keeps working.
  *
  * The cycles run on one vCPU: the other CPUs are taken offline for the
  * length of the test and brought back after it. Under QEMU's
@@ -341,6 +348,134 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 	       self->tally->conns);
 	EXPECT_LT(0, self->tally->requests);
 	EXPECT_LT(0, self->tally->conns);
+}
+
+/* A conns dump of the current netns, sent and left unread. */
+static int dump_unread(struct swnl *s)
+{
+	struct nlmsghdr *nlh = sw_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
+
+	return mnl_socket_sendto(s->nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
+}
+
+#define HELD_CONNS	200	/* records: several datagrams of dump */
+
+TEST_F_TIMEOUT(lc, rmmod_dump_held, 300)
+{
+	struct topo *t = &self->t;
+	int a[HELD_CONNS], b[HELD_CONNS], i, n;
+	struct swnl s = {};
+
+	self->lfd = tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
+	ASSERT_LE(0, self->lfd);
+	for (i = 0; i < HELD_CONNS; i++) {
+		a[i] = tcp_connect(t, t->fa, t->addr_a, 0, t->addr_b, PORT_SRV,
+				   false);
+		ASSERT_LE(0, a[i]);
+		b[i] = accept(self->lfd, NULL, NULL);
+		ASSERT_LE(0, b[i]);
+	}
+	ASSERT_EQ(0, swnl_open_ns(&s, t, t->fa));
+	n = sw_dump(&s, NULL, NULL, 0);
+	ASSERT_EQ(HELD_CONNS, n);
+
+	ASSERT_EQ(0, dump_unread(&s));
+	EXPECT_NE(0, syscall(__NR_delete_module, "synwatch", O_NONBLOCK));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	EXPECT_EQ(0, sh("grep -q '^synwatch ' /proc/modules"));
+	/* the held dump did not disturb the module */
+	{
+		struct swnl s2 = {};
+
+		ASSERT_EQ(0, swnl_open_ns(&s2, t, t->fa));
+		EXPECT_EQ(HELD_CONNS, sw_dump(&s2, NULL, NULL, 0));
+		swnl_close(&s2);
+	}
+	swnl_close(&s);		/* ends the dump and its reference */
+	EXPECT_EQ(0, syscall(__NR_delete_module, "synwatch", O_NONBLOCK))
+		TH_LOG("rmmod after the dump's socket closed: %s",
+		       strerror(errno));
+	EXPECT_NE(0, sh("grep -q '^synwatch_conn ' /proc/slabinfo"));
+	EXPECT_EQ(0, module_load());
+	for (i = 0; i < HELD_CONNS; i++) {
+		close(a[i]);
+		close(b[i]);
+	}
+}
+
+/* The records of all netns, as the init netns's stats report it. */
+static long conn_total(void)
+{
+	struct sw_stats st;
+	struct swnl s;
+	long v = -1;
+
+	if (swnl_open(&s))
+		return -1;
+	if (!sw_stats(&s, &st))
+		v = st.v[SYNWATCH_A_STATS_CONN_COUNT_TOTAL];
+	swnl_close(&s);
+	return v;
+}
+
+#define CHURN_NETNS	10	/* netns pairs, at STRESS_SCALE=1 */
+#define CHURN_CONNS	20	/* connections in each */
+
+TEST_F_TIMEOUT(lc, netns_churn, 600)
+{
+	unsigned int rounds = CHURN_NETNS * stress_scale(), r;
+	long base = conn_total(), now = -1;
+	uint64_t deadline;
+	int i;
+
+	ASSERT_LE(0, base);
+	for (r = 0; r < rounds; r++) {
+		struct topo t;
+		int a[CHURN_CONNS], b[CHURN_CONNS], lfd;
+		struct swnl s;
+		char tag[16];
+
+		snprintf(tag, sizeof(tag), "nc%u", r);
+		ASSERT_EQ(0, topo_up(&t, r % 2 ? AF_INET6 : AF_INET, tag));
+		lfd = tcp_listen(&t, t.fb, t.addr_b, PORT_SRV);
+		ASSERT_LE(0, lfd);
+		for (i = 0; i < CHURN_CONNS; i++) {
+			a[i] = tcp_connect(&t, t.fa, t.addr_a, 0, t.addr_b,
+					   PORT_SRV, false);
+			ASSERT_LE(0, a[i]);
+			b[i] = accept(lfd, NULL, NULL);
+			ASSERT_LE(0, b[i]);
+			/* a third closed, a third half-closed, a third open */
+			if (i % 3 == 0) {
+				close(a[i]);
+				a[i] = -1;
+			} else if (i % 3 == 1) {
+				shutdown(a[i], SHUT_WR);
+			}
+		}
+		ASSERT_EQ(0, swnl_open_ns(&s, &t, t.fa));
+		EXPECT_EQ(CHURN_CONNS, sw_dump(&s, NULL, NULL, 0));
+		swnl_close(&s);
+		for (i = 0; i < CHURN_CONNS; i++) {
+			if (a[i] >= 0)
+				close(a[i]);
+			close(b[i]);
+		}
+		close(lfd);
+		topo_down(&t);
+	}
+	/* netns are dismantled by a kernel worker, after their last socket */
+	deadline = now_us() + 120000000ULL * slow_scale();
+	while (now_us() < deadline) {
+		now = conn_total();
+		if (now == base)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(base, now)
+		TH_LOG("records left of %u deleted netns", rounds);
+	TH_LOG("%u netns pairs with %d connections each, deleted", rounds,
+	       CHURN_CONNS);
 }
 
 TEST_HARNESS_MAIN

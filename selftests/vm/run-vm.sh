@@ -111,11 +111,21 @@ if [ "$VM_NOLOAD" != 1 ] && [ ! -f "$MODULE" ]; then
 fi
 
 VM_LOG=${VM_LOG:-$ROOT/build/vm-$KERNEL.log}
+mkdir -p "$(dirname "$VM_LOG")"
+# Two runs sharing a console log or an output share would clobber each
+# other (one empties the share under the other's boot watchdog, which
+# then kills a healthy VM): the second one refuses.
+exec {loglock}> "$VM_LOG.lock"
+flock -n "$loglock" ||
+	die "another run-vm writes $VM_LOG: give this one its own -l LOG and -o DIR"
 if [ -z "$VM_OUT" ]; then
 	VM_OUT=$ROOT/build/vm-out-$KERNEL
+	exec {outlock}> "$VM_OUT.lock"
+	flock -n "$outlock" ||
+		die "another run-vm uses $VM_OUT: give this one its own -o DIR"
 	rm -rf "$VM_OUT"
 fi
-mkdir -p "$VM_OUT" "$(dirname "$VM_LOG")"
+mkdir -p "$VM_OUT"
 VM_OUT=$(cd "$VM_OUT" && pwd)
 
 # --- initramfs ----------------------------------------------------------------
