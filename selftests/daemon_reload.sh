@@ -8,7 +8,8 @@
 #
 # Each reload (rmmod; insmod) must be noticed by both (a line saying the
 # module went away, then one saying it is back), and the connections made
-# after it must be in the daemon's JSON log and in the monitor's output;
+# after it must be in the daemon's JSON log and in the output of a
+# subscribing and of a --multicast monitor (the group ids may change);
 # the daemon counts the reconnects in its metrics. A daemon started while
 # the module is absent says that it waits, keeps running, and logs the
 # connections made once the module is loaded.
@@ -53,9 +54,14 @@ daemon_start "$NS_A" "$OUT/d.conf" "$OUT/d.err"
 ip netns exec "$NS_A" "$SW" monitor -j -e new > "$OUT/mon.out" 2> "$OUT/mon.err" &
 MPID=$!
 defer kill "$MPID"
+# and one in the groups, whose ids may change with the family's
+ip netns exec "$NS_A" "$SW" monitor --multicast -j -e new > "$OUT/mc.out" 2> "$OUT/mc.err" &
+MCPID=$!
+defer kill "$MCPID"
 
 logged() { grep -q "$1" "$OUT/events.jsonl" 2>/dev/null; }
 shown() { grep -q "$1" "$OUT/mon.out" 2>/dev/null; }
+mc_shown() { grep -q "$1" "$OUT/mc.out" 2>/dev/null; }
 # count_of FILE PATTERN N: FILE has exactly N lines matching PATTERN
 count_of() { [ "$(grep -cE "$2" "$1" 2>/dev/null)" = "$3" ]; }
 
@@ -63,6 +69,7 @@ count_of() { [ "$(grep -cE "$2" "$1" 2>/dev/null)" = "$3" ]; }
 connect_from 40000
 check "daemon up: a first connection logged" busywait 10000 logged '"event":"new".*"local_port":40000'
 check "monitor up: a first connection shown" busywait 10000 shown '"event":"new".*"local_port":40000'
+check "multicast monitor up: a first connection shown" busywait 10000 mc_shown '"event":"new".*"local_port":40000'
 
 for i in $(seq 1 "$RELOADS"); do
 	synwatch_unload
@@ -77,11 +84,15 @@ for i in $(seq 1 "$RELOADS"); do
 		busywait 10000 count_of "$OUT/d.err" "resync \(module reloaded\): " "$i"
 	check "reload $i: monitor says the module is back" \
 		busywait 10000 count_of "$OUT/mon.err" "the synwatch module is back: subscribed again" "$i"
+	check "reload $i: multicast monitor says the module is back" \
+		busywait 10000 count_of "$OUT/mc.err" "the synwatch module is back: subscribed again" "$i"
 	connect_from $((40000 + i))
 	check "reload $i: daemon logs a connection made after it" \
 		busywait 10000 logged "\"event\":\"new\".*\"local_port\":$((40000 + i))"
 	check "reload $i: monitor shows it" \
 		busywait 10000 shown "\"event\":\"new\".*\"local_port\":$((40000 + i))"
+	check "reload $i: multicast monitor shows it" \
+		busywait 10000 mc_shown "\"event\":\"new\".*\"local_port\":$((40000 + i))"
 done
 check "metrics: $RELOADS reconnects" \
 	busywait 5000 grep -q "^synwatch_daemon_reconnects_total $RELOADS$" "$OUT/synwatch.prom"
@@ -92,12 +103,16 @@ check "JSON log: every line parses" \
 	python3 -c "import json; [json.loads(l) for l in open('$OUT/events.jsonl')]"
 check "daemon still running" kill -0 "$DPID"
 check "monitor still running" kill -0 "$MPID"
+check "multicast monitor still running" kill -0 "$MCPID"
 
-kill -TERM "$MPID"
-rc=0
-wait "$MPID" || rc=$?
-check "monitor: SIGTERM, status 0" test "$rc" = 0
-check "monitor: its summary counts no loss" grep -qE "^[0-9]+ events shown, 0 lost$" "$OUT/mon.err"
+for m in "$MPID:$OUT/mon.err" "$MCPID:$OUT/mc.err"; do
+	kill -TERM "${m%%:*}"
+	rc=0
+	wait "${m%%:*}" || rc=$?
+	check "monitor ${m##*/}: SIGTERM, status 0" test "$rc" = 0
+	check "monitor ${m##*/}: its summary counts no loss" \
+		grep -qE "^[0-9]+ events shown, 0 lost$" "${m#*:}"
+done
 daemon_stop "daemon"
 log "daemon: $(grep -cE "went away|is back" "$OUT/d.err") reload lines, $(grep -c '"event":"new"' "$OUT/events.jsonl") NEW events logged"
 
