@@ -10,7 +10,9 @@
  *
  *  - reload_subscribers: rmmod/insmod cycles while sockets subscribe to
  *    events, hold their subscription a few ms and close, while stats,
- *    config and conns requests are in flight and connections churn. The
+ *    config and conns requests are in flight and connections churn, with
+ *    synwatchd and a monitor attached throughout: after the last cycle
+ *    both show a new connection, and the daemon counted reconnects. The
  *    regression test of the rmmod oops: the module's exit freed every
  *    netns's state (and its subscriber list) before it unregistered the
  *    genl family and the netlink notifier, so a socket closing in that
@@ -274,6 +276,7 @@ FIXTURE(lc) {
 	pid_t pids[MAX_WORKERS];
 	int npids, lfd;
 	bool taken[MAX_CPUS];
+	char dir[64];		/* the daemon's and monitor's files */
 };
 
 FIXTURE_SETUP(lc)
@@ -300,6 +303,11 @@ FIXTURE_TEARDOWN(lc)
 		kill(self->pids[i], SIGKILL);
 	for (i = 0; i < self->npids; i++)
 		waitpid(self->pids[i], NULL, 0);
+	if (self->dir[0]) {
+		sh("for p in %s/*.pid; do kill -9 $(cat $p); done 2>/dev/null",
+		   self->dir);
+		sh("rm -rf %s", self->dir);
+	}
 	if (self->lfd >= 0)
 		close(self->lfd);
 	topo_down(&self->t);
@@ -336,6 +344,59 @@ static void spawn(FIXTURE_DATA(lc) *self, int kind, int nsfd, int i)
 	self->pids[self->npids++] = pid;
 }
 
+#define SWD	"userspace/synwatchd/synwatchd"
+#define SW	"userspace/synwatch/synwatch"
+/*
+ * The connection made after the cycles: a port below the ephemeral range,
+ * which the churn's thousands of connections never take (a tuple the
+ * churn left in TIME_WAIT would make it a reuse, not a NEW).
+ */
+#define PORT_LAST	31000
+
+/*
+ * synwatchd (every event to a JSON log, metrics each second) and a
+ * subscribing "synwatch monitor", in netns A, for the length of the
+ * cycles: they must follow the module through every reload.
+ */
+static int start_readers(FIXTURE_DATA(lc) *self)
+{
+	const char *d = self->dir;
+	FILE *f;
+	char p[128];
+
+	strcpy(self->dir, "/tmp/stress_lifecycle.XXXXXX");
+	if (!mkdtemp(self->dir))
+		return -1;
+	snprintf(p, sizeof(p), "%s/d.conf", d);
+	f = fopen(p, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "events = all\nsyslog = no\nlog_file = %s/events.jsonl\n"
+		"log_max_bytes = 1G\nmetrics_file = %s/synwatch.prom\n"
+		"metrics_interval = 1s\n", d, d);
+	fclose(f);
+	if (sh("ip netns exec %s " SWD " -f -c %s/d.conf > /dev/null 2> %s/d.err &"
+	       " echo $! > %s/d.pid", self->t.a, d, d, d))
+		return -1;
+	return sh("ip netns exec %s " SW " monitor -j -e new > %s/mon.out"
+		  " 2> %s/mon.err & echo $! > %s/mon.pid", self->t.a, d, d, d);
+}
+
+/* grep -qE PATTERN in a file of the readers' directory, for up to ms. */
+static bool wait_grep(FIXTURE_DATA(lc) *self, const char *file,
+		      const char *pattern, int ms)
+{
+	uint64_t end = now_us() + (uint64_t)ms * 1000 * slow_scale();
+
+	do {
+		if (!sh("grep -qE '%s' %s/%s 2>/dev/null", pattern, self->dir,
+			file))
+			return true;
+		usleep(100000);
+	} while (now_us() < end);
+	return false;
+}
+
 TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 {
 	unsigned int cycles = CYCLES * stress_scale(), busy = 0, c;
@@ -353,6 +414,9 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 	spawn(self, 2, -1, 0);
 	spawn(self, 3, -1, 0);
 	ASSERT_EQ(3 * SUBS + 4, self->npids);
+	ASSERT_EQ(0, start_readers(self));
+	ASSERT_TRUE(wait_grep(self, "events.jsonl", "\"event\":\"new\"", 30000))
+		TH_LOG("synwatchd logs no connection before the cycles");
 
 	for (c = 0; c < cycles; c++) {
 		usleep(100000 + (c % 7) * 20000);
@@ -382,7 +446,44 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 			subs = now;
 		}
 	}
-	usleep(200000);
+	/* the daemon and the monitor followed: a connection made now */
+	{
+		int a = tcp_connect(&self->t, self->t.fa, self->t.addr_a,
+				    PORT_LAST, self->t.addr_b, PORT_SRV, false);
+		char pat[64];
+
+		ASSERT_LE(0, a);
+		close(a);
+		snprintf(pat, sizeof(pat), "\"event\":\"new\".*\"local_port\":%d",
+			 PORT_LAST);
+		EXPECT_TRUE(wait_grep(self, "events.jsonl", pat, 30000))
+			TH_LOG("synwatchd did not log a connection made after %u reloads",
+			       cycles);
+		EXPECT_TRUE(wait_grep(self, "mon.out", pat, 30000))
+			TH_LOG("the monitor did not show a connection made after %u reloads",
+			       cycles);
+		EXPECT_TRUE(wait_grep(self, "synwatch.prom",
+				      "^synwatch_daemon_reconnects_total [1-9]",
+				      10000));
+		/* never more than there were: each counts a real return */
+		EXPECT_EQ(0, sh("awk '/^synwatch_daemon_reconnects_total / "
+				"{ exit !($2 <= %u) }' %s/synwatch.prom",
+				cycles, self->dir))
+			TH_LOG("more reconnects than the %u reloads", cycles);
+		EXPECT_EQ(0, sh("[ $(grep -c 'went away' %s/d.err) -le %u ]",
+				self->dir, cycles))
+			TH_LOG("more departures logged than the %u reloads",
+			       cycles);
+		EXPECT_TRUE(wait_grep(self, "synwatch.prom", "^synwatch_up 1$",
+				      10000));
+		EXPECT_EQ(0, sh("kill -0 $(cat %s/d.pid) && kill -0 $(cat %s/mon.pid)",
+				self->dir, self->dir))
+			TH_LOG("synwatchd or the monitor died");
+		sh("grep -h 'reconnects_total' %s/synwatch.prom >&2", self->dir);
+		if (!_metadata->passed)
+			sh("tail -n 8 %s/d.err %s/mon.err >&2; grep -c '\"new\"' %s/events.jsonl %s/mon.out >&2; tail -n 2 %s/events.jsonl >&2",
+			   self->dir, self->dir, self->dir, self->dir, self->dir);
+	}
 	TH_LOG("%u cycles (%u rmmod retries while in use): %lu subscriptions, %lu requests, %lu connections",
 	       cycles, busy, self->tally->subscribed, self->tally->requests,
 	       self->tally->conns);

@@ -40,8 +40,9 @@ unsigned int sw_famwatch_read(struct sw_famwatch *w);
 
 /*
  * Whether sockets opened on family id family_id are stale after what the
- * watch saw (bits): the family went or came (a reload), or, when unsure,
- * it is no longer there under that id.
+ * watch saw (bits): the family went (a reload: a NEWFAMILY alone is the
+ * instance already connected to, see famwatch.c), or, when unsure, it is
+ * no longer there under that id.
  */
 bool sw_famwatch_stale(unsigned int bits, uint16_t family_id);
 
