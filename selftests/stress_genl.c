@@ -329,16 +329,6 @@ static bool known_error(uint8_t cmd, int err)
 	       (cmd == SYNWATCH_CMD_UNSUBSCRIBE && err == -ENOENT);
 }
 
-/*
- * Send nlh and read to its end: swnl_talk(), which skips events and other
- * sequence numbers. A reply that does not come within the socket's
- * SO_RCVTIMEO makes it return -EAGAIN: a hang.
- */
-static int fuzz_talk(struct swnl *s, struct nlmsghdr *nlh)
-{
-	return swnl_talk(s, nlh, NULL, NULL);
-}
-
 /* The raw SYNWATCH_A_CONFIG of GET_CONFIG, to compare byte for byte. */
 struct cfg_raw {
 	uint8_t b[512];
@@ -485,7 +475,12 @@ static void fuzz_run(struct swnl *s, uint64_t n, bool root, const int *fds,
 		struct nlmsghdr *nlh = random_request(s, &cmd, fds, nfds);
 		bool full = nlh->nlmsg_len >= MNL_NLMSG_HDRLEN +
 					      sizeof(struct genlmsghdr);
-		int err = fuzz_talk(s, nlh);
+		/*
+		 * swnl_talk() skips events and other sequence numbers; a
+		 * reply that does not come within the socket's SO_RCVTIMEO
+		 * makes it return -EAGAIN: a hang.
+		 */
+		int err = swnl_talk(s, nlh, NULL, NULL);
 
 		r->msgs++;
 		if (err == -EAGAIN) {
