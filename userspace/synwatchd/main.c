@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,7 +63,7 @@ struct daemon {
 	uint64_t last_resync_ms;
 	uint64_t lost_unlogged, overruns_unlogged;
 	uint64_t events, lost, overruns, resyncs, reconnects;
-	uint64_t last_log_error_ms;
+	bool log_failing;		/* log file writes failing (a full disk) */
 	struct sw_json j;		/* the JSON line being made (buffer) */
 };
 
@@ -86,12 +87,19 @@ static int req_result(struct daemon *d, int ret)
 	return ret;
 }
 
+/*
+ * A full disk would otherwise log an error per event. Once per episode: a
+ * message when writes start failing, another when one works again
+ * (flush_log). It was once per 60 s, which repeated the message in a long
+ * episode, said nothing of a second one within the minute, and never said
+ * that writing had resumed.
+ */
 static void log_error(struct daemon *d, int ret)
 {
-	/* a full disk would otherwise log an error per event */
-	if (ret && sw_monotonic_ms() - d->last_log_error_ms >= 60000) {
-		d->last_log_error_ms = sw_monotonic_ms();
-		dlog(LOG_ERR, "cannot write %s: %s", d->log.path, strerror(-ret));
+	if (ret && !d->log_failing) {
+		d->log_failing = true;
+		dlog(LOG_ERR, "cannot write %s: %s; its events are not logged until it can be written again",
+		     d->log.path, strerror(-ret));
 	}
 }
 
@@ -121,8 +129,34 @@ static void log_json(struct daemon *d, void (*fill)(struct sw_json *, const void
 
 static void flush_log(struct daemon *d)
 {
-	if (d->log_open)
-		log_error(d, logfile_flush(&d->log));
+	bool pending;
+	int ret;
+
+	if (!d->log_open)
+		return;
+	pending = d->log.pend_len > 0;
+	/*
+	 * While writes fail, a line may still fit in the slack of the file's
+	 * last block: a full disk would flap between "cannot write" and
+	 * "writing again". Resume only once the file system has room again
+	 * (64k besides these lines); until then the lines are dropped, as a
+	 * failed write drops them.
+	 */
+	if (pending && d->log_failing) {
+		struct statvfs sv;
+
+		if (!fstatvfs(d->log.fd, &sv) &&
+		    (uint64_t)sv.f_bavail * sv.f_frsize < d->log.pend_len + 65536) {
+			d->log.pend_len = 0;
+			return;
+		}
+	}
+	ret = logfile_flush(&d->log);
+	log_error(d, ret);
+	if (!ret && pending && d->log_failing) {
+		d->log_failing = false;
+		dlog(LOG_INFO, "writing %s again", d->log.path);
+	}
 }
 
 static void fill_event(struct sw_json *j, const void *arg)
