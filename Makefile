@@ -6,12 +6,16 @@ SHELL := /bin/bash
 # Kernel tree to build against: the running kernel's if its headers are
 # installed, otherwise the newest generic Debian headers.
 KDIR ?= $(shell scripts/kdir.sh)
-# Kernel(s) the VM targets boot (scripts/kdir.sh: generic and rt are
-# Debian 12's 6.1, 6.12 and 6.12-rt Debian 13's 6.12, debug, or a release);
-# several may be given, each gets one VM. make check runs every supported
-# kernel; make demo and make vm the first.
+# Kernel(s) the VM targets boot (scripts/kdir.sh: generic = 6.1 and rt =
+# 6.1-rt are Debian 12's kernel, 6.12 and 6.12-rt Debian 13's; debug; or a
+# release); several may be given, each gets one VM. The default means the
+# same on every host: 6.1 and 6.12 generic. KERNEL=all is the four
+# supported kernels, and debug once `make debug-kernel` has built it.
+# make demo and make vm use the first.
 SUPPORTED_KERNELS := generic rt 6.12 6.12-rt
-KERNEL ?= $(SUPPORTED_KERNELS)
+KERNEL ?= generic 6.12
+DEBUG_BZIMAGE := .cache/debug-kernel/linux-source-6.1/arch/x86/boot/bzImage
+KERNELS = $(if $(filter all,$(KERNEL)),$(SUPPORTED_KERNELS) $(if $(wildcard $(DEBUG_BZIMAGE)),debug),$(KERNEL))
 # Restrict the VM suite to some tests of selftests/TESTS (default: all).
 TESTS ?=
 
@@ -38,16 +42,23 @@ deps:
 
 # One build per installed Debian kernel flavour, DKMS style (sources copied
 # to build/<release>/src): build/<release>/synwatch.ko.
+# Headers of a kernel outside the supported series (dkms.conf's
+# BUILD_EXCLUSIVE_KERNEL) are skipped, and said so: they never fail this.
 modules-all:
 	@kdirs=$$(scripts/kdir.sh --all); \
 	[ -n "$$kdirs" ] || { echo "no kernel headers installed: make deps" >&2; exit 1; }; \
+	re=$$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"/\1/p' dkms.conf); \
 	for kd in $$kdirs; do \
-		scripts/build-module.sh "$$kd" "build/$$(scripts/kdir.sh --release "$$kd")" || exit; \
+		rel=$$(scripts/kdir.sh --release "$$kd"); \
+		if ! [[ $$rel =~ $$re ]]; then \
+			echo "modules-all: skipped $$rel: not a supported kernel series ($$re)"; continue; \
+		fi; \
+		scripts/build-module.sh "$$kd" "build/$$rel" || exit; \
 	done
 
 # The module for each kernel in $(KERNEL), where run-vm.sh looks for it.
 vm-module:
-	@for k in $(KERNEL); do scripts/build-module.sh --kernel "$$k" || exit; done
+	@for k in $(KERNELS); do scripts/build-module.sh --kernel "$$k" || exit; done
 
 selftests:
 	$(MAKE) -C selftests all
@@ -59,12 +70,13 @@ endif
 	$(MAKE) -C selftests unit
 
 # Everything: kernel style, sparse and DKMS builds on every supported
-# kernel, the host unit tests, then the VM suite on each kernel of KERNEL.
+# kernel, the host unit tests, then the VM suite on each kernel of KERNEL
+# (6.1 and 6.12 generic; KERNEL=all for the rt kernels too).
 check: style sparse dkms-check unit vm-check
 
 # Boot one VM per kernel and run the whole selftests/run_tests.sh in it.
 vm-check: vm-module selftests userspace bench-tools
-	selftests/vm/vm-check.sh $(KERNEL) -- $(TESTS)
+	selftests/vm/vm-check.sh $(KERNELS) -- $(TESTS)
 
 style:
 	@[ -x $(CHECKPATCH) ] || { echo "missing $(CHECKPATCH): make deps" >&2; exit 1; }
@@ -92,7 +104,7 @@ sparse:
 STRESS_SCALE ?= 5
 STRESS_TESTS = $(sort $(basename $(notdir $(wildcard selftests/stress_*.c selftests/stress_*.sh))))
 stress: vm-module selftests userspace bench-tools
-	STRESS_SCALE=$(STRESS_SCALE) selftests/vm/vm-check.sh $(KERNEL) -- $(STRESS_TESTS)
+	STRESS_SCALE=$(STRESS_SCALE) selftests/vm/vm-check.sh $(KERNELS) -- $(STRESS_TESTS)
 
 # DKMS builds for every supported kernel, in a private DKMS tree.
 dkms-check:
@@ -125,7 +137,7 @@ debug-kernel:
 
 # Two netns, some TCP traffic, `synwatch stats`, in a VM.
 demo: vm-module userspace selftests
-	selftests/vm/run-vm.sh --kernel $(firstword $(KERNEL)) -- scripts/demo.sh
+	selftests/vm/run-vm.sh --kernel $(firstword $(KERNELS)) -- scripts/demo.sh
 
 # The benchmark's load generators (bench/build/); make check smoke-tests them.
 bench-tools: userspace
@@ -137,15 +149,15 @@ bench:
 
 # Interactive shell in a VM (or CMD='...' to run one command).
 vm: vm-module
-	selftests/vm/run-vm.sh --kernel $(firstword $(KERNEL)) $(if $(CMD),-- '$(CMD)')
+	selftests/vm/run-vm.sh --kernel $(firstword $(KERNELS)) $(if $(CMD),-- '$(CMD)')
 
 help:
 	@echo "make [all]          module (KDIR=$(KDIR)) and userspace"
 	@echo "make deps           install missing packages, extract checkpatch/kselftest"
 	@echo "make modules-all    module for every installed kernel flavour -> build/<release>/"
 	@echo "make check          style, sparse, DKMS, unit tests, then the selftests in a VM"
-	@echo "                    per kernel (KERNEL='$(SUPPORTED_KERNELS)' by default,"
-	@echo "                    or any of them, debug or a release; TESTS=...)"
+	@echo "                    per kernel (KERNEL='generic 6.12' by default; all: also"
+	@echo "                    rt, 6.12-rt and a built debug; or any of them; TESTS=...)"
 	@echo "make style|sparse   checkpatch --strict / sparse (every supported kernel) on kmod/"
 	@echo "make dkms-check     DKMS builds for every supported kernel, nothing installed"
 	@echo "make stress         the reliability suite in full (STRESS_SCALE=5, KERNEL=...)"

@@ -75,6 +75,7 @@ static void __exit sw_exit(void)
 module_init(sw_init);
 module_exit(sw_exit);
 MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1.0");	/* dkms.conf's PACKAGE_VERSION */
 MODULE_DESCRIPTION("Per-connection TCP state tracking with SYN flood detection");
 MODULE_AUTHOR("synwatch developers");
 MODULE_ALIAS_GENL_FAMILY(SYNWATCH_GENL_NAME);

@@ -1,11 +1,11 @@
 #!/bin/bash
-# `make dkms-check`: build synwatch through DKMS, as `dkms autoinstall`
-# does when a kernel package is installed, for every supported kernel
-# (scripts/kdir.sh --supported), in a private DKMS tree: nothing is
-# installed on the host. Then check that a kernel DKMS must not build for
-# (dkms.conf's BUILD_EXCLUSIVE_KERNEL) is skipped, not failed: a failing
-# DKMS build makes Debian's kernel postinst, and so the kernel package's
-# installation, fail.
+# `make dkms-check`: DKMS add, then build and install for every supported
+# kernel (scripts/kdir.sh --supported), then remove, in a private DKMS and
+# install tree: nothing is installed on the host (DKMS builds without
+# loading). Then a kernel outside the supported series: `dkms build`
+# stops with BUILD_EXCLUSIVE's status 77, and `dkms autoinstall`, which
+# Debian's kernel postinst runs, succeeds with a message: a failing
+# autoinstall fails the kernel package's installation.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,8 +25,10 @@ dk=(dkms --sourcetree "$tmp/src" --dkmstree "$tmp/dkms" --installtree "$tmp/inst
 fail=0
 for k in $("$ROOT/scripts/kdir.sh" --supported); do
 	rel=$(basename "$(dirname "$("$ROOT/scripts/kdir.sh" "$k")")")
+	mkdir -p "$tmp/install/$rel"
 	if "${dk[@]}" build -m "$name" -v "$ver" -k "$rel" > "$tmp/$rel.log" 2>&1 &&
-		ko=$(find "$tmp/dkms/$name/$ver/$rel" -name "$name.ko*" | head -n1) &&
+		"${dk[@]}" install -m "$name" -v "$ver" -k "$rel" >> "$tmp/$rel.log" 2>&1 &&
+		ko=$(find "$tmp/install/$rel" -name "$name.ko*" | head -n1) &&
 		[ -n "$ko" ]; then
 		# a warning on any supported kernel is a failure
 		log=$(find "$tmp/dkms/$name/$ver/$rel" -name make.log | head -n1)
@@ -35,7 +37,7 @@ for k in $("$ROOT/scripts/kdir.sh" --supported); do
 			echo "dkms-check: $k ($rel): built with warnings"
 			fail=1
 		else
-			echo "dkms-check: $k ($rel): built $(basename "$ko")"
+			echo "dkms-check: $k ($rel): built and installed ${ko#"$tmp/install/"}"
 		fi
 	else
 		cat "$tmp/$rel.log"
@@ -45,15 +47,35 @@ for k in $("$ROOT/scripts/kdir.sh" --supported); do
 	fi
 done
 
-# A kernel outside BUILD_EXCLUSIVE_KERNEL: skipped with status 77, which
-# dkms autoinstall and Debian's kernel hooks take as "not for this kernel".
+"${dk[@]}" remove -m "$name" -v "$ver" --all > "$tmp/remove.log" 2>&1 ||
+	{ cat "$tmp/remove.log"; echo "dkms-check: dkms remove failed"; fail=1; }
+left=$(find "$tmp/install" -name "$name.ko*" | wc -l)
+if [ "$left" = 0 ]; then
+	echo "dkms-check: removed from every kernel"
+else
+	echo "dkms-check: $left modules left after dkms remove"
+	fail=1
+fi
+
+# A kernel outside the supported series (no such kernel needs to exist).
+other=6.99.0-1-amd64
+"${dk[@]}" add -m "$name" -v "$ver" > "$tmp/add.log" 2>&1 || true
 rc=0
-"${dk[@]}" build -m "$name" -v "$ver" -k 6.99.0-1-amd64 > "$tmp/excl.log" 2>&1 || rc=$?
+"${dk[@]}" build -m "$name" -v "$ver" -k "$other" > "$tmp/excl.log" 2>&1 || rc=$?
 if [ "$rc" = 77 ]; then
-	echo "dkms-check: an unsupported kernel (6.99.0-1-amd64) is skipped (status 77)"
+	echo "dkms-check: dkms build for $other: skipped (status 77)"
 else
 	cat "$tmp/excl.log"
-	echo "dkms-check: an unsupported kernel gave status $rc, not 77 (skipped)"
+	echo "dkms-check: dkms build for $other gave status $rc, not 77"
+	fail=1
+fi
+rc=0
+"${dk[@]}" autoinstall -k "$other" > "$tmp/auto.log" 2>&1 || rc=$?
+if [ "$rc" = 0 ] && grep -q "not a supported series" "$tmp/auto.log"; then
+	echo "dkms-check: dkms autoinstall for $other: status 0, $(grep -o 'kernel .*not built' "$tmp/auto.log")"
+else
+	cat "$tmp/auto.log"
+	echo "dkms-check: dkms autoinstall for $other gave status $rc (a kernel install would fail)"
 	fail=1
 fi
 [ "$fail" = 0 ]

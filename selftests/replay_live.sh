@@ -138,7 +138,7 @@ ip netns exec "$NS_A" tcpdump -i veth0 -n -s 0 -U -w "$out/cap.pcap" tcp \
 	2> "$out/tcpdump.err" &
 tcpdump_pid=$!
 defer kill "$tcpdump_pid"
-busywait 10000 grep -q "listening on" "$out/tcpdump.err" || fail "tcpdump did not start"
+busywait 60000 grep -q "listening on" "$out/tcpdump.err" || fail "tcpdump did not start"
 ip netns exec "$NS_A" "$SW" monitor -j > "$out/live.json" 2> "$out/monitor.err" &
 monitor_pid=$!
 defer kill "$monitor_pid"
@@ -153,14 +153,14 @@ warm() {
 import socket; s = socket.create_connection(('198.18.0.2', 7999), 2); s.close()" 2>/dev/null || true
 	grep -q '"remote_port":7999' "$out/live.json"
 }
-busywait 10000 warm || fail "synwatch monitor saw no event"
+busywait 60000 warm || fail "synwatch monitor saw no event"
 
 ip netns exec "$NS_B" timeout 60 python3 "$out/traffic.py" server B > "$out/srv_b.out" &
 srv_b=$!
 ip netns exec "$NS_A" timeout 60 python3 "$out/traffic.py" server A > "$out/srv_a.out" &
 srv_a=$!
-busywait 10000 grep -q ready "$out/srv_b.out"
-busywait 10000 grep -q ready "$out/srv_a.out"
+busywait 60000 grep -q ready "$out/srv_b.out"
+busywait 60000 grep -q ready "$out/srv_a.out"
 check "connections from NS_A" ns_exec "$NS_A" timeout 60 python3 "$out/traffic.py" client A
 check "connections from NS_B" ns_exec "$NS_B" timeout 60 python3 "$out/traffic.py" client B
 wait "$srv_a" "$srv_b" || fail "a server failed"
