@@ -178,7 +178,8 @@
  * number, so that a filtered subscriber can still detect loss. A new
  * SUBSCRIBE replaces the filter; SYNWATCH_CMD_UNSUBSCRIBE or closing the
  * socket ends it (events still waiting in the subscription's batch are
- * sent before UNSUBSCRIBE's reply). A subscriber need not join any
+ * sent before UNSUBSCRIBE's reply; UNSUBSCRIBE from a socket with no
+ * subscription fails with ENOENT). A subscriber need not join any
  * multicast group.
  *
  * Events
