@@ -254,7 +254,14 @@ cpus_offline_others() {
 # that unloads it defers synwatch_load, so that the module is loaded with
 # its defaults at the end whatever happens.
 synwatch_unload() {
+	local i
 	[ -d /sys/module/synwatch ] || return 0
+	# A netlink dump holds the module while it runs (a daemon's resync
+	# or metrics): "in use" is retried, for up to 10 s.
+	for ((i = 0; i < 200; i++)); do
+		rmmod synwatch 2>/dev/null && return 0
+		sleep 0.05
+	done
 	rmmod synwatch
 }
 
