@@ -197,8 +197,8 @@ log_file = $OUT/h1.jsonl
 CONF
 daemon_start "$NS_A" "$OUT/h.conf" "$OUT/h.err"
 check "3: daemon up" ready "$OUT/h.err"
-connect_from 43001
-check "3: daemon up, logging" busywait 20000 logged "$OUT/h1.jsonl" 43001
+connect_from 31001
+check "3: daemon up, logging" busywait 20000 logged "$OUT/h1.jsonl" 31001
 cp "$OUT/h.conf" "$OUT/h.good"
 # valid lines that would change the log file, among bad ones
 cat > "$OUT/h.conf" <<CONF
@@ -217,8 +217,8 @@ for ln in 1 3 4 5 6; do
 done
 check "3: the good line 2 not reported" count_of "$OUT/h.err" "h.conf:2: " 0
 check "3: exactly 5 errors reported" count_of "$OUT/h.err" "h.conf:[0-9]+: " 5
-connect_from 43002
-check "3: old log file still written" busywait 20000 logged "$OUT/h1.jsonl" 43002
+connect_from 31002
+check "3: old log file still written" busywait 20000 logged "$OUT/h1.jsonl" 31002
 check "3: new log file not created" test ! -e "$OUT/h2.jsonl"
 rm -f "$OUT/h.conf"
 kill -HUP "$DPID"
@@ -226,15 +226,15 @@ check "3: file gone: kept the old configuration" \
 	busywait 20000 count_of "$OUT/h.err" "configuration not reloaded; keeping the old one" 2
 check "3: file gone: clear error" \
 	errlog "$OUT/h.err" "h.conf:0: cannot open: No such file or directory"
-connect_from 43003
-check "3: file gone: old log file still written" busywait 20000 logged "$OUT/h1.jsonl" 43003
+connect_from 31003
+check "3: file gone: old log file still written" busywait 20000 logged "$OUT/h1.jsonl" 31003
 check "3: daemon still running" kill -0 "$DPID"
 # a good file again applies
 sed "s|$OUT/h1.jsonl|$OUT/h3.jsonl|" "$OUT/h.good" > "$OUT/h.conf"
 kill -HUP "$DPID"
 check "3: good reload applied" busywait 20000 errlog "$OUT/h.err" "configuration reloaded from"
-connect_from 43004
-check "3: the new log file written" busywait 20000 logged "$OUT/h3.jsonl" 43004
+connect_from 31004
+check "3: the new log file written" busywait 20000 logged "$OUT/h3.jsonl" 31004
 daemon_stop "3: daemon"
 }
 
