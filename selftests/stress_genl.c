@@ -57,6 +57,7 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 #include "lib_engine.h"
+#include "lib_stress.h"
 
 #include <grp.h>
 #include <pthread.h>
@@ -77,49 +78,6 @@
 #ifndef NETLINK_NO_ENOBUFS
 #define NETLINK_NO_ENOBUFS 5
 #endif
-
-/* ------------------------------------------------------------------ */
-/* PRNG and knobs                                                     */
-/* ------------------------------------------------------------------ */
-
-static uint64_t rng;
-
-/* xorshift64*: the same sequence from the same seed */
-static uint32_t rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (uint32_t)((rng * 0x2545F4914F6CDD1DULL) >> 32);
-}
-
-static uint32_t rnd_below(uint32_t n)
-{
-	return n ? rnd() % n : 0;
-}
-
-static bool chance(unsigned int pct)
-{
-	return rnd_below(100) < pct;
-}
-
-static void seed_rng(struct __test_metadata *_metadata, const char *test)
-{
-	const char *s = getenv("STRESS_SEED");
-	uint64_t seed = s ? strtoull(s, NULL, 0) : now_us() ^ getpid();
-
-	rng = seed ? seed : 1;
-	TH_LOG("%s: seed %llu (STRESS_SEED=%llu replays it)", test,
-	       (unsigned long long)seed, (unsigned long long)seed);
-}
-
-static unsigned int stress_scale(void)
-{
-	const char *s = getenv("STRESS_SCALE");
-	int v = s ? atoi(s) : 1;
-
-	return v > 0 ? (unsigned int)v : 1;
-}
 
 /* ------------------------------------------------------------------ */
 /* Requests                                                           */

@@ -44,6 +44,7 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 #include "lib_engine.h"
+#include "lib_stress.h"
 
 #include <signal.h>
 #include <sys/mman.h>
@@ -54,14 +55,6 @@
 #define SUBS		2	/* subscriber processes per netns */
 #define CYCLES		20	/* at STRESS_SCALE=1 */
 #define MAX_CPUS	64
-
-static unsigned int stress_scale(void)
-{
-	const char *s = getenv("STRESS_SCALE");
-	int v = s ? atoi(s) : 1;
-
-	return v > 0 ? (unsigned int)v : 1;
-}
 
 /* What the workers did, in memory shared with the parent. */
 struct tally {

@@ -64,6 +64,7 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
 #include "lib_engine.h"
+#include "lib_stress.h"
 
 #define A_LPORT		9001		/* A's listener */
 #define EST_PORT	(PD_PORT_MIN + 7) /* B's end of the established conn */
@@ -87,60 +88,6 @@ static const char *const reason_name[N_REASONS] = {
 static const char *reason_str(int r)
 {
 	return r >= 0 && r < N_REASONS && reason_name[r] ? reason_name[r] : "?";
-}
-
-/* ------------------------------------------------------------------ */
-/* PRNG and knobs                                                     */
-/* ------------------------------------------------------------------ */
-
-static uint64_t rng;
-
-/* xorshift64*: fast, and the same sequence from the same seed anywhere */
-static uint32_t rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (uint32_t)((rng * 0x2545F4914F6CDD1DULL) >> 32);
-}
-
-static uint32_t rnd_below(uint32_t n)
-{
-	return n ? rnd() % n : 0;
-}
-
-static bool chance(unsigned int pct)
-{
-	return rnd_below(100) < pct;
-}
-
-static void rnd_bytes(uint8_t *p, size_t n)
-{
-	while (n--)
-		*p++ = (uint8_t)rnd();
-}
-
-/*
- * Each test seeds from STRESS_SEED if set, else from the clock, and says
- * which: the harness runs each test in its own process, so each prints its
- * own seed.
- */
-static void seed_rng(struct __test_metadata *_metadata, const char *test)
-{
-	const char *s = getenv("STRESS_SEED");
-	uint64_t seed = s ? strtoull(s, NULL, 0) : now_us() ^ getpid();
-
-	rng = seed ? seed : 1;
-	TH_LOG("%s: seed %llu (STRESS_SEED=%llu replays it)", test,
-	       (unsigned long long)seed, (unsigned long long)seed);
-}
-
-static unsigned int stress_scale(void)
-{
-	const char *s = getenv("STRESS_SCALE");
-	int v = s ? atoi(s) : 1;
-
-	return v > 0 ? (unsigned int)v : 1;
 }
 
 /* ------------------------------------------------------------------ */
