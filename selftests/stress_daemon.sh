@@ -158,7 +158,9 @@ daemon_start "$NS_A" "$OUT/f.conf" "$OUT/f.err"
 check "2: daemon up" ready "$OUT/f.err"
 LOG=$OUT/disk/events.jsonl
 NOSPACE="cannot write $LOG: No space left on device"
-port=42000
+# below the ephemeral ports (32768-60999) that churn takes: its sockets
+# (FIN_WAIT_2, no SO_REUSEADDR) make a fixed port among them EADDRINUSE
+port=31000
 for ep in 1 2; do
 	port=$((port + 1))
 	connect_from "$port"
