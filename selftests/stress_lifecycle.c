@@ -469,6 +469,13 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 			TH_LOG("synwatchd did not log a connection made after %u reloads (open bug, asserted in make stress)",
 			       cycles);
 		}
+		if (!logged)
+			sh("p=$(cat %s/d.pid); pp=$(pgrep -P $p synwatchd || echo $p);"
+			   "echo \"daemon $pp: $(cat /proc/$pp/wchan) $(cut -d' ' -f3 /proc/$pp/stat)\" >&2;"
+			   "cat /proc/$pp/stack >&2; ls -l /proc/$pp/fd >&2;"
+			   "ip netns exec %s cat /proc/net/netlink >&2; tail -n 40 %s/d.err >&2;"
+			   "ls -l --time-style=+%%T %s >&2; date +%%T >&2",
+			   self->dir, self->t.a, self->dir, self->dir);
 		EXPECT_TRUE(wait_grep(self, "mon.out", pat, 30000))
 			TH_LOG("the monitor did not show a connection made after %u reloads",
 			       cycles);
