@@ -84,6 +84,7 @@ style:
 	@out=$$($(CHECKPATCH) --no-tree --strict --terse -f $(KMOD_SOURCES) 2>&1); \
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
 	echo "checkpatch: $(words $(KMOD_SOURCES)) files clean"
+	@scripts/check-layers.sh
 
 # sparse (C=2 checks every file) on a separate copy for each supported
 # kernel, so that the regular objects are not rebuilt; any warning fails.

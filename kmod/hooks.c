@@ -24,7 +24,8 @@
 #include <linux/netfilter_ipv6.h>
 #include <net/ipv6.h>
 #include <net/ip.h>
-#include "conn.h"
+#include "hooks.h"
+#include "glue.h"
 #include "prof.h"
 
 /*
@@ -109,7 +110,7 @@ sw_hook_track(struct sw_net *sn, const struct nf_hook_state *st,
 		key.raddr = *s;
 		key.lport = pkt->dport;
 		key.rport = pkt->sport;
-		dir = sw_conn_known(sn, &key) ? SW_DIR_IN : SW_DIR_OUT;
+		dir = sw_conntab_known(sn, &key) ? SW_DIR_IN : SW_DIR_OUT;
 	}
 	if (dir == SW_DIR_IN) {
 		key.laddr = *d;
@@ -132,7 +133,7 @@ sw_hook_track(struct sw_net *sn, const struct nf_hook_state *st,
 	if (bh)
 		local_bh_disable();
 	t0 = sw_prof_start();
-	sw_conn_packet(sn, &key, dir, pkt);
+	sw_glue_packet(sn, &key, dir, pkt);
 	sw_prof_end(SW_PROF_CONN, t0);
 	if (bh)
 		local_bh_enable();

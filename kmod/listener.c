@@ -27,7 +27,7 @@
 #include <linux/random.h>
 #include <net/ip.h>
 #include "listener.h"
-#include "events.h"
+#include "delivery.h"
 
 #define SW_LST_BITS	8
 #define SW_LST_MAX	4096
@@ -182,82 +182,68 @@ static void sw_lst_watch(struct sw_lst_table *t, struct sw_lst *l)
 
 /*
  * Account a packet that changed a passive connection's handshake; born is
- * the record's t_first. Called by the packet path with BHs disabled.
+ * the record's t_first. Called by the packet path (the engine's step,
+ * through glue.c) with BHs disabled.
  */
 void sw_lst_packet(struct sw_net *sn, const struct sw_key *key,
 		   const struct sw_track_out *out, u32 born, u64 now)
 {
-	bool syn = out->what & SW_T_L_SYN, v4 = sw_key_v4(key);
-	const u8 *saddr = key->raddr.s6_addr + (v4 ? 12 : 0);
-	struct sw_lst *l = sw_lst_get(sn, key, syn);
-	bool wake = false;
+	struct sw_lst *l = sw_lst_get(sn, key, out->what & SW_T_L_SYN);
+	bool wake;
 
 	if (!l)
 		return;
 	/* the packet path runs with BHs off (hooks.c): no _bh needed */
 	spin_lock(&l->lock);
-	if (syn && !l->watched) {
-		l->watched = true;
-		wake = true;
-		sw_flood_wake(&l->acct, now);
-	}
-	sw_lst_account(&l->acct, out, born, !v4, saddr, now);
-	if (syn)
-		sw_flood_sample(&l->acct, !v4, saddr);
+	wake = sw_lst_on_packet(&l->acct, &l->watched, out, born,
+				!sw_key_v4(key), sw_key_raddr(key), now);
 	spin_unlock(&l->lock);
 	if (wake)
 		sw_lst_watch(sn->lst, l);
 }
 
-void sw_lst_forget(struct sw_net *sn, const struct sw_snap *s)
+/* A passive half-open record ends without a packet. */
+void sw_lst_forget(struct sw_net *sn, const struct sw_key *key,
+		   const struct sw_rec *rec)
 {
 	struct sw_lst *l;
 
-	if (!sw_rec_passive_half_open(&s->rec))
-		return;
 	rcu_read_lock();
-	l = sw_lst_get(sn, &s->key, false);
+	l = sw_lst_get(sn, key, false);
 	if (l) {
-		bool v4 = sw_key_v4(&s->key);
-
 		spin_lock_bh(&l->lock);
-		sw_lst_account_forget(&l->acct, &s->rec, !v4,
-				      s->key.raddr.s6_addr + (v4 ? 12 : 0));
+		sw_lst_account_forget(&l->acct, rec, !sw_key_v4(key),
+				      sw_key_raddr(key));
 		spin_unlock_bh(&l->lock);
 	}
 	rcu_read_unlock();
 }
 
 /*
- * Should the event about this connection be held back? During a flood,
- * events of connections on the attacked listener that never completed a
- * handshake are summarised (the count goes out with the next alert event)
- * instead of sent: they would drown the events that matter. Established
- * and closing connections keep their events. See sw_flood_suppress().
+ * Does the listener of an incomplete connection hold its event back (it
+ * is flooded: see sw_flood_suppress())? The status is read unlocked
+ * first: outside a flood, the usual case, no lock is taken.
  */
-bool sw_lst_suppress(struct sw_net *sn, const struct sw_snap *s)
+bool sw_lst_suppress(struct sw_net *sn, const struct sw_key *key,
+		     const struct sw_rec *rec)
 {
 	struct sw_lst *l;
 	bool held;
 
-	if (!sw_flood_incomplete(&s->rec))
-		return false;
 	rcu_read_lock();
-	l = sw_lst_get(sn, &s->key, false);
+	l = sw_lst_get(sn, key, false);
 	if (!l || READ_ONCE(l->acct.status) != SYNWATCH_LISTENER_FLOOD) {
 		rcu_read_unlock();
 		return false;
 	}
 	spin_lock_bh(&l->lock);
-	held = sw_flood_suppress(&l->acct, &s->rec);
+	held = sw_flood_suppress(&l->acct, rec);
 	spin_unlock_bh(&l->lock);
 	rcu_read_unlock();
-	if (held)
-		sw_stat_inc(sn, SW_STAT_EVENT_SUPPRESSED);
 	return held;
 }
 
-unsigned int sw_lst_count(struct sw_net *sn)
+unsigned int sw_lst_table_size(struct sw_net *sn)
 {
 	return READ_ONCE(sn->lst->count);
 }
@@ -294,7 +280,8 @@ int sw_lst_dump(struct sw_net *sn, unsigned long *pos,
 	return 0;
 }
 
-static void sw_flood_cfg(const struct sw_config *c, struct sw_flood_cfg *f)
+static void sw_lst_flood_cfg(const struct sw_config *c,
+			     struct sw_flood_cfg *f)
 {
 	f->half_open_high = READ_ONCE(c->flood_half_open_high);
 	f->half_open_low = READ_ONCE(c->flood_half_open_low);
@@ -337,26 +324,24 @@ static void sw_lst_tick(struct work_struct *w)
 	enum sw_flood_event ev;
 	struct sw_lst *l, *tmp;
 	u64 now = ktime_get_ns();
+	bool idle;
 	u8 cookies;
 
-	sw_flood_cfg(&sn->cfg, &cfg);
+	sw_lst_flood_cfg(&sn->cfg, &cfg);
 	spin_lock_bh(&t->lock);
 	cookies = sw_lst_cookies(t, now);
 	list_for_each_entry_safe(l, tmp, &t->active, active) {
 		spin_lock(&l->lock);
 		l->acct.cookies = cookies;
-		ev = sw_flood_tick(&l->acct, &cfg, now);
-		if (ev != SW_FLOOD_NONE) {
-			a = l->acct;
-			l->acct.suppressed = 0;
-		} else if (sw_flood_idle(&l->acct)) {
+		ev = sw_lst_on_tick(&l->acct, &cfg, now, &a, &idle);
+		if (idle) {
 			list_del_init(&l->active);
 			l->watched = false;
 		}
 		spin_unlock(&l->lock);
 		/* GFP_ATOMIC inside: fine under the table lock */
 		if (ev != SW_FLOOD_NONE)
-			sw_event_alert(sn, l, &a, ev, now);
+			sw_step_alert(&sn->host, l, &a, ev, now);
 	}
 	t->ticking = !list_empty(&t->active);
 	if (t->ticking)

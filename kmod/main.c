@@ -7,7 +7,10 @@
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
-#include "conn.h"
+#include "conntab.h"
+#include "gc.h"
+#include "pernet.h"
+#include "netlink.h"
 #include "prof.h"
 
 unsigned int sw_max_conns;
@@ -37,7 +40,7 @@ static int __init sw_init(void)
 {
 	int err;
 
-	err = sw_conn_init();
+	err = sw_conntab_init();
 	if (err)
 		return err;
 	err = sw_gc_init();
@@ -51,7 +54,7 @@ static int __init sw_init(void)
 		goto err_genl;
 	sw_prof_init();		/* SW_HOOK_PROFILE builds only, see prof.h */
 	pr_info("tracking TCP: %u buckets, max %u connections, %u bytes each\n",
-		sw_conn_buckets(), sw_max_conns, sw_conn_obj_size());
+		sw_conntab_buckets(), sw_max_conns, sw_conntab_obj_size());
 	return 0;
 
 err_genl:
@@ -59,7 +62,7 @@ err_genl:
 err_pernet:
 	sw_gc_uninit();
 err_gc:
-	sw_conn_uninit();
+	sw_conntab_uninit();
 	return err;
 }
 
@@ -69,7 +72,7 @@ static void __exit sw_exit(void)
 	sw_genl_uninit();
 	sw_pernet_uninit();
 	sw_gc_uninit();
-	sw_conn_uninit();
+	sw_conntab_uninit();
 }
 
 module_init(sw_init);

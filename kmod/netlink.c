@@ -11,9 +11,16 @@
  */
 #include <net/genetlink.h>
 #include <net/netns/generic.h>
-#include "events.h"
+#include "netlink.h"
+#include "netcfg.h"
+#include "encode.h"
+#include "match.h"
+#include "delivery.h"
 #include "listener.h"
-#include "config.h"
+#include "glue.h"
+
+/* Private to this file: delivery gets it through sw_delivery_set_family(). */
+static struct genl_family sw_genl_family;
 
 static const struct nla_policy sw_filter_policy[SYNWATCH_A_FILTER_MAX + 1] = {
 	[SYNWATCH_A_FILTER_STATE_MASK]	= NLA_POLICY_MASK(NLA_U32,
@@ -153,60 +160,20 @@ static int sw_parse_filter(const struct nlattr *nest, struct sw_filter *f,
 static int sw_get_stats(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sw_net *sn = sw_net(genl_info_net(info));
-	struct nlattr *nest, *inv;
-	struct sw_stats sum;
 	struct sk_buff *msg;
 	void *hdr;
-	int i;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &sw_genl_family, 0,
 				SYNWATCH_CMD_GET_STATS);
-	if (!hdr)
-		goto nospace;
-	sw_stats_sum(sn, &sum);
-	nest = nla_nest_start(msg, SYNWATCH_A_STATS);
-	if (!nest)
-		goto nospace;
-	for (i = 0; i < SW_STAT_MAX; i++) {
-		/* enum sw_stat follows SYNWATCH_A_STATS_* from PKTS_IN on */
-		int attr = i < SW_STAT_ALERTS ? SYNWATCH_A_STATS_PKTS_IN + i :
-						SYNWATCH_A_STATS_ALERTS;
-
-		if (nla_put_u64_64bit(msg, attr, sum.ctr[i],
-				      SYNWATCH_A_STATS_PAD))
-			goto nospace;
+	if (!hdr || sw_put_stats(msg, sn, sw_lst_table_size(sn))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
 	}
-	if (nla_put_u64_64bit(msg, SYNWATCH_A_STATS_CONN_COUNT,
-			      atomic_read(&sn->nconns), SYNWATCH_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, SYNWATCH_A_STATS_CONN_COUNT_TOTAL,
-			      sw_conn_count(), SYNWATCH_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, SYNWATCH_A_STATS_CONN_MAX, sw_max_conns,
-			      SYNWATCH_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, SYNWATCH_A_STATS_HASH_SIZE,
-			      sw_conn_buckets(), SYNWATCH_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, SYNWATCH_A_STATS_OBJ_SIZE,
-			      sw_conn_obj_size(), SYNWATCH_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, SYNWATCH_A_STATS_MEM_BYTES, sw_conn_mem(),
-			      SYNWATCH_A_STATS_PAD) ||
-	    nla_put_u64_64bit(msg, SYNWATCH_A_STATS_LISTENERS,
-			      sw_lst_count(sn), SYNWATCH_A_STATS_PAD))
-		goto nospace;
-	inv = nla_nest_start(msg, SYNWATCH_A_STATS_INVALID);
-	if (!inv)
-		goto nospace;
-	for (i = 1; i <= SYNWATCH_INVALID_MAX; i++)
-		if (nla_put_u64_64bit(msg, i, sum.invalid[i], 0))
-			goto nospace;
-	nla_nest_end(msg, inv);
-	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
-nospace:
-	nlmsg_free(msg);
-	return -EMSGSIZE;
 }
 
 static int sw_reset_stats(struct sk_buff *skb, struct genl_info *info)
@@ -306,7 +273,8 @@ static int sw_dump_one_conn(const struct sw_snap *s, void *arg)
 			  NLM_F_MULTI, SYNWATCH_CMD_GET_CONN);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (sw_put_conn(ctx->skb, s, sw_net(ctx->net), ktime_get_ns())) {
+	if (sw_put_conn(ctx->skb, &s->key, &s->rec, sw_net(ctx->net),
+			ktime_get_ns())) {
 		genlmsg_cancel(ctx->skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -330,8 +298,8 @@ static int sw_get_conn(struct sk_buff *skb, struct netlink_callback *cb)
 		return sw_dump_error(cb, ctx);
 	ctx->skb = skb;
 	ctx->cb = cb;
-	err = sw_conn_dump(sw_net(ctx->net)->id, ctx->pos, sw_dump_one_conn,
-			   sw_dump_match, ctx);
+	err = sw_conntab_dump(sw_net(ctx->net)->id, ctx->pos, sw_dump_one_conn,
+			      sw_dump_match, ctx);
 	/* a full message ends this round; the next call resumes */
 	return err ? skb->len : 0;
 }
@@ -378,7 +346,7 @@ static int sw_get_config(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &sw_genl_family, 0,
 				SYNWATCH_CMD_GET_CONFIG);
-	if (!hdr || sw_config_put(msg, &sn->cfg)) {
+	if (!hdr || sw_put_config(msg, &sn->cfg)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -412,7 +380,7 @@ static int sw_flush(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "FLUSH acts on the caller's netns");
 		return -EINVAL;
 	}
-	sw_conn_remove(sn, fa ? sw_filter_match : NULL, &f,
+	sw_glue_remove(sn, fa ? sw_filter_match : NULL, &f,
 		       SYNWATCH_CLOSE_FLUSH, true);
 	if (!fa)
 		sw_lst_flush(sn);
@@ -485,7 +453,7 @@ static const struct genl_multicast_group sw_mcgrps[] = {
 	[SYNWATCH_MCGRP_ALERT] = { .name = SYNWATCH_MCGRP_ALERT_NAME },
 };
 
-struct genl_family sw_genl_family __ro_after_init = {
+static struct genl_family sw_genl_family __ro_after_init = {
 	.name = SYNWATCH_GENL_NAME,
 	.version = SYNWATCH_GENL_VERSION,
 	.maxattr = SYNWATCH_A_MAX,
@@ -508,18 +476,19 @@ struct genl_family sw_genl_family __ro_after_init = {
  */
 int sw_genl_init(void)
 {
-	int err = sw_events_init();
+	int err = sw_delivery_init();
 
 	if (err)
 		return err;
+	sw_delivery_set_family(&sw_genl_family);
 	err = genl_register_family(&sw_genl_family);
 	if (err)
-		sw_events_uninit();
+		sw_delivery_uninit();
 	return err;
 }
 
 void sw_genl_uninit(void)
 {
 	genl_unregister_family(&sw_genl_family);
-	sw_events_uninit();
+	sw_delivery_uninit();
 }

@@ -1,54 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per network namespace state: configuration, per-CPU statistics, listener
- * table, subscribers and the netfilter hooks.
+ * table, subscribers and the netfilter hooks, made when a netns is (and
+ * for every netns there is when the module loads), freed with it.
  *
- * The connection table is shared by all netns and keyed by the netns id
- * (net->ns.inum); GC finds a record's netns through an xarray indexed by
- * that id, read under RCU. A netns leaves the xarray, and a grace period
- * passes, before its records are removed and its state freed.
+ * Up in dependency order, down in reverse: the hooks come last (the first
+ * packet finds everything in place) and go first, at pre_exit, so that no
+ * packet adds a record while exit removes them; the netns leaves the
+ * registry (swnet.c), and a grace period passes, before anything is freed.
  */
-#include <linux/xarray.h>
-#include <net/netns/generic.h>
-#include "conn.h"
+#include <linux/random.h>
+#include "pernet.h"
+#include "netcfg.h"
+#include "hooks.h"
+#include "glue.h"
 #include "listener.h"
-#include "events.h"
+#include "delivery.h"
 
 unsigned int sw_net_id __read_mostly;
-static DEFINE_XARRAY(sw_nets);
-
-/* Under rcu_read_lock(), or with the netns known to be alive. */
-struct sw_net *sw_net_by_id(u32 id)
-{
-	return xa_load(&sw_nets, id);
-}
-
-void sw_stats_sum(struct sw_net *sn, struct sw_stats *sum)
-{
-	int cpu, i;
-
-	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		const struct sw_stats *s = per_cpu_ptr(sn->stats, cpu);
-
-		for (i = 0; i < SW_STAT_MAX; i++)
-			sum->ctr[i] += READ_ONCE(s->ctr[i]);
-		for (i = 0; i < __SYNWATCH_INVALID_MAX; i++)
-			sum->invalid[i] += READ_ONCE(s->invalid[i]);
-	}
-}
-
-/*
- * Zero the counters, like "conntrack -S -z". A packet counted on another
- * CPU at the same moment may survive or be lost: counters are statistics.
- */
-void sw_stats_reset(struct sw_net *sn)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(sn->stats, cpu), 0, sizeof(struct sw_stats));
-}
 
 static int __net_init sw_net_init(struct net *net)
 {
@@ -64,14 +33,14 @@ static int __net_init sw_net_init(struct net *net)
 	atomic64_set(&sn->event_seq[SYNWATCH_MCGRP_ALERT], 0);
 	atomic_set(&sn->nconns, 0);
 	sn->evict_none_at = jiffies - 1;
-	sw_events_net_init(sn);
+	sw_delivery_net_init(sn);
 	sn->stats = alloc_percpu(struct sw_stats);
 	if (!sn->stats)
 		return -ENOMEM;
 	err = sw_lst_net_init(sn);
 	if (err)
 		goto err_stats;
-	err = xa_insert(&sw_nets, sn->id, sn, GFP_KERNEL);
+	err = sw_net_register(sn);
 	if (err)
 		goto err_lst;
 	err = sw_hooks_register(sn);
@@ -80,7 +49,7 @@ static int __net_init sw_net_init(struct net *net)
 	return 0;
 
 err_xa:
-	xa_erase(&sw_nets, sn->id);
+	sw_net_unregister(sn);
 err_lst:
 	sw_lst_net_exit(sn);
 err_stats:
@@ -98,13 +67,13 @@ static void __net_exit sw_net_exit(struct net *net)
 {
 	struct sw_net *sn = sw_net(net);
 
-	xa_erase(&sw_nets, sn->id);
+	sw_net_unregister(sn);
 	/* GC and evictions look records' netns up under RCU */
 	synchronize_rcu();
-	sw_conn_remove(sn, NULL, NULL, SYNWATCH_CLOSE_UNLOAD, true);
+	sw_glue_remove(sn, NULL, NULL, SYNWATCH_CLOSE_UNLOAD, true);
 	/* after the listeners' tick, the last to make events */
 	sw_lst_net_exit(sn);
-	sw_events_net_exit(sn);
+	sw_delivery_net_exit(sn);
 	free_percpu(sn->stats);
 }
 

@@ -673,7 +673,7 @@ struct bad_val {
 
 /*
  * A random out-of-range or malformed value for a random key, from
- * kmod/config.c's policy and sw_config_set(); cur is the config now (for
+ * kmod/netcfg.c's policy and sw_config_set(); cur is the config now (for
  * LOW above HIGH).
  */
 static struct bad_val random_bad(const struct cfg_raw *cur)

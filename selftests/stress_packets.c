@@ -26,7 +26,7 @@
  *
  * The expected reason of each segment is not taken from the way it was
  * generated but computed by model_v4()/model_v6() below: the checks of
- * kmod/hooks.c and kmod/parse.c in their order, applied to the bytes the
+ * kmod/hooks.c and kmod/engine/segment.c in their order, applied to the bytes the
  * hook will see (the IPv4 input path trims a packet to its tot_len, the
  * IPv6 one to its payload length; the IPv4 raw socket rewrites tot_len).
  * Every TCP checksum is wrong on purpose, so that A's TCP stack drops
@@ -951,7 +951,7 @@ static void wrap_conn(struct __test_metadata *_metadata,
 
 	/*
 	 * An RST must fall within the other side's window of the sender's
-	 * highest sequence number (kmod/track.c, sw_rst_acceptable()): no
+	 * highest sequence number (kmod/engine/track.c, sw_rst_acceptable()): no
 	 * window scaling here, so one past either edge is out, across the
 	 * wrap or not.
 	 */

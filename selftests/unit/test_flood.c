@@ -1,13 +1,14 @@
-// UNIT-DEPS: kmod/flood.c kmod/track.c kmod/state.c kmod/parse.c
+// UNIT-DEPS: kmod/engine/flood.c kmod/engine/track.c kmod/engine/state.c kmod/engine/segment.c kmod/engine/step.c kmod/engine/rules.c
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit test of the flood detector (kmod/flood.c), on a synthetic
- * clock: real records driven through sw_track() (track.c) are accounted
- * to one listener as listener.c does, and sw_flood_tick() runs every
- * 100 ms. Each scenario asserts when alerts come, to the tick.
+ * Host unit test of the flood detector (kmod/engine/flood.c), on a
+ * synthetic clock: real records driven through sw_track() (track.c) are
+ * accounted to one listener by the engine's own step (step.c), the world
+ * below being its host as the module and replay are, and the tick runs
+ * every 100 ms while the listener is watched, as in the module. Each
+ * scenario asserts when alerts come, to the tick.
  *
- * Defaults as config.c: half-open 256/64, rate 200/100 SYN/s, completion
- * 50%, hold 3 s, update 5 s.
+ * Thresholds: the engine's defaults (sw_flood_cfg_defaults()).
  */
 #include "unit.h"
 
@@ -15,6 +16,8 @@
 #include <stdlib.h>
 
 #include "flood.h"
+#include "rules.h"
+#include "step.h"
 
 #define MS		1000000ULL
 #define SEC		(1000 * MS)
@@ -30,8 +33,11 @@ struct peer {
 	u32 nxt[SW_DIR_MAX];
 };
 
-struct world {
+/* The world is the engine's host: one listener, its tick, what it said. */
+struct sw_host {
 	struct sw_lst_acct a;
+	bool watched;			/* the tick runs */
+	u64 count[SW_STAT_MAX];
 	struct sw_flood_cfg cfg;
 	u64 now, next_tick;
 	struct peer *p;
@@ -44,51 +50,105 @@ struct world {
 	u8 status_at_end;
 };
 
-static void w_init(struct world *w)
+static void w_init(struct sw_host *w)
 {
 	memset(w, 0, sizeof(*w));
 	sw_lst_acct_init(&w->a, 1);
-	w->cfg = (struct sw_flood_cfg){
-		.half_open_high = 256, .half_open_low = 64,
-		.rate_high = 200, .rate_low = 100, .completion_pct = 50,
-		.hold_ms = 3000, .update_ms = 5000,
-	};
+	sw_flood_cfg_defaults(&w->cfg);
 	w->now = T0;
 	w->next_tick = T0 + TICK;
 	w->p = calloc(MAX_PEERS, sizeof(*w->p));
 }
 
-static void w_free(struct world *w)
+static void w_free(struct sw_host *w)
 {
 	free(w->p);
 }
 
 /* Move the clock on by ns, running the ticks that fall due. */
-static void w_run(struct world *w, u64 ns)
+static void w_run(struct sw_host *w, u64 ns)
 {
 	u64 end = w->now + ns;
 
 	while (w->next_tick <= end) {
+		struct sw_lst_acct snap;
 		enum sw_flood_event e;
+		bool idle;
 
 		w->now = w->next_tick;
 		w->next_tick += TICK;
-		e = sw_flood_tick(&w->a, &w->cfg, w->now);
-		if (e == SW_FLOOD_NONE)
+		if (!w->watched)
 			continue;
-		if (!w->ev[e]++)
-			w->first[e] = w->now;
-		w->last[e] = w->now;
-		if (e == SW_FLOOD_START)
-			w->start_reason = w->a.reason;
-		if (e == SW_FLOOD_END)
-			w->status_at_end = w->a.status;
-		w->a.suppressed = 0;
+		e = sw_lst_on_tick(&w->a, &w->cfg, w->now, &snap, &idle);
+		if (e != SW_FLOOD_NONE)
+			sw_step_alert(w, NULL, &snap, e, w->now);
+		if (idle)
+			w->watched = false;
 	}
 	w->now = end;
 }
 
-static struct peer *p_new(struct world *w, u32 a4)
+/* --- the host primitives (engine/step.h) --------------------------------- */
+
+void sw_host_count(struct sw_host *w, enum sw_stat s)
+{
+	w->count[s]++;
+}
+
+/* no reader of events: only alerts are counted */
+bool sw_host_wants(struct sw_host *w, u8 type)
+{
+	(void)w;
+	return type >= SYNWATCH_EVENT_FLOOD_START;
+}
+
+void sw_host_lst_packet(struct sw_host *w, const void *conn,
+			const struct sw_track_out *out, u32 born, u64 now)
+{
+	const struct peer *p = conn;
+
+	sw_lst_on_packet(&w->a, &w->watched, out, born, p->v6, p->addr, now);
+}
+
+void sw_host_lst_forget(struct sw_host *w, const void *conn,
+			const struct sw_rec *rec)
+{
+	const struct peer *p = conn;
+
+	sw_lst_account_forget(&w->a, rec, p->v6, p->addr);
+}
+
+bool sw_host_lst_suppress(struct sw_host *w, const void *conn,
+			  const struct sw_rec *rec)
+{
+	(void)conn;
+	return sw_flood_suppress(&w->a, rec);
+}
+
+void sw_host_emit_conn(struct sw_host *w, u8 type, const void *conn,
+		       const struct sw_rec *rec, u8 old_state, u8 new_state,
+		       u8 tcp_flags, u8 dir, u64 now)
+{
+	(void)w, (void)type, (void)conn, (void)rec, (void)old_state;
+	(void)new_state, (void)tcp_flags, (void)dir, (void)now;
+	abort();	/* sw_host_wants() never asks for one */
+}
+
+void sw_host_emit_alert(struct sw_host *w, const void *lst,
+			const struct sw_lst_acct *a, enum sw_flood_event e,
+			u64 now)
+{
+	(void)lst;
+	if (!w->ev[e]++)
+		w->first[e] = now;
+	w->last[e] = now;
+	if (e == SW_FLOOD_START)
+		w->start_reason = a->reason;
+	if (e == SW_FLOOD_END)
+		w->status_at_end = a->status;
+}
+
+static struct peer *p_new(struct sw_host *w, u32 a4)
 {
 	struct peer *p = &w->p[w->np++];
 
@@ -102,7 +162,7 @@ static struct peer *p_new(struct world *w, u32 a4)
 	return p;
 }
 
-static struct peer *p_new6(struct world *w, u16 net, u16 host)
+static struct peer *p_new6(struct sw_host *w, u16 net, u16 host)
 {
 	struct peer *p = p_new(w, 0);
 
@@ -118,8 +178,8 @@ static struct peer *p_new6(struct world *w, u16 net, u16 host)
 	return p;
 }
 
-/* One segment of the connection, accounted as listener.c does. */
-static void p_send(struct world *w, struct peer *p, enum sw_dir dir, u8 flags)
+/* One segment of the connection, through the engine's step. */
+static void p_send(struct sw_host *w, struct peer *p, enum sw_dir dir, u8 flags)
 {
 	struct sw_track_out out;
 	struct sw_pkt k;
@@ -133,25 +193,23 @@ static void p_send(struct world *w, struct peer *p, enum sw_dir dir, u8 flags)
 	k.wscale = SW_WSCALE_NONE;
 	if (!(flags & RST))
 		p->nxt[dir] += !!(flags & SYN);
-	sw_track(&p->r, dir, &k, w->now, &out);
-	if (!(out.what & (SW_T_L_SYN | SW_T_L_SYNACK | SW_T_L_COMPLETED |
-			  SW_T_L_RESET | SW_T_L_COOKIE | SW_T_L_REFUSED)) &&
-	    !out.half_open)
-		return;
-	sw_lst_account(&w->a, &out, p->r.t_first, p->v6, p->addr, w->now);
-	if (out.what & SW_T_L_SYN)
-		sw_flood_sample(&w->a, p->v6, p->addr);
+	if (!sw_track(&p->r, dir, &k, w->now, &out))
+		sw_step_packet(w, p, NULL, p->r.t_first, &out, flags,
+			       dir == IN ? SYNWATCH_DIR_IN : SYNWATCH_DIR_OUT,
+			       w->now);
 }
 
-static void p_forget(struct world *w, struct peer *p)
+/* The record times out. */
+static void p_forget(struct sw_host *w, struct peer *p)
 {
-	sw_lst_account_forget(&w->a, &p->r, p->v6, p->addr);
+	sw_step_retire(w, p, &p->r, SYNWATCH_CLOSE_TIMEOUT, 0,
+		       SYNWATCH_DIR_NONE, true, w->now);
 }
 
 enum { UNANSWERED, ANSWERED, COMPLETED, RESET, REFUSED };
 
 /* A whole handshake of a peer. */
-static void complete(struct world *w, struct peer *p)
+static void complete(struct sw_host *w, struct peer *p)
 {
 	p_send(w, p, IN, SYN);
 	p_send(w, p, OUT, SYN | ACK);
@@ -159,7 +217,7 @@ static void complete(struct world *w, struct peer *p)
 }
 
 /* A SYN, and as far as the handshake goes. */
-static struct peer *conn_open(struct world *w, u32 a4, int how)
+static struct peer *conn_open(struct sw_host *w, u32 a4, int how)
 {
 	struct peer *p = p_new(w, a4);
 
@@ -180,7 +238,7 @@ static struct peer *conn_open(struct world *w, u32 a4, int how)
 }
 
 /* n connections, evenly over secs, from address a4 + i % nsrc. */
-static void flow(struct world *w, u32 a4, int nsrc, int n, double secs,
+static void flow(struct sw_host *w, u32 a4, int nsrc, int n, double secs,
 		 int how)
 {
 	u64 gap = (u64)(secs * SEC / n);
@@ -205,7 +263,7 @@ static void flow(struct world *w, u32 a4, int nsrc, int n, double secs,
  */
 TEST(flood_start_update_end_once)
 {
-	struct world w;
+	struct sw_host w;
 	u64 flood_end;
 	int i;
 
@@ -252,7 +310,7 @@ TEST(flood_start_update_end_once)
 /* 500 handshakes a second from one client, all completing: no alert. */
 TEST(busy_client)
 {
-	struct world w;
+	struct sw_host w;
 
 	w_init(&w);
 	flow(&w, CLIENT, 1, 2500, 5.0, COMPLETED);
@@ -269,7 +327,7 @@ TEST(busy_client)
 /* SYNs to a closed port are refused at once: no half-open state, no flood. */
 TEST(refused_is_not_a_flood)
 {
-	struct world w;
+	struct sw_host w;
 
 	w_init(&w);
 	flow(&w, FLOODER, 200, 4000, 2.0, REFUSED);
@@ -289,7 +347,7 @@ TEST(refused_is_not_a_flood)
  */
 TEST(rate_reason_when_reset)
 {
-	struct world w;
+	struct sw_host w;
 
 	w_init(&w);
 	flow(&w, FLOODER, 1, 3000, 3.0, RESET);
@@ -312,7 +370,7 @@ TEST(rate_reason_when_reset)
  */
 TEST(slow_accept_then_flood)
 {
-	struct world w;
+	struct sw_host w;
 
 	w_init(&w);
 	conn_open(&w, CLIENT, COMPLETED);
@@ -339,7 +397,7 @@ TEST(slow_accept_then_flood)
  */
 TEST(unanswered_flood_leaves_no_backlog)
 {
-	struct world w;
+	struct sw_host w;
 
 	w_init(&w);
 	flow(&w, FLOODER, 200, 600, 0.3, UNANSWERED);
@@ -353,9 +411,19 @@ TEST(unanswered_flood_leaves_no_backlog)
 }
 
 /* Records leave the bin they were born in; old ones move out of "recent". */
+/* What the half-open bins and ho_old hold together. */
+static u32 ho_total(const struct sw_lst_acct *a)
+{
+	u32 n = a->ho_old;
+
+	for (int i = 0; i < SW_HO_BINS; i++)
+		n += a->ho_bin[i];
+	return n;
+}
+
 TEST(recent_bins)
 {
-	struct world w;
+	struct sw_host w;
 	struct peer *old, *young;
 
 	w_init(&w);
@@ -370,10 +438,15 @@ TEST(recent_bins)
 	p_send(&w, young, IN, ACK);
 	EXPECT_EQ(0, sw_lst_recent_half_open(&w.a, w.now));
 	EXPECT_EQ(1, w.a.half_open);
-	EXPECT_EQ(1, w.a.ho_old);
+	/*
+	 * old is counted once, in ho_old or in a bin: the listener went
+	 * idle between the two, so no tick moved the bins on, as in the
+	 * module (the tick stops with the listener).
+	 */
+	EXPECT_EQ(1, ho_total(&w.a));
 	p_forget(&w, old);
 	EXPECT_EQ(0, w.a.half_open);
-	EXPECT_EQ(0, w.a.ho_old);
+	EXPECT_EQ(0, ho_total(&w.a));
 	w_free(&w);
 }
 
@@ -385,7 +458,7 @@ TEST(recent_bins)
 TEST(top_sources)
 {
 	const struct sw_src_slot *top[SYNWATCH_MAX_TOP_SOURCES];
-	struct world w;
+	struct sw_host w;
 	u32 before;
 	int i, n;
 
@@ -433,7 +506,7 @@ TEST(top_sources)
 /* The tick may stop once nothing happens; a SYN wakes the listener. */
 TEST(idle_and_wake)
 {
-	struct world w;
+	struct sw_host w;
 
 	w_init(&w);
 	EXPECT_TRUE(sw_flood_idle(&w.a));
@@ -460,7 +533,7 @@ TEST(idle_and_wake)
 TEST(suppress_incomplete_only)
 {
 	struct peer *half, *done, *active;
-	struct world w;
+	struct sw_host w;
 
 	w_init(&w);
 	half = conn_open(&w, CLIENT, ANSWERED);
@@ -483,32 +556,6 @@ TEST(suppress_incomplete_only)
 	EXPECT_FALSE(sw_flood_suppress(&w.a, &done->r));
 	EXPECT_EQ(2, w.a.suppressed);
 	w_free(&w);
-}
-
-/* The former interface keeps the counters right. */
-TEST(former_api)
-{
-	struct sw_lst_acct a;
-	struct sw_rec r;
-
-	memset(&a, 0, sizeof(a));
-	sw_lst_acct_packet(&a, SW_T_L_SYN, 1);
-	sw_lst_acct_packet(&a, SW_T_L_SYN, 1);
-	sw_lst_acct_packet(&a, SW_T_L_SYNACK, 0);
-	sw_lst_acct_packet(&a, SW_T_L_COMPLETED | SW_T_L_COOKIE, -1);
-	EXPECT_EQ(2, a.syn_rx);
-	EXPECT_EQ(1, a.completed);
-	EXPECT_EQ(1, a.cookie);
-	EXPECT_EQ(1, a.half_open);
-	EXPECT_EQ(1, a.unans_now);
-	EXPECT_EQ(1, sw_lst_recent_half_open(&a, 0));
-	sw_rec_init(&r, 0);
-	r.state = SYNWATCH_STATE_LISTEN;
-	sw_lst_acct_forget(&a, &r);
-	EXPECT_EQ(0, a.half_open);
-	EXPECT_EQ(0, a.unans_now);
-	EXPECT_EQ(1, a.unanswered);
-	EXPECT_EQ(100, sw_lst_completion(&a));
 }
 
 TEST_HARNESS_MAIN

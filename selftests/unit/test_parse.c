@@ -1,7 +1,7 @@
-// UNIT-DEPS: kmod/state.c kmod/parse.c kmod/track.c
+// UNIT-DEPS: kmod/engine/state.c kmod/engine/segment.c kmod/engine/track.c
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit test of the TCP header parser (kmod/parse.c): lengths, data
+ * Host unit test of the TCP header parser (kmod/engine/segment.c): lengths, data
  * offset, every option's bounds, option extraction and the flag checks.
  */
 #include "unit.h"

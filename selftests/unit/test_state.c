@@ -1,7 +1,7 @@
-// UNIT-DEPS: kmod/state.c kmod/parse.c kmod/track.c
+// UNIT-DEPS: kmod/engine/state.c kmod/engine/segment.c kmod/engine/track.c
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit test of the transition table (kmod/state.c).
+ * Host unit test of the transition table (kmod/engine/state.c).
  *
  * The table below is written independently of state.c, from RFC 9293
  * (state diagram 3.3.2, event processing 3.10) and the one rule that makes
@@ -278,13 +278,13 @@ TEST(state_names)
 	u8 s;
 
 	for (s = 0; s < SW_STATE_COLUMNS; s++)
-		EXPECT_STREQ(col_names[s], sw_state_name(s));
-	EXPECT_STREQ("ESTABLISHED", sw_state_name(SYNWATCH_STATE_ESTABLISHED));
-	EXPECT_STREQ("NONE", sw_state_name(SW_STATE_NONE));
-	EXPECT_STREQ("?", sw_state_name(SW_STATE_COLUMNS));
-	EXPECT_STREQ("?", sw_state_name(SW_NEXT_INVALID));
-	EXPECT_STREQ("?", sw_state_name(SW_NEXT_REOPEN));
-	EXPECT_STREQ("?", sw_state_name(0xff));
+		EXPECT_STREQ(col_names[s], st_state_name(s));
+	EXPECT_STREQ("ESTABLISHED", st_state_name(SYNWATCH_STATE_ESTABLISHED));
+	EXPECT_STREQ("NONE", st_state_name(SW_STATE_NONE));
+	EXPECT_STREQ("?", st_state_name(SW_STATE_COLUMNS));
+	EXPECT_STREQ("?", st_state_name(SW_NEXT_INVALID));
+	EXPECT_STREQ("?", st_state_name(SW_NEXT_REOPEN));
+	EXPECT_STREQ("?", st_state_name(0xff));
 }
 
 TEST(half_open_states)

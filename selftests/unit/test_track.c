@@ -1,7 +1,7 @@
-// UNIT-DEPS: kmod/state.c kmod/parse.c kmod/track.c
+// UNIT-DEPS: kmod/engine/state.c kmod/engine/segment.c kmod/engine/track.c
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit test of the record tracker (kmod/track.c): whole connections
+ * Host unit test of the record tracker (kmod/engine/track.c): whole connections
  * driven packet by packet through sw_rec_init() + sw_track(), asserting the
  * exact state sequence and the final record.
  *
@@ -74,7 +74,7 @@ static int xmit(struct conn *c, enum sw_dir dir, const struct sw_pkt *p)
 	c->half_open += c->out.half_open;
 	c->what |= c->out.what;
 	snprintf(c->trail + n, sizeof(c->trail) - n, "%s%s", n ? " " : "",
-		 sw_state_name(c->r.state));
+		 st_state_name(c->r.state));
 	return rc;
 }
 
@@ -193,8 +193,8 @@ TEST(rec_init)
 	EXPECT_EQ(SYNWATCH_CLOSER_NONE, r.closer);
 	EXPECT_EQ(0U, r.pkts[IN] + r.pkts[OUT]);
 	EXPECT_EQ(0U, (u32)sw_rec_bytes(&r, IN) + (u32)sw_rec_bytes(&r, OUT));
-	EXPECT_EQ(0U, sw_rec_syn_rtt_us(&r));
-	EXPECT_EQ(0U, sw_rec_synack_rtt_us(&r));
+	EXPECT_EQ(0U, st_syn_rtt_us(&r));
+	EXPECT_EQ(0U, st_synack_rtt_us(&r));
 	EXPECT_EQ(0, sw_rec_history(&r, h, sizeof(h)));
 	EXPECT_STREQ("", h);
 	EXPECT_FALSE(sw_rec_passive_half_open(&r));
@@ -239,8 +239,8 @@ TEST(active_open)
 	EXPECT_EQ(SYNWATCH_CLOSE_NONE, c.r.reason);
 	EXPECT_EQ(SYNWATCH_CLOSER_NONE, c.r.closer);
 	/* the server side's RTT is not ours to measure */
-	EXPECT_EQ(0U, sw_rec_synack_rtt_us(&c.r));
-	EXPECT_NE(0U, sw_rec_syn_rtt_us(&c.r));
+	EXPECT_EQ(0U, st_synack_rtt_us(&c.r));
+	EXPECT_NE(0U, st_syn_rtt_us(&c.r));
 	/* no listener of ours is involved */
 	EXPECT_EQ(0, c.what & L_ALL);
 	EXPECT_EQ(0, c.half_open);
@@ -277,8 +277,8 @@ TEST(passive_open)
 	EXPECT_EQ(8960, c.r.mss[OUT]);
 	EXPECT_EQ(2, sw_rec_wscale(&c.r, IN));
 	EXPECT_EQ(9, sw_rec_wscale(&c.r, OUT));
-	EXPECT_EQ(0U, sw_rec_syn_rtt_us(&c.r));
-	EXPECT_NE(0U, sw_rec_synack_rtt_us(&c.r));
+	EXPECT_EQ(0U, st_syn_rtt_us(&c.r));
+	EXPECT_NE(0U, st_synack_rtt_us(&c.r));
 	EXPECT_EQ(0, c.half_open);
 }
 
@@ -519,7 +519,7 @@ TEST(refused_active)
 	EXPECT_STREQ("Sr", hist(&c));
 	EXPECT_EQ(0, c.out.half_open);
 	EXPECT_EQ(0U, (u32)sw_rec_bytes(&c.r, IN));
-	EXPECT_EQ(0U, sw_rec_syn_rtt_us(&c.r));
+	EXPECT_EQ(0U, st_syn_rtt_us(&c.r));
 }
 
 /* A refused Fast Open SYN: the RST acks the SYN's data too. */
@@ -823,7 +823,7 @@ TEST(pickup_ack)
 	SEG(&c, OUT, FIN | ACK, 0, F1);
 	SEG(&c, IN, FIN | ACK, 0, TW);
 	EXPECT_EQ(500U, (u32)sw_rec_bytes(&c.r, OUT));
-	EXPECT_EQ(0U, sw_rec_syn_rtt_us(&c.r) + sw_rec_synack_rtt_us(&c.r));
+	EXPECT_EQ(0U, st_syn_rtt_us(&c.r) + st_synack_rtt_us(&c.r));
 }
 
 TEST(pickup_data)
@@ -879,15 +879,15 @@ TEST(pickup_synack)
 	EXPECT_EQ(0, c.half_open);
 	EXPECT_STREQ("PHa", hist(&c));
 	/* the SYN-ACK was seen, so its RTT is a real one (~301 us) */
-	EXPECT_GE(302U, sw_rec_synack_rtt_us(&c.r));
-	EXPECT_LE(300U, sw_rec_synack_rtt_us(&c.r));
+	EXPECT_GE(302U, st_synack_rtt_us(&c.r));
+	EXPECT_LE(300U, st_synack_rtt_us(&c.r));
 
 	/* our SYN went out before we were loaded */
 	conn_init(&c, 50000, 60000);
 	c.nxt[OUT]++;
 	SEG(&c, IN, SYN | ACK, 0, ES);
 	EXPECT_EQ(SW_T_NEW | SW_T_STATE | SW_T_PICKUP, c.out.what);
-	EXPECT_EQ(0U, sw_rec_syn_rtt_us(&c.r));
+	EXPECT_EQ(0U, st_syn_rtt_us(&c.r));
 	EXPECT_STREQ("Ph", hist(&c));
 }
 
@@ -1187,11 +1187,11 @@ TEST(rtt_client)
 		conn_init(&c, 1, 2);
 		c.now = T0 + 12345;
 		SEG(&c, OUT, SYN, 0, SS);
-		EXPECT_EQ(0U, sw_rec_syn_rtt_us(&c.r));
+		EXPECT_EQ(0U, st_syn_rtt_us(&c.r));
 		c.now = T0 + 12345 + deltas[i];
 		SEG(&c, IN, SYN | ACK, 0, ES);
-		expect_rtt(_metadata, deltas[i], sw_rec_syn_rtt_us(&c.r));
-		EXPECT_EQ(0U, sw_rec_synack_rtt_us(&c.r));
+		expect_rtt(_metadata, deltas[i], st_syn_rtt_us(&c.r));
+		EXPECT_EQ(0U, st_synack_rtt_us(&c.r));
 	}
 }
 
@@ -1205,12 +1205,12 @@ TEST(rtt_client_exact)
 	SEG(&c, OUT, SYN, 0, SS);
 	c.now = 1000250000ULL;
 	SEG(&c, IN, SYN | ACK, 0, ES);
-	EXPECT_EQ(250U, sw_rec_syn_rtt_us(&c.r));
+	EXPECT_EQ(250U, st_syn_rtt_us(&c.r));
 	/* it is kept: later packets do not change it */
 	SEG(&c, OUT, ACK, 0, ES);
 	c.now += 5000000;
 	SEG(&c, IN, SYN | ACK, 0, ES);
-	EXPECT_EQ(250U, sw_rec_syn_rtt_us(&c.r));
+	EXPECT_EQ(250U, st_syn_rtt_us(&c.r));
 }
 
 TEST(rtt_client_from_first_syn)
@@ -1226,7 +1226,7 @@ TEST(rtt_client_from_first_syn)
 	c.now = T0 + 1000300000ULL;
 	c.nxt[OUT] = 2;
 	SEG(&c, IN, SYN | ACK, 0, ES);
-	expect_rtt(_metadata, 1000300000ULL, sw_rec_syn_rtt_us(&c.r));
+	expect_rtt(_metadata, 1000300000ULL, st_syn_rtt_us(&c.r));
 }
 
 TEST(rtt_server)
@@ -1244,11 +1244,11 @@ TEST(rtt_server)
 		SEG(&c, IN, SYN, 0, LI);
 		c.now = 7 * T0 + 900;	/* SYN to SYN-ACK is not the RTT */
 		SEG(&c, OUT, SYN | ACK, 0, SR);
-		EXPECT_EQ(0U, sw_rec_synack_rtt_us(&c.r));
+		EXPECT_EQ(0U, st_synack_rtt_us(&c.r));
 		c.now = 7 * T0 + 900 + deltas[i];
 		SEG(&c, IN, ACK, 0, ES);
-		expect_rtt(_metadata, deltas[i], sw_rec_synack_rtt_us(&c.r));
-		EXPECT_EQ(0U, sw_rec_syn_rtt_us(&c.r));
+		expect_rtt(_metadata, deltas[i], st_synack_rtt_us(&c.r));
+		EXPECT_EQ(0U, st_syn_rtt_us(&c.r));
 	}
 }
 
@@ -1263,7 +1263,7 @@ TEST(rtt_server_exact)
 	SEG(&c, OUT, SYN | ACK, 0, SR);
 	c.now = 1001234567ULL;
 	SEG(&c, IN, PSH | ACK, 10, ES);		/* the ACK carries data */
-	EXPECT_EQ(1235U, sw_rec_synack_rtt_us(&c.r));
+	EXPECT_EQ(1235U, st_synack_rtt_us(&c.r));
 }
 
 /* A FIN with an acceptable ACK completes the handshake too. */
@@ -1278,7 +1278,7 @@ TEST(fin_completes_handshake)
 	SEG(&c, IN, FIN | ACK, 0, CW);
 	EXPECT_EQ(SW_T_STATE | SW_T_L_COMPLETED, c.out.what);
 	EXPECT_EQ(-1, c.out.half_open);
-	expect_rtt(_metadata, 41000, sw_rec_synack_rtt_us(&c.r));
+	expect_rtt(_metadata, 41000, st_synack_rtt_us(&c.r));
 	EXPECT_EQ(SYNWATCH_CLOSE_REMOTE_FIN, c.r.reason);
 }
 
@@ -1631,8 +1631,8 @@ TEST(random_segments_keep_invariants)
 		half += c.out.half_open;
 		EXPECT_EQ(sw_rec_passive_half_open(&c.r) ? 1 : 0, half)
 			TH_LOG("step %u: %s -> %s, flags %#x dir %d", i,
-			       sw_state_name(c.out.old_state),
-			       sw_state_name(c.r.state), f, d);
+			       st_state_name(c.out.old_state),
+			       st_state_name(c.r.state), f, d);
 		EXPECT_EQ(c.r.state, c.out.new_state);
 		EXPECT_EQ(!!(c.out.what & SW_T_STATE),
 			  c.out.old_state != c.out.new_state);
@@ -1641,7 +1641,7 @@ TEST(random_segments_keep_invariants)
 		if (closing_state(c.r.state)) {
 			EXPECT_NE(SYNWATCH_CLOSE_NONE, c.r.reason)
 				TH_LOG("step %u: %s", i,
-				       sw_state_name(c.r.state));
+				       st_state_name(c.r.state));
 			EXPECT_NE(SYNWATCH_CLOSER_NONE, c.r.closer);
 		}
 		if (c.r.flags & SYNWATCH_CONN_F_ACTIVE)

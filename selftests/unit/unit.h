@@ -16,7 +16,8 @@
 #include "kselftest_harness.h"
 
 #include "state.h"
-#include "parse.h"
+#include "segment.h"
+#include "track.h"
 
 #define CL SYNWATCH_STATE_CLOSED
 #define LI SYNWATCH_STATE_LISTEN
@@ -44,5 +45,37 @@
 #define URG SW_TCP_URG
 #define ECE SW_TCP_ECE
 #define CWR SW_TCP_CWR
+
+/* The states' names, as the table comments spell them. */
+static const char *const st_state_names[SW_STATE_COLUMNS] = {
+	[SYNWATCH_STATE_CLOSED]		= "CLOSED",
+	[SYNWATCH_STATE_LISTEN]		= "LISTEN",
+	[SYNWATCH_STATE_SYN_SENT]	= "SYN_SENT",
+	[SYNWATCH_STATE_SYN_RECEIVED]	= "SYN_RECEIVED",
+	[SYNWATCH_STATE_ESTABLISHED]	= "ESTABLISHED",
+	[SYNWATCH_STATE_FIN_WAIT_1]	= "FIN_WAIT_1",
+	[SYNWATCH_STATE_FIN_WAIT_2]	= "FIN_WAIT_2",
+	[SYNWATCH_STATE_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[SYNWATCH_STATE_CLOSING]	= "CLOSING",
+	[SYNWATCH_STATE_LAST_ACK]	= "LAST_ACK",
+	[SYNWATCH_STATE_TIME_WAIT]	= "TIME_WAIT",
+	[SW_STATE_NONE]			= "NONE",
+};
+
+static inline const char *st_state_name(u8 state)
+{
+	return state < SW_STATE_COLUMNS ? st_state_names[state] : "?";
+}
+
+/* The handshake RTTs a record holds, 0 while it has none. */
+static inline u32 st_syn_rtt_us(const struct sw_rec *r)
+{
+	return (r->dflags & SW_DF_RTT_SYN) ? r->rtt_syn : 0;
+}
+
+static inline u32 st_synack_rtt_us(const struct sw_rec *r)
+{
+	return (r->dflags & SW_DF_RTT_SYNACK) ? r->rtt_synack : 0;
+}
 
 #endif /* _SW_UNIT_H */

@@ -1,20 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The replay driver: the userspace counterpart of the module's glue.
- *
- *   kmod/hooks.c      rp_frame(): decode, parse, orient (which side is
- *                     local), in the order LOCAL_OUT then LOCAL_IN
- *   kmod/conn.c       run(): find or create the record, reopen a reused
- *                     tuple, track, count, account, raise NEW/STATE;
- *                     expire(): the GC's timeout, DESTROY
- *   kmod/listener.c   lst_*(): accounting, suppression; tick(): the flood
- *                     detector every 100 ms while a listener is active
- *   kmod/nlattr.c     export_*(): records as the decoded structs that
- *                     userspace gets from netlink
- *
- * Everything that decides anything is the module's code: sw_parse_tcp(),
- * sw_track(), sw_track_creates(), sw_lst_acct_*(), sw_flood_*() and the
- * rules of kmod/engine.c. The clock is the capture's: engine time is the
+ * The replay driver: the engine's host over a capture, as kmod/glue.c is
+ * in the module. Everything that decides anything is the engine's
+ * (kmod/engine/): the parser, the tracker, the flood detector, and the
+ * step that turns their output into counters, listener accounting and
+ * events (engine/step.c), which calls the sw_host_*() primitives defined
+ * here. What is left is the host's own: decoding frames and orienting
+ * them (rp_frame(), as kmod/hooks.c), the tables (table.c), expiry in
+ * time order (advance(), as kmod/gc.c), the tick's clock, and records as
+ * the decoded structs userspace gets from netlink (export_*(), as
+ * kmod/encode.c). The clock is the capture's: engine time is the
  * time since the first frame plus RP_BASE_NS, so that no engine time is 0
  * (0 means "not yet" in the flood detector), and it never goes back.
  */
@@ -41,7 +36,12 @@ const char *const rp_counter_names[RP_COUNTER_MAX] = {
 	[RP_TIME_BACK] = "time_backwards",
 };
 
+/* The engine's handle on a replay (engine/step.h): the replay is the host. */
+struct sw_host {
+};
+
 struct rp {
+	struct sw_host host;
 	struct rp_opts o;
 	struct sw_prefix local[RP_MAX_LOCAL];
 	enum rp_link link;
@@ -162,7 +162,7 @@ static uint64_t wall_ns(const struct rp *rp, uint64_t t)
 	return t - RP_BASE_NS + rp->first_ts;
 }
 
-/* --- records as userspace sees them (kmod/nlattr.c) ---------------------- */
+/* --- records as userspace sees them (kmod/encode.c) ---------------------- */
 
 static void export_addr(struct sw_addr *a, bool v4, const uint8_t *addr)
 {
@@ -171,11 +171,10 @@ static void export_addr(struct sw_addr *a, bool v4, const uint8_t *addr)
 	memcpy(a->raw, v4 ? addr + 12 : addr, v4 ? 4 : 16);
 }
 
-static void export_conn(const struct rp *rp, const struct rp_conn *c,
-			uint64_t now, struct sw_conn *o)
+static void export_conn(const struct rp *rp, const struct rp_key *key,
+			const struct sw_rec *r, uint64_t now, struct sw_conn *o)
 {
-	const struct sw_rec *r = &c->rec;
-	bool v4 = rp_key_v4(&c->key);
+	bool v4 = rp_key_v4(key);
 	struct sw_rec_info in;
 
 	sw_rec_info(r, now, &in);
@@ -188,10 +187,10 @@ static void export_conn(const struct rp *rp, const struct rp_conn *c,
 			o->have |= SW_BIT(a);
 	o->family = v4 ? AF_INET : AF_INET6;
 	o->state = in.state;
-	export_addr(&o->laddr, v4, c->key.laddr);
-	export_addr(&o->raddr, v4, c->key.raddr);
-	o->lport = c->key.lport;
-	o->rport = c->key.rport;
+	export_addr(&o->laddr, v4, key->laddr);
+	export_addr(&o->raddr, v4, key->raddr);
+	o->lport = key->lport;
+	o->rport = key->rport;
 	o->flags = r->flags;
 	o->age_ms = in.age_ms;
 	o->state_age_ms = in.state_age_ms;
@@ -244,11 +243,23 @@ static void export_listener(const struct rp_lst *l, const struct sw_lst_acct *a,
 	o->status = a->status;
 }
 
-/* --- events (kmod/events.c) ---------------------------------------------- */
+/* --- the engine's host (engine/step.h) ------------------------------------ */
 
-/* sw_event_wanted(): someone reads events of this type */
-static bool event_wanted(const struct rp *rp, uint8_t type)
+static struct rp *host_rp(struct sw_host *h)
 {
+	return (struct rp *)((char *)h - offsetof(struct rp, host));
+}
+
+void sw_host_count(struct sw_host *h, enum sw_stat s)
+{
+	host_rp(h)->stat[sw_stat_attr(s)]++;
+}
+
+/* as the module's sw_event_wanted(): someone reads events of this type */
+bool sw_host_wants(struct sw_host *h, u8 type)
+{
+	struct rp *rp = host_rp(h);
+
 	return rp->o.on_event &&
 	       (!rp->o.event_mask || (rp->o.event_mask & (1U << type)));
 }
@@ -278,15 +289,14 @@ static void event_header(struct rp *rp, struct sw_event *ev, uint8_t type,
 	}
 }
 
-static void emit_conn(struct rp *rp, uint8_t type, const struct rp_conn *c,
-		      uint8_t old, uint8_t new, uint8_t flags, uint8_t dir,
-		      uint64_t at)
+void sw_host_emit_conn(struct sw_host *h, u8 type, const void *conn,
+		       const struct sw_rec *rec, u8 old, u8 new, u8 flags,
+		       u8 dir, u64 at)
 {
+	struct rp *rp = host_rp(h);
 	struct sw_event ev;
 
-	if (!event_wanted(rp, type))
-		return;
-	export_conn(rp, c, at, &ev.conn);
+	export_conn(rp, conn, rec, at, &ev.conn);
 	if (rp->o.filter && !sw_filter_match(rp->o.filter, &ev.conn))
 		return;
 	event_header(rp, &ev, type, sw_event_state(old), new, flags, dir, at);
@@ -296,24 +306,18 @@ static void emit_conn(struct rp *rp, uint8_t type, const struct rp_conn *c,
 	rp->o.on_event(&ev, rp->o.data);
 }
 
-static const uint8_t flood_type[] = {
-	[SW_FLOOD_START] = SYNWATCH_EVENT_FLOOD_START,
-	[SW_FLOOD_UPDATE] = SYNWATCH_EVENT_FLOOD_UPDATE,
-	[SW_FLOOD_END] = SYNWATCH_EVENT_FLOOD_END,
-};
-
-static void emit_alert(struct rp *rp, const struct rp_lst *l,
-		       const struct sw_lst_acct *a, enum sw_flood_event fe,
-		       uint64_t at)
+void sw_host_emit_alert(struct sw_host *h, const void *lst,
+			const struct sw_lst_acct *a, enum sw_flood_event fe,
+			u64 at)
 {
 	const struct sw_src_slot *top[SYNWATCH_MAX_TOP_SOURCES];
-	uint8_t type = flood_type[fe];
+	uint8_t type = sw_flood_event_type(fe);
+	const struct rp_lst *l = lst;
+	struct rp *rp = host_rp(h);
 	struct sw_alert *al;
 	struct sw_event ev;
 	int n;
 
-	if (!event_wanted(rp, type))
-		return;
 	event_header(rp, &ev, type, 0, 0, 0, SYNWATCH_DIR_NONE, at);
 	ev.has_conn = false;
 	ev.has_alert = true;
@@ -355,54 +359,42 @@ static const uint8_t *raddr(const struct rp_key *k)
 	return k->raddr + (rp_key_v4(k) ? 12 : 0);
 }
 
-/* A packet that changed a passive connection's handshake. */
-static void lst_packet(struct rp *rp, const struct rp_key *k,
-		       const struct sw_track_out *out, u32 born)
+void sw_host_lst_packet(struct sw_host *h, const void *conn,
+			const struct sw_track_out *out, u32 born, u64 now)
 {
-	bool syn = out->what & SW_T_L_SYN, v6 = !rp_key_v4(k);
-	struct rp_lst *l = rp_lst_get(&rp->lsts, k, syn);
+	const struct rp_key *k = conn;
+	struct rp *rp = host_rp(h);
+	struct rp_lst *l = rp_lst_get(&rp->lsts, k, out->what & SW_T_L_SYN);
 
 	if (!l)
 		return;
-	if (syn && !l->watched) {
+	if (sw_lst_on_packet(&l->acct, &l->watched, out, born,
+			     !rp_key_v4(k), raddr(k), now)) {
 		/* a listener woke up: watch it, start the tick if need be */
-		l->watched = true;
-		sw_flood_wake(&l->acct, rp->now);
 		rp->active[rp->nactive++] = (uint32_t)(l - rp->lsts.v);
 		if (!rp->ticking) {
 			rp->ticking = true;
-			rp->next_tick = rp->now + RP_TICK_NS;
+			rp->next_tick = now + RP_TICK_NS;
 		}
 	}
-	sw_lst_account(&l->acct, out, born, v6, raddr(k), rp->now);
-	if (syn)
-		sw_flood_sample(&l->acct, v6, raddr(k));
 }
 
-static void lst_forget(struct rp *rp, const struct rp_conn *c)
+void sw_host_lst_forget(struct sw_host *h, const void *conn,
+			const struct sw_rec *rec)
 {
-	struct rp_lst *l;
+	const struct rp_key *k = conn;
+	struct rp_lst *l = rp_lst_get(&host_rp(h)->lsts, k, false);
 
-	if (!sw_rec_passive_half_open(&c->rec))
-		return;
-	l = rp_lst_get(&rp->lsts, &c->key, false);
 	if (l)
-		sw_lst_account_forget(&l->acct, &c->rec, !rp_key_v4(&c->key),
-				      raddr(&c->key));
+		sw_lst_account_forget(&l->acct, rec, !rp_key_v4(k), raddr(k));
 }
 
-/* Is the event about this connection held back (a flood)? */
-static bool lst_suppress(struct rp *rp, const struct rp_conn *c)
+bool sw_host_lst_suppress(struct sw_host *h, const void *conn,
+			  const struct sw_rec *rec)
 {
-	struct rp_lst *l;
+	struct rp_lst *l = rp_lst_get(&host_rp(h)->lsts, conn, false);
 
-	if (!sw_flood_incomplete(&c->rec))
-		return false;
-	l = rp_lst_get(&rp->lsts, &c->key, false);
-	if (!l || !sw_flood_suppress(&l->acct, &c->rec))
-		return false;
-	rp->stat[SYNWATCH_A_STATS_EVENT_SUPPRESSED]++;
-	return true;
+	return l && sw_flood_suppress(&l->acct, rec);
 }
 
 /* The detector's clock: the active listeners, every RP_TICK_NS. */
@@ -413,16 +405,14 @@ static void tick(struct rp *rp)
 
 	for (uint32_t i = 0; i < rp->nactive; i++) {
 		struct rp_lst *l = &rp->lsts.v[rp->active[i]];
-		enum sw_flood_event fe = sw_flood_tick(&l->acct, &rp->fcfg, at);
 		struct sw_lst_acct a;
+		enum sw_flood_event fe;
+		bool idle;
 
-		if (fe != SW_FLOOD_NONE) {
-			a = l->acct;
-			l->acct.suppressed = 0;
-			if (fe == SW_FLOOD_START)
-				rp->stat[SYNWATCH_A_STATS_ALERTS]++;
-			emit_alert(rp, l, &a, fe, at);
-		} else if (sw_flood_idle(&l->acct)) {
+		fe = sw_lst_on_tick(&l->acct, &rp->fcfg, at, &a, &idle);
+		if (fe != SW_FLOOD_NONE)
+			sw_step_alert(&rp->host, l, &a, fe, at);
+		if (idle) {
 			l->watched = false;
 			continue;
 		}
@@ -433,17 +423,13 @@ static void tick(struct rp *rp)
 	rp->next_tick += RP_TICK_NS;
 }
 
-/* --- connections (kmod/conn.c) ------------------------------------------- */
+/* --- connections (kmod/glue.c, kmod/gc.c) --------------------------------- */
 
 static void destroy(struct rp *rp, struct rp_conn *c, u8 reason, u8 flags,
 		    u8 dir, uint64_t at)
 {
-	sw_rec_close(&c->rec, reason);
-	rp->stat[SYNWATCH_A_STATS_CONN_DESTROY]++;
-	lst_forget(rp, c);
-	if (event_wanted(rp, SYNWATCH_EVENT_DESTROY) && !lst_suppress(rp, c))
-		emit_conn(rp, SYNWATCH_EVENT_DESTROY, c, c->rec.state,
-			  SYNWATCH_STATE_CLOSED, flags, dir, at);
+	sw_step_retire(&rp->host, &c->key, &c->rec, reason, flags, dir, true,
+		       at);
 	rp_conn_del(&rp->conns, c);
 }
 
@@ -485,15 +471,6 @@ static void advance(struct rp *rp, uint64_t t)
 	}
 }
 
-static void count_rtx(struct rp *rp, const struct sw_pkt *p)
-{
-	if (p->flags & SW_TCP_SYN)
-		rp->stat[(p->flags & SW_TCP_ACK) ? SYNWATCH_A_STATS_RTX_SYNACK :
-						   SYNWATCH_A_STATS_RTX_SYN]++;
-	else
-		rp->stat[SYNWATCH_A_STATS_RTX_FIN]++;
-}
-
 /*
  * Without --local: the receiver of a connection's first SYN is local
  * (the sender of a SYN-ACK, when the SYN was missed); a connection picked
@@ -515,7 +492,6 @@ static void run(struct rp *rp, struct rp_conn *c, const struct rp_key *key,
 	u8 udir = dir == SW_DIR_IN ? SYNWATCH_DIR_IN : SYNWATCH_DIR_OUT;
 	struct sw_track_out out;
 	const struct rp_key *k;
-	uint8_t type;
 	int err;
 
 again:
@@ -554,24 +530,10 @@ again:
 	if (rp->conns.head[c->list_state] == c &&
 	    deadline(rp, c) < rp->exp_floor)
 		rp->exp_floor = deadline(rp, c);
-	if (out.what & SW_T_RTX)
-		count_rtx(rp, p);
-	if (!(out.what & (SW_T_NEW | SW_T_STATE)) && !out.half_open)
-		return;
-	if (out.what & SW_T_STATE)
-		rp->stat[SYNWATCH_A_STATS_STATE_CHANGES]++;
-	if (out.what & SW_T_PICKUP)
-		rp->stat[SYNWATCH_A_STATS_PICKUP]++;
-	if (sw_track_lst_wanted(&out))
-		lst_packet(rp, k, &out, c->rec.t_first);
-	type = (out.what & SW_T_NEW) ? SYNWATCH_EVENT_NEW : SYNWATCH_EVENT_STATE;
-	if ((out.what & (SW_T_NEW | SW_T_STATE)) && event_wanted(rp, type) &&
-	    !lst_suppress(rp, c))
-		emit_conn(rp, (out.what & SW_T_NEW) ? SYNWATCH_EVENT_NEW :
-			  SYNWATCH_EVENT_STATE, c,
-			  (out.what & SW_T_NEW) ? SYNWATCH_STATE_CLOSED :
-			  out.old_state, out.new_state, p->flags, udir,
-			  rp->now);
+	/* no lock to let go of: the record itself is the copy */
+	sw_step_packet(&rp->host, k,
+		       sw_step_wants_copy(&rp->host, &out) ? &c->rec : NULL,
+		       c->rec.t_first, &out, p->flags, udir, rp->now);
 }
 
 _Static_assert(SW_DIR_IN == 0 && SW_DIR_OUT == 1, "key[] is indexed by dir");
@@ -789,7 +751,7 @@ int rp_conns(struct rp *rp, int (*fn)(const struct sw_conn *c, void *data),
 		v[n++] = c;
 	qsort(v, n, sizeof(*v), by_id);
 	for (size_t i = 0; i < n && !ret; i++) {
-		export_conn(rp, v[i], rp->now, &sc);
+		export_conn(rp, &v[i]->key, &v[i]->rec, rp->now, &sc);
 		if (rp->o.filter && !sw_filter_match(rp->o.filter, &sc))
 			continue;
 		ret = fn(&sc, data);

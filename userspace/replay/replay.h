@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * synwatch replay: the module's own engine (kmod/state.c, parse.c,
- * track.c, flood.c and engine.c, compiled for userspace) run over the
- * packets of a capture file, with the capture's timestamps as its clock.
+ * synwatch replay: the module's own engine (kmod/engine/, compiled for
+ * userspace) run over the packets of a capture file, with the capture's
+ * timestamps as its clock.
  *
- * What the module's glue does per packet (find or create the record,
- * reopen a reused tuple, track, account the listener, raise events), per
- * 100 ms (the flood detector's tick) and per GC pass (expiry) is done
- * here, as thinly as possible, in driver.c. Results come out as the same
+ * driver.c is the engine's host, as the module's glue is: it finds or
+ * makes the record, runs the tracker, and leaves what that means
+ * (counters, listeners, events) to the engine's step; it runs the flood
+ * detector's tick every 100 ms and expiry in time order. Results come out as the same
  * decoded records (records.h) that the live commands get from netlink, so
  * that they print with the same code.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Replay's connection and listener tables: what kmod/conn.c and
+ * Replay's connection and listener tables: what kmod/conntab.c and
  * kmod/listener.c keep, minus the locking, RCU and per-netns parts, single
  * threaded over a capture.
  *
@@ -17,7 +17,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "engine.h"
+#include "rules.h"
+#include "step.h"
 
 /* Like struct sw_key: IPv4 addresses stored IPv4-mapped. */
 struct rp_key {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The event stream's loss accounting (lib/stream.c), without a kernel:
- * sequences as the kernel numbers them (kmod/events.c: SUB_SEQ per
+ * sequences as the kernel numbers them (kmod/delivery.c: SUB_SEQ per
  * subscriber, SEQ per multicast group), delivered in the orders it can
  * deliver them. A loss must be reported exactly when events were lost,
  * and with their exact count.

@@ -5,14 +5,15 @@
  * this header and the uapi header, so "synwatch replay" and the host unit
  * tests run the very same code as the module.
  */
-#ifndef _SW_TYPES_H
-#define _SW_TYPES_H
+#ifndef _SW_ENGINE_TYPES_H
+#define _SW_ENGINE_TYPES_H
 
 #ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #else
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -47,4 +48,4 @@ static inline bool sw_seq_after(u32 a, u32 b)
 	return sw_seq_before(b, a);
 }
 
-#endif /* _SW_TYPES_H */
+#endif /* _SW_ENGINE_TYPES_H */

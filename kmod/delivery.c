@@ -43,9 +43,24 @@
  */
 #include <linux/notifier.h>
 #include <net/genetlink.h>
-#include "events.h"
-#include "listener.h"
-#include "engine.h"
+#include "delivery.h"
+#include "encode.h"
+#include "match.h"
+#include "engine/rules.h"
+
+/*
+ * The genl family the events go out as: netlink.c's, set before it is
+ * registered, and never cleared: the family is a static object of the
+ * module, valid until the module is gone, and once it is unregistered
+ * its groups simply have no listeners (events sent after that are
+ * dropped, not misdelivered).
+ */
+static const struct genl_family *sw_family __read_mostly;
+
+void sw_delivery_set_family(const struct genl_family *family)
+{
+	WRITE_ONCE(sw_family, family);
+}
 
 struct sw_sub {
 	struct list_head list;
@@ -111,7 +126,7 @@ static void sw_send_queue(struct sw_net *sn, struct sk_buff_head *q)
 		if (o.portid) {
 			err = genlmsg_unicast(sn->net, skb, o.portid);
 		} else {
-			err = genlmsg_multicast_netns(&sw_genl_family, sn->net,
+			err = genlmsg_multicast_netns(sw_family, sn->net,
 						      skb, 0, o.grp,
 						      GFP_ATOMIC);
 			/* the group's last reader left meanwhile */
@@ -177,94 +192,17 @@ static enum hrtimer_restart sw_flush_timer(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+static bool sw_group_listens(struct sw_net *sn, unsigned int grp)
+{
+	const struct genl_family *f = READ_ONCE(sw_family);
+
+	return f && genl_has_listeners(f, sn->net, grp);
+}
+
 bool sw_group_has_listeners(struct sw_net *sn, u8 type)
 {
-	unsigned int grp = type >= SYNWATCH_EVENT_FLOOD_START ?
-			   SYNWATCH_MCGRP_ALERT : SYNWATCH_MCGRP_CONN;
-
-	return genl_has_listeners(&sw_genl_family, sn->net, grp);
-}
-
-static bool sw_prefix_match(const struct in6_addr *a, const struct in6_addr *p,
-			    u8 bits)
-{
-	return ipv6_prefix_equal(a, p, bits);
-}
-
-static bool sw_port_match(u16 port, u16 lo, u16 hi, bool invert)
-{
-	return (port >= lo && port <= hi) != invert;
-}
-
-/* Does a connection pass a filter? Shared by dumps, flush and events. */
-bool sw_filter_match(const struct sw_snap *s, const void *filter)
-{
-	const struct sw_filter *f = filter;
-	u8 family = sw_key_v4(&s->key) ? AF_INET : AF_INET6;
-
-	if (f->state_mask && !(f->state_mask & BIT(s->rec.state)))
-		return false;
-	if (f->family && f->family != family)
-		return false;
-	if (f->lprefix && !sw_prefix_match(&s->key.laddr, &f->laddr,
-					   f->lprefix))
-		return false;
-	if (f->rprefix && !sw_prefix_match(&s->key.raddr, &f->raddr,
-					   f->rprefix))
-		return false;
-	if (!sw_port_match(s->key.lport, f->lport_min, f->lport_max,
-			   f->linvert))
-		return false;
-	return sw_port_match(s->key.rport, f->rport_min, f->rport_max,
-			     f->rinvert);
-}
-
-/*
- * Where the two sequence numbers sit in a built message: they differ from
- * one destination's copy to the next, so they are written per copy.
- */
-struct sw_seqs {
-	void *seq;
-	void *sub_seq;
-};
-
-/* A u64 to be written per copy: zero for now, and where it is. */
-static void *sw_put_seq(struct sk_buff *skb, int attr)
-{
-	void *p;
-
-	if (nla_need_padding_for_64bit(skb))
-		sw_nlw_hdr(skb, SYNWATCH_A_EVENT_PAD, 0);
-	p = sw_nlw_hdr(skb, attr, 8);
-	memset(p, 0, 8);
-	return p;
-}
-
-/* The most the header takes: checked once, see sw_nlw() in events.h. */
-#define SW_EVENT_HDR_MAX (NLA_HDRLEN + 5 * nla_total_size(1) + 3 * SW_NLW_U64)
-
-/* Header of every event. */
-static int sw_put_event_hdr(struct sk_buff *skb, struct sw_seqs *seqs,
-			    u8 type, u8 old, u8 new, u8 flags, u8 dir)
-{
-	struct nlattr *nest;
-
-	if (skb_tailroom(skb) < SW_EVENT_HDR_MAX)
-		return -EMSGSIZE;
-	nest = nla_nest_start(skb, SYNWATCH_A_EVENT);
-	sw_nlw_u8(skb, SYNWATCH_A_EVENT_TYPE, type);
-	seqs->seq = sw_put_seq(skb, SYNWATCH_A_EVENT_SEQ);
-	seqs->sub_seq = sw_put_seq(skb, SYNWATCH_A_EVENT_SUB_SEQ);
-	sw_nlw_u64(skb, SYNWATCH_A_EVENT_TIME_NS, ktime_get_real_ns(),
-		   SYNWATCH_A_EVENT_PAD);
-	sw_nlw_u8(skb, SYNWATCH_A_EVENT_OLD_STATE, old);
-	sw_nlw_u8(skb, SYNWATCH_A_EVENT_NEW_STATE, new);
-	if (dir != SYNWATCH_DIR_NONE) {
-		sw_nlw_u8(skb, SYNWATCH_A_EVENT_TCP_FLAGS, flags);
-		sw_nlw_u8(skb, SYNWATCH_A_EVENT_DIR, dir);
-	}
-	nla_nest_end(skb, nest);
-	return 0;
+	return sw_group_listens(sn, type >= SYNWATCH_EVENT_FLOOD_START ?
+				    SYNWATCH_MCGRP_ALERT : SYNWATCH_MCGRP_CONN);
 }
 
 /*
@@ -275,7 +213,8 @@ static int sw_put_event_hdr(struct sk_buff *skb, struct sw_seqs *seqs,
 struct sw_msg {
 	int (*body)(struct sk_buff *skb, const struct sw_msg *m);
 	struct sw_net *sn;
-	const struct sw_snap *s;	/* conn events */
+	const struct sw_key *key;	/* conn events */
+	const struct sw_rec *rec;
 	const struct sw_lst *l;		/* alerts */
 	const struct sw_lst_acct *a;
 	u64 now;
@@ -291,7 +230,7 @@ static int sw_msg_build(struct sk_buff *skb, struct sw_msg *m)
 	struct sw_seqs seqs;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, 0, 0, &sw_genl_family, 0, SYNWATCH_CMD_EVENT);
+	hdr = genlmsg_put(skb, 0, 0, sw_family, 0, SYNWATCH_CMD_EVENT);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (sw_put_event_hdr(skb, &seqs, m->type, m->old, m->new, m->flags,
@@ -390,7 +329,7 @@ static void sw_emit(struct sw_net *sn, struct sw_msg *m, bool alert)
 {
 	unsigned int grp = alert ? SYNWATCH_MCGRP_ALERT : SYNWATCH_MCGRP_CONN;
 	bool mcast = (READ_ONCE(sn->cfg.event_mask) & BIT(m->type)) &&
-		     genl_has_listeners(&sw_genl_family, sn->net, grp);
+		     sw_group_listens(sn, grp);
 	struct sk_buff_head q;
 	struct sw_sub *sub;
 	unsigned int drops = 0;
@@ -406,7 +345,7 @@ static void sw_emit(struct sw_net *sn, struct sw_msg *m, bool alert)
 	list_for_each_entry(sub, &sn->subs, list) {
 		if (!(sub->f.event_mask & BIT(m->type)))
 			continue;
-		if (m->s && !sw_filter_match(m->s, &sub->f))
+		if (m->key && !sw_filter_match_conn(m->key, m->rec, &sub->f))
 			continue;
 		if (sw_batch_add(sn, &sub->batch, m, seq, ++sub->seq, &q,
 				 sub->portid, 0))
@@ -423,16 +362,18 @@ static void sw_emit(struct sw_net *sn, struct sw_msg *m, bool alert)
 
 static int sw_body_conn(struct sk_buff *skb, const struct sw_msg *m)
 {
-	return sw_put_conn(skb, m->s, m->sn, m->now);
+	return sw_put_conn(skb, m->key, m->rec, m->sn, m->now);
 }
 
-void sw_event_conn(struct sw_net *sn, u8 type, const struct sw_snap *s,
-		   u8 old_state, u8 new_state, u8 tcp_flags, u8 dir, u64 now)
+void sw_event_conn(struct sw_net *sn, u8 type, const struct sw_key *key,
+		   const struct sw_rec *rec, u8 old_state, u8 new_state,
+		   u8 tcp_flags, u8 dir, u64 now)
 {
 	struct sw_msg m = {
 		.body = sw_body_conn,
 		.sn = sn,
-		.s = s,
+		.key = key,
+		.rec = rec,
 		.now = now,
 		.type = type,
 		.old = sw_event_state(old_state),
@@ -444,63 +385,15 @@ void sw_event_conn(struct sw_net *sn, u8 type, const struct sw_snap *s,
 	sw_emit(sn, &m, false);
 }
 
-static int sw_put_sources(struct sk_buff *skb, const struct sw_lst_acct *a)
-{
-	const struct sw_src_slot *top[SYNWATCH_MAX_TOP_SOURCES];
-	struct nlattr *list, *one;
-	int i, n = sw_flood_top(a, top, ARRAY_SIZE(top));
-
-	list = nla_nest_start(skb, SYNWATCH_A_ALERT_TOP_SOURCES);
-	if (!list)
-		return -EMSGSIZE;
-	for (i = 0; i < n; i++) {
-		one = nla_nest_start(skb, i + 1);
-		if (!one ||
-		    nla_put_u8(skb, SYNWATCH_A_SOURCE_FAMILY,
-			       top[i]->v6 ? AF_INET6 : AF_INET) ||
-		    nla_put(skb, SYNWATCH_A_SOURCE_PREFIX, top[i]->v6 ? 16 : 4,
-			    top[i]->addr) ||
-		    nla_put_u8(skb, SYNWATCH_A_SOURCE_PREFIX_LEN,
-			       top[i]->v6 ? 64 : 24) ||
-		    nla_put_u32(skb, SYNWATCH_A_SOURCE_SYNS, top[i]->count))
-			return -EMSGSIZE;
-		nla_nest_end(skb, one);
-	}
-	nla_nest_end(skb, list);
-	return 0;
-}
-
-static const u8 sw_flood_type[] = {
-	[SW_FLOOD_START] = SYNWATCH_EVENT_FLOOD_START,
-	[SW_FLOOD_UPDATE] = SYNWATCH_EVENT_FLOOD_UPDATE,
-	[SW_FLOOD_END] = SYNWATCH_EVENT_FLOOD_END,
-};
-
 static int sw_body_alert(struct sk_buff *skb, const struct sw_msg *m)
 {
-	const struct sw_lst_acct *a = m->a;
-	struct nlattr *nest;
-
-	nest = nla_nest_start(skb, SYNWATCH_A_ALERT);
-	if (!nest ||
-	    sw_put_listener(skb, SYNWATCH_A_ALERT_LISTENER, m->l, a) ||
-	    nla_put_u8(skb, SYNWATCH_A_ALERT_REASON, a->reason) ||
-	    nla_put_u64_64bit(skb, SYNWATCH_A_ALERT_DURATION_MS,
-			      div_u64(m->now - a->flood_start_ns,
-				      NSEC_PER_MSEC),
-			      SYNWATCH_A_ALERT_PAD) ||
-	    nla_put_u64_64bit(skb, SYNWATCH_A_ALERT_SUPPRESSED, a->suppressed,
-			      SYNWATCH_A_ALERT_PAD) ||
-	    nla_put_u8(skb, SYNWATCH_A_ALERT_COOKIES, a->cookies) ||
-	    nla_put_u32(skb, SYNWATCH_A_ALERT_PEAK_RATE, a->flood_peak) ||
-	    sw_put_sources(skb, a))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
+	return sw_put_alert(skb, m->l, m->a, m->now);
 }
 
+/* The engine's step counted it and asked whether anyone wants it. */
 void sw_event_alert(struct sw_net *sn, const struct sw_lst *l,
-		    const struct sw_lst_acct *a, int ev, u64 now)
+		    const struct sw_lst_acct *a, enum sw_flood_event ev,
+		    u64 now)
 {
 	struct sw_msg m = {
 		.body = sw_body_alert,
@@ -508,14 +401,10 @@ void sw_event_alert(struct sw_net *sn, const struct sw_lst *l,
 		.l = l,
 		.a = a,
 		.now = now,
-		.type = sw_flood_type[ev],
+		.type = sw_flood_event_type(ev),
 		.dir = SYNWATCH_DIR_NONE,
 	};
 
-	if (ev == SW_FLOOD_START)
-		sw_stat_inc(sn, SW_STAT_ALERTS);
-	if (!sw_event_wanted(sn, m.type))
-		return;
 	sw_emit(sn, &m, true);
 }
 
@@ -587,7 +476,7 @@ int sw_unsubscribe(struct sw_net *sn, u32 portid)
 	return __sw_unsubscribe(sn, portid, true);
 }
 
-void sw_events_net_init(struct sw_net *sn)
+void sw_delivery_net_init(struct sw_net *sn)
 {
 	int g;
 
@@ -607,7 +496,7 @@ void sw_events_net_init(struct sw_net *sn)
  * either (hooks, GC and the listeners' tick have stopped). Stop the timer,
  * then free the subscriptions and whatever still waits, as dropped.
  */
-void sw_events_net_exit(struct sw_net *sn)
+void sw_delivery_net_exit(struct sw_net *sn)
 {
 	struct sw_sub *sub, *tmp;
 	struct sk_buff_head q;
@@ -658,12 +547,12 @@ static struct notifier_block sw_netlink_nb = {
 	.notifier_call = sw_netlink_notify,
 };
 
-int sw_events_init(void)
+int sw_delivery_init(void)
 {
 	return netlink_register_notifier(&sw_netlink_nb);
 }
 
-void sw_events_uninit(void)
+void sw_delivery_uninit(void)
 {
 	netlink_unregister_notifier(&sw_netlink_nb);
 }

@@ -6,7 +6,7 @@
 #ifndef _SW_STATE_H
 #define _SW_STATE_H
 
-#include "sw_types.h"
+#include "types.h"
 #include <linux/synwatch.h>
 
 /* Direction of a packet, seen from the local endpoint. */
@@ -55,8 +55,6 @@ static inline u8 sw_state_next(enum sw_dir dir, enum sw_pkt_class pc,
 		return SW_NEXT_INVALID;
 	return sw_transitions[dir][pc][state];
 }
-
-const char *sw_state_name(u8 state);
 
 /*
  * Half-open: the handshake has not completed. Evicted first when full.

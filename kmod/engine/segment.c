@@ -5,7 +5,7 @@
  * SYNWATCH_INVALID_* reason it is counted under. Invalid packets never
  * reach the state machine.
  */
-#include "parse.h"
+#include "segment.h"
 
 static inline u16 sw_get16(const u8 *p)
 {

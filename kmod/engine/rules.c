@@ -6,7 +6,7 @@
  * Plain types only, like track.c and flood.c: the module and "synwatch
  * replay" compile this same file.
  */
-#include "engine.h"
+#include "rules.h"
 
 #define SW_NSEC_PER_SEC		1000000000ULL
 #define SW_NSEC_PER_MSEC	1000000ULL

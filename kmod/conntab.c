@@ -47,10 +47,7 @@
 #include <linux/mm.h>
 #include <linux/random.h>
 #include <linux/hash.h>
-#include "conn.h"
-#include "listener.h"
-#include "events.h"
-#include "engine.h"
+#include "conntab.h"
 #include "prof.h"
 
 #define SW_LOCKS		1024
@@ -58,7 +55,6 @@
 #define SW_EVICT_CANDIDATES	8	/* evictable entries compared */
 #define SW_EVICT_BUCKETS	1024	/* most buckets scanned for them */
 #define SW_EVICT_TRIES		4	/* evictions for one insert, at most */
-#define SW_GC_BATCH		32
 
 static struct kmem_cache *sw_cache __read_mostly;
 static struct sw_conn __rcu **sw_buckets __read_mostly;
@@ -69,7 +65,7 @@ static atomic_t sw_count = ATOMIC_INIT(0);
 
 /*
  * 8 (link) + 40 (key) + 72 (record): 120 bytes, plus SLUB's free pointer
- * after the object makes 128 bytes of slab (sw_conn_obj_size()).
+ * after the object makes 128 bytes of slab (sw_conntab_obj_size()).
  */
 static_assert(sizeof(struct sw_conn) <= 120);
 
@@ -151,12 +147,12 @@ static inline bool sw_key_eq(const struct sw_key *a, const struct sw_key *b)
 		 (get_unaligned(x + 4) ^ get_unaligned(y + 4)));
 }
 
-unsigned int sw_conn_buckets(void)
+unsigned int sw_conntab_buckets(void)
 {
 	return sw_nbuckets;
 }
 
-unsigned int sw_conn_count(void)
+unsigned int sw_conntab_count(void)
 {
 	return atomic_read(&sw_count);
 }
@@ -167,23 +163,16 @@ unsigned int sw_conn_count(void)
  * stay intact while free), so an entry takes a pointer more than
  * kmem_cache_size() says.
  */
-unsigned int sw_conn_obj_size(void)
+unsigned int sw_conntab_obj_size(void)
 {
 	return ALIGN(kmem_cache_size(sw_cache), sizeof(void *)) +
 	       sizeof(void *);
 }
 
-size_t sw_conn_mem(void)
+size_t sw_conntab_mem(void)
 {
-	return (size_t)sw_conn_count() * sw_conn_obj_size() +
+	return (size_t)sw_conntab_count() * sw_conntab_obj_size() +
 	       (size_t)sw_nbuckets * sizeof(*sw_buckets);
-}
-
-u64 sw_timeout_left_ms(const struct sw_net *sn, const struct sw_rec *r,
-		       u64 now_ns)
-{
-	return sw_rec_timeout_left_ms(r, READ_ONCE(sn->cfg.timeout_fine[r->state]),
-				      now_ns);
 }
 
 /*
@@ -208,8 +197,7 @@ restart:
 	return NULL;
 }
 
-/* Is there a record for key? A lockless hint, for orienting FORWARD. */
-bool sw_conn_known(const struct sw_net *sn, const struct sw_key *key)
+bool sw_conntab_known(const struct sw_net *sn, const struct sw_key *key)
 {
 	unsigned int b = sw_bucket(sn, key);
 	struct sw_conn *c;
@@ -253,34 +241,11 @@ static void sw_kill(unsigned int b, struct sw_conn *c, struct sw_snap *s)
 	sw_unlink(b, c);
 }
 
-/* After the bucket lock: account for and announce a killed entry. */
-static void sw_retire(struct sw_net *sn, struct sw_snap *s, u8 reason,
-		      bool events, u64 now)
-{
-	sw_rec_close(&s->rec, reason);
-	if (!sn)
-		return;
-	atomic_dec(&sn->nconns);
-	sw_stat_inc(sn, SW_STAT_CONN_DESTROY);
-	sw_lst_forget(sn, s);
-	if (events && sw_event_wanted(sn, SYNWATCH_EVENT_DESTROY) &&
-	    !sw_lst_suppress(sn, s))
-		sw_event_conn(sn, SYNWATCH_EVENT_DESTROY, s, s->rec.state,
-			      SYNWATCH_STATE_CLOSED, 0, SYNWATCH_DIR_NONE, now);
-}
-
 /* Give an entry back to the slab, with its unit of the table count. */
 static void sw_free(struct sw_conn *c)
 {
 	atomic_dec(&sw_count);
 	kmem_cache_free(sw_cache, c);
-}
-
-static void sw_destroy(struct sw_net *sn, struct sw_conn *c,
-		       struct sw_snap *s, u8 reason, bool events, u64 now)
-{
-	sw_retire(sn, s, reason, events, now);
-	sw_free(c);
 }
 
 /* Under the bucket lock: is c linked in bucket b's chain? */
@@ -403,9 +368,7 @@ static int sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
 	rcu_read_lock();
 	/* mostly the flooded netns' own entry: skip the xarray lookup */
 	vsn = s.key.netns == sn->id ? sn : sw_net_by_id(s.key.netns);
-	if (vsn)
-		sw_stat_inc(vsn, SW_STAT_EVICT);
-	sw_retire(vsn, &s, SYNWATCH_CLOSE_EVICTED, true, now_ns);
+	sw_glue_evicted(vsn, &s, now_ns);
 	/*
 	 * The first victim's memory goes to the insert, with its unit of
 	 * sw_count (sw_reserve()). It is unlinked and its key.netns is zero,
@@ -581,59 +544,32 @@ static struct sw_conn *sw_insert(struct sw_net *sn, const struct sw_key *key,
 	return c;
 }
 
-static void sw_count_track(struct sw_net *sn, const struct sw_track_out *o)
-{
-	if (o->what & SW_T_STATE)
-		sw_stat_inc(sn, SW_STAT_STATE_CHANGES);
-	if (o->what & SW_T_PICKUP)
-		sw_stat_inc(sn, SW_STAT_PICKUP);
-}
-
-static void sw_count_rtx(struct sw_net *sn, const struct sw_pkt *pkt)
-{
-	if (pkt->flags & SW_TCP_SYN)
-		sw_stat_inc(sn, (pkt->flags & SW_TCP_ACK) ? SW_STAT_RTX_SYNACK :
-							    SW_STAT_RTX_SYN);
-	else
-		sw_stat_inc(sn, SW_STAT_RTX_FIN);
-}
-
 /*
- * The packet path: find or create the entry, run the tracker under the
- * entry lock, then do the accounting and events with no lock held.
+ * The packet path's entry: found, or made if the packet may start a
+ * record; locked, its key checked again (see the top of this file).
  */
-void sw_conn_packet(struct sw_net *sn, const struct sw_key *key,
-		    enum sw_dir dir, const struct sw_pkt *pkt)
+struct sw_conn *sw_conntab_get(struct sw_net *sn, const struct sw_key *key,
+			       enum sw_dir dir, const struct sw_pkt *pkt,
+			       u64 now)
 {
 	u64 t0 = sw_prof_start();
 	unsigned int b = sw_bucket(sn, key);
-	u8 udir = dir == SW_DIR_IN ? SYNWATCH_DIR_IN : SYNWATCH_DIR_OUT;
-	struct sw_snap snap __sw_uninit, gone __sw_uninit;
-	struct sw_track_out out;
-	bool reopened = false, want;
-	u64 now, t1;
 	struct sw_conn *c;
-	u32 born;
-	int err;
 
 	sw_prof_end(SW_PROF_HASH, t0);
-	t0 = sw_prof_start();
-	now = ktime_get_ns();
-	sw_prof_end(SW_PROF_CLOCK, t0);
 	t0 = sw_prof_start();
 retry:
 	c = sw_lookup(sn, key, b);
 	if (!c) {
 		if (!sw_track_creates(dir, pkt)) {
 			sw_stat_inc(sn, SW_STAT_UNTRACKED);
-			return;
+			return NULL;
 		}
 		c = sw_insert(sn, key, b, now);
 		if (!c)
-			return;
+			return NULL;
 	}
 	sw_prof_end(SW_PROF_FIND, t0);
-	t0 = sw_prof_start();
 	raw_spin_lock(sw_rec_lock(c));
 	if (unlikely(!sw_key_eq(&c->key, key))) {
 		/* freed and reused since the lookup: start over */
@@ -641,67 +577,12 @@ retry:
 		sw_stat_inc(sn, SW_STAT_SEARCH_RESTART);
 		goto retry;
 	}
-again:
-	t1 = sw_prof_start();
-	err = sw_track(&c->rec, dir, pkt, now, &out);
-	sw_prof_end(SW_PROF_ENGINE, t1);
-	if (unlikely(out.what & SW_T_REOPEN)) {
-		/* The tuple is reused: end the old connection in place. */
-		gone.key = c->key;
-		gone.rec = c->rec;
-		sw_rec_init(&c->rec, now);
-		reopened = true;
-		goto again;
-	}
-	if (!err)
-		sw_track_cookie(&c->rec, dir, pkt->cookie, &out);
-	born = c->rec.t_first;
-	want = (out.what & (SW_T_NEW | SW_T_STATE)) &&
-	       sw_event_wanted(sn, (out.what & SW_T_NEW) ?
-				   SYNWATCH_EVENT_NEW : SYNWATCH_EVENT_STATE);
-	if (want) {
-		snap.key = c->key;
-		snap.rec = c->rec;
-	}
+	return c;
+}
+
+void sw_conntab_unlock(struct sw_conn *c)
+{
 	raw_spin_unlock(sw_rec_lock(c));
-	sw_prof_end(SW_PROF_TRACK, t0);
-	t0 = sw_prof_start();
-
-	if (unlikely(err)) {
-		sw_stat_invalid(sn, out.invalid);
-		return;
-	}
-	if (unlikely(reopened)) {
-		/* only closed records reopen: gone keeps its FIN/RST reason */
-		sw_stat_inc(sn, SW_STAT_CONN_DESTROY);
-		sw_stat_inc(sn, SW_STAT_CONN_NEW);
-		sw_lst_forget(sn, &gone);
-		if (sw_event_wanted(sn, SYNWATCH_EVENT_DESTROY) &&
-		    !sw_lst_suppress(sn, &gone))
-			sw_event_conn(sn, SYNWATCH_EVENT_DESTROY, &gone,
-				      gone.rec.state, SYNWATCH_STATE_CLOSED,
-				      pkt->flags, udir, now);
-	}
-	if (out.what & SW_T_RTX)
-		sw_count_rtx(sn, pkt);
-	if (!(out.what & (SW_T_NEW | SW_T_STATE)) && !out.half_open) {
-		sw_prof_end(SW_PROF_AFTER, t0);
-		return;
-	}
-	sw_count_track(sn, &out);
-	if (sw_track_lst_wanted(&out)) {
-		u64 t1 = sw_prof_start();
-
-		sw_lst_packet(sn, key, &out, born, now);
-		sw_prof_end(SW_PROF_LST, t1);
-	}
-	if (want && !sw_lst_suppress(sn, &snap))
-		sw_event_conn(sn, (out.what & SW_T_NEW) ? SYNWATCH_EVENT_NEW :
-			      SYNWATCH_EVENT_STATE, &snap,
-			      (out.what & SW_T_NEW) ? SYNWATCH_STATE_CLOSED :
-			      out.old_state, out.new_state, pkt->flags, udir,
-			      now);
-	sw_prof_end(SW_PROF_AFTER, t0);
 }
 
 /*
@@ -710,9 +591,9 @@ again:
  * resumes there next time. Entries may move between calls, as with any
  * netlink dump of a live table.
  */
-int sw_conn_dump(u32 netns, unsigned long *pos,
-		 int (*fn)(const struct sw_snap *s, void *arg),
-		 sw_conn_match_t match, void *arg)
+int sw_conntab_dump(u32 netns, unsigned long *pos,
+		    int (*fn)(const struct sw_snap *s, void *arg),
+		    sw_conn_match_t match, void *arg)
 {
 	struct sw_snap s;
 	struct sw_conn *c;
@@ -750,23 +631,21 @@ int sw_conn_dump(u32 netns, unsigned long *pos,
 }
 
 /*
- * Kill every entry of bucket b that pick() selects, up to SW_GC_BATCH;
- * returns how many, with their snapshots in s[] and entries in v[].
+ * Take out what pick() selects in bucket b, up to SW_REAP_BATCH: for
+ * expiry (gc.c), flush and netns exit (glue.c). The entries go back to
+ * the slab at once: only their copies in s[] are needed after.
  */
-static unsigned int sw_bucket_reap(unsigned int b,
-				   bool (*pick)(struct sw_conn *c,
-						const void *arg),
-				   const void *arg, struct sw_conn **v,
-				   struct sw_snap *s)
+unsigned int sw_conntab_reap(unsigned int b, sw_conn_pick_t pick, void *arg,
+			     struct sw_snap *s)
 {
-	struct sw_conn *c, *next;
-	unsigned int n = 0;
+	struct sw_conn *c, *next, *v[SW_REAP_BATCH];
+	unsigned int i, n = 0;
 
 	if (sw_is_nulls(rcu_access_pointer(sw_buckets[b])))
 		return 0;
 	spin_lock_bh(sw_bucket_lock(b));
 	for (c = rcu_dereference_protected(sw_buckets[b], true);
-	     !sw_is_nulls(c) && n < SW_GC_BATCH; c = next) {
+	     !sw_is_nulls(c) && n < SW_REAP_BATCH; c = next) {
 		next = rcu_dereference_protected(c->next, true);
 		if (!c->key.netns || !pick(c, arg))
 			continue;
@@ -774,140 +653,9 @@ static unsigned int sw_bucket_reap(unsigned int b,
 		v[n++] = c;
 	}
 	spin_unlock_bh(sw_bucket_lock(b));
+	for (i = 0; i < n; i++)
+		sw_free(v[i]);
 	return n;
-}
-
-struct sw_remove_arg {
-	u32 netns;
-	sw_conn_match_t match;
-	const void *arg;
-};
-
-static bool sw_pick_remove(struct sw_conn *c, const void *arg)
-{
-	const struct sw_remove_arg *ra = arg;
-	struct sw_snap s;
-
-	if (c->key.netns != ra->netns)
-		return false;
-	if (!ra->match)
-		return true;
-	s.key = c->key;
-	s.rec = c->rec;
-	return ra->match(&s, ra->arg);
-}
-
-/* Remove the entries of a netns that match (flush, netns exit, unload). */
-unsigned int sw_conn_remove(struct sw_net *sn, sw_conn_match_t match,
-			    const void *arg, u8 reason, bool events)
-{
-	struct sw_remove_arg ra = { sn->id, match, arg };
-	struct sw_conn *v[SW_GC_BATCH];
-	struct sw_snap *s;
-	unsigned int b, i, n, total = 0;
-
-	s = kmalloc_array(SW_GC_BATCH, sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return 0;
-	for (b = 0; b < sw_nbuckets; b++) {
-		do {
-			n = sw_bucket_reap(b, sw_pick_remove, &ra, v, s);
-			for (i = 0; i < n; i++)
-				sw_destroy(sn, v[i], &s[i], reason, events,
-					   ktime_get_ns());
-			total += n;
-		} while (n == SW_GC_BATCH);
-		cond_resched();
-	}
-	kfree(s);
-	return total;
-}
-
-/*
- * A slice's netns lookups, cached: records of a few netns interleave in
- * every bucket (the two ends of each local connection, to begin with), so
- * one remembered netns would miss half the time. Valid while the slice
- * holds rcu_read_lock(); cleared whenever it lets go.
- */
-#define SW_GC_NETS	4
-
-struct sw_gc_arg {
-	u64 now;
-	unsigned int next;
-	u32 id[SW_GC_NETS];		/* 0: empty (no netns has id 0) */
-	struct sw_net *sn[SW_GC_NETS];
-};
-
-static struct sw_net *sw_gc_net(struct sw_gc_arg *ga, u32 id)
-{
-	unsigned int i;
-
-	for (i = 0; i < SW_GC_NETS; i++)
-		if (ga->id[i] == id)
-			return ga->sn[i];
-	i = ga->next++ % SW_GC_NETS;
-	ga->id[i] = id;
-	ga->sn[i] = sw_net_by_id(id);
-	return ga->sn[i];
-}
-
-static void sw_gc_forget(struct sw_gc_arg *ga)
-{
-	memset(ga->id, 0, sizeof(ga->id));
-}
-
-static bool sw_pick_expired(struct sw_conn *c, const void *arg)
-{
-	struct sw_gc_arg *ga = (struct sw_gc_arg *)arg;
-	struct sw_net *sn = sw_gc_net(ga, c->key.netns);
-	u32 limit;
-
-	if (!sn)	/* netns going away: its exit handler removes these */
-		return false;
-	limit = READ_ONCE(sn->cfg.timeout_fine[READ_ONCE(c->rec.state)]);
-	return sw_rec_expired(&c->rec, limit, ga->now);
-}
-
-/*
- * Expire what has timed out in buckets [start, start + count). Called from
- * the GC work (gc.c) in slices, so no per-entry timers are needed and no
- * single run holds the CPU for long: RCU is let go, and the CPU offered,
- * every 64 buckets.
- */
-void sw_conn_gc_slice(unsigned int start, unsigned int count)
-{
-	struct sw_gc_arg ga = { .now = ktime_get_ns() };
-	struct sw_conn *v[SW_GC_BATCH];
-	struct sw_snap *s;
-	unsigned int b, i, n;
-
-	s = kmalloc_array(SW_GC_BATCH, sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return;
-	rcu_read_lock();
-	for (b = start; b < start + count && b < sw_nbuckets; b++) {
-		do {
-			n = sw_bucket_reap(b, sw_pick_expired, &ga, v, s);
-			for (i = 0; i < n; i++) {
-				struct sw_net *sn = sw_gc_net(&ga,
-							      s[i].key.netns);
-
-				if (sn)
-					sw_stat_inc(sn, SW_STAT_EXPIRED);
-				sw_destroy(sn, v[i], &s[i],
-					   SYNWATCH_CLOSE_TIMEOUT, true,
-					   ktime_get_ns());
-			}
-		} while (n == SW_GC_BATCH);
-		if (!(b % 64)) {
-			rcu_read_unlock();
-			sw_gc_forget(&ga);
-			cond_resched();
-			rcu_read_lock();
-		}
-	}
-	rcu_read_unlock();
-	kfree(s);
 }
 
 /* The slab constructor runs once per object, not per reuse: see above. */
@@ -931,7 +679,7 @@ static unsigned int sw_default_hashsize(void)
 	return max_t(unsigned long, n, 1024);
 }
 
-int sw_conn_init(void)
+int sw_conntab_init(void)
 {
 	unsigned int i;
 
@@ -961,7 +709,7 @@ int sw_conn_init(void)
 	return 0;
 }
 
-void sw_conn_uninit(void)
+void sw_conntab_uninit(void)
 {
 	/* every netns' exit handler has emptied the table by now */
 	WARN_ON_ONCE(atomic_read(&sw_count));

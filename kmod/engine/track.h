@@ -7,9 +7,9 @@
 #ifndef _SW_TRACK_H
 #define _SW_TRACK_H
 
-#include "sw_types.h"
+#include "types.h"
 #include "state.h"
-#include "parse.h"
+#include "segment.h"
 
 /*
  * Time. The tracker takes nanoseconds and keeps two cheap units, both a
@@ -278,8 +278,6 @@ bool sw_rec_passive_half_open(const struct sw_rec *r);
 void sw_rec_close(struct sw_rec *r, u8 reason);
 u64 sw_rec_bytes(const struct sw_rec *r, enum sw_dir dir);
 int sw_rec_history(const struct sw_rec *r, char *buf, int len);
-u32 sw_rec_syn_rtt_us(const struct sw_rec *r);
-u32 sw_rec_synack_rtt_us(const struct sw_rec *r);
 
 static inline u8 sw_rec_wscale(const struct sw_rec *r, enum sw_dir dir)
 {

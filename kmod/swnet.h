@@ -1,10 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Module-internal declarations shared by the kernel-only files: per-netns
- * state, per-CPU statistics and each subsystem's init/uninit pair.
+ * The per-netns state every layer above the engine works on: struct
+ * sw_net (configuration, per-CPU counters, subscribers, listeners, hooks),
+ * the module's parameters, and the netns registry (swnet.c), through which
+ * code that holds only a record's netns id finds its state.
+ *
+ * Locks, and the order in which they nest (outer first). Nothing takes
+ * two locks of one row at once, and no lock is held across a call that
+ * sends a netlink message.
+ *
+ *   sw_net.cfg_lock (mutex)      SET_CONFIG writers; readers take none
+ *   bucket lock (conntab.c)      a chain's inserts and deletes
+ *     record lock (conntab.c)    one entry's key and record (raw)
+ *   sw_lst_table.lock            a netns' listener hash and active list
+ *     sw_lst.lock                one listener's accounting
+ *   sw_net.subs_lock             subscribers, batches, event numbers
+ *
+ * The listener locks and subs_lock are never held together with a bucket
+ * or record lock: the packet path lets the record go before it accounts
+ * the listener or sends an event (glue.c). The listener tick holds the
+ * table lock while it sends an alert, which takes subs_lock: table lock,
+ * then subs_lock. RCU: the connection table's lookups, the listener hash,
+ * the subscriber list and the netns registry are read under
+ * rcu_read_lock() with no lock.
  */
-#ifndef _SYNWATCH_H
-#define _SYNWATCH_H
+#ifndef _SW_SWNET_H
+#define _SW_SWNET_H
 
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
@@ -15,32 +36,9 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <linux/synwatch.h>
-#include "track.h"
+#include "engine/step.h"
 
-/* Per-CPU counters; enum order is the uapi's SYNWATCH_A_STATS_* order. */
-enum sw_stat {
-	SW_STAT_PKTS_IN,
-	SW_STAT_PKTS_OUT,
-	SW_STAT_PKTS_FWD,
-	SW_STAT_CONN_NEW,
-	SW_STAT_CONN_DESTROY,
-	SW_STAT_STATE_CHANGES,
-	SW_STAT_RTX_SYN,
-	SW_STAT_RTX_SYNACK,
-	SW_STAT_RTX_FIN,
-	SW_STAT_PICKUP,
-	SW_STAT_UNTRACKED,
-	SW_STAT_EVICT,
-	SW_STAT_INSERT_FAILED,
-	SW_STAT_EXPIRED,
-	SW_STAT_EVENTS_SENT,
-	SW_STAT_EVENT_DROP,
-	SW_STAT_EVENT_SUPPRESSED,
-	SW_STAT_SEARCH_RESTART,
-	SW_STAT_ALERTS,
-	SW_STAT_MAX
-};
-
+/* Per-CPU counters (enum sw_stat: engine/step.h). */
 struct sw_stats {
 	u64 ctr[SW_STAT_MAX];
 	u64 invalid[__SYNWATCH_INVALID_MAX];
@@ -79,8 +77,16 @@ struct sw_batch {
 /* LOCAL_IN and LOCAL_OUT for IPv4 and IPv6, and FORWARD for both (hooks.c) */
 #define SW_HOOK_OPS 6
 
+/*
+ * The module as the engine's host (engine/step.h): nothing of its own, the
+ * netns is the host; glue.c finds the sw_net around it.
+ */
+struct sw_host {
+};
+
 /* Everything synwatch keeps per network namespace. */
 struct sw_net {
+	struct sw_host host;		/* the engine's handle on this netns */
 	struct net *net;
 	u32 id;				/* net->ns.inum, the table key */
 	hsiphash_key_t hash_key;	/* the table's hash of this netns' keys */
@@ -128,36 +134,21 @@ static inline void sw_stat_invalid(struct sw_net *sn, int reason)
 void sw_stats_sum(struct sw_net *sn, struct sw_stats *sum);
 void sw_stats_reset(struct sw_net *sn);
 
-/* pernet.c */
+/* Every packet looks its netns up: inline, a load and an index. */
 extern unsigned int sw_net_id;
 
-/* Every packet looks its netns up: inline, a load and an index. */
 static inline struct sw_net *sw_net(const struct net *net)
 {
 	return net_generic(net, sw_net_id);
 }
 
+/*
+ * The registry (swnet.c): each netns' state by its id (net->ns.inum),
+ * under rcu_read_lock(), or with the netns known to be alive. A netns
+ * leaves it, and a grace period passes, before its state is freed.
+ */
 struct sw_net *sw_net_by_id(u32 id);
-int sw_pernet_init(void);
-void sw_pernet_uninit(void);
+int sw_net_register(struct sw_net *sn);
+void sw_net_unregister(struct sw_net *sn);
 
-/* config.c */
-void sw_config_defaults(struct sw_config *cfg);
-
-/* conn.c: the connection table */
-int sw_conn_init(void);
-void sw_conn_uninit(void);
-
-/* gc.c */
-int sw_gc_init(void);
-void sw_gc_uninit(void);
-
-/* hooks.c */
-int sw_hooks_register(struct sw_net *sn);
-void sw_hooks_unregister(struct sw_net *sn);
-
-/* netlink.c */
-int sw_genl_init(void);
-void sw_genl_uninit(void);
-
-#endif /* _SYNWATCH_H */
+#endif /* _SW_SWNET_H */

@@ -7,8 +7,8 @@
  * (config.c, conn.c, listener.c, nlattr.c) and "synwatch replay" apply the
  * very same rules.
  */
-#ifndef _SW_ENGINE_H
-#define _SW_ENGINE_H
+#ifndef _SW_RULES_H
+#define _SW_RULES_H
 
 #include "track.h"
 #include "flood.h"
@@ -60,14 +60,6 @@ static inline u8 sw_event_state(u8 state)
 	return state < SW_STATE_NONE ? state : SYNWATCH_STATE_CLOSED;
 }
 
-/* Does the caller of sw_track() account this packet to the listener? */
-static inline bool sw_track_lst_wanted(const struct sw_track_out *o)
-{
-	return (o->what & (SW_T_L_SYN | SW_T_L_SYNACK | SW_T_L_COMPLETED |
-			   SW_T_L_RESET | SW_T_L_COOKIE | SW_T_L_REFUSED)) ||
-	       o->half_open;
-}
-
 /*
  * SYN cookies (SYNWATCH_CONN_F_COOKIE), after sw_track() accepted a
  * packet: cookie_synack is set for a SYN-ACK we sent without a request
@@ -91,4 +83,4 @@ static inline void sw_track_cookie(struct sw_rec *r, enum sw_dir dir,
 		out->what |= SW_T_L_COOKIE;
 }
 
-#endif /* _SW_ENGINE_H */
+#endif /* _SW_RULES_H */

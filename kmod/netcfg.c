@@ -9,8 +9,8 @@
  * change anything, so a bad SET_CONFIG changes nothing.
  */
 #include <linux/synwatch.h>
-#include "config.h"
-#include "engine.h"
+#include "netcfg.h"
+#include "engine/rules.h"
 
 /* not const: NLA_POLICY_FULL_RANGE takes a non-const pointer in 6.1 */
 static struct netlink_range_validation sw_timeout_range __ro_after_init = {
@@ -74,45 +74,6 @@ void sw_config_defaults(struct sw_config *cfg)
 	cfg->flood_completion_pct = f.completion_pct;
 	cfg->flood_hold_ms = f.hold_ms;
 	cfg->flood_update_ms = f.update_ms;
-}
-
-int sw_config_put(struct sk_buff *skb, const struct sw_config *cfg)
-{
-	struct nlattr *nest, *to;
-	int i;
-
-	nest = nla_nest_start(skb, SYNWATCH_A_CONFIG);
-	if (!nest)
-		return -EMSGSIZE;
-	to = nla_nest_start(skb, SYNWATCH_A_CONFIG_TIMEOUTS);
-	if (!to)
-		return -EMSGSIZE;
-	for (i = 0; i < __SYNWATCH_STATE_MAX; i++)
-		if (nla_put_u32(skb, i + 1, READ_ONCE(cfg->timeout_s[i])))
-			return -EMSGSIZE;
-	nla_nest_end(skb, to);
-	if (nla_put_u32(skb, SYNWATCH_A_CONFIG_EVENT_MASK,
-			READ_ONCE(cfg->event_mask)) ||
-	    nla_put_u32(skb, SYNWATCH_A_CONFIG_MAX_CONNS,
-			READ_ONCE(cfg->max_conns)) ||
-	    nla_put_u32(skb, SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL, sw_max_conns) ||
-	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH,
-			READ_ONCE(cfg->flood_half_open_high)) ||
-	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW,
-			READ_ONCE(cfg->flood_half_open_low)) ||
-	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH,
-			READ_ONCE(cfg->flood_rate_high)) ||
-	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_RATE_LOW,
-			READ_ONCE(cfg->flood_rate_low)) ||
-	    nla_put_u8(skb, SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT,
-		       READ_ONCE(cfg->flood_completion_pct)) ||
-	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_HOLD_MS,
-			READ_ONCE(cfg->flood_hold_ms)) ||
-	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS,
-			READ_ONCE(cfg->flood_update_ms)))
-		return -EMSGSIZE;
-	nla_nest_end(skb, nest);
-	return 0;
 }
 
 static void sw_take_u32(struct nlattr **tb, int attr, u32 *field)

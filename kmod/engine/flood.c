@@ -206,7 +206,7 @@ static void sw_unans_leave(struct sw_lst_acct *a, bool v6, const u8 *saddr)
 }
 
 /* Lifetime and window counters, for sw_lst_account() and the former API. */
-static void sw_lst_count(struct sw_lst_acct *a, u16 what)
+static void sw_lst_tally(struct sw_lst_acct *a, u16 what)
 {
 	if (what & SW_T_L_SYN)
 		a->syn_rx++;
@@ -238,7 +238,7 @@ void sw_lst_account(struct sw_lst_acct *a, const struct sw_track_out *out,
 {
 	sw_win_advance(a, now_ns);
 	sw_top_decay(a, now_ns);
-	sw_lst_count(a, out->what);
+	sw_lst_tally(a, out->what);
 	/*
 	 * LISTEN records are passive: only a received SYN makes one, and
 	 * sw_flood_sample() counts its source.
@@ -268,32 +268,6 @@ void sw_lst_account_forget(struct sw_lst_acct *a, const struct sw_rec *r,
 		sw_unans_leave(a, v6, saddr);
 		a->unanswered++;
 	}
-}
-
-/*
- * The former interface. A SYN makes a LISTEN record and a SYN-ACK or our
- * RST takes it out of LISTEN; other exits are taken to leave
- * SYN_RECEIVED. Records enter and leave the newest half-open bin, and the
- * sources of unanswered records are only ever added.
- */
-void sw_lst_acct_packet(struct sw_lst_acct *a, u16 what, s8 half_open)
-{
-	sw_lst_count(a, what);
-	if (what & SW_T_L_SYN)
-		a->unans_now++;
-	if (what & (SW_T_L_SYNACK | SW_T_L_REFUSED))
-		sw_count_dec(&a->unans_now);
-	if (half_open > 0) {
-		sw_ho_enter(a, a->ho_coarse);
-	} else if (half_open < 0) {
-		sw_ho_leave(a, a->ho_coarse);
-		sw_count_dec(&a->half_open);
-	}
-}
-
-void sw_lst_acct_forget(struct sw_lst_acct *a, const struct sw_rec *r)
-{
-	sw_lst_account_forget(a, r, false, NULL);
 }
 
 static void sw_prefix(bool v6, const u8 *saddr, u8 *out)

@@ -4,10 +4,10 @@
  * kernel and in userspace: the hook copies the header out of the skb, replay
  * hands in the bytes of a capture.
  */
-#ifndef _SW_PARSE_H
-#define _SW_PARSE_H
+#ifndef _SW_SEGMENT_H
+#define _SW_SEGMENT_H
 
-#include "sw_types.h"
+#include "types.h"
 #include <linux/synwatch.h>
 
 #define SW_TCP_FIN	0x01
@@ -49,4 +49,4 @@ static inline u32 sw_tcp_hdrlen(const u8 *th)
 int sw_parse_tcp(const u8 *th, u32 hlen, u32 l4len, struct sw_pkt *p);
 int sw_check_flags(u8 flags);
 
-#endif /* _SW_PARSE_H */
+#endif /* _SW_SEGMENT_H */

@@ -6,7 +6,7 @@
 #ifndef _SW_FLOOD_H
 #define _SW_FLOOD_H
 
-#include "sw_types.h"
+#include "types.h"
 #include "track.h"
 
 #define SW_TOP_SLOTS	8	/* source prefixes sampled per listener */
@@ -104,13 +104,6 @@ void sw_lst_account(struct sw_lst_acct *a, const struct sw_track_out *out,
 void sw_lst_account_forget(struct sw_lst_acct *a, const struct sw_rec *r,
 			   bool v6, const u8 *saddr);
 void sw_flood_sample(struct sw_lst_acct *a, bool v6, const u8 *saddr);
-/*
- * The former interface, without the record's birth, source and the time:
- * the recent half-open bins and the sources of unanswered SYNs are only
- * approximated. For callers not converted yet (replay).
- */
-void sw_lst_acct_packet(struct sw_lst_acct *a, u16 what, s8 half_open);
-void sw_lst_acct_forget(struct sw_lst_acct *a, const struct sw_rec *r);
 void sw_flood_wake(struct sw_lst_acct *a, u64 now_ns);
 enum sw_flood_event sw_flood_tick(struct sw_lst_acct *a,
 				  const struct sw_flood_cfg *cfg, u64 now_ns);

@@ -439,13 +439,3 @@ u64 sw_rec_bytes(const struct sw_rec *r, enum sw_dir dir)
 		b -= 1;
 	return b;
 }
-
-u32 sw_rec_syn_rtt_us(const struct sw_rec *r)
-{
-	return (r->dflags & SW_DF_RTT_SYN) ? r->rtt_syn : 0;
-}
-
-u32 sw_rec_synack_rtt_us(const struct sw_rec *r)
-{
-	return (r->dflags & SW_DF_RTT_SYNACK) ? r->rtt_synack : 0;
-}
