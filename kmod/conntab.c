@@ -48,6 +48,7 @@
 #include <linux/random.h>
 #include <linux/hash.h>
 #include "conntab.h"
+#include "engine/rules.h"
 #include "prof.h"
 
 #define SW_LOCKS		1024
@@ -89,16 +90,14 @@ static inline unsigned int sw_nulls_value(const struct sw_conn *c)
  * hsiphash on 64-bit (Documentation/security/siphash.rst), the round count
  * Python (3.11+) and Rust's HashMap also use against hash flooding. Full
  * SipHash-2-4 is a PRF for secrets, and with 8 rounds it was the largest
- * single cost of the packet path, ~200 of ~1000 instructions (make bench
- * with BENCH_PROFILE=1); 1-3 takes 5. What the attacker chooses (remote
- * address and port) still goes through a keyed hash he cannot predict.
+ * single cost of the packet path (bench/README.md, "Measured design
+ * decisions"). What the attacker chooses (remote address and port) still
+ * goes through a keyed hash he cannot predict.
  *
  * The netns is not hashed: each netns has its own SipHash key, drawn at
  * its creation (pernet.c), so the same tuple in two netns still lands in
  * unrelated buckets, and the hash takes a round less (12 bytes of an IPv4
- * key are two words, 16 were three; 36 of IPv6 five, 40 were six): ~300
- * instructions a churn connection, 22 packets (make bench side by side,
- * churn (b) 0.890 -> 0.892, IPv6 0.883 -> 0.884).
+ * key are two words, 16 were three; 36 of IPv6 five, 40 were six).
  *
  * An IPv4 key is 20 bytes of constant ::ffff: prefixes plus 12 that
  * vary: hash only those, a lossless encoding of the tuple. An IPv6 key
@@ -131,8 +130,8 @@ static inline raw_spinlock_t *sw_rec_lock(const struct sw_conn *c)
 /*
  * The key is five 8-byte words with no padding. memcmp() is an out-of-line
  * call here, made twice a packet (lookup, then the check under the lock);
- * five word compares are a fraction of its cost (make bench profile).
- * Written out, not as a loop, which GCC keeps: 19 instructions, not 32.
+ * five word compares are a fraction of its cost. Written out, not as a
+ * loop, which GCC keeps.
  */
 static_assert(sizeof(struct sw_key) == 5 * sizeof(u64));
 
@@ -287,25 +286,29 @@ static int sw_evict_rank(u8 state)
  * empty buckets (a table larger than max_conns) so that there are several
  * candidates, but stops at SW_EVICT_CANDIDATES of any rank: counting only
  * half-open ones, a table full of TIME_WAIT made every new connection scan
- * SW_EVICT_BUCKETS buckets (make bench churn at max_conns=2048: 0.559 of
- * no module, 0.875 below the cap). start is random to an attacker: the
- * new entry's own bucket (a keyed hash), or a random number on a retry.
+ * SW_EVICT_BUCKETS buckets (bench/README.md). start is random to an
+ * attacker: the new entry's own bucket (a keyed hash), or a random number
+ * on a retry.
  * Returns 0 (one went, its memory maybe to *spare), -ENOSPC (nothing
  * evictable in the scan) or -EAGAIN (the victim changed under us).
  */
-static int sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
-		    u64 now_ns, struct sw_conn **spare)
+struct sw_victim {
+	struct sw_conn *c;
+	unsigned int b;			/* its bucket */
+	u32 age;			/* idle, in sw_fine() units */
+	int rank;			/* sw_evict_rank() */
+};
+
+/* The scan: the best victim of up to SW_EVICT_CANDIDATES, unlocked. */
+static bool sw_evict_pick(u32 netns, unsigned int start, u32 now,
+			  struct sw_victim *v)
 {
 	unsigned int limit = min_t(unsigned int, sw_nbuckets,
 				   SW_EVICT_BUCKETS);
 	struct sw_conn *victim = NULL, *c;
 	unsigned int i, b, vb = 0, seen = 0;
-	u32 now = sw_fine(now_ns);
 	u32 best_age = 0;
 	int best_rank = 0, rank;
-	struct sw_net *vsn;
-	struct sw_snap s;
-	bool ok;
 
 	rcu_read_lock();
 	for (i = 0; i < limit && seen < SW_EVICT_CANDIDATES; i++) {
@@ -334,24 +337,39 @@ static int sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
 		}
 	}
 	rcu_read_unlock();
-	if (!victim)
+	*v = (struct sw_victim){ victim, vb, best_age, best_rank };
+	return victim;
+}
+
+static int sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
+		    u64 now_ns, struct sw_conn **spare)
+{
+	u32 now = sw_fine(now_ns);
+	struct sw_victim v;
+	struct sw_conn *victim;
+	struct sw_net *vsn;
+	struct sw_snap s;
+	bool ok;
+
+	if (!sw_evict_pick(netns, start, now, &v))
 		return -ENOSPC;
+	victim = v.c;
 
 	/*
 	 * Check again under the locks: the entry may have moved on (a
 	 * completed handshake is no longer half-open) or been freed and
-	 * reused for a new connection, which is younger than best_age, maybe
+	 * reused for a new connection, which is younger than v.age, maybe
 	 * in another chain. Chain membership is stable under the bucket
 	 * lock, and a walk of a chain (load <= 1) is cheaper than a hash.
 	 */
-	spin_lock(sw_bucket_lock(vb));
-	ok = sw_in_chain(vb, victim);
+	spin_lock(sw_bucket_lock(v.b));
+	ok = sw_in_chain(v.b, victim);
 	if (ok) {
 		raw_spin_lock(sw_rec_lock(victim));
 		ok = victim->key.netns &&
 		     (!netns || victim->key.netns == netns) &&
-		     sw_evict_rank(victim->rec.state) >= best_rank &&
-		     sw_since(now, victim->rec.t_last) >= best_age;
+		     sw_evict_rank(victim->rec.state) >= v.rank &&
+		     sw_since(now, victim->rec.t_last) >= v.age;
 		if (ok) {
 			s.key = victim->key;
 			s.rec = victim->rec;
@@ -360,8 +378,8 @@ static int sw_evict(struct sw_net *sn, u32 netns, unsigned int start,
 		raw_spin_unlock(sw_rec_lock(victim));
 	}
 	if (ok)
-		sw_unlink(vb, victim);
-	spin_unlock(sw_bucket_lock(vb));
+		sw_unlink(v.b, victim);
+	spin_unlock(sw_bucket_lock(v.b));
 	if (!ok)
 		return -EAGAIN;
 
@@ -419,9 +437,8 @@ static unsigned long sw_evict_none_at;
  * again: the first packet, and each later one, tries to pick the
  * connection up. So after such a scan, evictions fail at once for the
  * rest of the jiffy (*none_at), as the insert would have: at most one
- * scan a tick finds nothing. Measured (-icount, 40 long-lived
- * connections, max_conns=64, hashsize=65536): churn 2 441 connections/s
- * with room; with the table full, 831 before this, 2 526 after.
+ * scan a tick finds nothing (bench/README.md: churn with the table full
+ * went from a third of its speed with room to all of it).
  */
 static int sw_make_room(struct sw_net *sn, u32 netns,
 			unsigned long *none_at, unsigned int b, int tries,
@@ -545,12 +562,14 @@ static struct sw_conn *sw_insert(struct sw_net *sn, const struct sw_key *key,
 }
 
 /*
- * The packet path's entry: found, or made if the packet may start a
- * record; locked, its key checked again (see the top of this file).
+ * The packet path: find key's entry, or make it if the packet may start a
+ * record, and run the tracker on it under its record lock, which is held
+ * for the tracker only: what the glue needs afterwards is copied out to
+ * t. The key is checked again under the lock (see the top of this file).
  */
-struct sw_conn *sw_conntab_get(struct sw_net *sn, const struct sw_key *key,
-			       enum sw_dir dir, const struct sw_pkt *pkt,
-			       u64 now)
+bool sw_conntab_track(struct sw_net *sn, const struct sw_key *key,
+		      enum sw_dir dir, const struct sw_pkt *pkt, u64 now,
+		      struct sw_tracked *t)
 {
 	u64 t0 = sw_prof_start();
 	unsigned int b = sw_bucket(sn, key);
@@ -563,13 +582,14 @@ retry:
 	if (!c) {
 		if (!sw_track_creates(dir, pkt)) {
 			sw_stat_inc(sn, SW_STAT_UNTRACKED);
-			return NULL;
+			return false;
 		}
 		c = sw_insert(sn, key, b, now);
 		if (!c)
-			return NULL;
+			return false;
 	}
 	sw_prof_end(SW_PROF_FIND, t0);
+	t0 = sw_prof_start();
 	raw_spin_lock(sw_rec_lock(c));
 	if (unlikely(!sw_key_eq(&c->key, key))) {
 		/* freed and reused since the lookup: start over */
@@ -577,12 +597,26 @@ retry:
 		sw_stat_inc(sn, SW_STAT_SEARCH_RESTART);
 		goto retry;
 	}
-	return c;
-}
-
-void sw_conntab_unlock(struct sw_conn *c)
-{
+	t->reopened = false;
+again:
+	t->err = sw_track(&c->rec, dir, pkt, now, &t->out);
+	if (unlikely(t->out.what & SW_T_REOPEN)) {
+		/* the tuple is reused: the old connection ends in place */
+		t->gone.key = c->key;
+		t->gone.rec = c->rec;
+		sw_rec_init(&c->rec, now);
+		t->reopened = true;
+		goto again;
+	}
+	if (!t->err)
+		sw_track_cookie(&c->rec, dir, pkt->cookie, &t->out);
+	t->born = c->rec.t_first;
+	t->copied = !t->err && sw_step_wants_copy(&sn->host, &t->out);
+	if (t->copied)
+		t->copy = c->rec;
 	raw_spin_unlock(sw_rec_lock(c));
+	sw_prof_end(SW_PROF_TRACK, t0);
+	return true;
 }
 
 /*

@@ -27,23 +27,32 @@ struct sw_conn {
 int sw_conntab_init(void);
 void sw_conntab_uninit(void);
 
+/* What sw_conntab_track() hands the glue, taken under the record lock. */
+struct sw_tracked {
+	struct sw_track_out out;
+	int err;		/* sw_track()'s: the packet was refused */
+	bool reopened;		/* the tuple was reused: gone is the old one */
+	bool copied;		/* copy is the record, for an event */
+	u32 born;		/* the record's t_first */
+	struct sw_rec copy;
+	struct sw_snap gone;
+};
+
 /*
- * The packet path, under rcu_read_lock() with BHs off: the entry of key,
- * made if the packet may start a record (sw_track_creates()), returned
- * with its record lock held and its key checked; NULL (counted: untracked
- * or insert failed) if there is none. sw_conntab_unlock() lets it go.
+ * The packet path, under rcu_read_lock() with BHs off: run sw_track() on
+ * key's record, made if the packet may start one. false: there is none
+ * (counted: untracked, or the insert failed).
  */
-struct sw_conn *sw_conntab_get(struct sw_net *sn, const struct sw_key *key,
-			       enum sw_dir dir, const struct sw_pkt *pkt,
-			       u64 now);
-void sw_conntab_unlock(struct sw_conn *c);
+bool sw_conntab_track(struct sw_net *sn, const struct sw_key *key,
+		      enum sw_dir dir, const struct sw_pkt *pkt, u64 now,
+		      struct sw_tracked *t);
 /* Is there a record for key? A lockless hint, for orienting FORWARD. */
 bool sw_conntab_known(const struct sw_net *sn, const struct sw_key *key);
 
 /*
  * The table's one call up, defined by the glue (glue.c): an entry was
  * evicted to make room, s is what it held, vsn its netns (NULL if that
- * is going away). Called from sw_conntab_get(), no lock held.
+ * is going away). Called from sw_conntab_track(), no lock held.
  */
 void sw_glue_evicted(struct sw_net *vsn, struct sw_snap *s, u64 now);
 

@@ -16,9 +16,8 @@
  * once for all of them (the most they can take: SW_NLW_* sizes).
  * The same bytes as nla_put_*(), nla_put_u64_64bit() included (its
  * padding attribute, where the architecture wants one). The kernel's
- * __nla_reserve() and __nla_put() skip the check too, but are calls,
- * ~100 instructions an attribute on the path of every event (measured:
- * bench/README.md).
+ * __nla_reserve() and __nla_put() skip the check too, but are calls, on
+ * the path of every event (bench/README.md).
  */
 #define SW_NLW_U64	nla_total_size_64bit(8)
 

@@ -2,10 +2,10 @@
 /*
  * The per-packet glue, and the module as the engine's host.
  *
- * A packet: the table finds (or makes) its entry and hands it over locked
- * (conntab.c); sw_track() runs under the record lock, which is held for
- * the tracker only, never while allocating or sending; then, the lock let
- * go, the engine's step (engine/step.c) turns the tracker's output into
+ * A packet: the table finds (or makes) its entry and runs sw_track() on
+ * it under the record lock, held for the tracker only, never while
+ * allocating or sending (conntab.c); then, the lock let go, the engine's
+ * step (engine/step.c) turns the tracker's output into
  * counters, listener accounting and events, through the sw_host_*()
  * primitives defined here. "synwatch replay" defines the same primitives
  * over its own tables: the actions, and their order, are the same code.
@@ -17,7 +17,6 @@
 #include "glue.h"
 #include "listener.h"
 #include "delivery.h"
-#include "engine/rules.h"
 #include "prof.h"
 
 static inline struct sw_net *sw_host_net(struct sw_host *h)
@@ -105,47 +104,22 @@ void sw_glue_packet(struct sw_net *sn, const struct sw_key *key,
 		    enum sw_dir dir, const struct sw_pkt *pkt)
 {
 	u8 udir = dir == SW_DIR_IN ? SYNWATCH_DIR_IN : SYNWATCH_DIR_OUT;
-	struct sw_snap copy __sw_uninit, gone __sw_uninit;
-	bool reopened = false, want;
-	struct sw_track_out out;
-	struct sw_conn *c;
+	struct sw_tracked t __sw_uninit;
 	u64 now, t0;
-	u32 born;
-	int err;
 
 	t0 = sw_prof_start();
 	now = ktime_get_ns();
 	sw_prof_end(SW_PROF_CLOCK, t0);
-	c = sw_conntab_get(sn, key, dir, pkt, now);
-	if (!c)
+	if (!sw_conntab_track(sn, key, dir, pkt, now, &t))
 		return;
 	t0 = sw_prof_start();
-again:
-	err = sw_track(&c->rec, dir, pkt, now, &out);
-	if (unlikely(out.what & SW_T_REOPEN)) {
-		gone.key = c->key;
-		gone.rec = c->rec;
-		sw_rec_init(&c->rec, now);
-		reopened = true;
-		goto again;
-	}
-	if (!err)
-		sw_track_cookie(&c->rec, dir, pkt->cookie, &out);
-	born = c->rec.t_first;
-	want = !err && sw_step_wants_copy(&sn->host, &out);
-	if (want)
-		copy.rec = c->rec;
-	sw_conntab_unlock(c);
-	sw_prof_end(SW_PROF_TRACK, t0);
-
-	t0 = sw_prof_start();
-	if (unlikely(reopened))
-		sw_glue_reopened(sn, &gone, pkt, udir, now);
-	if (unlikely(err))
-		sw_stat_invalid(sn, out.invalid);
+	if (unlikely(t.reopened))
+		sw_glue_reopened(sn, &t.gone, pkt, udir, now);
+	if (unlikely(t.err))
+		sw_stat_invalid(sn, t.out.invalid);
 	else
-		sw_step_packet(&sn->host, key, want ? &copy.rec : NULL, born,
-			       &out, pkt->flags, udir, now);
+		sw_step_packet(&sn->host, key, t.copied ? &t.copy : NULL,
+			       t.born, &t.out, pkt->flags, udir, now);
 	sw_prof_end(SW_PROF_AFTER, t0);
 }
 

@@ -30,8 +30,8 @@
 
 /*
  * Copy the TCP header out of the skb and parse it. The helpers of the hook
- * are inlined into it: each call had its own prologue and stack canary,
- * ~56 instructions a packet in all (make bench, BENCH_PROFILE).
+ * are inlined into it: each call had its own prologue and stack canary
+ * (bench/README.md).
  */
 static __always_inline int
 sw_hook_tcp(struct sw_net *sn, const struct sk_buff *skb, unsigned int thoff,

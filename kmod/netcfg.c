@@ -45,15 +45,8 @@ const struct nla_policy sw_config_policy[SYNWATCH_A_CONFIG_MAX + 1] = {
 };
 
 /*
- * The defaults are the engine's (engine.c), shared with replay. The flood
- * ones (see "Flood detection" in the uapi header and flood.c):
- *  - half_open_high 256 / half_open_low 64: handshakes begun in the last
- *    3 to 4 s and not completed; a listener backlog is 128 to 4096;
- *  - rate_high 200 / rate_low 100 SYN/s, with completion_pct 50: the rate
- *    test counts only while fewer than half of the SYNs complete, so a
- *    busy legitimate client is no flood;
- *  - hold_ms 3000: under both low marks this long before FLOOD_END;
- *  - update_ms 5000: a FLOOD_UPDATE this often while a flood lasts.
+ * The defaults are the engine's (engine/rules.c), shared with replay; the
+ * flood ones are the uapi header's SYNWATCH_FLOOD_DEFAULT_*.
  */
 void sw_config_defaults(struct sw_config *cfg)
 {

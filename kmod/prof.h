@@ -17,14 +17,14 @@ enum sw_prof_point {
 	SW_PROF_HOOK_V4,	/* sw_hook_v4(), whole */
 	SW_PROF_HOOK_V6,	/* sw_hook_v6(), whole */
 	SW_PROF_PARSE,		/* sw_hook_tcp(): TCP header copy and parse */
-	SW_PROF_CONN,		/* sw_conn_packet(), whole */
+	SW_PROF_CONN,		/* sw_glue_packet(), whole */
 	SW_PROF_HASH,		/* ... sw_bucket() */
 	SW_PROF_CLOCK,		/* ... ktime_get_ns() */
 	SW_PROF_FIND,		/* ... lookup or insert */
 	SW_PROF_TRACK,		/* ... record lock, sw_track(), unlock */
 	SW_PROF_ENGINE,		/* sw_track() */
 	SW_PROF_EVICT,		/* sw_evict(), for a full table */
-	SW_PROF_LST,		/* sw_lst_packet() */
+	SW_PROF_LST,		/* sw_host_lst_packet() */
 	SW_PROF_AFTER,		/* ... stats, listener, events */
 	SW_PROF_MAX
 };

@@ -49,9 +49,9 @@ hrtimer_setup(struct hrtimer *timer,
 /*
  * Kernels built with CONFIG_INIT_STACK_ALL_ZERO (Debian's) zero every stack
  * variable on entry. The packet path's larger locals (a header buffer, a
- * key, record snapshots) are always written before they are read, and
- * zeroing them cost ~100 instructions a packet (make bench with
- * BENCH_PROFILE=1): __sw_uninit opts them out where the compiler can.
+ * key, record copies) are always written before they are read, and
+ * zeroing them is a measurable share of the packet path (bench/README.md):
+ * __sw_uninit opts them out where the compiler can.
  */
 #if defined(__has_attribute)
 #if __has_attribute(__uninitialized__)

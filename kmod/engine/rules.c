@@ -40,21 +40,16 @@ u32 sw_timeout_fine(u32 seconds)
 		      (1ULL << SW_FINE_SHIFT) - 1) >> SW_FINE_SHIFT);
 }
 
-/*
- * A listener is flooded when 256 handshakes begun in the last few seconds
- * are still half-open, or when it gets 200 SYN/s and fewer than half
- * complete; it is over after 3 s under 64 recent half-open and 100 SYN/s
- * (or a healthy completion ratio).
- */
+/* The uapi header's SYNWATCH_FLOOD_DEFAULT_*, which says why. */
 void sw_flood_cfg_defaults(struct sw_flood_cfg *f)
 {
-	f->half_open_high = 256;
-	f->half_open_low = 64;
-	f->rate_high = 200;
-	f->rate_low = 100;
-	f->completion_pct = 50;
-	f->hold_ms = 3000;
-	f->update_ms = 5000;
+	f->half_open_high = SYNWATCH_FLOOD_DEFAULT_HALF_OPEN_HIGH;
+	f->half_open_low = SYNWATCH_FLOOD_DEFAULT_HALF_OPEN_LOW;
+	f->rate_high = SYNWATCH_FLOOD_DEFAULT_RATE_HIGH;
+	f->rate_low = SYNWATCH_FLOOD_DEFAULT_RATE_LOW;
+	f->completion_pct = SYNWATCH_FLOOD_DEFAULT_COMPLETION_PCT;
+	f->hold_ms = SYNWATCH_FLOOD_DEFAULT_HOLD_MS;
+	f->update_ms = SYNWATCH_FLOOD_DEFAULT_UPDATE_MS;
 }
 
 bool sw_rec_expired(const struct sw_rec *r, u32 limit, u64 now_ns)

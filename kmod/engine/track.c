@@ -298,6 +298,54 @@ bool sw_track_creates(enum sw_dir dir, const struct sw_pkt *p)
 	return next < SW_STATE_NONE;
 }
 
+/* A record's first packet: how it began (active, picked up, a cookie?). */
+static inline void sw_track_first(struct sw_rec *r, enum sw_dir dir,
+				  enum sw_pkt_class pc,
+				  const struct sw_pkt *p, u64 now_ns,
+				  struct sw_track_out *out)
+{
+	out->what |= SW_T_NEW;
+	if (pc == SW_PC_SYN && dir == SW_DIR_OUT)
+		r->flags |= SYNWATCH_CONN_F_ACTIVE;
+	if (pc != SW_PC_SYN) {
+		r->flags |= SYNWATCH_CONN_F_PICKUP;
+		out->what |= SW_T_PICKUP;
+		sw_hist_add(r, SW_H_PICKUP, SW_DIR_OUT);
+		/* an ACK for a SYN we never saw: SYN cookie? */
+		if (dir == SW_DIR_IN && pc == SW_PC_ACK && !p->payload)
+			out->what |= SW_T_L_COOKIE;
+	}
+	if (pc == SW_PC_SYN && dir == SW_DIR_OUT)
+		r->rtt_syn = sw_us(now_ns);
+}
+
+/* The packet's letter(s) in the history. */
+static inline void sw_track_history(struct sw_rec *r, enum sw_dir dir,
+				    enum sw_pkt_class pc,
+				    const struct sw_pkt *p)
+{
+	switch (pc) {
+	case SW_PC_SYN:
+		sw_hist_add(r, SW_H_SYN, dir);
+		break;
+	case SW_PC_SYNACK:
+		sw_hist_add(r, SW_H_SYNACK, dir);
+		break;
+	case SW_PC_RST:
+		sw_hist_add(r, SW_H_RST, dir);
+		break;
+	case SW_PC_FIN:
+	case SW_PC_FINACK:
+		if (p->payload)
+			sw_hist_add(r, SW_H_DATA, dir);
+		sw_hist_add(r, SW_H_FIN, dir);
+		break;
+	default:
+		sw_hist_add(r, p->payload ? SW_H_DATA : SW_H_ACK, dir);
+		break;
+	}
+}
+
 /* The full path of sw_track() (track.h), for whatever the fast one leaves. */
 int sw_track_full(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 		  u64 now_ns, struct sw_track_out *out)
@@ -321,11 +369,7 @@ int sw_track_full(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 	    !sw_state_half_open(old))
 		next = SW_NEXT_INVALID;
 
-	out->what = 0;
-	out->old_state = old;
-	out->new_state = old;
-	out->invalid = 0;
-	out->half_open = 0;
+	*out = (struct sw_track_out){ .old_state = old, .new_state = old };
 
 	if (next == SW_NEXT_REOPEN) {
 		out->what = SW_T_REOPEN;
@@ -344,21 +388,8 @@ int sw_track_full(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 		return 0;
 	}
 
-	if (old == SW_STATE_NONE) {
-		out->what |= SW_T_NEW;
-		if (pc == SW_PC_SYN && dir == SW_DIR_OUT)
-			r->flags |= SYNWATCH_CONN_F_ACTIVE;
-		if (pc != SW_PC_SYN) {
-			r->flags |= SYNWATCH_CONN_F_PICKUP;
-			out->what |= SW_T_PICKUP;
-			sw_hist_add(r, SW_H_PICKUP, SW_DIR_OUT);
-			/* an ACK for a SYN we never saw: SYN cookie? */
-			if (dir == SW_DIR_IN && pc == SW_PC_ACK && !p->payload)
-				out->what |= SW_T_L_COOKIE;
-		}
-		if (pc == SW_PC_SYN && dir == SW_DIR_OUT)
-			r->rtt_syn = sw_us(now_ns);
-	}
+	if (old == SW_STATE_NONE)
+		sw_track_first(r, dir, pc, p, now_ns, out);
 
 	if (rtx) {
 		out->what |= SW_T_RTX;
@@ -377,26 +408,7 @@ int sw_track_full(struct sw_rec *r, enum sw_dir dir, const struct sw_pkt *p,
 	if (pc != SW_PC_RST || (r->dflags & sw_df_end(dir)))
 		sw_track_seq(r, dir, p);
 
-	switch (pc) {
-	case SW_PC_SYN:
-		sw_hist_add(r, SW_H_SYN, dir);
-		break;
-	case SW_PC_SYNACK:
-		sw_hist_add(r, SW_H_SYNACK, dir);
-		break;
-	case SW_PC_RST:
-		sw_hist_add(r, SW_H_RST, dir);
-		break;
-	case SW_PC_FIN:
-	case SW_PC_FINACK:
-		if (p->payload)
-			sw_hist_add(r, SW_H_DATA, dir);
-		sw_hist_add(r, SW_H_FIN, dir);
-		break;
-	default:
-		sw_hist_add(r, p->payload ? SW_H_DATA : SW_H_ACK, dir);
-		break;
-	}
+	sw_track_history(r, dir, pc, p);
 
 	if (next != old) {
 		r->state = next;

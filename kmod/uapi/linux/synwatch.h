@@ -148,16 +148,17 @@
  *        SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL: NLA_U32, read-only, the
  *            module's max_conns parameter
  *        SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH / _LOW: NLA_U32, recent
- *            half-open connections (default 256 / 64; HIGH 0 disables
- *            the half-open test)
+ *            half-open connections (HIGH 0 disables the half-open test)
  *        SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH / _LOW: NLA_U32, SYNs/s
- *            (default 200 / 100; HIGH 0 disables the rate test)
+ *            (HIGH 0 disables the rate test)
  *        SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT: NLA_U8, the rate test only
- *            counts while the completion ratio is below this (default 50)
+ *            counts while the completion ratio is below this
  *        SYNWATCH_A_CONFIG_FLOOD_HOLD_MS: NLA_U32, time under the low
- *            marks before FLOOD_END (default 3000, 100..3600000)
+ *            marks before FLOOD_END (100..3600000)
  *        SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS: NLA_U32, FLOOD_UPDATE period
- *            (default 5000, 100..3600000)
+ *            (100..3600000)
+ *        The defaults of the flood keys: SYNWATCH_FLOOD_DEFAULT_* below,
+ *        the one place they are defined.
  *
  * A LOW mark above its HIGH mark is rejected.
  *
@@ -580,6 +581,23 @@ enum synwatch_listener_attr {
 };
 
 #define SYNWATCH_A_LISTENER_MAX (__SYNWATCH_A_LISTENER_MAX - 1)
+
+/*
+ * The flood detector's defaults (SYNWATCH_A_CONFIG_FLOOD_*), defined here
+ * only: a listener is flooded when HALF_OPEN_HIGH handshakes begun in the
+ * last few seconds are still half-open (a listen backlog is 128 to 4096),
+ * or when it gets RATE_HIGH SYN/s while fewer than COMPLETION_PCT percent
+ * complete (a busy legitimate client is no flood); it is over after
+ * HOLD_MS under HALF_OPEN_LOW and RATE_LOW. UPDATE_MS: a FLOOD_UPDATE this
+ * often while it lasts.
+ */
+#define SYNWATCH_FLOOD_DEFAULT_HALF_OPEN_HIGH	256
+#define SYNWATCH_FLOOD_DEFAULT_HALF_OPEN_LOW	64
+#define SYNWATCH_FLOOD_DEFAULT_RATE_HIGH	200
+#define SYNWATCH_FLOOD_DEFAULT_RATE_LOW		100
+#define SYNWATCH_FLOOD_DEFAULT_COMPLETION_PCT	50
+#define SYNWATCH_FLOOD_DEFAULT_HOLD_MS		3000
+#define SYNWATCH_FLOOD_DEFAULT_UPDATE_MS	5000
 
 enum synwatch_config_attr {
 	SYNWATCH_A_CONFIG_UNSPEC,
