@@ -35,7 +35,9 @@
 # BENCH_WORKLOADS ("rr4 rr6 churnest4 churn4 churn6 full4 flood4"), BENCH_MAX_CONNS
 # (32768: synwatch's max_conns and hashsize, the table full4 fills),
 # BENCH_OUT (/mnt/out), BENCH_SYNFLOOD (the SYN generator), SYNWATCH_KO (set
-# by the VM runner).
+# by the VM runner), BENCH_BASE_KO (the module configurations (o) and (p)
+# load: another build of synwatch, a change's "before", measured in the
+# same boot as (b) and (c)).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -47,6 +49,7 @@ FLOOD=${BENCH_SYNFLOOD:-$ROOT/selftests/build/synflood}
 SWD=$ROOT/userspace/synwatchd/synwatchd
 SINK=$BIN/evsink
 KO=${SYNWATCH_KO:-$ROOT/build/$(uname -r)/synwatch.ko}
+BASE_KO=${BENCH_BASE_KO:-}
 
 ROUNDS=${BENCH_ROUNDS:-5}
 DURATION=${BENCH_DURATION:-0.5}
@@ -76,6 +79,9 @@ for f in "$BIN/tcp_churn" "$BIN/tcp_rr" "$FLOOD" "$SW" "$SWD" "$KO"; do
 done
 case " $CONFIGS " in
 *" n "*) [ -x "$SINK" ] || die "missing $SINK (make -C bench)" ;;
+esac
+case " $CONFIGS " in
+*" o "* | *" p "*) [ -e "$BASE_KO" ] || die "configurations o and p need BENCH_BASE_KO (a synwatch.ko)" ;;
 esac
 command -v nft >/dev/null || die "nft missing (nftables)"
 mkdir -p "$OUT"
@@ -144,9 +150,17 @@ ns_down() {
 
 # --- configurations -------------------------------------------------------
 sw_loaded() { [ -d /sys/module/synwatch ]; }
+SW_LOADED_KO=		# which build is loaded: $KO or $BASE_KO
 
+# sw_load [KO]: that build loaded (another one is unloaded first)
 sw_load() {
-	sw_loaded || insmod "$KO" max_conns="$MAX_CONNS" hashsize="$MAX_CONNS"
+	local ko=${1:-$KO}
+
+	if sw_loaded && [ "$SW_LOADED_KO" != "$ko" ]; then
+		rmmod synwatch
+	fi
+	sw_loaded || insmod "$ko" max_conns="$MAX_CONNS" hashsize="$MAX_CONNS"
+	SW_LOADED_KO=$ko
 }
 
 sw_unload() {
@@ -220,12 +234,13 @@ cfg_module() {
 	case $1 in
 	a | d) sw_unload ;;
 	b | c | e | n) sw_load ;;
+	o | p) sw_load "$BASE_KO" ;;
 	esac
 }
 
 cfg_ns() {
 	case $1 in
-	c) daemon_start ;;
+	c | p) daemon_start ;;
 	n) sink_start ;;
 	d | e) nft_rules cli && nft_rules srv ;;
 	esac

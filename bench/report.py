@@ -22,6 +22,8 @@ CONFIGS = {
     "d": "(d) conntrack",
     "e": "(e) synwatch + conntrack",
     "n": "(n) synwatch + evsink",
+    "o": "(o) base synwatch (BENCH_BASE_KO)",
+    "p": "(p) base synwatch + synwatchd",
 }
 WORKLOADS = {
     "churn4": ("churn, IPv4", "connections/s"),

@@ -15,6 +15,10 @@
 #   BENCH_DURATION=0.5   measured seconds of guest time per run (icount: runs
 #                        repeat to <1%, so half a second is plenty)
 #   BENCH_CONFIGS, BENCH_WORKLOADS, BENCH_MAX_CONNS: see bench/guest.sh
+#   BENCH_BASE_KO=KO     another synwatch.ko (a change's "before", built by
+#                        scripts/build-module.sh from that revision) for the
+#                        configurations o (as b) and p (as c), measured in
+#                        the same boot: BENCH_CONFIGS="a b o c p"
 #   BENCH_SMP=N          N vCPUs of plain multi-threaded TCG instead of
 #                        icount: closer to real parallelism, but wall-clock
 #                        timing that swings by +-15% from run to run
@@ -59,7 +63,7 @@ synflood=$ROOT/selftests/build/synflood
 rm -rf "$WORK"
 mkdir -p "$WORK/out" "$RESULTS"
 guest_env=()
-for v in BENCH_ROUNDS BENCH_DURATION BENCH_WARMUP BENCH_CONFIGS BENCH_WORKLOADS BENCH_MAX_CONNS BENCH_PERF SYNWATCH_KO; do
+for v in BENCH_ROUNDS BENCH_DURATION BENCH_WARMUP BENCH_CONFIGS BENCH_WORKLOADS BENCH_MAX_CONNS BENCH_PERF SYNWATCH_KO BENCH_BASE_KO; do
 	[ -z "${!v:-}" ] || guest_env+=("$v=${!v}")
 done
 if [ -n "${BENCH_SMP:-}" ]; then
