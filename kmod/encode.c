@@ -306,19 +306,19 @@ int sw_put_config(struct sk_buff *skb, const struct sw_config *cfg)
 			READ_ONCE(cfg->max_conns)) ||
 	    nla_put_u32(skb, SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL, sw_max_conns) ||
 	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH,
-			READ_ONCE(cfg->flood_half_open_high)) ||
+			READ_ONCE(cfg->flood.half_open_high)) ||
 	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW,
-			READ_ONCE(cfg->flood_half_open_low)) ||
+			READ_ONCE(cfg->flood.half_open_low)) ||
 	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH,
-			READ_ONCE(cfg->flood_rate_high)) ||
+			READ_ONCE(cfg->flood.rate_high)) ||
 	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_RATE_LOW,
-			READ_ONCE(cfg->flood_rate_low)) ||
+			READ_ONCE(cfg->flood.rate_low)) ||
 	    nla_put_u8(skb, SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT,
-		       READ_ONCE(cfg->flood_completion_pct)) ||
+		       READ_ONCE(cfg->flood.completion_pct)) ||
 	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_HOLD_MS,
-			READ_ONCE(cfg->flood_hold_ms)) ||
+			READ_ONCE(cfg->flood.hold_ms)) ||
 	    nla_put_u32(skb, SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS,
-			READ_ONCE(cfg->flood_update_ms)))
+			READ_ONCE(cfg->flood.update_ms)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -279,41 +279,22 @@ static unsigned int sw_hook_v6(void *priv, struct sk_buff *skb,
 	return sw_hook_timed(__sw_hook_v6, SW_PROF_HOOK_V6, priv, skb, st);
 }
 
+#define SW_HOOK(fn, family, num, prio) \
+	{ .hook = fn, .pf = family, .hooknum = num, .priority = prio }
+
 /* The template of each netns' sn->hook_ops; priv is set per netns. */
 static const struct nf_hook_ops sw_hook_ops[SW_HOOK_OPS] = {
-	{
-		.hook = sw_hook_v4,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP_PRI_LAST - 1,
-	}, {
-		.hook = sw_hook_v4,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = NF_IP_PRI_FIRST + 1,
-	}, {
-		.hook = sw_hook_v6,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP6_PRI_LAST - 1,
-	}, {
-		.hook = sw_hook_v6,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = NF_IP6_PRI_FIRST + 1,
-	},
+	SW_HOOK(sw_hook_v4, NFPROTO_IPV4, NF_INET_LOCAL_IN, NF_IP_PRI_LAST - 1),
+	SW_HOOK(sw_hook_v4, NFPROTO_IPV4, NF_INET_LOCAL_OUT,
+		NF_IP_PRI_FIRST + 1),
+	SW_HOOK(sw_hook_v6, NFPROTO_IPV6, NF_INET_LOCAL_IN,
+		NF_IP6_PRI_LAST - 1),
+	SW_HOOK(sw_hook_v6, NFPROTO_IPV6, NF_INET_LOCAL_OUT,
+		NF_IP6_PRI_FIRST + 1),
 	/* forwarded traffic, only with track_forward=1 */
-	{
-		.hook = sw_hook_v4,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_FORWARD,
-		.priority = NF_IP_PRI_LAST - 1,
-	}, {
-		.hook = sw_hook_v6,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_FORWARD,
-		.priority = NF_IP6_PRI_LAST - 1,
-	},
+	SW_HOOK(sw_hook_v4, NFPROTO_IPV4, NF_INET_FORWARD, NF_IP_PRI_LAST - 1),
+	SW_HOOK(sw_hook_v6, NFPROTO_IPV6, NF_INET_FORWARD,
+		NF_IP6_PRI_LAST - 1),
 };
 
 static unsigned int sw_hook_count_ops(void)

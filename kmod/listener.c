@@ -283,13 +283,13 @@ int sw_lst_dump(struct sw_net *sn, unsigned long *pos,
 static void sw_lst_flood_cfg(const struct sw_config *c,
 			     struct sw_flood_cfg *f)
 {
-	f->half_open_high = READ_ONCE(c->flood_half_open_high);
-	f->half_open_low = READ_ONCE(c->flood_half_open_low);
-	f->rate_high = READ_ONCE(c->flood_rate_high);
-	f->rate_low = READ_ONCE(c->flood_rate_low);
-	f->completion_pct = READ_ONCE(c->flood_completion_pct);
-	f->hold_ms = READ_ONCE(c->flood_hold_ms);
-	f->update_ms = READ_ONCE(c->flood_update_ms);
+	f->half_open_high = READ_ONCE(c->flood.half_open_high);
+	f->half_open_low = READ_ONCE(c->flood.half_open_low);
+	f->rate_high = READ_ONCE(c->flood.rate_high);
+	f->rate_low = READ_ONCE(c->flood.rate_low);
+	f->completion_pct = READ_ONCE(c->flood.completion_pct);
+	f->hold_ms = READ_ONCE(c->flood.hold_ms);
+	f->update_ms = READ_ONCE(c->flood.update_ms);
 }
 
 /*

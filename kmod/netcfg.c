@@ -50,7 +50,6 @@ const struct nla_policy sw_config_policy[SYNWATCH_A_CONFIG_MAX + 1] = {
  */
 void sw_config_defaults(struct sw_config *cfg)
 {
-	struct sw_flood_cfg f;
 	int i;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -59,14 +58,7 @@ void sw_config_defaults(struct sw_config *cfg)
 		cfg->timeout_fine[i] = sw_timeout_fine(cfg->timeout_s[i]);
 	}
 	cfg->event_mask = SYNWATCH_EVENT_MASK_ALL;
-	sw_flood_cfg_defaults(&f);
-	cfg->flood_half_open_high = f.half_open_high;
-	cfg->flood_half_open_low = f.half_open_low;
-	cfg->flood_rate_high = f.rate_high;
-	cfg->flood_rate_low = f.rate_low;
-	cfg->flood_completion_pct = f.completion_pct;
-	cfg->flood_hold_ms = f.hold_ms;
-	cfg->flood_update_ms = f.update_ms;
+	sw_flood_cfg_defaults(&cfg->flood);
 }
 
 static void sw_take_u32(struct nlattr **tb, int attr, u32 *field)
@@ -104,23 +96,23 @@ int sw_config_set(struct sw_net *sn, const struct nlattr *nest,
 	sw_take_u32(tb, SYNWATCH_A_CONFIG_EVENT_MASK, &next.event_mask);
 	sw_take_u32(tb, SYNWATCH_A_CONFIG_MAX_CONNS, &next.max_conns);
 	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH,
-		    &next.flood_half_open_high);
+		    &next.flood.half_open_high);
 	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW,
-		    &next.flood_half_open_low);
+		    &next.flood.half_open_low);
 	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH,
-		    &next.flood_rate_high);
-	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_RATE_LOW, &next.flood_rate_low);
+		    &next.flood.rate_high);
+	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_RATE_LOW, &next.flood.rate_low);
 	if (tb[SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT])
-		next.flood_completion_pct =
+		next.flood.completion_pct =
 			nla_get_u8(tb[SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT]);
-	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_HOLD_MS, &next.flood_hold_ms);
+	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_HOLD_MS, &next.flood.hold_ms);
 	sw_take_u32(tb, SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS,
-		    &next.flood_update_ms);
+		    &next.flood.update_ms);
 
-	if (next.flood_half_open_low > next.flood_half_open_high) {
+	if (next.flood.half_open_low > next.flood.half_open_high) {
 		NL_SET_ERR_MSG(ext, "flood half-open low mark above high mark");
 		err = -EINVAL;
-	} else if (next.flood_rate_low > next.flood_rate_high) {
+	} else if (next.flood.rate_low > next.flood.rate_high) {
 		NL_SET_ERR_MSG(ext, "flood rate low mark above high mark");
 		err = -EINVAL;
 	}
@@ -132,16 +124,16 @@ int sw_config_set(struct sw_net *sn, const struct nlattr *nest,
 		}
 		WRITE_ONCE(sn->cfg.event_mask, next.event_mask);
 		WRITE_ONCE(sn->cfg.max_conns, next.max_conns);
-		WRITE_ONCE(sn->cfg.flood_half_open_high,
-			   next.flood_half_open_high);
-		WRITE_ONCE(sn->cfg.flood_half_open_low,
-			   next.flood_half_open_low);
-		WRITE_ONCE(sn->cfg.flood_rate_high, next.flood_rate_high);
-		WRITE_ONCE(sn->cfg.flood_rate_low, next.flood_rate_low);
-		WRITE_ONCE(sn->cfg.flood_completion_pct,
-			   next.flood_completion_pct);
-		WRITE_ONCE(sn->cfg.flood_hold_ms, next.flood_hold_ms);
-		WRITE_ONCE(sn->cfg.flood_update_ms, next.flood_update_ms);
+		WRITE_ONCE(sn->cfg.flood.half_open_high,
+			   next.flood.half_open_high);
+		WRITE_ONCE(sn->cfg.flood.half_open_low,
+			   next.flood.half_open_low);
+		WRITE_ONCE(sn->cfg.flood.rate_high, next.flood.rate_high);
+		WRITE_ONCE(sn->cfg.flood.rate_low, next.flood.rate_low);
+		WRITE_ONCE(sn->cfg.flood.completion_pct,
+			   next.flood.completion_pct);
+		WRITE_ONCE(sn->cfg.flood.hold_ms, next.flood.hold_ms);
+		WRITE_ONCE(sn->cfg.flood.update_ms, next.flood.update_ms);
 	}
 	mutex_unlock(&sn->cfg_lock);
 	return err;

@@ -72,6 +72,23 @@ static int sw_parse_addr(const struct nlattr *a, struct in6_addr *out,
 	return -EINVAL;
 }
 
+/*
+ * An address and its prefix length (the whole address if none is given),
+ * if the address is there; *prefix stays 0 (any address) if it is not.
+ */
+static int sw_parse_prefix(const struct nlattr *addr, const struct nlattr *len,
+			   struct in6_addr *out, u8 *prefix, bool *v4,
+			   struct netlink_ext_ack *ext)
+{
+	if (!addr)
+		return 0;
+	if (len)
+		*prefix = nla_get_u8(len);
+	else
+		*prefix = nla_len(addr) == 4 ? 32 : 128;
+	return sw_parse_addr(addr, out, prefix, v4, ext);
+}
+
 static int sw_parse_ports(struct nlattr **tb, int lo, int hi, int inv,
 			  u16 *min, u16 *max, bool *invert,
 			  struct netlink_ext_ack *ext)
@@ -120,28 +137,15 @@ static int sw_parse_filter(const struct nlattr *nest, struct sw_filter *f,
 			return -EINVAL;
 		}
 	}
-	if (tb[SYNWATCH_A_FILTER_LADDR]) {
-		f->lprefix = tb[SYNWATCH_A_FILTER_LPREFIX] ?
-			     nla_get_u8(tb[SYNWATCH_A_FILTER_LPREFIX]) : 128;
-		if (!tb[SYNWATCH_A_FILTER_LPREFIX] &&
-		    nla_len(tb[SYNWATCH_A_FILTER_LADDR]) == 4)
-			f->lprefix = 32;
-		err = sw_parse_addr(tb[SYNWATCH_A_FILTER_LADDR], &f->laddr,
-				    &f->lprefix, &v4, ext);
-		if (err)
-			return err;
-	}
-	if (tb[SYNWATCH_A_FILTER_RADDR]) {
-		f->rprefix = tb[SYNWATCH_A_FILTER_RPREFIX] ?
-			     nla_get_u8(tb[SYNWATCH_A_FILTER_RPREFIX]) : 128;
-		if (!tb[SYNWATCH_A_FILTER_RPREFIX] &&
-		    nla_len(tb[SYNWATCH_A_FILTER_RADDR]) == 4)
-			f->rprefix = 32;
-		err = sw_parse_addr(tb[SYNWATCH_A_FILTER_RADDR], &f->raddr,
-				    &f->rprefix, &v4, ext);
-		if (err)
-			return err;
-	}
+	err = sw_parse_prefix(tb[SYNWATCH_A_FILTER_LADDR],
+			      tb[SYNWATCH_A_FILTER_LPREFIX], &f->laddr,
+			      &f->lprefix, &v4, ext);
+	if (!err)
+		err = sw_parse_prefix(tb[SYNWATCH_A_FILTER_RADDR],
+				      tb[SYNWATCH_A_FILTER_RPREFIX], &f->raddr,
+				      &f->rprefix, &v4, ext);
+	if (err)
+		return err;
 	err = sw_parse_ports(tb, SYNWATCH_A_FILTER_LPORT_MIN,
 			     SYNWATCH_A_FILTER_LPORT_MAX,
 			     SYNWATCH_A_FILTER_LPORT_INVERT, &f->lport_min,
@@ -157,7 +161,9 @@ static int sw_parse_filter(const struct nlattr *nest, struct sw_filter *f,
 	return err;
 }
 
-static int sw_get_stats(struct sk_buff *skb, struct genl_info *info)
+/* A reply of one message: what put() writes about the caller's netns. */
+static int sw_reply(struct genl_info *info, u8 cmd,
+		    int (*put)(struct sk_buff *msg, struct sw_net *sn))
 {
 	struct sw_net *sn = sw_net(genl_info_net(info));
 	struct sk_buff *msg;
@@ -166,14 +172,23 @@ static int sw_get_stats(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &sw_genl_family, 0,
-				SYNWATCH_CMD_GET_STATS);
-	if (!hdr || sw_put_stats(msg, sn, sw_lst_table_size(sn))) {
+	hdr = genlmsg_put_reply(msg, info, &sw_genl_family, 0, cmd);
+	if (!hdr || put(msg, sn)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+static int sw_put_net_stats(struct sk_buff *msg, struct sw_net *sn)
+{
+	return sw_put_stats(msg, sn, sw_lst_table_size(sn));
+}
+
+static int sw_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	return sw_reply(info, SYNWATCH_CMD_GET_STATS, sw_put_net_stats);
 }
 
 static int sw_reset_stats(struct sk_buff *skb, struct genl_info *info)
@@ -335,23 +350,14 @@ static int sw_get_listener(struct sk_buff *skb, struct netlink_callback *cb)
 	       skb->len : 0;
 }
 
+static int sw_put_net_config(struct sk_buff *msg, struct sw_net *sn)
+{
+	return sw_put_config(msg, &sn->cfg);
+}
+
 static int sw_get_config(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sw_net *sn = sw_net(genl_info_net(info));
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &sw_genl_family, 0,
-				SYNWATCH_CMD_GET_CONFIG);
-	if (!hdr || sw_put_config(msg, &sn->cfg)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return sw_reply(info, SYNWATCH_CMD_GET_CONFIG, sw_put_net_config);
 }
 
 static int sw_set_config(struct sk_buff *skb, struct genl_info *info)

@@ -50,13 +50,7 @@ struct sw_config {
 	u32 timeout_fine[__SYNWATCH_STATE_MAX];	/* same, in sw_fine() units */
 	u32 event_mask;
 	u32 max_conns;
-	u32 flood_half_open_high;
-	u32 flood_half_open_low;
-	u32 flood_rate_high;
-	u32 flood_rate_low;
-	u32 flood_completion_pct;
-	u32 flood_hold_ms;
-	u32 flood_update_ms;
+	struct sw_flood_cfg flood;	/* each field READ_ONCE() */
 };
 
 struct sw_lst_table;
