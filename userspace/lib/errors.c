@@ -25,16 +25,6 @@ void sw_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-int sw_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn(fmt, ap);
-	va_end(ap);
-	return SW_EXIT_USAGE;
-}
-
 int sw_exit_code(int err)
 {
 	if (err < 0)

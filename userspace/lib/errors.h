@@ -25,9 +25,6 @@ extern const char *sw_progname;
 /* "prog: message" on stderr. */
 void sw_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Reports a usage error and returns SW_EXIT_USAGE. */
-int sw_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* Reports a failed sw_nl_open() (err < 0) and returns the exit code. */
 int sw_open_error(int err);
 

@@ -385,18 +385,6 @@ void sw_json_u64(struct sw_json *j, uint64_t v)
 	settle(j);
 }
 
-void sw_json_i64(struct sw_json *j, int64_t v)
-{
-	pre_value(j);
-	if (v < 0) {
-		out_c(j, '-');
-		out_u64(j, (uint64_t)0 - (uint64_t)v);
-	} else {
-		out_u64(j, (uint64_t)v);
-	}
-	settle(j);
-}
-
 void sw_json_double(struct sw_json *j, double v, int decimals)
 {
 	char tmp[64];
@@ -419,12 +407,6 @@ void sw_json_bool(struct sw_json *j, bool v)
 		sw_json_raw(j, "true", 4);
 	else
 		sw_json_raw(j, "false", 5);
-}
-
-void sw_json_null(struct sw_json *j)
-{
-	pre_value(j);
-	sw_json_raw(j, "null", 4);
 }
 
 void sw_json_kstr(struct sw_json *j, const char *key, const char *s)

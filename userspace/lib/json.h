@@ -60,10 +60,8 @@ void sw_json_key(struct sw_json *j, const char *key);
 
 void sw_json_str(struct sw_json *j, const char *s);
 void sw_json_u64(struct sw_json *j, uint64_t v);
-void sw_json_i64(struct sw_json *j, int64_t v);
 void sw_json_double(struct sw_json *j, double v, int decimals);
 void sw_json_bool(struct sw_json *j, bool v);
-void sw_json_null(struct sw_json *j);
 
 /* key + value shorthands, the common case in record writers */
 void sw_json_kstr(struct sw_json *j, const char *key, const char *s);

@@ -166,14 +166,6 @@ int sw_nl_request(struct sw_nl *nl, struct nlmsghdr *nlh, sw_msg_fn cb,
 	return ret;
 }
 
-int sw_nl_recv(struct sw_nl *nl)
-{
-	errno = 0;
-	int ret = run_once(nl, 0, NULL, NULL, 0);
-
-	return ret < 0 ? ret : 0;
-}
-
 int sw_nl_recv_nowait(struct sw_nl *nl)
 {
 	errno = 0;

@@ -4,7 +4,8 @@
  *
  * Requests and their replies go through sw_nl_request(); unsolicited
  * messages (events: sequence number 0) that arrive meanwhile, or through
- * sw_nl_recv() in an event loop, go to the session's on_event callback.
+ * sw_nl_recv_nowait() in an event loop, go to the session's on_event
+ * callback.
  * Both share the one receive path in nl.c.
  */
 #ifndef SW_NL_H
@@ -77,13 +78,10 @@ int sw_nl_request(struct sw_nl *nl, struct nlmsghdr *nlh, sw_msg_fn cb,
 		  void *data);
 
 /*
- * One receive from the socket (blocking unless the socket is not), each
- * message passed to on_event. Returns 0, or a negative errno: -ENOBUFS
- * means the socket buffer overran and events were lost.
+ * One receive from the socket without waiting, each message passed to
+ * on_event. Returns 0, or a negative errno: -EAGAIN when nothing is
+ * queued, -ENOBUFS when the socket buffer overran and events were lost.
  */
-int sw_nl_recv(struct sw_nl *nl);
-
-/* The same without waiting: -EAGAIN when nothing is queued. */
 int sw_nl_recv_nowait(struct sw_nl *nl);
 
 int sw_nl_join(struct sw_nl *nl, enum synwatch_mcgrp grp);

@@ -441,10 +441,3 @@ void sw_text_event(FILE *f, const struct sw_event *ev, bool with_time)
 	fwrite(line, 1, sw_text_event_line(line, sizeof(line), ev, with_time),
 	       f);
 }
-
-void sw_text_alert(FILE *f, const struct sw_alert *a)
-{
-	char line[SW_TEXT_LINE];
-
-	fwrite(line, 1, sw_text_alert_line(line, sizeof(line), a), f);
-}

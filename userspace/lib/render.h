@@ -26,9 +26,6 @@ void sw_json_event(struct sw_json *j, const struct sw_event *ev);
  */
 void sw_text_event(FILE *f, const struct sw_event *ev, bool with_time);
 
-/* "10.0.0.1:80 reason=half-open half_open=1200 syn_rate=5000/s ..." */
-void sw_text_alert(FILE *f, const struct sw_alert *a);
-
 /*
  * The same lines into buf (NUL-terminated, cut to len - 1 bytes); they
  * return the length. SW_TEXT_LINE holds any line whole: the longest, an

@@ -220,14 +220,6 @@ uint64_t sw_stream_unsettled(const struct sw_stream *s)
 	return n;
 }
 
-void sw_stream_resync(struct sw_stream *s)
-{
-	for (int i = 0; i < SW_SEQ_N; i++) {
-		s->seq[i].have = false;
-		s->seq[i].nholes = 0;
-	}
-}
-
 static int event_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct sw_stream *s = data;

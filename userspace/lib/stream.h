@@ -146,12 +146,6 @@ int sw_stream_timeout(const struct sw_stream *s, uint64_t now_ms);
 /* Holes not yet proven either way, over every sequence. */
 uint64_t sw_stream_unsettled(const struct sw_stream *s);
 
-/*
- * Start each sequence anew (after a new subscription, say): the holes
- * still open are forgotten, neither filled nor lost.
- */
-void sw_stream_resync(struct sw_stream *s);
-
 void sw_stream_close(struct sw_stream *s);
 
 #endif
