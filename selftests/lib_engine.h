@@ -104,7 +104,7 @@ static inline unsigned int slow_scale(void)
 /*
  * The harness gives each test 30 s unless TEST_F_TIMEOUT says otherwise:
  * on the debug kernel with the host busy (a benchmark beside the VM),
- * engine_netns_perm's tests ran out of it. The limit is only there to
+ * genl_netns_perm's tests ran out of it. The limit is only there to
  * end a hung test, so it is generous: 120 s, and a test that needs more
  * still says so. TEST_F() expands it where each test is declared, after
  * this.

@@ -6,7 +6,7 @@
  * exactly as predicted:
  *
  *  - local_in: built byte by byte in netns B and sent into A with
- *    AF_PACKET on B's veth (as engine_invalid does), so they cross A's
+ *    AF_PACKET on B's veth (as track_invalid does), so they cross A's
  *    LOCAL_IN hook;
  *  - local_out: sent from a raw IP socket (IP_HDRINCL) in A, so they cross
  *    A's LOCAL_OUT hook on their way to B.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The engine on real connections, both ends real Linux sockets in two
- * netns joined by veth, IPv4 and IPv6: the exact state sequence each end's
+ * Connection tracking on real connections, both ends real Linux sockets
+ * in two netns joined by veth, IPv4 and IPv6: the exact state sequence each end's
  * events show, and the final records (ISNs as the packets carried them,
  * SYN options, handshake RTTs, close reason, closer, history).
  *

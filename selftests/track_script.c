@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The engine against a scripted peer (lib_engine.h's mini-packetdrill):
- * the real TCP stack runs in netns A, the peer in B is this program,
- * reading A's segments with AF_PACKET on B's veth and writing its own.
- * What A "sends" that its stack would not (an RST in any state) goes out
- * of a raw IP socket in A, through A's LOCAL_OUT hook. IPv4 and IPv6.
+ * Connection tracking against a scripted peer (lib_engine.h's
+ * mini-packetdrill): the real TCP stack runs in netns A, the peer in B is
+ * this program, reading A's segments with AF_PACKET on B's veth and
+ * writing its own. What A "sends" that its stack would not (an RST in any
+ * state) goes out of a raw IP socket in A, through A's LOCAL_OUT hook.
+ * IPv4 and IPv6.
  *
  *  - rst_in / rst_out: an RST in every state (LISTEN to TIME_WAIT, and
  *    CLOSED), received / sent by A. First one outside the window: counted
