@@ -57,7 +57,7 @@
 #define MAX_CPUS	64
 
 /* What the workers did, in memory shared with the parent. */
-struct tally {
+struct lc_tally {
 	unsigned long subscribed, requests, conns;
 	unsigned long cycle;	/* the parent's progress, for the watchdog */
 };
@@ -175,7 +175,7 @@ static int kmemleak_new(void)
  * of a load or an unload. A module that is not there (ENOENT) is waited
  * for.
  */
-static void subscriber(int nsfd, struct tally *t, unsigned int seed)
+static void subscriber(int nsfd, struct lc_tally *t, unsigned int seed)
 {
 	if (nsfd >= 0 && ns_enter(nsfd))
 		_exit(1);
@@ -197,7 +197,7 @@ static void subscriber(int nsfd, struct tally *t, unsigned int seed)
 }
 
 /* Stats, config and a conns dump, on a new session each round. */
-static void requester(int nsfd, struct tally *t)
+static void requester(int nsfd, struct lc_tally *t)
 {
 	if (nsfd >= 0 && ns_enter(nsfd))
 		_exit(1);
@@ -221,7 +221,7 @@ static void requester(int nsfd, struct tally *t)
 }
 
 /* Connections A -> B, each with a byte of data, until killed. */
-static void churn(struct topo *topo, int lfd, struct tally *t)
+static void churn(struct topo *topo, int lfd, struct lc_tally *t)
 {
 	for (;;) {
 		int a = tcp_connect(topo, topo->fa, topo->addr_a, 0,
@@ -243,7 +243,7 @@ static void churn(struct topo *topo, int lfd, struct tally *t)
  * its blocked tasks and its CPUs' stacks on the console (sysrq w, l)
  * once, for the report.
  */
-static void watchdog(struct tally *t)
+static void watchdog(struct lc_tally *t)
 {
 	unsigned long last = ~0UL;
 	int still = 0;
@@ -265,7 +265,7 @@ static void watchdog(struct tally *t)
 
 FIXTURE(lc) {
 	struct topo t;
-	struct tally *tally;
+	struct lc_tally *tally;
 	pid_t pids[MAX_WORKERS];
 	int npids, lfd;
 	bool taken[MAX_CPUS];

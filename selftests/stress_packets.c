@@ -227,7 +227,7 @@ struct gpkt {
 };
 
 /* Expected totals of a run, and what it did. */
-struct tally {
+struct pkt_tally {
 	uint64_t sent, seen, untracked;
 	uint64_t reason[N_REASONS];
 	uint64_t not_seen, ext_chains, frags;
@@ -766,7 +766,7 @@ static void fuzz_hook(struct __test_metadata *_metadata,
 	/* the sequence number the established side sends next */
 	uint32_t est_seq = hk == HK_IN ? self->pd.snd_nxt : self->pd.rcv_nxt;
 	struct sw_stats s0, s1;
-	struct tally ty;
+	struct pkt_tally ty;
 	struct gpkt g;
 	uint64_t i, t0 = now_us(), batch_seen = 0, invalid = 0;
 	int r;

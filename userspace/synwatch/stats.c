@@ -27,13 +27,13 @@ struct item {
 };
 
 #define MAX_ITEMS 6
-struct row {
+struct stats_row {
 	const char *title;
 	struct item items[MAX_ITEMS];
 };
 
 /* The text layout: one line per topic. */
-static const struct row rows[] = {
+static const struct stats_row rows[] = {
 	{ "packets", { { "in", SYNWATCH_A_STATS_PKTS_IN },
 		       { "out", SYNWATCH_A_STATS_PKTS_OUT },
 		       { "forwarded", SYNWATCH_A_STATS_PKTS_FWD },

@@ -26,7 +26,7 @@
 #define MS 1000000ULL
 #define SEC 1000000000ULL
 
-struct result {
+struct replay_result {
 	struct swl_vec ev;	/* struct swl_event */
 	struct swl_vec conns;	/* struct swl_conn */
 	struct swl_vec lsts;	/* struct swl_listener */
@@ -39,7 +39,7 @@ struct result {
 
 static void on_event(const struct swl_event *ev, void *data)
 {
-	swl_vec_push(&((struct result *)data)->ev, ev);
+	swl_vec_push(&((struct replay_result *)data)->ev, ev);
 }
 
 static int keep_conn(const struct swl_conn *c, void *data)
@@ -52,7 +52,7 @@ static int keep_lst(const struct swl_listener *l, void *data)
 	return swl_vec_push(data, l);
 }
 
-static void result_init(struct result *r)
+static void result_init(struct replay_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->ev = (struct swl_vec)SWL_VEC_INIT(struct swl_event);
@@ -62,7 +62,7 @@ static void result_init(struct result *r)
 
 /* Replays path with these -l prefixes (NULL-terminated) and config. */
 static int replay_cfg(const char *path, const char *const *local,
-		      const struct swl_config *cfg, struct result *r)
+		      const struct swl_config *cfg, struct replay_result *r)
 {
 	struct swl_prefix pfx[RP_MAX_LOCAL];
 	struct rp_opts o = { .on_event = on_event, .data = r, .cfg = cfg };
@@ -93,12 +93,12 @@ static int replay_cfg(const char *path, const char *const *local,
 }
 
 static int replay(const char *path, const char *const *local,
-		  struct result *r)
+		  struct replay_result *r)
 {
 	return replay_cfg(path, local, NULL, r);
 }
 
-static void result_free(struct result *r)
+static void result_free(struct replay_result *r)
 {
 	swl_vec_free(&r->ev);
 	swl_vec_free(&r->conns);
@@ -110,7 +110,7 @@ static void result_free(struct result *r)
 #define LST(r, i) SWL_VEC_AT(&(r)->lsts, struct swl_listener, i)
 
 /* The trail of the connection with this local port (0: every one). */
-static const char *trail(struct result *r, uint16_t lport)
+static const char *trail(struct replay_result *r, uint16_t lport)
 {
 	size_t n = 0;
 	int k;
@@ -140,7 +140,7 @@ static const char *trail(struct result *r, uint16_t lport)
 	return r->trail;
 }
 
-static const struct swl_conn *find_conn(struct result *r, uint16_t lport)
+static const struct swl_conn *find_conn(struct replay_result *r, uint16_t lport)
 {
 	for (size_t i = 0; i < r->conns.n; i++)
 		if (CONN(r, i)->lport == lport)
@@ -148,7 +148,7 @@ static const struct swl_conn *find_conn(struct result *r, uint16_t lport)
 	return NULL;
 }
 
-static const struct swl_event *last_of(struct result *r, uint8_t type)
+static const struct swl_event *last_of(struct replay_result *r, uint8_t type)
 {
 	for (size_t i = r->ev.n; i-- > 0;)
 		if (EV(r, i)->type == type)
@@ -156,7 +156,7 @@ static const struct swl_event *last_of(struct result *r, uint8_t type)
 	return NULL;
 }
 
-static size_t count_of(struct result *r, uint8_t type)
+static size_t count_of(struct replay_result *r, uint8_t type)
 {
 	size_t n = 0;
 
@@ -172,7 +172,7 @@ FIXTURE(cap)
 {
 	struct pg_cap c;
 	struct pg_flow fl;
-	struct result r;
+	struct replay_result r;
 };
 
 FIXTURE_SETUP(cap)
@@ -590,7 +590,7 @@ static void link_case(struct __test_metadata *_metadata, int link, bool ng,
 {
 	struct pg_cap c;
 	struct pg_flow fl;
-	struct result r;
+	struct replay_result r;
 
 	ASSERT_EQ(0, pg_open(&c, link, ng));
 	c.vlans = vlans;
@@ -630,7 +630,7 @@ TEST(link_types)
 TEST(unsupported_link_type)
 {
 	struct pg_cap c;
-	struct result r;
+	struct replay_result r;
 
 	ASSERT_EQ(0, pg_open(&c, PG_IEEE802_11, false));
 	pg_close(&c);
@@ -645,7 +645,7 @@ TEST(truncated_file)
 {
 	struct pg_cap c;
 	struct pg_flow fl;
-	struct result r;
+	struct replay_result r;
 
 	ASSERT_EQ(0, pg_open(&c, PG_ETHERNET, false));
 	pg_flow(&fl, "192.0.2.1", 40000, "192.0.2.2", 443, 1, 2);
@@ -663,7 +663,7 @@ TEST(truncated_file)
 /* --- the direct pcap reader against libpcap's ---------------------------- */
 
 /* Replays path through stdin, where libpcap reads every record. */
-static int replay_stdin(const char *path, struct result *r)
+static int replay_stdin(const char *path, struct replay_result *r)
 {
 	if (!freopen(path, "rb", stdin))
 		return -1;
@@ -674,7 +674,7 @@ static int replay_stdin(const char *path, struct result *r)
 static void same_as_libpcap(struct __test_metadata *_metadata,
 			    const char *path, int rc, const char *what)
 {
-	struct result a, b;
+	struct replay_result a, b;
 
 	EXPECT_EQ(rc, replay(path, NULL, &a)) TH_LOG("%s: %s", what, a.err);
 	EXPECT_EQ(rc, replay_stdin(path, &b)) TH_LOG("%s: %s", what, b.err);
@@ -861,7 +861,7 @@ TEST(fuzz)
 	srandom(9293);
 	for (size_t li = 0; li < sizeof(links) / sizeof(links[0]); li++) {
 		struct pg_cap c;
-		struct result r;
+		struct replay_result r;
 		uint64_t sum = 0;
 
 		ASSERT_EQ(0, pg_open(&c, links[li], false));
@@ -1005,7 +1005,7 @@ TEST(seed_netmon_trace)
 	const struct swl_conn *hs, *cl;
 	char seed[PATH_MAX];
 	struct pg_cap c;
-	struct result r;
+	struct replay_result r;
 
 	if (seed_file(seed, sizeof(seed)))
 		SKIP(return, "no seed 004_*.txt: not in $SYNWATCH_SEEDS nor in ../shared/seeds beside the repository");
