@@ -899,10 +899,9 @@ static int dump_count_cb(const struct nlmsghdr *nlh, void *data)
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) == SYNWATCH_A_CONN) {
-			memset(&c, 0, sizeof(c));
-			st_conn_parse(a, &c);
 			d->conns++;
-			if (c.family != AF_INET || c.state > SYNWATCH_STATE_MAX ||
+			if (st_conn_parse(a, &c) ||
+			    c.family != AF_INET || c.state > SYNWATCH_STATE_MAX ||
 			    !c.lport || !c.rport)
 				d->bad++;
 		} else if (mnl_attr_get_type(a) == SYNWATCH_A_LISTENER) {

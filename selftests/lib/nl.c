@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The generic netlink session: nl.h. */
 #include "nl.h"
+#include "records.h"
 
 static int st_nl_ctrl_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -166,87 +167,62 @@ int st_nl_open_ns(struct st_nl *s, struct st_topo *t, int nsfd)
 	return err;
 }
 
-static int st_crec_attr_cb(const struct nlattr *a, void *data)
-{
-	struct st_conn *c = data;
-	uint16_t type = mnl_attr_get_type(a);
-	int plen = mnl_attr_get_payload_len(a);
-
-	c->nattrs++;
-	switch (type) {
-	case SYNWATCH_A_CONN_FAMILY: c->family = mnl_attr_get_u8(a); break;
-	case SYNWATCH_A_CONN_STATE: c->state = mnl_attr_get_u8(a); break;
-	case SYNWATCH_A_CONN_LADDR:
-		memcpy(c->laddr, mnl_attr_get_payload(a), plen > 16 ? 16 : plen);
-		break;
-	case SYNWATCH_A_CONN_RADDR:
-		memcpy(c->raddr, mnl_attr_get_payload(a), plen > 16 ? 16 : plen);
-		break;
-	case SYNWATCH_A_CONN_LPORT: c->lport = mnl_attr_get_u16(a); break;
-	case SYNWATCH_A_CONN_RPORT: c->rport = mnl_attr_get_u16(a); break;
-	case SYNWATCH_A_CONN_FLAGS: c->flags = mnl_attr_get_u32(a); break;
-	case SYNWATCH_A_CONN_AGE_MS: c->age_ms = mnl_attr_get_u64(a); break;
-	case SYNWATCH_A_CONN_STATE_AGE_MS:
-		c->state_age_ms = mnl_attr_get_u64(a);
-		break;
-	case SYNWATCH_A_CONN_IDLE_MS: c->idle_ms = mnl_attr_get_u64(a); break;
-	case SYNWATCH_A_CONN_ISN_LOCAL:
-		c->isn_l = mnl_attr_get_u32(a);
-		c->has_isn_l = true;
-		break;
-	case SYNWATCH_A_CONN_ISN_REMOTE:
-		c->isn_r = mnl_attr_get_u32(a);
-		c->has_isn_r = true;
-		break;
-	case SYNWATCH_A_CONN_MSS_LOCAL: c->mss_l = mnl_attr_get_u16(a); break;
-	case SYNWATCH_A_CONN_MSS_REMOTE: c->mss_r = mnl_attr_get_u16(a); break;
-	case SYNWATCH_A_CONN_WSCALE_LOCAL:
-		c->wscale_l = mnl_attr_get_u8(a);
-		break;
-	case SYNWATCH_A_CONN_WSCALE_REMOTE:
-		c->wscale_r = mnl_attr_get_u8(a);
-		break;
-	case SYNWATCH_A_CONN_SYN_TO_SYNACK_US:
-		c->syn_rtt = mnl_attr_get_u32(a);
-		c->has_syn_rtt = true;
-		break;
-	case SYNWATCH_A_CONN_SYNACK_TO_ACK_US:
-		c->synack_rtt = mnl_attr_get_u32(a);
-		c->has_synack_rtt = true;
-		break;
-	case SYNWATCH_A_CONN_RTX_SYN: c->rtx_syn = mnl_attr_get_u32(a); break;
-	case SYNWATCH_A_CONN_RTX_SYNACK:
-		c->rtx_synack = mnl_attr_get_u32(a);
-		break;
-	case SYNWATCH_A_CONN_RTX_FIN: c->rtx_fin = mnl_attr_get_u32(a); break;
-	case SYNWATCH_A_CONN_PKTS_IN: c->pkts_in = mnl_attr_get_u64(a); break;
-	case SYNWATCH_A_CONN_PKTS_OUT: c->pkts_out = mnl_attr_get_u64(a); break;
-	case SYNWATCH_A_CONN_BYTES_IN: c->bytes_in = mnl_attr_get_u64(a); break;
-	case SYNWATCH_A_CONN_BYTES_OUT:
-		c->bytes_out = mnl_attr_get_u64(a);
-		break;
-	case SYNWATCH_A_CONN_CLOSE_REASON:
-		c->reason = mnl_attr_get_u8(a);
-		break;
-	case SYNWATCH_A_CONN_CLOSER: c->closer = mnl_attr_get_u8(a); break;
-	case SYNWATCH_A_CONN_HISTORY:
-		snprintf(c->hist, sizeof(c->hist), "%.*s", plen,
-			 (const char *)mnl_attr_get_payload(a));
-		break;
-	case SYNWATCH_A_CONN_TIMEOUT_MS:
-		c->timeout_ms = mnl_attr_get_u64(a);
-		c->has_timeout = true;
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-void st_conn_parse(const struct nlattr *nest, struct st_conn *c)
+/*
+ * The record as userspace/lib decodes it (every attribute's type and
+ * length checked), in the fields the tests read.
+ */
+static void st_conn_from(const struct swl_conn *r, struct st_conn *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->wscale_l = -1;
-	c->wscale_r = -1;
-	mnl_attr_parse_nested(nest, st_crec_attr_cb, c);
+	c->family = r->family;
+	c->state = r->state;
+	c->reason = r->close_reason;
+	c->closer = r->closer;
+	memcpy(c->laddr, r->laddr.raw, sizeof(c->laddr));
+	memcpy(c->raddr, r->raddr.raw, sizeof(c->raddr));
+	c->lport = r->lport;
+	c->rport = r->rport;
+	c->flags = r->flags;
+	c->age_ms = r->age_ms;
+	c->state_age_ms = r->state_age_ms;
+	c->idle_ms = r->idle_ms;
+	c->timeout_ms = r->timeout_ms;
+	c->has_timeout = SWL_HAS(r, SYNWATCH_A_CONN_TIMEOUT_MS);
+	c->has_isn_l = SWL_HAS(r, SYNWATCH_A_CONN_ISN_LOCAL);
+	c->has_isn_r = SWL_HAS(r, SYNWATCH_A_CONN_ISN_REMOTE);
+	c->isn_l = r->isn_local;
+	c->isn_r = r->isn_remote;
+	c->mss_l = r->mss_local;
+	c->mss_r = r->mss_remote;
+	c->wscale_l = SWL_HAS(r, SYNWATCH_A_CONN_WSCALE_LOCAL) ?
+		      r->wscale_local : -1;
+	c->wscale_r = SWL_HAS(r, SYNWATCH_A_CONN_WSCALE_REMOTE) ?
+		      r->wscale_remote : -1;
+	c->has_syn_rtt = SWL_HAS(r, SYNWATCH_A_CONN_SYN_TO_SYNACK_US);
+	c->has_synack_rtt = SWL_HAS(r, SYNWATCH_A_CONN_SYNACK_TO_ACK_US);
+	c->syn_rtt = r->syn_to_synack_us;
+	c->synack_rtt = r->synack_to_ack_us;
+	c->rtx_syn = r->rtx_syn;
+	c->rtx_synack = r->rtx_synack;
+	c->rtx_fin = r->rtx_fin;
+	c->pkts_in = r->pkts_in;
+	c->pkts_out = r->pkts_out;
+	c->bytes_in = r->bytes_in;
+	c->bytes_out = r->bytes_out;
+	snprintf(c->hist, sizeof(c->hist), "%s", r->history);
+}
+
+int st_conn_parse(const struct nlattr *nest, struct st_conn *c)
+{
+	struct swl_conn r;
+
+	if (swl_decode_conn(nest, &r)) {
+		fprintf(stderr, "bad SYNWATCH_A_CONN: %s\n", swl_decode_error());
+		memset(c, 0, sizeof(*c));
+		return -EBADMSG;
+	}
+	st_conn_from(&r, c);
+	return 0;
 }
 
 void st_put_filter(struct nlmsghdr *nlh, const struct st_filt *f)
@@ -285,8 +261,8 @@ int st_dump_cb(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) != SYNWATCH_A_CONN)
 			continue;
-		if (d->n < d->max)
-			st_conn_parse(a, &d->out[d->n]);
+		if (d->n < d->max && st_conn_parse(a, &d->out[d->n]))
+			return MNL_CB_ERROR;	/* a record that does not decode */
 		d->n++;
 	}
 	return MNL_CB_OK;
@@ -363,28 +339,17 @@ int st_topo_pair(struct st_topo *t, struct st_nl *na, struct st_nl *nb,
 
 static int st_stats_cb(const struct nlmsghdr *nlh, void *data)
 {
+	const struct nlattr *tb[SYNWATCH_A_MAX + 1];
 	struct st_stats *st = data;
-	struct nlattr *a, *b, *c;
+	struct swl_stats r;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) != SYNWATCH_A_STATS)
-			continue;
-		mnl_attr_for_each_nested(b, a) {
-			uint16_t t = mnl_attr_get_type(b);
-
-			if (t == SYNWATCH_A_STATS_INVALID) {
-				mnl_attr_for_each_nested(c, b) {
-					uint16_t r = mnl_attr_get_type(c);
-
-					if (r <= SYNWATCH_INVALID_MAX)
-						st->inval[r] = mnl_attr_get_u64(c);
-				}
-			} else if (t <= SYNWATCH_A_STATS_MAX &&
-				   mnl_attr_get_payload_len(b) == 8) {
-				st->v[t] = mnl_attr_get_u64(b);
-			}
-		}
+	if (swl_parse_top(nlh, tb) < 0 || !tb[SYNWATCH_A_STATS] ||
+	    swl_decode_stats(tb[SYNWATCH_A_STATS], &r)) {
+		fprintf(stderr, "bad GET_STATS reply: %s\n", swl_decode_error());
+		return MNL_CB_ERROR;
 	}
+	memcpy(st->v, r.val, sizeof(st->v));
+	memcpy(st->inval, r.invalid, sizeof(st->inval));
 	return MNL_CB_OK;
 }
 
@@ -421,39 +386,27 @@ int st_subscribe(struct st_nl *s, const struct st_filt *f)
 	return st_nl_talk(s, nlh, NULL, NULL);
 }
 
-static int st_ev_attr_cb(const struct nlattr *a, void *data)
-{
-	struct st_ev *e = data;
-
-	switch (mnl_attr_get_type(a)) {
-	case SYNWATCH_A_EVENT_TYPE: e->type = mnl_attr_get_u8(a); break;
-	case SYNWATCH_A_EVENT_SEQ: e->seq = mnl_attr_get_u64(a); break;
-	case SYNWATCH_A_EVENT_SUB_SEQ: e->subseq = mnl_attr_get_u64(a); break;
-	case SYNWATCH_A_EVENT_TIME_NS: e->time_ns = mnl_attr_get_u64(a); break;
-	case SYNWATCH_A_EVENT_OLD_STATE: e->old = mnl_attr_get_u8(a); break;
-	case SYNWATCH_A_EVENT_NEW_STATE: e->new = mnl_attr_get_u8(a); break;
-	case SYNWATCH_A_EVENT_TCP_FLAGS:
-		e->tcpflags = mnl_attr_get_u8(a);
-		e->has_pkt = true;
-		break;
-	case SYNWATCH_A_EVENT_DIR: e->dir = mnl_attr_get_u8(a); break;
-	}
-	return MNL_CB_OK;
-}
-
 int st_ev_parse(const struct nlmsghdr *nlh, struct st_ev *e)
 {
-	struct nlattr *a;
+	struct swl_event r;
 
 	memset(e, 0, sizeof(*e));
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) == SYNWATCH_A_EVENT)
-			mnl_attr_parse_nested(a, st_ev_attr_cb, e);
-		if (mnl_attr_get_type(a) == SYNWATCH_A_CONN) {
-			st_conn_parse(a, &e->c);
-			e->has_conn = true;
-		}
+	if (swl_decode_event(nlh, &r)) {
+		fprintf(stderr, "bad event: %s\n", swl_decode_error());
+		return -EBADMSG;
 	}
+	e->type = r.type;
+	e->old = r.old_state;
+	e->new = r.new_state;
+	e->tcpflags = r.tcp_flags;
+	e->has_pkt = SWL_HAS(&r, SYNWATCH_A_EVENT_TCP_FLAGS);
+	e->dir = r.dir;
+	e->seq = r.seq;
+	e->subseq = r.sub_seq;
+	e->time_ns = r.time_ns;
+	e->has_conn = r.has_conn;
+	if (r.has_conn)
+		st_conn_from(&r.conn, &e->c);
 	return e->type ? 0 : -EBADMSG;
 }
 

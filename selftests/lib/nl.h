@@ -36,7 +36,6 @@ struct st_conn {
 	uint32_t rtx_syn, rtx_synack, rtx_fin;
 	uint64_t pkts_in, pkts_out, bytes_in, bytes_out;
 	char hist[SYNWATCH_HISTORY_LEN + 1];
-	int nattrs;
 };
 
 struct st_ev {
@@ -77,8 +76,11 @@ int st_nl_open(struct st_nl *s);
 /* Open a session in the netns nsfd (the socket stays there). */
 int st_nl_open_ns(struct st_nl *s, struct st_topo *t, int nsfd);
 
-
-void st_conn_parse(const struct nlattr *nest, struct st_conn *c);
+/*
+ * A SYNWATCH_A_CONN nest, decoded by userspace/lib's swl_decode_conn():
+ * 0, or -EBADMSG (said on stderr) if an attribute is malformed.
+ */
+int st_conn_parse(const struct nlattr *nest, struct st_conn *c);
 
 /* Connection filter for dumps, FLUSH and SUBSCRIBE; -1/0 = absent. */
 struct st_filt {
