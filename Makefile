@@ -85,6 +85,7 @@ style:
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
 	echo "checkpatch: $(words $(KMOD_SOURCES)) files clean"
 	@scripts/check-layers.sh
+	@scripts/check-names.sh
 
 # sparse (C=2 checks every file) on a separate copy for each supported
 # kernel, so that the regular objects are not rebuilt; any warning fails.

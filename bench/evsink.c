@@ -2,7 +2,7 @@
 /*
  * evsink: the cheapest possible reader of synwatch's events, for the
  * bench's configuration (n). It subscribes to every event type exactly as
- * synwatchd does (libsynwatch's sw_stream_open(), subscribe mode, the
+ * synwatchd does (libsynwatch's swl_stream_open(), subscribe mode, the
  * same receive buffer and batch size), then only receives the datagrams
  * and counts their messages with libmnl, decoding nothing and writing
  * nothing. What (n) costs over (b) is therefore what the event contract
@@ -34,23 +34,23 @@ static void on_signal(int sig)
 int main(void)
 {
 	/* as synwatchd with events = all, mode = subscribe, its buffer_size */
-	struct sw_stream_opts o = { .multicast = false,
-				    .rcvbuf = SW_DAEMON_RCVBUF };
+	struct swl_stream_opts o = { .multicast = false,
+				    .rcvbuf = SWL_DAEMON_RCVBUF };
 	struct sigaction sa = { .sa_handler = on_signal };
 	unsigned long long dgrams = 0, msgs = 0, overruns = 0;
-	struct sw_stream s;
+	struct swl_stream s;
 	struct timeval tick = { .tv_usec = 100000 };
 	int ret, fd;
 
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	ret = sw_stream_open(&s, &o);
+	ret = swl_stream_open(&s, &o);
 	if (ret) {
 		fprintf(stderr, "evsink: %s: %s\n", s.failed_step,
 			strerror(-ret));
 		return 1;
 	}
-	fd = sw_nl_fd(&s.nl);
+	fd = swl_nl_fd(&s.nl);
 	/* a signal just before a blocking recv() is seen within 100 ms */
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tick, sizeof(tick));
 	fprintf(stderr, "evsink: started\n");
@@ -82,6 +82,6 @@ int main(void)
 	}
 	fprintf(stderr, "evsink: %llu datagrams, %llu messages, %llu overruns\n",
 		dgrams, msgs, overruns);
-	sw_stream_close(&s);
+	swl_stream_close(&s);
 	return ret;
 }

@@ -28,8 +28,8 @@ static void sw_put_addr(struct sk_buff *skb, int attr,
 		sw_nlw(skb, attr, a, 16);
 }
 
-/* The optional attributes: those whose bit sw_rec_info() set in have. */
-static void sw_put_handshake(struct sk_buff *skb, const struct sw_rec_info *i)
+/* The optional attributes: those whose bit sw_rec_describe() set in have. */
+static void sw_put_handshake(struct sk_buff *skb, const struct sw_rec_attrs *i)
 {
 	if (i->have & BIT(SYNWATCH_A_CONN_ISN_LOCAL))
 		sw_nlw_u32(skb, SYNWATCH_A_CONN_ISN_LOCAL, i->isn_local);
@@ -54,13 +54,13 @@ static void sw_put_handshake(struct sk_buff *skb, const struct sw_rec_info *i)
 
 /*
  * Which fields a record shows, and their values, come from the engine's
- * sw_rec_info() (engine/rules.c), which replay uses too.
+ * sw_rec_describe() (engine/rules.c), which replay uses too.
  */
 int sw_put_conn(struct sk_buff *skb, const struct sw_key *key,
 		const struct sw_rec *r, const struct sw_net *sn, u64 now)
 {
 	bool v4 = sw_key_v4(key);
-	struct sw_rec_info info;
+	struct sw_rec_attrs info;
 	struct nlattr *nest;
 	int hlen;
 	char *h;
@@ -68,7 +68,7 @@ int sw_put_conn(struct sk_buff *skb, const struct sw_key *key,
 	if (skb_tailroom(skb) < SW_CONN_NEST_MAX)
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, SYNWATCH_A_CONN);
-	sw_rec_info(r, now, &info);
+	sw_rec_describe(r, now, &info);
 	sw_nlw_u8(skb, SYNWATCH_A_CONN_FAMILY, v4 ? AF_INET : AF_INET6);
 	sw_nlw_u8(skb, SYNWATCH_A_CONN_STATE, info.state);
 	sw_put_addr(skb, SYNWATCH_A_CONN_LADDR, &key->laddr, v4);

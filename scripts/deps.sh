@@ -12,6 +12,8 @@ KSRC=$DEPS/linux-6.1
 PACKAGES=(
 	# toolchain, module build, userspace
 	build-essential pkg-config libmnl-dev libpcap-dev kmod sparse
+	# make style: scripts/check-names.sh
+	universal-ctags
 	# the supported kernels (scripts/kdir.sh --supported): Debian 12's
 	# 6.1 and Debian 13's 6.12 as Debian 12 ships it, generic and rt
 	linux-headers-amd64 linux-image-amd64

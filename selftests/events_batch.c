@@ -11,33 +11,32 @@
  *    still arrives (the flush timer, SYNWATCH_BATCH_DELAY_MS).
  *  - unsubscribe: what waits in the batch comes before UNSUBSCRIBE's ACK.
  */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
-#include "lib_engine.h"
+#include "lib/nl.h"
 
 #define PORT_SRV	8301
 #define NCONN		40
 
 FIXTURE(batch) {
-	struct topo t;
-	struct swnl big, page;
+	struct st_topo t;
+	struct st_nl big, page;
 	int lfd;
 };
 
 FIXTURE_SETUP(batch)
 {
-	struct topo *t = &self->t;
-	struct sw_filt f = FILT_ANY;
+	struct st_topo *t = &self->t;
+	struct st_filt f = FILT_ANY;
 
 	self->lfd = -1;
-	ASSERT_EQ(0, topo_up(t, AF_INET, "bt"));
-	ASSERT_EQ(0, swnl_open_ns(&self->big, t, t->fa));
-	ASSERT_EQ(0, swnl_open_ns(&self->page, t, t->fa));
+	ASSERT_EQ(0, st_topo_up(t, AF_INET, "bt"));
+	ASSERT_EQ(0, st_nl_open_ns(&self->big, t, t->fa));
+	ASSERT_EQ(0, st_nl_open_ns(&self->page, t, t->fa));
 	f.batch_bytes = 64 * 1024;
-	ASSERT_EQ(0, sw_subscribe(&self->big, &f));
+	ASSERT_EQ(0, st_subscribe(&self->big, &f));
 	f.batch_bytes = 0;
-	ASSERT_EQ(0, sw_subscribe(&self->page, &f));
-	self->lfd = tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
+	ASSERT_EQ(0, st_subscribe(&self->page, &f));
+	self->lfd = st_tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
 	ASSERT_LE(0, self->lfd);
 }
 
@@ -45,9 +44,9 @@ FIXTURE_TEARDOWN(batch)
 {
 	if (self->lfd >= 0)
 		close(self->lfd);
-	swnl_close(&self->big);
-	swnl_close(&self->page);
-	topo_down(&self->t);
+	st_nl_close(&self->big);
+	st_nl_close(&self->page);
+	st_topo_down(&self->t);
 }
 
 struct dgrams {
@@ -57,16 +56,16 @@ struct dgrams {
 };
 
 /* Raw datagrams until timeout_ms without one: count and check them. */
-static void read_dgrams(struct swnl *s, struct dgrams *d, int timeout_ms)
+static void read_dgrams(struct st_nl *s, struct dgrams *d, int timeout_ms)
 {
 	int fd = mnl_socket_get_fd(s->nl);
 	ssize_t n;
 
-	while (fd_wait(fd, POLLIN, timeout_ms) > 0) {
+	while (st_fd_wait(fd, POLLIN, timeout_ms) > 0) {
 		struct nlmsghdr *m;
 		int len, k = 0;
 
-		n = recv(fd, s->buf, SWNL_BUF, 0);
+		n = recv(fd, s->buf, ST_NL_BUF, 0);
 		if (n <= 0)
 			break;
 		d->datagrams++;
@@ -75,9 +74,9 @@ static void read_dgrams(struct swnl *s, struct dgrams *d, int timeout_ms)
 		len = (int)n;
 		for (m = (struct nlmsghdr *)s->buf; mnl_nlmsg_ok(m, len);
 		     m = mnl_nlmsg_next(m, &len)) {
-			struct sw_ev e;
+			struct st_ev e;
 
-			if (m->nlmsg_type != s->fam || ev_parse(m, &e)) {
+			if (m->nlmsg_type != s->fam || st_ev_parse(m, &e)) {
 				d->bad++;
 				continue;
 			}
@@ -95,12 +94,12 @@ static void read_dgrams(struct swnl *s, struct dgrams *d, int timeout_ms)
 }
 
 /* n connections opened one after the other, then all closed at once */
-static void burst(struct topo *t, int lfd, int n)
+static void burst(struct st_topo *t, int lfd, int n)
 {
 	int c[NCONN], b[NCONN], i;
 
 	for (i = 0; i < n; i++) {
-		c[i] = tcp_connect(t, t->fa, t->addr_a, 0, t->addr_b,
+		c[i] = st_tcp_connect(t, t->fa, t->addr_a, 0, t->addr_b,
 				   PORT_SRV, false);
 		b[i] = c[i] >= 0 ? accept(lfd, NULL, NULL) : -1;
 	}
@@ -115,7 +114,7 @@ static void burst(struct topo *t, int lfd, int n)
 TEST_F_TIMEOUT(batch, burst, 120)
 {
 	struct dgrams big = { .next_subseq = 1 }, page = { .next_subseq = 1 };
-	int quiet = 1000 * (int)slow_scale();
+	int quiet = 1000 * (int)st_slow_scale();
 
 	burst(&self->t, self->lfd, NCONN);
 	read_dgrams(&self->big, &big, quiet);
@@ -148,20 +147,20 @@ TEST_F_TIMEOUT(batch, burst, 120)
 TEST_F_TIMEOUT(batch, timer, 90)
 {
 	struct dgrams d = { .next_subseq = 1 };
-	struct sw_ev e;
+	struct st_ev e;
 	uint64_t t0;
 	int fd;
 
 	/* one SYN, nobody answers: its NEW and nothing else */
 	close(self->lfd);
 	self->lfd = -1;
-	t0 = now_us();
-	fd = tcp_connect(&self->t, self->t.fa, self->t.addr_a, 0,
+	t0 = st_now_us();
+	fd = st_tcp_connect(&self->t, self->t.fa, self->t.addr_a, 0,
 			 self->t.addr_b, PORT_SRV + 1, true);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(1, sw_ev_next(&self->big, &e, 2000));
+	ASSERT_EQ(1, st_ev_next(&self->big, &e, 2000));
 	TH_LOG("first event %llu us after the connect()",
-	       (unsigned long long)(now_us() - t0));
+	       (unsigned long long)(st_now_us() - t0));
 	EXPECT_EQ(SYNWATCH_EVENT_NEW, e.type);
 	EXPECT_EQ(1, e.subseq);
 	close(fd);
@@ -172,7 +171,7 @@ TEST_F_TIMEOUT(batch, timer, 90)
 
 TEST_F_TIMEOUT(batch, unsubscribe, 90)
 {
-	struct swnl *s = &self->big;
+	struct st_nl *s = &self->big;
 	int fd = mnl_socket_get_fd(s->nl), before = 0, after = 0, len;
 	struct nlmsghdr *nlh, *m;
 	uint32_t seq;
@@ -181,11 +180,11 @@ TEST_F_TIMEOUT(batch, unsubscribe, 90)
 
 	burst(&self->t, self->lfd, 4);
 	/* at once: the batch has most likely not left by timer yet */
-	nlh = sw_msg(s, SYNWATCH_CMD_UNSUBSCRIBE, 0);
+	nlh = st_msg(s, SYNWATCH_CMD_UNSUBSCRIBE, 0);
 	seq = nlh->nlmsg_seq;
 	ASSERT_LE(0, mnl_socket_sendto(s->nl, nlh, nlh->nlmsg_len));
-	while (fd_wait(fd, POLLIN, acked ? 500 : 5000) > 0) {
-		n = recv(fd, s->buf, SWNL_BUF, 0);
+	while (st_fd_wait(fd, POLLIN, acked ? 500 : 5000) > 0) {
+		n = recv(fd, s->buf, ST_NL_BUF, 0);
 		if (n <= 0)
 			break;
 		len = (int)n;

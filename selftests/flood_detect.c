@@ -5,7 +5,7 @@
  * cookies) with spoofed SYNs; B's replies leave through a dummy device.
  *
  *  - start_update_end: FLOOD_START within 1 s of the flood's start (times
- *    slow_scale() on a debug kernel, whose generator alone is slower), on
+ *    st_slow_scale() on a debug kernel, whose generator alone is slower), on
  *    the right listener, with the right top prefix (/24 or /64) and SYN
  *    cookies in use; FLOOD_UPDATE every update_ms; FLOOD_END once the
  *    flood is over and the hold time has passed; alert sequence numbers
@@ -20,7 +20,7 @@
  * EWMA to decay from tens of thousands to the default 100.
  */
 #include "kselftest_harness.h"
-#include "lib_flood.h"
+#include "lib/flood.h"
 
 #define NS_PER_MS	1000000ULL
 #define HOLD_MS		1000
@@ -28,20 +28,20 @@
 enum { GEN_SYNFLOOD, GEN_HPING3 };
 
 /* B's config for these tests. */
-static int flood_config(struct swnl *s)
+static int flood_config(struct st_nl *s)
 {
-	struct flcfg c = FLCFG_KEEP;
+	struct st_flcfg c = FLCFG_KEEP;
 
 	c.hold_ms = HOLD_MS;
 	c.update_ms = 1000;
 	c.rate_high = 1000;
 	c.rate_low = 1000;
-	return fl_config(s, &c);
+	return st_fl_config(s, &c);
 }
 
 FIXTURE(flood) {
-	struct fl_env e;
-	struct swnl cg;		/* member of B's conn group, read once */
+	struct st_fl_env e;
+	struct st_nl cg;		/* member of B's conn group, read once */
 	int lfd;
 };
 
@@ -56,14 +56,14 @@ FIXTURE_VARIANT_ADD(flood, hping3) { .family = AF_INET, .gen = GEN_HPING3 };
 
 FIXTURE_SETUP(flood)
 {
-	struct topo *t = &self->e.t;
+	struct st_topo *t = &self->e.t;
 
-	ASSERT_EQ(0, fl_up(&self->e, variant->family, "fd"));
+	ASSERT_EQ(0, st_fl_up(&self->e, variant->family, "fd"));
 	/* conn events are wanted, so the flood's are held back */
-	ASSERT_EQ(0, swnl_open_ns(&self->cg, t, t->fb));
-	ASSERT_EQ(0, fl_join(&self->cg, SYNWATCH_MCGRP_CONN));
+	ASSERT_EQ(0, st_nl_open_ns(&self->cg, t, t->fb));
+	ASSERT_EQ(0, st_fl_join(&self->cg, SYNWATCH_MCGRP_CONN));
 	ASSERT_EQ(0, flood_config(&self->e.nl));
-	self->lfd = fl_listen(t, t->fb, t->addr_b, FL_PORT, 16);
+	self->lfd = st_fl_listen(t, t->fb, t->addr_b, FL_PORT, 16);
 	ASSERT_LE(0, self->lfd);
 }
 
@@ -71,8 +71,8 @@ FIXTURE_TEARDOWN(flood)
 {
 	if (self->lfd > 0)
 		close(self->lfd);
-	swnl_close(&self->cg);
-	fl_down(&self->e);
+	st_nl_close(&self->cg);
+	st_fl_down(&self->e);
 }
 
 /*
@@ -80,13 +80,13 @@ FIXTURE_TEARDOWN(flood)
  * first SYN) queued on the conn group member, which stopped reading then.
  * An overflow is reported once, before the messages that fitted.
  */
-static uint64_t first_syn_ns(struct swnl *cg)
+static uint64_t first_syn_ns(struct st_nl *cg)
 {
-	struct sw_ev e;
+	struct st_ev e;
 	int r, tries;
 
 	for (tries = 0; tries < 3; tries++) {
-		r = sw_ev_next(cg, &e, 0);
+		r = st_ev_next(cg, &e, 0);
 		if (r == 1 && e.type == SYNWATCH_EVENT_NEW)
 			return e.time_ns;
 		if (r != -ENOBUFS)
@@ -99,24 +99,24 @@ static uint64_t first_syn_ns(struct swnl *cg)
  * Start the variant's generator: synflood stops itself after 1.5 s,
  * hping3 runs until flood_stop().
  */
-static int flood_start(struct fl_proc *p, struct topo *t, int gen,
+static int flood_start(struct st_fl_proc *p, struct st_topo *t, int gen,
 		       const char *src)
 {
 	char *hping[] = { "hping3", "-q", "-S", "--flood", "--rand-source",
 			  "-p", "80", (char *)t->sb, NULL };
 
 	if (gen == GEN_HPING3)
-		return fl_spawn(p, t->fa, hping);
-	return fl_synflood(p, t, src, "1.5", "0");
+		return st_fl_spawn(p, t->fa, hping);
+	return st_fl_synflood(p, t, src, "1.5", "0");
 }
 
 /*
  * hping3 may take a second or more to send its first SYN (t0) under TCG:
  * stop it 1.5 s after that, with SIGINT so that it prints its statistics.
  */
-static void flood_stop(struct fl_proc *p, int gen, uint64_t t0)
+static void flood_stop(struct st_fl_proc *p, int gen, uint64_t t0)
 {
-	uint64_t now = fl_real_ns();
+	uint64_t now = st_fl_real_ns();
 
 	if (gen != GEN_HPING3)
 		return;
@@ -127,22 +127,22 @@ static void flood_stop(struct fl_proc *p, int gen, uint64_t t0)
 
 TEST_F_TIMEOUT(flood, start_update_end, 60)
 {
-	const struct falert *st, *en, *prev = NULL;
-	struct fl_alerts log = { .n = 0 };
+	const struct st_falert *st, *en, *prev = NULL;
+	struct st_fl_alerts log = { .n = 0 };
 	uint64_t supp = 0, sent, t0;
-	struct sw_stats s;
-	struct fl_proc p;
+	struct st_stats s;
+	struct st_fl_proc p;
 	uint8_t pfx[16] = { 0 };
 	double pps = 0;
 	int i, rc;
 
-	if (variant->gen == GEN_HPING3 && sh("command -v hping3 >/dev/null"))
+	if (variant->gen == GEN_HPING3 && st_sh("command -v hping3 >/dev/null"))
 		SKIP(return, "hping3 not installed");
 	ASSERT_EQ(0, flood_start(&p, &self->e.t, variant->gen, variant->src));
-	if (fl_alert_wait(&self->e.al, &log, SYNWATCH_EVENT_FLOOD_START,
+	if (st_fl_alert_wait(&self->e.al, &log, SYNWATCH_EVENT_FLOOD_START,
 			  10000) != 1) {
 		kill(p.pid, SIGKILL);
-		ASSERT_EQ(0, fl_wait(&p)) TH_LOG("no FLOOD_START: %s", p.buf);
+		ASSERT_EQ(0, st_fl_wait(&p)) TH_LOG("no FLOOD_START: %s", p.buf);
 	}
 	st = &log.a[log.n - 1];
 	t0 = first_syn_ns(&self->cg);
@@ -150,7 +150,7 @@ TEST_F_TIMEOUT(flood, start_update_end, 60)
 	TH_LOG("FLOOD_START %.3f s after the first SYN (%.3f s after the generator started), %u SYNs in",
 	       (st->time_ns - t0) / 1e9, (st->time_ns - p.start_ns) / 1e9,
 	       (unsigned int)st->l.syn_rx);
-	EXPECT_GE(t0 + 1000 * NS_PER_MS * slow_scale(), st->time_ns);
+	EXPECT_GE(t0 + 1000 * NS_PER_MS * st_slow_scale(), st->time_ns);
 	EXPECT_EQ(1, log.n);
 	EXPECT_EQ(FL_PORT, st->l.port);
 	EXPECT_EQ(variant->family, st->l.family);
@@ -174,7 +174,7 @@ TEST_F_TIMEOUT(flood, start_update_end, 60)
 	}
 
 	flood_stop(&p, variant->gen, t0);
-	rc = fl_wait(&p);
+	rc = st_fl_wait(&p);
 	if (variant->gen == GEN_HPING3) {
 		const char *l = strstr(p.buf, "packets transmitted");
 
@@ -184,11 +184,11 @@ TEST_F_TIMEOUT(flood, start_update_end, 60)
 		pps = sent / ((p.end_ns - t0) / 1e9);
 	} else {
 		EXPECT_EQ(0, rc);
-		sent = fl_synflood_sent(&p, &pps);
+		sent = st_fl_synflood_sent(&p, &pps);
 	}
 	TH_LOG("generator: %llu SYNs, %.0f/s", (unsigned long long)sent, pps);
 
-	ASSERT_EQ(1, fl_alert_wait(&self->e.al, &log, SYNWATCH_EVENT_FLOOD_END,
+	ASSERT_EQ(1, st_fl_alert_wait(&self->e.al, &log, SYNWATCH_EVENT_FLOOD_END,
 				   HOLD_MS + 9000));
 	en = &log.a[log.n - 1];
 	TH_LOG("FLOOD_END %.3f s after the flood (hold %d ms), peak %u/s, %d alerts",
@@ -207,12 +207,12 @@ TEST_F_TIMEOUT(flood, start_update_end, 60)
 			    (long long)((en->time_ns - st->time_ns) / NS_PER_MS)));
 
 	/* START, UPDATEs every second, END: one sequence, no gap */
-	EXPECT_EQ(1, fl_alert_count(&log, SYNWATCH_EVENT_FLOOD_START, NULL));
-	EXPECT_EQ(1, fl_alert_count(&log, SYNWATCH_EVENT_FLOOD_END, NULL));
-	EXPECT_LE(2, fl_alert_count(&log, SYNWATCH_EVENT_FLOOD_UPDATE, NULL));
+	EXPECT_EQ(1, st_fl_alert_count(&log, SYNWATCH_EVENT_FLOOD_START, NULL));
+	EXPECT_EQ(1, st_fl_alert_count(&log, SYNWATCH_EVENT_FLOOD_END, NULL));
+	EXPECT_LE(2, st_fl_alert_count(&log, SYNWATCH_EVENT_FLOOD_UPDATE, NULL));
 	EXPECT_EQ(SYNWATCH_EVENT_FLOOD_START, log.a[0].type);
 	for (i = 0; i < log.n; i++) {
-		const struct falert *a = &log.a[i];
+		const struct st_falert *a = &log.a[i];
 
 		if (i)
 			EXPECT_EQ(log.a[i - 1].seq + 1, a->seq);
@@ -225,7 +225,7 @@ TEST_F_TIMEOUT(flood, start_update_end, 60)
 		prev = a;
 	}
 	/* the half-open events held back during the flood: all counted */
-	ASSERT_EQ(0, sw_stats(&self->e.nl, &s));
+	ASSERT_EQ(0, st_get_stats(&self->e.nl, &s));
 	TH_LOG("suppressed %llu events, dropped %llu",
 	       (unsigned long long)supp,
 	       (unsigned long long)s.v[SYNWATCH_A_STATS_EVENT_DROP]);
@@ -233,7 +233,7 @@ TEST_F_TIMEOUT(flood, start_update_end, 60)
 	EXPECT_EQ(supp, s.v[SYNWATCH_A_STATS_EVENT_SUPPRESSED]);
 	EXPECT_EQ(1, s.v[SYNWATCH_A_STATS_ALERTS]);
 	/* nothing after the end */
-	EXPECT_EQ(0, fl_alert_next(&self->e.al, &log.a[0], 300));
+	EXPECT_EQ(0, st_fl_alert_next(&self->e.al, &log.a[0], 300));
 }
 
 /*
@@ -241,24 +241,24 @@ TEST_F_TIMEOUT(flood, start_update_end, 60)
  * A during the flood on B: no alert there, its counters its own.
  */
 FIXTURE(isolation) {
-	struct fl_env e;
+	struct st_fl_env e;
 	char c[48];
 	int fc;
 	uint8_t addr_c[4], addr_ac[4];
-	struct swnl nlc, alc;
+	struct st_nl nlc, alc;
 	int lb, lc;
-	struct fl_server sv;
-	struct fl_client cl;
+	struct st_fl_server sv;
+	struct st_fl_client cl;
 };
 
 FIXTURE_SETUP(isolation)
 {
-	struct topo *t = &self->e.t;
+	struct st_topo *t = &self->e.t;
 	char path[96];
 
-	ASSERT_EQ(0, fl_up(&self->e, AF_INET, "fi"));
+	ASSERT_EQ(0, st_fl_up(&self->e, AF_INET, "fi"));
 	snprintf(self->c, sizeof(self->c), "swe-fi-c-%d", getpid());
-	ASSERT_EQ(0, sh("set -e; ip netns add %s; ip -n %s link set lo up;"
+	ASSERT_EQ(0, st_sh("set -e; ip netns add %s; ip -n %s link set lo up;"
 			"ip link add veth1 netns %s type veth peer name veth0 netns %s;"
 			"ip -n %s addr add 198.19.0.1/24 dev veth1;"
 			"ip -n %s addr add 198.19.0.2/24 dev veth0;"
@@ -271,69 +271,69 @@ FIXTURE_SETUP(isolation)
 	inet_pton(AF_INET, "198.19.0.2", self->addr_c);
 	inet_pton(AF_INET, "198.19.0.1", self->addr_ac);
 	ASSERT_EQ(0, flood_config(&self->e.nl));
-	ASSERT_EQ(0, swnl_open_ns(&self->nlc, t, self->fc));
-	ASSERT_EQ(0, swnl_open_ns(&self->alc, t, self->fc));
-	ASSERT_EQ(0, fl_join(&self->alc, SYNWATCH_MCGRP_ALERT));
+	ASSERT_EQ(0, st_nl_open_ns(&self->nlc, t, self->fc));
+	ASSERT_EQ(0, st_nl_open_ns(&self->alc, t, self->fc));
+	ASSERT_EQ(0, st_fl_join(&self->alc, SYNWATCH_MCGRP_ALERT));
 	ASSERT_EQ(0, flood_config(&self->nlc));
-	self->lb = fl_listen(t, t->fb, t->addr_b, FL_PORT, 16);
+	self->lb = st_fl_listen(t, t->fb, t->addr_b, FL_PORT, 16);
 	ASSERT_LE(0, self->lb);
-	self->lc = fl_listen(t, self->fc, self->addr_c, FL_PORT, 128);
+	self->lc = st_fl_listen(t, self->fc, self->addr_c, FL_PORT, 128);
 	ASSERT_LE(0, self->lc);
-	ASSERT_EQ(0, fl_server_start(&self->sv, self->lc, true));
+	ASSERT_EQ(0, st_fl_server_start(&self->sv, self->lc, true));
 }
 
 FIXTURE_TEARDOWN(isolation)
 {
-	fl_client_close(&self->cl);
-	fl_server_stop(&self->sv);
+	st_fl_client_close(&self->cl);
+	st_fl_server_stop(&self->sv);
 	if (self->lb > 0)
 		close(self->lb);
 	if (self->lc > 0)
 		close(self->lc);
-	swnl_close(&self->alc);
-	swnl_close(&self->nlc);
+	st_nl_close(&self->alc);
+	st_nl_close(&self->nlc);
 	if (self->fc > 0)
 		close(self->fc);
 	if (self->c[0])
-		sh("ip netns del %s 2>/dev/null", self->c);
-	fl_down(&self->e);
+		st_sh("ip netns del %s 2>/dev/null", self->c);
+	st_fl_down(&self->e);
 }
 
 TEST_F_TIMEOUT(isolation, other_netns_quiet, 60)
 {
-	struct fl_alerts log = { .n = 0 };
-	struct falert al;
-	struct sw_stats s;
-	struct fl_proc p;
-	struct flst l;
+	struct st_fl_alerts log = { .n = 0 };
+	struct st_falert al;
+	struct st_stats s;
+	struct st_fl_proc p;
+	struct st_flst l;
 
-	self->cl = (struct fl_client){
+	self->cl = (struct st_fl_client){
 		.t = &self->e.t, .nsfd = self->e.t.fa, .laddr = self->addr_ac,
 		.raddr = self->addr_c, .port = FL_PORT, .count = 50,
 		.rate = 50,
 	};
-	ASSERT_EQ(0, fl_synflood(&p, &self->e.t, "203.0.113.0/24", "1.5", "0"));
-	ASSERT_EQ(0, fl_client_start(&self->cl));
-	ASSERT_EQ(1, fl_alert_wait(&self->e.al, &log,
+	ASSERT_EQ(0, st_fl_synflood(&p, &self->e.t, "203.0.113.0/24", "1.5", "0"));
+	ASSERT_EQ(0, st_fl_client_start(&self->cl));
+	ASSERT_EQ(1, st_fl_alert_wait(&self->e.al, &log,
 				   SYNWATCH_EVENT_FLOOD_START, 3000));
-	EXPECT_EQ(0, fl_wait(&p));
-	fl_client_join(&self->cl);
+	EXPECT_EQ(0, st_fl_wait(&p));
+	st_fl_client_join(&self->cl);
 	EXPECT_EQ(50, self->cl.ok);
 	/* B's flood ends; C has heard nothing all along */
-	ASSERT_EQ(1, fl_alert_wait(&self->e.al, &log, SYNWATCH_EVENT_FLOOD_END,
+	ASSERT_EQ(1, st_fl_alert_wait(&self->e.al, &log, SYNWATCH_EVENT_FLOOD_END,
 				   HOLD_MS + 9000));
-	EXPECT_EQ(0, fl_alert_next(&self->alc, &al, 0));
-	ASSERT_EQ(1, fl_listener(&self->nlc, FL_PORT, &l));
+	EXPECT_EQ(0, st_fl_alert_next(&self->alc, &al, 0));
+	ASSERT_EQ(1, st_fl_listener(&self->nlc, FL_PORT, &l));
 	EXPECT_EQ(SYNWATCH_LISTENER_OK, l.status);
 	EXPECT_EQ(50, l.syn_rx);
 	EXPECT_EQ(50, l.completed);
 	EXPECT_EQ(0, l.half_open);
-	ASSERT_EQ(0, sw_stats(&self->nlc, &s));
+	ASSERT_EQ(0, st_get_stats(&self->nlc, &s));
 	EXPECT_EQ(0, s.v[SYNWATCH_A_STATS_ALERTS]);
 	EXPECT_EQ(0, s.v[SYNWATCH_A_STATS_EVENT_SUPPRESSED]);
 	EXPECT_EQ(0, s.v[SYNWATCH_A_STATS_EVICT]);
 	EXPECT_EQ(1, s.v[SYNWATCH_A_STATS_LISTENERS]);
-	ASSERT_EQ(0, sw_stats(&self->e.nl, &s));
+	ASSERT_EQ(0, st_get_stats(&self->e.nl, &s));
 	EXPECT_EQ(1, s.v[SYNWATCH_A_STATS_ALERTS]);
 	EXPECT_LT(0, s.v[SYNWATCH_A_STATS_CONN_COUNT]);
 }

@@ -4,7 +4,7 @@
  *
  *  - busy_client: a real client in A opens 600 connections to B's port 80
  *    at up to 300/s, all completing, with the rate mark lowered to 100
- *    SYN/s (20 on the debug kernel, slow_scale()): the SYN rate passes
+ *    SYN/s (20 on the debug kernel, st_slow_scale()): the SYN rate passes
  *    the mark, the completion ratio stays high, and no alert is raised.
  *  - slow_accept: a server that never accepts (backlog 1) and clients in
  *    A opening 500 connections at once from two addresses. Linux drops the
@@ -20,7 +20,7 @@
  *    is quiet again, and resumes with the next SYN.
  */
 #include "kselftest_harness.h"
-#include "lib_flood.h"
+#include "lib/flood.h"
 
 #include <ctype.h>
 
@@ -28,58 +28,58 @@
 #define TRACE "/sys/kernel/debug/tracing/instances/synwatch_flood"
 
 FIXTURE(fa) {
-	struct fl_env e;
+	struct st_fl_env e;
 	int lfd;
-	struct fl_server sv;
-	struct fl_client cl;
+	struct st_fl_server sv;
+	struct st_fl_client cl;
 	int fds[FL_MAX_CONNS];
 	int nfds;
 };
 
 FIXTURE_SETUP(fa)
 {
-	ASSERT_EQ(0, fl_up(&self->e, AF_INET, "ff"));
+	ASSERT_EQ(0, st_fl_up(&self->e, AF_INET, "ff"));
 }
 
 FIXTURE_TEARDOWN(fa)
 {
 	int i;
 
-	fl_client_close(&self->cl);
-	fl_server_stop(&self->sv);
+	st_fl_client_close(&self->cl);
+	st_fl_server_stop(&self->sv);
 	for (i = 0; i < self->nfds; i++)
 		close(self->fds[i]);
 	if (self->lfd > 0)
 		close(self->lfd);
-	fl_down(&self->e);
-	sh("[ ! -d " TRACE " ] || { echo nop > " TRACE "/current_tracer;"
+	st_fl_down(&self->e);
+	st_sh("[ ! -d " TRACE " ] || { echo nop > " TRACE "/current_tracer;"
 	   " rmdir " TRACE "; }");
 }
 
 TEST_F(fa, busy_client)
 {
-	struct topo *t = &self->e.t;
-	struct flcfg c = FLCFG_KEEP;
-	struct falert al;
-	struct sw_stats s;
-	struct flst l;
+	struct st_topo *t = &self->e.t;
+	struct st_flcfg c = FLCFG_KEEP;
+	struct st_falert al;
+	struct st_stats s;
+	struct st_flst l;
 	/* a slow kernel's client opens fewer a second: the mark follows */
-	unsigned int mark = 100 / slow_scale();
+	unsigned int mark = 100 / st_slow_scale();
 
 	c.rate_high = mark;
 	c.rate_low = mark;
 	c.hold_ms = 1000;
-	ASSERT_EQ(0, fl_config(&self->e.nl, &c));
-	self->lfd = fl_listen(t, t->fb, t->addr_b, FL_PORT, 128);
+	ASSERT_EQ(0, st_fl_config(&self->e.nl, &c));
+	self->lfd = st_fl_listen(t, t->fb, t->addr_b, FL_PORT, 128);
 	ASSERT_LE(0, self->lfd);
-	ASSERT_EQ(0, fl_server_start(&self->sv, self->lfd, true));
-	self->cl = (struct fl_client){
+	ASSERT_EQ(0, st_fl_server_start(&self->sv, self->lfd, true));
+	self->cl = (struct st_fl_client){
 		.t = t, .nsfd = t->fa, .laddr = t->addr_a, .raddr = t->addr_b,
 		.port = FL_PORT, .count = 600, .rate = 300,
 	};
-	fl_client_run(&self->cl);
+	st_fl_client_run(&self->cl);
 	EXPECT_EQ(600, self->cl.ok);
-	ASSERT_EQ(1, fl_listener(&self->e.nl, FL_PORT, &l));
+	ASSERT_EQ(1, st_fl_listener(&self->e.nl, FL_PORT, &l));
 	TH_LOG("600 connections: peak %u SYN/s, completion %u%%, recent half-open %u",
 	       l.peak, l.compl, l.recent);
 	/* the rate test was armed: only the completion ratio held it */
@@ -90,26 +90,26 @@ TEST_F(fa, busy_client)
 	EXPECT_GT(256, l.recent);
 	EXPECT_EQ(SYNWATCH_LISTENER_OK, l.status);
 	/* nothing, not even once the rate has decayed */
-	EXPECT_EQ(0, fl_alert_next(&self->e.al, &al, 1500));
-	ASSERT_EQ(0, sw_stats(&self->e.nl, &s));
+	EXPECT_EQ(0, st_fl_alert_next(&self->e.al, &al, 1500));
+	ASSERT_EQ(0, st_get_stats(&self->e.nl, &s));
 	EXPECT_EQ(0, s.v[SYNWATCH_A_STATS_ALERTS]);
 	EXPECT_EQ(0, s.v[SYNWATCH_A_STATS_EVENT_SUPPRESSED]);
 }
 
 /* Is the listener's status st yet? */
-static int wait_status(struct swnl *s, uint8_t st, int timeout_ms,
-		       struct flst *l)
+static int wait_status(struct st_nl *s, uint8_t st, int timeout_ms,
+		       struct st_flst *l)
 {
-	uint64_t end = now_us() + (uint64_t)timeout_ms * 1000;
+	uint64_t end = st_now_us() + (uint64_t)timeout_ms * 1000;
 
 	for (;;) {
-		int r = fl_listener(s, FL_PORT, l);
+		int r = st_fl_listener(s, FL_PORT, l);
 
 		if (r < 0)
 			return r;
 		if (r && l->status == st)
 			return 0;
-		if (now_us() >= end)
+		if (st_now_us() >= end)
 			return -ETIMEDOUT;
 		usleep(20000);
 	}
@@ -117,23 +117,23 @@ static int wait_status(struct swnl *s, uint8_t st, int timeout_ms,
 
 TEST_F_TIMEOUT(fa, slow_accept, 60)
 {
-	struct topo *t = &self->e.t;
-	struct fl_alerts log = { .n = 0 };
+	struct st_topo *t = &self->e.t;
+	struct st_fl_alerts log = { .n = 0 };
 	uint8_t a2[4];
-	struct falert al;
-	struct sw_stats s;
-	struct fl_proc p;
-	struct flst l;
+	struct st_falert al;
+	struct st_stats s;
+	struct st_fl_proc p;
+	struct st_flst l;
 	int i;
 
 	/* a second client address */
-	ASSERT_EQ(0, sh("ip -n %s addr add 198.18.0.3/24 dev veth0", t->a));
+	ASSERT_EQ(0, st_sh("ip -n %s addr add 198.18.0.3/24 dev veth0", t->a));
 	inet_pton(AF_INET, "198.18.0.3", a2);
-	self->lfd = fl_listen(t, t->fb, t->addr_b, FL_PORT, 1);
+	self->lfd = st_fl_listen(t, t->fb, t->addr_b, FL_PORT, 1);
 	ASSERT_LE(0, self->lfd);
 	/* connect() at once, no waiting: the clients keep retrying */
 	for (i = 0; i < 500; i++) {
-		int fd = tcp_connect(t, t->fa, i % 2 ? a2 : t->addr_a, 0,
+		int fd = st_tcp_connect(t, t->fa, i % 2 ? a2 : t->addr_a, 0,
 				     t->addr_b, FL_PORT, true);
 
 		ASSERT_LE(0, fd);
@@ -154,22 +154,22 @@ TEST_F_TIMEOUT(fa, slow_accept, 60)
 	EXPECT_EQ(l.syn_rx, l.completed + l.half_open);
 	EXPECT_LE(256, l.recent);
 	EXPECT_LE(256, l.half_open);
-	EXPECT_EQ(0, fl_alert_next(&self->e.al, &al, 1500));
-	ASSERT_EQ(1, fl_listener(&self->e.nl, FL_PORT, &l));
+	EXPECT_EQ(0, st_fl_alert_next(&self->e.al, &al, 1500));
+	ASSERT_EQ(1, st_fl_listener(&self->e.nl, FL_PORT, &l));
 	EXPECT_EQ(SYNWATCH_LISTENER_BACKLOG, l.status);
-	ASSERT_EQ(0, sw_stats(&self->e.nl, &s));
+	ASSERT_EQ(0, st_get_stats(&self->e.nl, &s));
 	EXPECT_EQ(0, s.v[SYNWATCH_A_STATS_ALERTS]);
 
 	/* a spoofed flood on top: unanswered too, but from everywhere */
-	ASSERT_EQ(0, fl_synflood(&p, t, "203.0.113.0/24", "1", "0"));
-	ASSERT_EQ(1, fl_alert_wait(&self->e.al, &log,
+	ASSERT_EQ(0, st_fl_synflood(&p, t, "203.0.113.0/24", "1", "0"));
+	ASSERT_EQ(1, st_fl_alert_wait(&self->e.al, &log,
 				   SYNWATCH_EVENT_FLOOD_START, 3000));
 	EXPECT_EQ(SYNWATCH_ALERT_HALF_OPEN, log.a[0].reason);
 	EXPECT_EQ(SYNWATCH_LISTENER_FLOOD, log.a[0].l.status);
 	ASSERT_LE(1, log.a[0].nsrc);
 	EXPECT_EQ(24, log.a[0].src[0].plen);
 	EXPECT_EQ(203, log.a[0].src[0].prefix[0]);
-	EXPECT_EQ(0, fl_wait(&p));
+	EXPECT_EQ(0, st_fl_wait(&p));
 }
 
 /*
@@ -213,10 +213,10 @@ static int tick_runs_in(int ms)
 /* Wait up to timeout_ms for half a second without a tick: 0, or -1. */
 static int tick_wait_quiet(int timeout_ms)
 {
-	uint64_t end = now_us() + (uint64_t)timeout_ms * 1000;
+	uint64_t end = st_now_us() + (uint64_t)timeout_ms * 1000;
 
 	while (tick_runs_in(500))
-		if (now_us() >= end)
+		if (st_now_us() >= end)
 			return -1;
 	return 0;
 }
@@ -231,17 +231,17 @@ static int cmp_double(const void *a, const void *b)
 
 TEST_F_TIMEOUT(fa, idle_tick, 90)
 {
-	struct topo *t = &self->e.t;
+	struct st_topo *t = &self->e.t;
 	double ts[64], gaps[64], span;
 	int i, n, short_gaps = 0;
 	uint64_t start;
 
-	if (sh("mkdir -p " TRACE " && echo sw_lst_tick > " TRACE "/set_ftrace_filter"
+	if (st_sh("mkdir -p " TRACE " && echo sw_lst_tick > " TRACE "/set_ftrace_filter"
 	       " && echo function > " TRACE "/current_tracer"))
 		SKIP(return, "no function tracer for sw_lst_tick");
-	self->lfd = fl_listen(t, t->fb, t->addr_b, FL_PORT, 128);
+	self->lfd = st_fl_listen(t, t->fb, t->addr_b, FL_PORT, 128);
 	ASSERT_LE(0, self->lfd);
-	ASSERT_EQ(0, fl_server_start(&self->sv, self->lfd, true));
+	ASSERT_EQ(0, st_fl_server_start(&self->sv, self->lfd, true));
 
 	/* no listener anywhere gets SYNs (an earlier test's netns may still
 	 * be going away): quiet, and it stays so
@@ -250,13 +250,13 @@ TEST_F_TIMEOUT(fa, idle_tick, 90)
 	EXPECT_EQ(0, tick_runs_in(1000));
 
 	/* 20 connections: a tick every 100 ms */
-	self->cl = (struct fl_client){
+	self->cl = (struct st_fl_client){
 		.t = t, .nsfd = t->fa, .laddr = t->addr_a, .raddr = t->addr_b,
 		.port = FL_PORT, .count = 20,
 	};
 	tick_times(ts, 0);
-	start = now_us();
-	fl_client_run(&self->cl);
+	start = st_now_us();
+	st_fl_client_run(&self->cl);
 	EXPECT_EQ(20, self->cl.ok);
 	usleep(1000000);
 	n = tick_times(ts, 64);
@@ -283,14 +283,14 @@ TEST_F_TIMEOUT(fa, idle_tick, 90)
 	EXPECT_GE((int)(span / 0.1) + 2, n);
 
 	/* quiet again once the rate has decayed */
-	start = now_us();
+	start = st_now_us();
 	ASSERT_EQ(0, tick_wait_quiet(20000));
-	TH_LOG("quiet %.1f s later", (now_us() - start) / 1e6);
+	TH_LOG("quiet %.1f s later", (st_now_us() - start) / 1e6);
 	EXPECT_EQ(0, tick_runs_in(1000));
 
 	/* the next SYN wakes it */
 	self->cl.count = 1;
-	fl_client_run(&self->cl);
+	st_fl_client_run(&self->cl);
 	EXPECT_LE(3, tick_runs_in(500));
 }
 

@@ -23,19 +23,19 @@
  * first, passes it by.
  */
 #include "kselftest_harness.h"
-#include "lib_flood.h"
+#include "lib/flood.h"
 
 #define MAX_CONNS	4096
 #define OLD_CONNS	20
 #define NEW_CONNS	200
 
 FIXTURE(limits) {
-	struct fl_env e;
-	struct swnl ev;		/* subscribed to the client's events */
+	struct st_fl_env e;
+	struct st_nl ev;		/* subscribed to the client's events */
 	int lfd;
-	struct fl_server sv;
-	struct fl_client old, cl;
-	struct crec *recs;
+	struct st_fl_server sv;
+	struct st_fl_client old, cl;
+	struct st_conn *recs;
 };
 
 FIXTURE_VARIANT(limits) {
@@ -48,35 +48,35 @@ FIXTURE_VARIANT_ADD(limits, ipv6) { FL_VARIANT_IPV6 };
 FIXTURE_SETUP(limits)
 {
 	const char *ko = getenv("SYNWATCH_KO");
-	struct topo *t = &self->e.t;
+	struct st_topo *t = &self->e.t;
 
 	ASSERT_NE(NULL, ko);
-	ASSERT_EQ(0, sh("rmmod synwatch; insmod %s max_conns=%d hashsize=%d",
+	ASSERT_EQ(0, st_sh("rmmod synwatch; insmod %s max_conns=%d hashsize=%d",
 			ko, MAX_CONNS, MAX_CONNS));
-	ASSERT_EQ(0, fl_up(&self->e, variant->family, "fl"));
-	ASSERT_EQ(0, swnl_open_ns(&self->ev, t, t->fb));
-	ASSERT_EQ(0, fl_rcvbuf(&self->ev, 16 << 20));
-	ASSERT_EQ(0, fl_subscribe_from(&self->ev, t->addr_a, t->alen,
+	ASSERT_EQ(0, st_fl_up(&self->e, variant->family, "fl"));
+	ASSERT_EQ(0, st_nl_open_ns(&self->ev, t, t->fb));
+	ASSERT_EQ(0, st_fl_rcvbuf(&self->ev, 16 << 20));
+	ASSERT_EQ(0, st_fl_subscribe_from(&self->ev, t->addr_a, t->alen,
 				       FL_PORT));
-	self->lfd = fl_listen(t, t->fb, t->addr_b, FL_PORT, 128);
+	self->lfd = st_fl_listen(t, t->fb, t->addr_b, FL_PORT, 128);
 	ASSERT_LE(0, self->lfd);
-	ASSERT_EQ(0, fl_server_start(&self->sv, self->lfd, false));
+	ASSERT_EQ(0, st_fl_server_start(&self->sv, self->lfd, false));
 	self->recs = calloc(FL_MAX_CONNS, sizeof(*self->recs));
 	ASSERT_NE(NULL, self->recs);
 }
 
 FIXTURE_TEARDOWN(limits)
 {
-	fl_client_close(&self->cl);
-	fl_client_close(&self->old);
-	fl_server_stop(&self->sv);
+	st_fl_client_close(&self->cl);
+	st_fl_client_close(&self->old);
+	st_fl_server_stop(&self->sv);
 	if (self->lfd > 0)
 		close(self->lfd);
 	free(self->recs);
-	swnl_close(&self->ev);
-	fl_down(&self->e);
+	st_nl_close(&self->ev);
+	st_fl_down(&self->e);
 	/* the defaults again, for the rest of the suite */
-	sh("rmmod synwatch; insmod %s", getenv("SYNWATCH_KO"));
+	st_sh("rmmod synwatch; insmod %s", getenv("SYNWATCH_KO"));
 }
 
 /* The client's connections to count: how many are tracked from the SYN. */
@@ -124,14 +124,14 @@ static bool debug_slab(void)
 	return obj && slab > ((obj + 7) & ~7U) + 8;
 }
 
-static int tracked(const struct crec *r, int n, const struct fl_client *c)
+static int tracked(const struct st_conn *r, int n, const struct st_fl_client *c)
 {
 	int i, k = 0;
 
 	for (i = 0; i < n && i < FL_MAX_CONNS; i++) {
-		if (!fl_client_had(c, r[i].rport))
+		if (!st_fl_client_had(c, r[i].rport))
 			continue;
-		if (fl_tracked(&r[i]))
+		if (st_fl_tracked(&r[i]))
 			k++;
 		else	/* why, for the log */
 			printf("# not followed from its SYN: port %u state %u flags 0x%x history %s\n",
@@ -146,22 +146,22 @@ static int tracked(const struct crec *r, int n, const struct fl_client *c)
  */
 TEST_F_TIMEOUT(limits, table_bounded, 240)
 {
-	struct topo *t = &self->e.t;
+	struct st_topo *t = &self->e.t;
 	uint64_t mem_peak = 0, cap, sent, expect_seq = 1;
 	int n, old_kept, new_ok, est_events = 0, polls = 0;
 	int over_count = 0, over_mem = 0, flood_rc;
 	unsigned int objsize, per_slab;
-	struct sw_stats s;
-	struct fl_proc p;
-	struct sw_ev ev;
+	struct st_stats s;
+	struct st_fl_proc p;
+	struct st_ev ev;
 	double pps;
 
 	/* connections established before the flood */
-	self->old = (struct fl_client){
+	self->old = (struct st_fl_client){
 		.t = t, .nsfd = t->fa, .laddr = t->addr_a, .raddr = t->addr_b,
 		.port = FL_PORT, .count = OLD_CONNS, .keep = true,
 	};
-	fl_client_run(&self->old);
+	st_fl_client_run(&self->old);
 	ASSERT_EQ(OLD_CONNS, self->old.ok);
 
 	/*
@@ -170,14 +170,14 @@ TEST_F_TIMEOUT(limits, table_bounded, 240)
 	 * kernel (KASAN, lockdep) fills the table later, and the client
 	 * still runs its course during the flood.
 	 */
-	ASSERT_EQ(0, fl_synflood(&p, t, variant->src, "60", "0"));
+	ASSERT_EQ(0, st_fl_synflood(&p, t, variant->src, "60", "0"));
 	/* the client starts once the table is full and evicting */
-	self->cl = (struct fl_client){
+	self->cl = (struct st_fl_client){
 		.t = t, .nsfd = t->fa, .laddr = t->addr_a, .raddr = t->addr_b,
 		.port = FL_PORT, .count = NEW_CONNS, .rate = 100, .keep = true,
 	};
-	while (fl_running(&p)) {
-		ASSERT_EQ(0, sw_stats(&self->e.nl, &s));
+	while (st_fl_running(&p)) {
+		ASSERT_EQ(0, st_get_stats(&self->e.nl, &s));
 		ASSERT_EQ(MAX_CONNS, s.v[SYNWATCH_A_STATS_CONN_MAX]);
 		cap = MAX_CONNS * s.v[SYNWATCH_A_STATS_OBJ_SIZE] +
 		      s.v[SYNWATCH_A_STATS_HASH_SIZE] * sizeof(void *);
@@ -187,21 +187,21 @@ TEST_F_TIMEOUT(limits, table_bounded, 240)
 		over_count += s.v[SYNWATCH_A_STATS_CONN_COUNT_TOTAL] > MAX_CONNS;
 		polls++;
 		if (s.v[SYNWATCH_A_STATS_EVICT] && !self->cl.th)
-			ASSERT_EQ(0, fl_client_start(&self->cl));
+			ASSERT_EQ(0, st_fl_client_start(&self->cl));
 		/* done, and the table refilled at least twice: stop it */
-		if (self->cl.th && fl_client_done(&self->cl) &&
+		if (self->cl.th && st_fl_client_done(&self->cl) &&
 		    s.v[SYNWATCH_A_STATS_EVICT] > 2 * MAX_CONNS)
 			kill(p.pid, SIGTERM);	/* synflood stops and reports */
 		usleep(20000);
 	}
-	flood_rc = fl_wait(&p);
+	flood_rc = st_fl_wait(&p);
 	ASSERT_NE(0, self->cl.th)
 		TH_LOG("no eviction during the flood: %llu records; %s",
 		       (unsigned long long)s.v[SYNWATCH_A_STATS_CONN_COUNT_TOTAL],
 		       p.buf);
-	fl_client_join(&self->cl);
+	st_fl_client_join(&self->cl);
 	EXPECT_EQ(0, flood_rc);
-	sent = fl_synflood_sent(&p, &pps);
+	sent = st_fl_synflood_sent(&p, &pps);
 	TH_LOG("flood: %llu SYNs at %.0f/s; table cap %llu bytes, peak %llu bytes over %d polls",
 	       (unsigned long long)sent, pps, (unsigned long long)cap,
 	       (unsigned long long)mem_peak, polls);
@@ -209,7 +209,7 @@ TEST_F_TIMEOUT(limits, table_bounded, 240)
 	EXPECT_EQ(0, over_mem);
 	EXPECT_LT(2 * MAX_CONNS, sent);
 
-	ASSERT_EQ(0, sw_stats(&self->e.nl, &s));
+	ASSERT_EQ(0, st_get_stats(&self->e.nl, &s));
 	/* at most 128 bytes of slab a connection, and stats say so */
 	ASSERT_EQ(0, slab_size(&objsize, &per_slab));
 	TH_LOG("slab: %u bytes an entry, %u a slab; stats: %llu", objsize,
@@ -239,7 +239,7 @@ TEST_F_TIMEOUT(limits, table_bounded, 240)
 
 	/* the client's handshakes, and the connections from before */
 	EXPECT_EQ(NEW_CONNS, self->cl.ok);
-	n = fl_dump_from(&self->e.nl, t->addr_a, t->alen, FL_PORT, self->recs,
+	n = st_fl_dump_from(&self->e.nl, t->addr_a, t->alen, FL_PORT, self->recs,
 			 FL_MAX_CONNS);
 	ASSERT_LE(0, n);
 	old_kept = tracked(self->recs, n, &self->old);
@@ -255,13 +255,13 @@ TEST_F_TIMEOUT(limits, table_bounded, 240)
 	 * without a gap); LISTEN and SYN_RECEIVED were held back during the
 	 * flood, not the establishments.
 	 */
-	while (sw_ev_next(&self->ev, &ev, 0) == 1) {
+	while (st_ev_next(&self->ev, &ev, 0) == 1) {
 		EXPECT_EQ(expect_seq, ev.subseq);
 		expect_seq = ev.subseq + 1;
 		if (ev.type == SYNWATCH_EVENT_STATE &&
 		    ev.new == SYNWATCH_STATE_ESTABLISHED &&
 		    ev.old == SYNWATCH_STATE_SYN_RECEIVED &&
-		    fl_client_had(&self->cl, ev.c.rport))
+		    st_fl_client_had(&self->cl, ev.c.rport))
 			est_events++;
 	}
 	TH_LOG("ESTABLISHED events of the client's connections: %d",
@@ -273,29 +273,29 @@ TEST_F_TIMEOUT(limits, port_scan, 240)
 {
 	char *scan[] = { FL_SYNFLOOD, "-s", (char *)variant->src, "-c", "12000",
 			 (char *)self->e.t.sb, "1000-6999", NULL };
-	struct topo *t = &self->e.t;
-	struct sw_stats s;
-	struct fl_proc p;
-	struct flst l;
+	struct st_topo *t = &self->e.t;
+	struct st_stats s;
+	struct st_fl_proc p;
+	struct st_flst l;
 
-	ASSERT_EQ(0, fl_spawn(&p, t->fa, scan));
-	ASSERT_EQ(0, fl_wait(&p)) TH_LOG("%s", p.buf);
-	ASSERT_EQ(0, sw_stats(&self->e.nl, &s));
+	ASSERT_EQ(0, st_fl_spawn(&p, t->fa, scan));
+	ASSERT_EQ(0, st_fl_wait(&p)) TH_LOG("%s", p.buf);
+	ASSERT_EQ(0, st_get_stats(&self->e.nl, &s));
 	TH_LOG("after the scan: %llu listeners",
 	       (unsigned long long)s.v[SYNWATCH_A_STATS_LISTENERS]);
 	EXPECT_EQ(4096, s.v[SYNWATCH_A_STATS_LISTENERS]);
 	EXPECT_EQ(0, s.v[SYNWATCH_A_STATS_ALERTS]);
 
-	self->cl = (struct fl_client){
+	self->cl = (struct st_fl_client){
 		.t = t, .nsfd = t->fa, .laddr = t->addr_a, .raddr = t->addr_b,
 		.port = FL_PORT, .count = 10, .keep = true,
 	};
-	fl_client_run(&self->cl);
+	st_fl_client_run(&self->cl);
 	EXPECT_EQ(10, self->cl.ok);
-	ASSERT_EQ(1, fl_listener(&self->e.nl, FL_PORT, &l));
+	ASSERT_EQ(1, st_fl_listener(&self->e.nl, FL_PORT, &l));
 	EXPECT_EQ(10, l.syn_rx);
 	EXPECT_EQ(10, l.completed);
-	ASSERT_EQ(0, sw_stats(&self->e.nl, &s));
+	ASSERT_EQ(0, st_get_stats(&self->e.nl, &s));
 	EXPECT_EQ(4096, s.v[SYNWATCH_A_STATS_LISTENERS]);
 }
 

@@ -188,7 +188,7 @@ dmesg_check() {
 
 # flood_target NS: NS answers SYNs from any (spoofed) source, its replies
 # leaving through a dummy device (default routes), without a reverse-path
-# check: the shell version of lib_flood.h's fl_target_up().
+# check: the shell version of selftests/lib/flood.c's st_fl_target_up().
 flood_target() {
 	ip -n "$1" link add dum0 type dummy
 	ip -n "$1" link set dum0 up

@@ -23,7 +23,7 @@ case "$(uname -r)" in
 *-synwatch-debug) TEST_TIMEOUT_SCALE=${TEST_TIMEOUT_SCALE:-5} ;;
 *) TEST_TIMEOUT_SCALE=${TEST_TIMEOUT_SCALE:-1} ;;
 esac
-# the tests' own latency budgets scale with it too (lib_engine.h, slow_scale())
+# the tests' own latency budgets scale with it too (selftests/lib/util.h, st_slow_scale())
 export TEST_TIMEOUT_SCALE
 
 # The module the tests exercise (run-vm.sh passes the one it loaded).

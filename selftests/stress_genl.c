@@ -54,10 +54,9 @@
  * 10^5. At scale 1 the program takes about 65 s in the TCG VM with 2
  * vCPUs, 45 of them setting up the network namespaces.
  */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
-#include "lib_engine.h"
-#include "lib_stress.h"
+#include "lib/nl.h"
+#include "lib/stress.h"
 
 #include <grp.h>
 #include <pthread.h>
@@ -92,8 +91,8 @@ static uint32_t edgy_u32(void)
 		SYNWATCH_TIMEOUT_MAX_S + 1, 0x7fffffff, 0x80000000, 0xffffffff,
 	};
 
-	return chance(60) ? edges[rnd_below(sizeof(edges) / sizeof(edges[0]))] :
-			    rnd();
+	return st_chance(60) ? edges[st_rnd_below(sizeof(edges) / sizeof(edges[0]))] :
+			    st_rnd();
 }
 
 /* An attribute of a random length (mostly a u8/u16/u32/u64's). */
@@ -101,13 +100,13 @@ static void put_random_attr(struct nlmsghdr *nlh, uint16_t type)
 {
 	static const uint8_t lens[] = { 0, 1, 2, 4, 4, 4, 8, 16, 3, 5 };
 	uint8_t buf[64];
-	size_t len = chance(90) ? lens[rnd_below(sizeof(lens))] :
-				  rnd_below(sizeof(buf));
+	size_t len = st_chance(90) ? lens[st_rnd_below(sizeof(lens))] :
+				  st_rnd_below(sizeof(buf));
 	uint32_t v = edgy_u32();
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		buf[i] = rnd();
+		buf[i] = st_rnd();
 	if (len >= 4)
 		memcpy(buf, &v, 4);
 	else if (len)
@@ -123,28 +122,28 @@ static void put_random_nest(struct nlmsghdr *nlh, uint16_t type,
 			    uint16_t max, int depth)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
-	unsigned int n = rnd_below(6), i;
+	unsigned int n = st_rnd_below(6), i;
 
-	if (chance(10)) {
+	if (st_chance(10)) {
 		/* bytes that do not parse as attributes */
 		uint8_t *junk = mnl_nlmsg_get_payload_tail(nlh);
-		size_t len = rnd_below(24);
+		size_t len = st_rnd_below(24);
 
 		for (i = 0; i < len; i++)
-			junk[i] = rnd();
+			junk[i] = st_rnd();
 		nlh->nlmsg_len += MNL_ALIGN(len);
 	} else {
 		for (i = 0; i < n; i++) {
-			uint16_t t = rnd_below(max + 3);
+			uint16_t t = st_rnd_below(max + 3);
 
-			if (depth < 3 && chance(15))
+			if (depth < 3 && st_chance(15))
 				put_random_nest(nlh, t, max, depth + 1);
 			else
 				put_random_attr(nlh, t);
 		}
 	}
 	/* the nested flag missing now and then: strict parsing wants it */
-	if (chance(5))
+	if (st_chance(5))
 		nest->nla_type &= ~NLA_F_NESTED;
 	mnl_attr_nest_end(nlh, nest);
 }
@@ -153,17 +152,17 @@ static void put_random_nest(struct nlmsghdr *nlh, uint16_t type,
 static void put_random_config(struct nlmsghdr *nlh)
 {
 	struct nlattr *c = mnl_attr_nest_start(nlh, SYNWATCH_A_CONFIG);
-	unsigned int n = 1 + rnd_below(4), i;
+	unsigned int n = 1 + st_rnd_below(4), i;
 
 	for (i = 0; i < n; i++) {
-		uint16_t k = rnd_below(SYNWATCH_A_CONFIG_MAX + 2);
+		uint16_t k = st_rnd_below(SYNWATCH_A_CONFIG_MAX + 2);
 
 		if (k == SYNWATCH_A_CONFIG_TIMEOUTS) {
 			put_random_nest(nlh, k, SYNWATCH_STATE_MAX + 1, 1);
 		} else if (k == SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT &&
-			   chance(70)) {
-			mnl_attr_put_u8(nlh, k, rnd_below(256));
-		} else if (chance(70)) {
+			   st_chance(70)) {
+			mnl_attr_put_u8(nlh, k, st_rnd_below(256));
+		} else if (st_chance(70)) {
 			mnl_attr_put_u32(nlh, k, edgy_u32());
 		} else {
 			put_random_attr(nlh, k);
@@ -176,38 +175,38 @@ static void put_random_config(struct nlmsghdr *nlh)
 static void put_random_filter(struct nlmsghdr *nlh, const int *fds, int nfds)
 {
 	struct nlattr *f = mnl_attr_nest_start(nlh, SYNWATCH_A_FILTER);
-	unsigned int n = rnd_below(5), i;
+	unsigned int n = st_rnd_below(5), i;
 	uint8_t addr[16];
 
 	for (i = 0; i < sizeof(addr); i++)
-		addr[i] = rnd();
+		addr[i] = st_rnd();
 	for (i = 0; i < n; i++) {
-		uint16_t k = rnd_below(SYNWATCH_A_FILTER_MAX + 2);
+		uint16_t k = st_rnd_below(SYNWATCH_A_FILTER_MAX + 2);
 
-		switch (chance(70) ? k : 0) {
+		switch (st_chance(70) ? k : 0) {
 		case SYNWATCH_A_FILTER_STATE_MASK:
 		case SYNWATCH_A_FILTER_EVENT_MASK:
 		case SYNWATCH_A_FILTER_BATCH_BYTES:
-			mnl_attr_put_u32(nlh, k, chance(50) ? rnd() : edgy_u32());
+			mnl_attr_put_u32(nlh, k, st_chance(50) ? st_rnd() : edgy_u32());
 			break;
 		case SYNWATCH_A_FILTER_FAMILY:
-			mnl_attr_put_u8(nlh, k, chance(60) ? (chance(50) ? AF_INET :
-						 AF_INET6) : rnd());
+			mnl_attr_put_u8(nlh, k, st_chance(60) ? (st_chance(50) ? AF_INET :
+						 AF_INET6) : st_rnd());
 			break;
 		case SYNWATCH_A_FILTER_LADDR:
 		case SYNWATCH_A_FILTER_RADDR:
-			mnl_attr_put(nlh, k, chance(80) ? (chance(50) ? 4 : 16) :
-				     rnd_below(17), addr);
+			mnl_attr_put(nlh, k, st_chance(80) ? (st_chance(50) ? 4 : 16) :
+				     st_rnd_below(17), addr);
 			break;
 		case SYNWATCH_A_FILTER_LPREFIX:
 		case SYNWATCH_A_FILTER_RPREFIX:
-			mnl_attr_put_u8(nlh, k, rnd_below(140));
+			mnl_attr_put_u8(nlh, k, st_rnd_below(140));
 			break;
 		case SYNWATCH_A_FILTER_LPORT_MIN:
 		case SYNWATCH_A_FILTER_LPORT_MAX:
 		case SYNWATCH_A_FILTER_RPORT_MIN:
 		case SYNWATCH_A_FILTER_RPORT_MAX:
-			mnl_attr_put_u16(nlh, k, rnd());
+			mnl_attr_put_u16(nlh, k, st_rnd());
 			break;
 		case SYNWATCH_A_FILTER_LPORT_INVERT:
 		case SYNWATCH_A_FILTER_RPORT_INVERT:
@@ -215,7 +214,7 @@ static void put_random_filter(struct nlmsghdr *nlh, const int *fds, int nfds)
 			break;
 		case SYNWATCH_A_FILTER_NETNS_FD:
 			/* no fd, a netns, something else, nothing at all */
-			mnl_attr_put_u32(nlh, k, chance(50) ? (uint32_t)fds[rnd_below(nfds)] :
+			mnl_attr_put_u32(nlh, k, st_chance(50) ? (uint32_t)fds[st_rnd_below(nfds)] :
 					 edgy_u32());
 			break;
 		default:
@@ -233,24 +232,24 @@ static void put_random_filter(struct nlmsghdr *nlh, const int *fds, int nfds)
  * and a length the kernel can parse as a netlink message, so that a reply
  * must come.
  */
-static struct nlmsghdr *random_request(struct swnl *s, uint8_t *cmd,
+static struct nlmsghdr *random_request(struct st_nl *s, uint8_t *cmd,
 				       const int *fds, int nfds)
 {
 	struct nlmsghdr *nlh;
 	unsigned int n, i;
 
-	*cmd = rnd_below(SYNWATCH_CMD_MAX + 4);
-	nlh = swnl_msg(s, s->fam, *cmd, NLM_F_ACK |
-		       (chance(40) ? NLM_F_DUMP : 0));
-	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version = rnd();
-	if (chance(2)) {
+	*cmd = st_rnd_below(SYNWATCH_CMD_MAX + 4);
+	nlh = st_nl_msg(s, s->fam, *cmd, NLM_F_ACK |
+		       (st_chance(40) ? NLM_F_DUMP : 0));
+	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version = st_rnd();
+	if (st_chance(2)) {
 		/* shorter than a generic netlink header */
-		nlh->nlmsg_len = MNL_NLMSG_HDRLEN + rnd_below(4);
+		nlh->nlmsg_len = MNL_NLMSG_HDRLEN + st_rnd_below(4);
 		return nlh;
 	}
-	n = rnd_below(4);
+	n = st_rnd_below(4);
 	for (i = 0; i < n; i++) {
-		switch (rnd_below(5)) {
+		switch (st_rnd_below(5)) {
 		case 0:
 			put_random_config(nlh);
 			break;
@@ -258,11 +257,11 @@ static struct nlmsghdr *random_request(struct swnl *s, uint8_t *cmd,
 			put_random_filter(nlh, fds, nfds);
 			break;
 		case 2:
-			put_random_nest(nlh, rnd_below(SYNWATCH_A_MAX + 3),
+			put_random_nest(nlh, st_rnd_below(SYNWATCH_A_MAX + 3),
 					SYNWATCH_A_CONFIG_MAX, 0);
 			break;
 		default:
-			put_random_attr(nlh, rnd_below(SYNWATCH_A_MAX + 3));
+			put_random_attr(nlh, st_rnd_below(SYNWATCH_A_MAX + 3));
 			break;
 		}
 	}
@@ -308,12 +307,12 @@ static int cfg_raw_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int get_cfg(struct swnl *s, struct cfg_raw *c)
+static int get_cfg(struct st_nl *s, struct cfg_raw *c)
 {
 	int err;
 
 	memset(c, 0, sizeof(*c));
-	err = swnl_talk(s, sw_msg(s, SYNWATCH_CMD_GET_CONFIG, 0), cfg_raw_cb,
+	err = st_nl_talk(s, st_msg(s, SYNWATCH_CMD_GET_CONFIG, 0), cfg_raw_cb,
 			c);
 	return err ? err : c->len ? 0 : -ENODATA;
 }
@@ -349,16 +348,16 @@ static uint32_t cfg_u32(const struct cfg_raw *c, int key)
 /* ------------------------------------------------------------------ */
 
 FIXTURE(gf) {
-	struct topo t;
-	struct swnl na;		/* root, in A */
+	struct st_topo t;
+	struct st_nl na;		/* root, in A */
 	int lfd;
 };
 
 FIXTURE_SETUP(gf)
 {
-	ASSERT_EQ(0, topo_up(&self->t, AF_INET, "gf"));
-	ASSERT_EQ(0, swnl_open_ns(&self->na, &self->t, self->t.fa));
-	self->lfd = tcp_listen(&self->t, self->t.fa, self->t.addr_a,
+	ASSERT_EQ(0, st_topo_up(&self->t, AF_INET, "gf"));
+	ASSERT_EQ(0, st_nl_open_ns(&self->na, &self->t, self->t.fa));
+	self->lfd = st_tcp_listen(&self->t, self->t.fa, self->t.addr_a,
 			       SRV_PORT);
 	ASSERT_LE(0, self->lfd);
 }
@@ -367,8 +366,8 @@ FIXTURE_TEARDOWN(gf)
 {
 	if (self->lfd > 0)
 		close(self->lfd);
-	swnl_close(&self->na);
-	topo_down(&self->t);
+	st_nl_close(&self->na);
+	st_topo_down(&self->t);
 }
 
 /*
@@ -380,11 +379,11 @@ static int one_conn(FIXTURE_DATA(gf) *self)
 {
 	int c, a;
 
-	c = tcp_connect(&self->t, self->t.fb, self->t.addr_b, 0,
+	c = st_tcp_connect(&self->t, self->t.fb, self->t.addr_b, 0,
 			self->t.addr_a, SRV_PORT, false);
 	if (c < 0)
 		return c;
-	if (fd_wait(self->lfd, POLLIN, 5000 * slow_scale()) != 1) {
+	if (st_fd_wait(self->lfd, POLLIN, 5000 * st_slow_scale()) != 1) {
 		close(c);
 		return -ETIMEDOUT;
 	}
@@ -401,9 +400,9 @@ static int one_conn(FIXTURE_DATA(gf) *self)
  * wants: random SUBSCRIBEs succeed, and their events filling the receive
  * buffer must not fail a recv() with ENOBUFS.
  */
-static int fuzz_open(struct swnl *s)
+static int fuzz_open(struct st_nl *s)
 {
-	int one = 1, err = swnl_open(s);
+	int one = 1, err = st_nl_open(s);
 
 	if (!err)
 		mnl_socket_setsockopt(s->nl, NETLINK_NO_ENOBUFS, &one,
@@ -422,7 +421,7 @@ struct fuzz_res {
  * n random requests on s. Unprivileged, every mutating command must get
  * EPERM; root, none may. Stops at the first hang.
  */
-static void fuzz_run(struct swnl *s, uint64_t n, bool root, const int *fds,
+static void fuzz_run(struct st_nl *s, uint64_t n, bool root, const int *fds,
 		     int nfds, struct fuzz_res *r)
 {
 	uint64_t i;
@@ -436,11 +435,11 @@ static void fuzz_run(struct swnl *s, uint64_t n, bool root, const int *fds,
 		bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 		bool refused;
 		/*
-		 * swnl_talk() skips events and other sequence numbers; a
+		 * st_nl_talk() skips events and other sequence numbers; a
 		 * reply that does not come within the socket's SO_RCVTIMEO
 		 * makes it return -EAGAIN: a hang.
 		 */
-		int err = swnl_talk(s, nlh, NULL, NULL);
+		int err = st_nl_talk(s, nlh, NULL, NULL);
 
 		r->msgs++;
 		if (err == -EAGAIN) {
@@ -480,18 +479,18 @@ static void fuzz_run(struct swnl *s, uint64_t n, bool root, const int *fds,
 
 TEST_F_TIMEOUT(gf, root_fuzz, 3600)
 {
-	uint64_t n = (uint64_t)ROOT_MSGS * stress_scale(), done = 0;
+	uint64_t n = (uint64_t)ROOT_MSGS * st_stress_scale(), done = 0;
 	int fds[] = { -1, 0, 1, 2, 1000, self->t.fa, self->t.fb,
 		      self->t.self, self->lfd };
-	struct sw_stats st;
+	struct st_stats st;
 	struct fuzz_res r;
-	struct swnl s;
-	uint64_t t0 = now_us();
+	struct st_nl s;
+	uint64_t t0 = st_now_us();
 
-	seed_rng(_metadata, "root_fuzz");
-	ASSERT_EQ(0, ns_enter(self->t.fa));
+	st_seed_rng(_metadata, "root_fuzz");
+	ASSERT_EQ(0, st_ns_enter(self->t.fa));
 	ASSERT_EQ(0, fuzz_open(&s));
-	ASSERT_EQ(0, ns_enter(self->t.self));
+	ASSERT_EQ(0, st_ns_enter(self->t.self));
 	/* in rounds, with traffic between them and GET_STATS after each */
 	while (done < n) {
 		uint64_t round = n - done < 1000 ? n - done : 1000;
@@ -507,13 +506,13 @@ TEST_F_TIMEOUT(gf, root_fuzz, 3600)
 			TH_LOG("command %d: error %d (%s), %llu such",
 			       r.bad_cmd, r.bad_err, r.bad_ext,
 			       (unsigned long long)r.unknown);
-		ASSERT_EQ(0, sw_stats(&self->na, &st));
+		ASSERT_EQ(0, st_get_stats(&self->na, &st));
 		done++;
 	}
 	TH_LOG("%llu requests as root in %.1f s", (unsigned long long)done,
-	       (now_us() - t0) / 1e6);
-	swnl_close(&s);
-	ASSERT_EQ(0, sw_stats(&self->na, &st));
+	       (st_now_us() - t0) / 1e6);
+	st_nl_close(&s);
+	ASSERT_EQ(0, st_get_stats(&self->na, &st));
 }
 
 /* capget(): all of the effective, permitted and inheritable sets. */
@@ -531,14 +530,14 @@ static int caps_none(void)
 }
 
 /* A dump aimed at netns fd with an otherwise sane filter. */
-static int dump_netns_fd(struct swnl *s, uint8_t cmd, int fd)
+static int dump_netns_fd(struct st_nl *s, uint8_t cmd, int fd)
 {
-	struct nlmsghdr *nlh = sw_msg(s, cmd, NLM_F_DUMP);
+	struct nlmsghdr *nlh = st_msg(s, cmd, NLM_F_DUMP);
 	struct nlattr *f = mnl_attr_nest_start(nlh, SYNWATCH_A_FILTER);
 
 	mnl_attr_put_u32(nlh, SYNWATCH_A_FILTER_NETNS_FD, fd);
 	mnl_attr_nest_end(nlh, f);
-	return swnl_talk(s, nlh, NULL, NULL);
+	return st_nl_talk(s, nlh, NULL, NULL);
 }
 
 /* What the unprivileged child reports through its pipe. */
@@ -551,21 +550,21 @@ struct nobody_res {
 
 TEST_F_TIMEOUT(gf, unprivileged_fuzz, 3600)
 {
-	uint64_t n = (uint64_t)NOBODY_MSGS * stress_scale();
+	uint64_t n = (uint64_t)NOBODY_MSGS * st_stress_scale();
 	struct cfg_raw c0, c1;
-	struct sw_stats s0, s1;
+	struct st_stats s0, s1;
 	struct nobody_res res;
-	struct crec recs[4];
+	struct st_conn recs[4];
 	int pfd[2], status, conns;
-	uint64_t t0 = now_us();
+	uint64_t t0 = st_now_us();
 	pid_t pid;
 
-	seed_rng(_metadata, "unprivileged_fuzz");
+	st_seed_rng(_metadata, "unprivileged_fuzz");
 	/* something to flush and counters to reset, if EPERM failed */
 	ASSERT_EQ(0, one_conn(self));
 	ASSERT_EQ(0, get_cfg(&self->na, &c0));
-	ASSERT_EQ(0, sw_stats(&self->na, &s0));
-	conns = sw_dump(&self->na, NULL, recs, 4);
+	ASSERT_EQ(0, st_get_stats(&self->na, &s0));
+	conns = st_dump(&self->na, NULL, recs, 4);
 	ASSERT_LE(1, conns);
 	ASSERT_EQ(0, pipe(pfd));
 
@@ -574,12 +573,12 @@ TEST_F_TIMEOUT(gf, unprivileged_fuzz, 3600)
 	if (!pid) {
 		int fds[] = { -1, 0, 1000, self->t.fa, self->t.fb,
 			      self->t.self };
-		struct swnl s;
+		struct st_nl s;
 
 		memset(&res, 0, sizeof(res));
 		close(pfd[0]);
 		/* the socket is opened after the drop: its opener counts */
-		if (ns_enter(self->t.fa))
+		if (st_ns_enter(self->t.fa))
 			res.setup = 1;
 		else if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
 			 setresuid(NOBODY, NOBODY, NOBODY))
@@ -595,7 +594,7 @@ TEST_F_TIMEOUT(gf, unprivileged_fuzz, 3600)
 							self->t.fa);
 			fuzz_run(&s, n, false, fds, sizeof(fds) / sizeof(fds[0]),
 				 &res.r);
-			swnl_close(&s);
+			st_nl_close(&s);
 		}
 		if (write(pfd[1], &res, sizeof(res)) != sizeof(res))
 			_exit(2);
@@ -625,14 +624,14 @@ TEST_F_TIMEOUT(gf, unprivileged_fuzz, 3600)
 	/* nothing changed: config, counters (not reset), records */
 	ASSERT_EQ(0, get_cfg(&self->na, &c1));
 	EXPECT_TRUE(cfg_eq(&c0, &c1));
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 	EXPECT_LE(s0.v[SYNWATCH_A_STATS_CONN_NEW],
 		  s1.v[SYNWATCH_A_STATS_CONN_NEW]);
 	EXPECT_LE(s0.v[SYNWATCH_A_STATS_PKTS_IN],
 		  s1.v[SYNWATCH_A_STATS_PKTS_IN]);
-	EXPECT_EQ(conns, sw_dump(&self->na, NULL, recs, 4));
+	EXPECT_EQ(conns, st_dump(&self->na, NULL, recs, 4));
 	TH_LOG("%llu requests as uid %d in %.1f s: %llu mutating, all refused",
-	       (unsigned long long)res.r.msgs, NOBODY, (now_us() - t0) / 1e6,
+	       (unsigned long long)res.r.msgs, NOBODY, (st_now_us() - t0) / 1e6,
 	       (unsigned long long)res.r.mut);
 }
 
@@ -644,10 +643,10 @@ TEST_F_TIMEOUT(gf, unprivileged_fuzz, 3600)
 #define KEY_TIMEOUT(st)	(100 + (st))
 
 /* A SET_CONFIG of one key (a u32, or len bytes of v when len != 4). */
-static struct nlmsghdr *set_one(struct swnl *s, int key, uint32_t v,
+static struct nlmsghdr *set_one(struct st_nl *s, int key, uint32_t v,
 				size_t len)
 {
-	struct nlmsghdr *nlh = sw_msg(s, SYNWATCH_CMD_SET_CONFIG, 0);
+	struct nlmsghdr *nlh = st_msg(s, SYNWATCH_CMD_SET_CONFIG, 0);
 	struct nlattr *c = mnl_attr_nest_start(nlh, SYNWATCH_A_CONFIG), *t;
 	uint8_t buf[8] = { 0 };
 
@@ -681,64 +680,64 @@ static struct bad_val random_bad(const struct cfg_raw *cur)
 	struct bad_val b = { .len = 4, .err = -ERANGE };
 	uint32_t hi;
 
-	switch (rnd_below(11)) {
+	switch (st_rnd_below(11)) {
 	case 0:		/* a timeout of 0 or past the maximum */
-		b.key = KEY_TIMEOUT(rnd_below(SYNWATCH_STATE_MAX + 1));
-		b.v = chance(30) ? 0 : SYNWATCH_TIMEOUT_MAX_S + 1 +
-				       rnd_below(0xffffffffu -
+		b.key = KEY_TIMEOUT(st_rnd_below(SYNWATCH_STATE_MAX + 1));
+		b.v = st_chance(30) ? 0 : SYNWATCH_TIMEOUT_MAX_S + 1 +
+				       st_rnd_below(0xffffffffu -
 						 SYNWATCH_TIMEOUT_MAX_S);
 		break;
 	case 1:		/* a timeout of a state that does not exist */
-		b.key = KEY_TIMEOUT(SYNWATCH_STATE_MAX + 1 + rnd_below(20));
-		b.v = 1 + rnd_below(100);
+		b.key = KEY_TIMEOUT(SYNWATCH_STATE_MAX + 1 + st_rnd_below(20));
+		b.v = 1 + st_rnd_below(100);
 		b.err = -EINVAL;
 		break;
 	case 2:		/* event types that do not exist (bit 0: UNSPEC) */
 		b.key = SYNWATCH_A_CONFIG_EVENT_MASK;
-		b.v = (rnd() & SYNWATCH_EVENT_MASK_ALL) |
-		      (chance(50) ? 1 : 1u << (__SYNWATCH_EVENT_MAX +
-					       rnd_below(32 - __SYNWATCH_EVENT_MAX)));
+		b.v = (st_rnd() & SYNWATCH_EVENT_MASK_ALL) |
+		      (st_chance(50) ? 1 : 1u << (__SYNWATCH_EVENT_MAX +
+					       st_rnd_below(32 - __SYNWATCH_EVENT_MAX)));
 		b.err = -EINVAL;
 		break;
 	case 3:		/* read-only */
 		b.key = SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL;
-		b.v = rnd();
+		b.v = st_rnd();
 		b.err = -EINVAL;
 		break;
 	case 4:		/* a percentage over 100 */
 		b.key = SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT;
-		b.v = 101 + rnd_below(155);
+		b.v = 101 + st_rnd_below(155);
 		b.len = 1;
 		break;
 	case 5:		/* hold/update periods outside 100..3600000 ms */
-		b.key = chance(50) ? SYNWATCH_A_CONFIG_FLOOD_HOLD_MS :
+		b.key = st_chance(50) ? SYNWATCH_A_CONFIG_FLOOD_HOLD_MS :
 				     SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS;
-		b.v = chance(50) ? rnd_below(100) :
-				   3600001 + rnd_below(0xffffffffu - 3600001);
+		b.v = st_chance(50) ? st_rnd_below(100) :
+				   3600001 + st_rnd_below(0xffffffffu - 3600001);
 		break;
 	case 6:		/* a low mark above its high mark */
 	case 7:
 		b.err = -EINVAL;
-		if (chance(50)) {
-			b.key = chance(50) ? SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW :
+		if (st_chance(50)) {
+			b.key = st_chance(50) ? SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW :
 					     SYNWATCH_A_CONFIG_FLOOD_RATE_LOW;
 			hi = cfg_u32(cur, b.key - 1);
-			b.v = hi + 1 + rnd_below(0xffffffffu - hi);
+			b.v = hi + 1 + st_rnd_below(0xffffffffu - hi);
 		} else {
 			/* or a high mark under the low one (which is >= 1) */
-			b.key = chance(50) ? SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH :
+			b.key = st_chance(50) ? SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH :
 					     SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH;
-			b.v = rnd_below(cfg_u32(cur, b.key + 1));
+			b.v = st_rnd_below(cfg_u32(cur, b.key + 1));
 		}
 		break;
 	default:	/* a u32 (or the u8) of the wrong length */
 		b.key = SYNWATCH_A_CONFIG_EVENT_MASK +
-			rnd_below(SYNWATCH_A_CONFIG_MAX -
+			st_rnd_below(SYNWATCH_A_CONFIG_MAX -
 				  SYNWATCH_A_CONFIG_EVENT_MASK + 1);
 		if (b.key == SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL)
 			b.key = SYNWATCH_A_CONFIG_MAX_CONNS;
 		do {
-			b.len = rnd_below(9);
+			b.len = st_rnd_below(9);
 		} while (b.len == (b.key ==
 				   SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT ?
 				   1u : 4u));
@@ -754,33 +753,33 @@ static void random_good(const struct cfg_raw *cur, int *key, uint32_t *v,
 			size_t *len)
 {
 	*len = 4;
-	switch (rnd_below(6)) {
+	switch (st_rnd_below(6)) {
 	case 0:
-		*key = KEY_TIMEOUT(rnd_below(SYNWATCH_STATE_MAX + 1));
-		*v = 1 + rnd_below(SYNWATCH_TIMEOUT_MAX_S);
+		*key = KEY_TIMEOUT(st_rnd_below(SYNWATCH_STATE_MAX + 1));
+		*v = 1 + st_rnd_below(SYNWATCH_TIMEOUT_MAX_S);
 		break;
 	case 1:
 		*key = SYNWATCH_A_CONFIG_EVENT_MASK;
-		*v = rnd() & SYNWATCH_EVENT_MASK_ALL;
+		*v = st_rnd() & SYNWATCH_EVENT_MASK_ALL;
 		break;
 	case 2:
 		*key = SYNWATCH_A_CONFIG_MAX_CONNS;
-		*v = rnd();
+		*v = st_rnd();
 		break;
 	case 3:
 		*key = SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT;
-		*v = rnd_below(101);
+		*v = st_rnd_below(101);
 		*len = 1;
 		break;
 	case 4:
-		*key = chance(50) ? SYNWATCH_A_CONFIG_FLOOD_HOLD_MS :
+		*key = st_chance(50) ? SYNWATCH_A_CONFIG_FLOOD_HOLD_MS :
 				    SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS;
-		*v = 100 + rnd_below(3600000 - 100 + 1);
+		*v = 100 + st_rnd_below(3600000 - 100 + 1);
 		break;
 	default:	/* a high mark at or above its low one */
-		*key = chance(50) ? SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH :
+		*key = st_chance(50) ? SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH :
 				    SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH;
-		*v = cfg_u32(cur, *key + 1) + rnd_below(1000);
+		*v = cfg_u32(cur, *key + 1) + st_rnd_below(1000);
 		break;
 	}
 }
@@ -796,7 +795,7 @@ static const char *key_name(int key)
 	static char buf[32];
 
 	if (key >= 100) {
-		snprintf(buf, sizeof(buf), "timeout[%s]", st_name(key - 100));
+		snprintf(buf, sizeof(buf), "timeout[%s]", st_state_name(key - 100));
 		return buf;
 	}
 	return key >= 0 && key <= SYNWATCH_A_CONFIG_MAX ? names[key] : "?";
@@ -804,17 +803,17 @@ static const char *key_name(int key)
 
 TEST_F_TIMEOUT(gf, config_ranges, 3600)
 {
-	unsigned int rounds = RANGE_ROUNDS * stress_scale(), i;
+	unsigned int rounds = RANGE_ROUNDS * st_stress_scale(), i;
 	struct cfg_raw c0, c1;
 	struct nlmsghdr *nlh;
-	uint64_t msgs = 0, rejected = 0, applied = 0, t0 = now_us();
-	struct swnl *s = &self->na;
+	uint64_t msgs = 0, rejected = 0, applied = 0, t0 = st_now_us();
+	struct st_nl *s = &self->na;
 	int err;
 
-	seed_rng(_metadata, "config_ranges");
+	st_seed_rng(_metadata, "config_ranges");
 	/* no SYNWATCH_A_CONFIG at all */
 	ASSERT_EQ(0, get_cfg(s, &c0));
-	EXPECT_EQ(-EINVAL, swnl_talk(s, sw_msg(s, SYNWATCH_CMD_SET_CONFIG, 0),
+	EXPECT_EQ(-EINVAL, st_nl_talk(s, st_msg(s, SYNWATCH_CMD_SET_CONFIG, 0),
 				     NULL, NULL));
 	EXPECT_NE(0, s->ext[0]);
 	msgs += 2;
@@ -828,7 +827,7 @@ TEST_F_TIMEOUT(gf, config_ranges, 3600)
 		ASSERT_EQ(0, get_cfg(s, &c0));
 		b = random_bad(&c0);
 		nlh = set_one(s, b.key, b.v, b.len);
-		if (chance(50)) {
+		if (st_chance(50)) {
 			/* beside a valid key, which must not apply either */
 			struct nlattr *c = (struct nlattr *)
 				((char *)mnl_nlmsg_get_payload(nlh) +
@@ -847,7 +846,7 @@ TEST_F_TIMEOUT(gf, config_ranges, 3600)
 				c->nla_len += MNL_ALIGN(MNL_ATTR_HDRLEN + len);
 			}
 		}
-		err = swnl_talk(s, nlh, NULL, NULL);
+		err = st_nl_talk(s, nlh, NULL, NULL);
 		EXPECT_EQ(b.err, err)
 			TH_LOG("%s = %u (%zu bytes): %s", key_name(b.key), b.v,
 			       b.len, s->ext);
@@ -864,7 +863,7 @@ TEST_F_TIMEOUT(gf, config_ranges, 3600)
 
 		/* and a valid value is applied, and read back */
 		random_good(&c0, &key, &v, &len);
-		EXPECT_EQ(0, swnl_talk(s, set_one(s, key, v, len), NULL, NULL))
+		EXPECT_EQ(0, st_nl_talk(s, set_one(s, key, v, len), NULL, NULL))
 			TH_LOG("%s = %u: %s", key_name(key), v, s->ext);
 		ASSERT_EQ(0, get_cfg(s, &c1));
 		EXPECT_EQ(v, cfg_u32(&c1, key))
@@ -876,7 +875,7 @@ TEST_F_TIMEOUT(gf, config_ranges, 3600)
 	}
 	TH_LOG("%llu requests in %.1f s: %llu bad values rejected, %llu good "
 	       "ones applied", (unsigned long long)msgs,
-	       (now_us() - t0) / 1e6, (unsigned long long)rejected,
+	       (st_now_us() - t0) / 1e6, (unsigned long long)rejected,
 	       (unsigned long long)applied);
 }
 
@@ -896,14 +895,13 @@ static int dump_count_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dumper *d = data;
 	struct nlattr *a, *b;
-	struct crec c;
+	struct st_conn c;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) == SYNWATCH_A_CONN) {
-			memset(&c, 0, sizeof(c));
-			crec_parse(a, &c);
 			d->conns++;
-			if (c.family != AF_INET || c.state > SYNWATCH_STATE_MAX ||
+			if (st_conn_parse(a, &c) ||
+			    c.family != AF_INET || c.state > SYNWATCH_STATE_MAX ||
 			    !c.lport || !c.rport)
 				d->bad++;
 		} else if (mnl_attr_get_type(a) == SYNWATCH_A_LISTENER) {
@@ -924,47 +922,48 @@ static int dump_count_cb(const struct nlmsghdr *nlh, void *data)
 static void dumper_run(FIXTURE_DATA(gf) *self, struct dumper *d,
 		       uint64_t end_us)
 {
-	struct swnl s;
+	struct st_nl s;
 	int err;
 
-	if (swnl_open_ns(&s, &self->t, self->t.fa)) {
+	if (st_nl_open_ns(&s, &self->t, self->t.fa)) {
 		d->fails++;
 		return;
 	}
-	while (now_us() < end_us) {
-		bool conns = chance(70);
-		struct nlmsghdr *nlh = sw_msg(&s, conns ? SYNWATCH_CMD_GET_CONN :
+	while (st_now_us() < end_us) {
+		bool conns = st_chance(70);
+		struct nlmsghdr *nlh = st_msg(&s, conns ? SYNWATCH_CMD_GET_CONN :
 						       SYNWATCH_CMD_GET_LISTENER,
 					      NLM_F_DUMP);
 
-		if (chance(40)) {
-			struct sw_filt f = FILT_ANY;
+		if (st_chance(40)) {
+			struct st_filt f = FILT_ANY;
 
-			f.state_mask = rnd() & ((1u << __SYNWATCH_STATE_MAX) - 1);
-			f.family = chance(50) ? AF_INET : 0;
-			f.lport = chance(30) ? SRV_PORT : -1;
-			sw_put_filter(nlh, &f);
+			f.state_mask = st_rnd() & ((1u << __SYNWATCH_STATE_MAX) - 1);
+			f.family = st_chance(50) ? AF_INET : 0;
+			f.lport = st_chance(30) ? SRV_PORT : -1;
+			st_put_filter(nlh, &f);
 		}
-		err = swnl_talk(&s, nlh, dump_count_cb, d);
+		err = st_nl_talk(&s, nlh, dump_count_cb, d);
 		d->dumps++;
 		if (err && !d->fails++) {
 			d->first_err = err;
-			snprintf(d->ext, sizeof(d->ext), "%s", s.ext);
+			snprintf(d->ext, sizeof(d->ext), "%.*s",
+				 (int)sizeof(d->ext) - 1, s.ext);
 		}
 	}
-	swnl_close(&s);
+	st_nl_close(&s);
 }
 
 TEST_F_TIMEOUT(gf, concurrent_dumps, 3600)
 {
-	unsigned int secs = DUMP_SECS * stress_scale(), i, conns = 0;
+	unsigned int secs = DUMP_SECS * st_stress_scale(), i, conns = 0;
 	uint64_t end, dumps = 0, recs = 0, flushes = 0;
 	pid_t pids[DUMPERS];
 	struct dumper *d;
-	struct sw_stats st;
+	struct st_stats st;
 	int status;
 
-	seed_rng(_metadata, "concurrent_dumps");
+	st_seed_rng(_metadata, "concurrent_dumps");
 	d = mmap(NULL, sizeof(*d) * DUMPERS, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, d);
@@ -972,21 +971,21 @@ TEST_F_TIMEOUT(gf, concurrent_dumps, 3600)
 	/* some records to start with */
 	for (i = 0; i < 20; i++)
 		ASSERT_EQ(0, one_conn(self));
-	end = now_us() + secs * 1000000ull;
+	end = st_now_us() + secs * 1000000ull;
 	for (i = 0; i < DUMPERS; i++) {
 		pids[i] = fork();
 		ASSERT_LE(0, pids[i]);
 		if (!pids[i]) {
-			rng ^= (i + 1) * 0x9E3779B97F4A7C15ull;
+			st_rng ^= (i + 1) * 0x9E3779B97F4A7C15ull;
 			dumper_run(self, &d[i], end);
 			_exit(0);
 		}
 	}
 	/* meanwhile: connections come and go, and root flushes now and then */
-	while (now_us() < end) {
+	while (st_now_us() < end) {
 		ASSERT_EQ(0, one_conn(self));
 		if (++conns % 50 == 0) {
-			EXPECT_EQ(0, sw_cmd(&self->na, SYNWATCH_CMD_FLUSH));
+			EXPECT_EQ(0, st_cmd(&self->na, SYNWATCH_CMD_FLUSH));
 			flushes++;
 		}
 	}
@@ -1002,7 +1001,7 @@ TEST_F_TIMEOUT(gf, concurrent_dumps, 3600)
 		recs += d[i].conns + d[i].lsts;
 	}
 	munmap(d, sizeof(*d) * DUMPERS);
-	ASSERT_EQ(0, sw_stats(&self->na, &st));
+	ASSERT_EQ(0, st_get_stats(&self->na, &st));
 	TH_LOG("%d dumpers, %u s: %llu dumps (%llu records), %u connections, "
 	       "%llu flushes", DUMPERS, secs, (unsigned long long)dumps,
 	       (unsigned long long)recs, conns, (unsigned long long)flushes);
@@ -1027,7 +1026,7 @@ static int abandon_dump(FIXTURE_DATA(gf) *self, uint8_t cmd, bool read_one)
 	int fd, small = 1024, err = 0;
 	char buf[8192];
 
-	fd = ns_socket(&self->t, self->t.fa, AF_NETLINK, SOCK_RAW,
+	fd = st_ns_socket(&self->t, self->t.fa, AF_NETLINK, SOCK_RAW,
 		       NETLINK_GENERIC);
 	if (fd < 0)
 		return fd;
@@ -1035,7 +1034,7 @@ static int abandon_dump(FIXTURE_DATA(gf) *self, uint8_t cmd, bool read_one)
 	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&nl,
 		   sizeof(nl)) != sizeof(req))
 		err = -errno;
-	else if (read_one && fd_wait(fd, POLLIN, 5000 * slow_scale()) != 1)
+	else if (read_one && st_fd_wait(fd, POLLIN, 5000 * st_slow_scale()) != 1)
 		err = -ETIMEDOUT;
 	else if (read_one && recv(fd, buf, sizeof(buf), 0) <= 0)
 		err = -errno;
@@ -1045,51 +1044,51 @@ static int abandon_dump(FIXTURE_DATA(gf) *self, uint8_t cmd, bool read_one)
 
 TEST_F_TIMEOUT(gf, abandoned_dumps, 3600)
 {
-	unsigned int n = ABANDONED * stress_scale(), i;
-	struct sw_stats sa, si0, si1;
-	uint64_t end, left, t0 = now_us();
-	struct crec recs[1];
-	struct swnl ni;
+	unsigned int n = ABANDONED * st_stress_scale(), i;
+	struct st_stats sa, si0, si1;
+	uint64_t end, left, t0 = st_now_us();
+	struct st_conn recs[1];
+	struct st_nl ni;
 	int nrec;
 
-	seed_rng(_metadata, "abandoned_dumps");
+	st_seed_rng(_metadata, "abandoned_dumps");
 	/* enough records for a dump of many datagrams */
 	for (i = 0; i < 200; i++)
 		ASSERT_EQ(0, one_conn(self));
-	nrec = sw_dump(&self->na, NULL, recs, 1);
+	nrec = st_dump(&self->na, NULL, recs, 1);
 	ASSERT_LE(150, nrec);
 	for (i = 0; i < n; i++) {
-		ASSERT_EQ(0, abandon_dump(self, chance(80) ? SYNWATCH_CMD_GET_CONN :
+		ASSERT_EQ(0, abandon_dump(self, st_chance(80) ? SYNWATCH_CMD_GET_CONN :
 						 SYNWATCH_CMD_GET_LISTENER,
-					  chance(70)));
+					  st_chance(70)));
 	}
-	ASSERT_EQ(0, sw_stats(&self->na, &sa));
+	ASSERT_EQ(0, st_get_stats(&self->na, &sa));
 
 	/*
 	 * Each dump held a reference to netns A (kmod/netlink.c,
 	 * sw_dump_start()) until its done callback: once A is deleted, its
 	 * records must leave the table; a leaked reference would keep them.
 	 */
-	ASSERT_EQ(0, swnl_open(&ni));
-	ASSERT_EQ(0, sw_stats(&ni, &si0));
+	ASSERT_EQ(0, st_nl_open(&ni));
+	ASSERT_EQ(0, st_get_stats(&ni, &si0));
 	close(self->lfd);
 	self->lfd = -1;
-	swnl_close(&self->na);
-	topo_down(&self->t);
-	end = now_us() + 30000000ull * slow_scale();
+	st_nl_close(&self->na);
+	st_topo_down(&self->t);
+	end = st_now_us() + 30000000ull * st_slow_scale();
 	do {
 		usleep(100000);
-		ASSERT_EQ(0, sw_stats(&ni, &si1));
+		ASSERT_EQ(0, st_get_stats(&ni, &si1));
 		left = si1.v[SYNWATCH_A_STATS_CONN_COUNT_TOTAL];
 	} while (left + sa.v[SYNWATCH_A_STATS_CONN_COUNT] >
-		 si0.v[SYNWATCH_A_STATS_CONN_COUNT_TOTAL] && now_us() < end);
+		 si0.v[SYNWATCH_A_STATS_CONN_COUNT_TOTAL] && st_now_us() < end);
 	EXPECT_GE(si0.v[SYNWATCH_A_STATS_CONN_COUNT_TOTAL],
 		  left + sa.v[SYNWATCH_A_STATS_CONN_COUNT])
 		TH_LOG("netns A deleted, its %llu records still there",
 		       (unsigned long long)sa.v[SYNWATCH_A_STATS_CONN_COUNT]);
-	swnl_close(&ni);
+	st_nl_close(&ni);
 	TH_LOG("%u dumps of %d records abandoned in %.1f s", n, nrec,
-	       (now_us() - t0) / 1e6);
+	       (st_now_us() - t0) / 1e6);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1105,20 +1104,20 @@ struct sub_rx {
 };
 
 /* Read what is queued on s (wait up to ms for more); 0 or -errno. */
-static int sub_drain(struct swnl *s, struct sub_rx *rx, int ms)
+static int sub_drain(struct st_nl *s, struct sub_rx *rx, int ms)
 {
 	int fd = mnl_socket_get_fd(s->nl);
 
 	for (;;) {
 		struct nlmsghdr *m;
-		struct sw_ev e;
-		int len, r = fd_wait(fd, POLLIN, ms);
+		struct st_ev e;
+		int len, r = st_fd_wait(fd, POLLIN, ms);
 
 		if (r < 0)
 			return r;
 		if (!r)
 			return 0;
-		len = recv(fd, s->evbuf, SWNL_BUF, MSG_DONTWAIT);
+		len = recv(fd, s->evbuf, ST_NL_BUF, MSG_DONTWAIT);
 		if (len < 0 && errno == ENOBUFS) {
 			/* the kernel says it dropped some: that is the test */
 			rx->overruns++;
@@ -1128,7 +1127,7 @@ static int sub_drain(struct swnl *s, struct sub_rx *rx, int ms)
 			return -errno;
 		for (m = (struct nlmsghdr *)s->evbuf; mnl_nlmsg_ok(m, len);
 		     m = mnl_nlmsg_next(m, &len)) {
-			if (m->nlmsg_type != s->fam || ev_parse(m, &e))
+			if (m->nlmsg_type != s->fam || st_ev_parse(m, &e))
 				continue;
 			rx->events++;
 			if (e.subseq >= SEQ_BITS)
@@ -1144,39 +1143,39 @@ static int sub_drain(struct swnl *s, struct sub_rx *rx, int ms)
 
 TEST_F_TIMEOUT(gf, slow_subscriber, 3600)
 {
-	unsigned int n = CHURN_CONNS * stress_scale(), i;
-	struct sw_stats s0, s1, s2, s3;
-	struct swnl slow, fast;
+	unsigned int n = CHURN_CONNS * st_stress_scale(), i;
+	struct st_stats s0, s1, s2, s3;
+	struct st_nl slow, fast;
 	struct sub_rx rx = { 0 };
 	struct nlmsghdr *nlh;
 	struct nlattr *c, *t;
-	struct evlog log = { .n = 0 };
+	struct st_evlog log = { .n = 0 };
 	int small = 4096;
 	uint64_t sent, drop, before, end;
 
-	seed_rng(_metadata, "slow_subscriber");
+	st_seed_rng(_metadata, "slow_subscriber");
 	rx.seen = calloc(SEQ_BITS / 8, 1);
 	ASSERT_NE(NULL, rx.seen);
 	/* no record may expire meanwhile: each event is the churn's */
-	nlh = sw_msg(&self->na, SYNWATCH_CMD_SET_CONFIG, 0);
+	nlh = st_msg(&self->na, SYNWATCH_CMD_SET_CONFIG, 0);
 	c = mnl_attr_nest_start(nlh, SYNWATCH_A_CONFIG);
 	t = mnl_attr_nest_start(nlh, SYNWATCH_A_CONFIG_TIMEOUTS);
 	for (i = 0; i <= SYNWATCH_STATE_MAX; i++)
 		mnl_attr_put_u32(nlh, i + 1, 3600);
 	mnl_attr_nest_end(nlh, t);
 	mnl_attr_nest_end(nlh, c);
-	ASSERT_EQ(0, swnl_talk(&self->na, nlh, NULL, NULL));
+	ASSERT_EQ(0, st_nl_talk(&self->na, nlh, NULL, NULL));
 
-	ASSERT_EQ(0, swnl_open_ns(&slow, &self->t, self->t.fa));
+	ASSERT_EQ(0, st_nl_open_ns(&slow, &self->t, self->t.fa));
 	ASSERT_EQ(0, setsockopt(mnl_socket_get_fd(slow.nl), SOL_SOCKET,
 				SO_RCVBUF, &small, sizeof(small)));
-	ASSERT_EQ(0, sw_subscribe(&slow, NULL));
-	ASSERT_EQ(0, sw_stats(&self->na, &s0));
+	ASSERT_EQ(0, st_subscribe(&slow, NULL));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s0));
 	for (i = 0; i < n; i++)
 		ASSERT_EQ(0, one_conn(self));
 	/* the last batch leaves within SYNWATCH_BATCH_DELAY_MS */
 	usleep(200000);
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 	drop = s1.v[SYNWATCH_A_STATS_EVENT_DROP] -
 	       s0.v[SYNWATCH_A_STATS_EVENT_DROP];
 	EXPECT_LT(0, drop) TH_LOG("a full receive buffer dropped nothing?");
@@ -1191,16 +1190,16 @@ TEST_F_TIMEOUT(gf, slow_subscriber, 3600)
 	 * a datagram after queueing it): a loaded host may be slow to run
 	 * the batch timer and the connection's close.
 	 */
-	end = now_us() + 10000000ull * slow_scale();
+	end = st_now_us() + 10000000ull * st_slow_scale();
 	do {
 		ASSERT_EQ(0, sub_drain(&slow, &rx, 100));
-		ASSERT_EQ(0, sw_stats(&self->na, &s2));
+		ASSERT_EQ(0, st_get_stats(&self->na, &s2));
 		sent = s2.v[SYNWATCH_A_STATS_EVENTS_SENT] -
 		       s0.v[SYNWATCH_A_STATS_EVENTS_SENT];
 		drop = s2.v[SYNWATCH_A_STATS_EVENT_DROP] -
 		       s0.v[SYNWATCH_A_STATS_EVENT_DROP];
 	} while ((rx.events != sent || rx.max_seq != sent + drop) &&
-		 now_us() < end);
+		 st_now_us() < end);
 	EXPECT_LT(before, rx.events);
 	/* everything sent arrived once; numbered 1..N, sent or dropped */
 	EXPECT_EQ(sent, rx.events);
@@ -1211,23 +1210,23 @@ TEST_F_TIMEOUT(gf, slow_subscriber, 3600)
 		       (unsigned long long)sent, (unsigned long long)drop);
 
 	/* closed, it costs nothing: no event is made, none dropped */
-	swnl_close(&slow);
+	st_nl_close(&slow);
 	ASSERT_EQ(0, one_conn(self));
 	usleep(100000);
-	ASSERT_EQ(0, sw_stats(&self->na, &s3));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s3));
 	EXPECT_EQ(s2.v[SYNWATCH_A_STATS_EVENT_DROP],
 		  s3.v[SYNWATCH_A_STATS_EVENT_DROP]);
 	EXPECT_EQ(s2.v[SYNWATCH_A_STATS_EVENTS_SENT],
 		  s3.v[SYNWATCH_A_STATS_EVENTS_SENT]);
 
 	/* and a subscriber that reads gets a new connection's events */
-	ASSERT_EQ(0, swnl_open_ns(&fast, &self->t, self->t.fa));
-	ASSERT_EQ(0, sw_subscribe(&fast, NULL));
+	ASSERT_EQ(0, st_nl_open_ns(&fast, &self->t, self->t.fa));
+	ASSERT_EQ(0, st_subscribe(&fast, NULL));
 	ASSERT_EQ(0, one_conn(self));
-	EXPECT_EQ(1, ev_wait(&fast, &log, SYNWATCH_EVENT_NEW, -1,
-			     5000 * slow_scale()));
-	swnl_close(&fast);
-	ASSERT_EQ(0, sw_stats(&self->na, &s3));
+	EXPECT_EQ(1, st_ev_wait(&fast, &log, SYNWATCH_EVENT_NEW, -1,
+			     5000 * st_slow_scale()));
+	st_nl_close(&fast);
+	ASSERT_EQ(0, st_get_stats(&self->na, &s3));
 	TH_LOG("%u connections: %llu events to a subscriber that did not "
 	       "read, %llu dropped (%llu overruns reported)", n + 1,
 	       (unsigned long long)(sent + drop), (unsigned long long)drop,

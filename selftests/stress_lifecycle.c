@@ -41,10 +41,9 @@
  * STRESS_SCALE (default 1: the reduced run of make check) multiplies the
  * number of cycles; make stress runs 5 (100 cycles).
  */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
-#include "lib_engine.h"
-#include "lib_stress.h"
+#include "lib/nl.h"
+#include "lib/stress.h"
 
 #include <signal.h>
 #include <sys/mman.h>
@@ -57,7 +56,7 @@
 #define MAX_CPUS	64
 
 /* What the workers did, in memory shared with the parent. */
-struct tally {
+struct lc_tally {
 	unsigned long subscribed, requests, conns;
 	unsigned long cycle;	/* the parent's progress, for the watchdog */
 };
@@ -153,7 +152,7 @@ static int kmemleak_new(void)
 	if (access(KMEMLEAK, W_OK))
 		return 0;
 	/* twice: an object in flight during one scan is not a leak */
-	if (sh("echo scan > " KMEMLEAK "; echo scan > " KMEMLEAK))
+	if (st_sh("echo scan > " KMEMLEAK "; echo scan > " KMEMLEAK))
 		return -1;
 	f = fopen(KMEMLEAK, "r");
 	if (!f)
@@ -165,7 +164,7 @@ static int kmemleak_new(void)
 			fputs(line, stderr);
 	}
 	fclose(f);
-	sh("echo clear > " KMEMLEAK);
+	st_sh("echo clear > " KMEMLEAK);
 	return n;
 }
 
@@ -175,56 +174,56 @@ static int kmemleak_new(void)
  * of a load or an unload. A module that is not there (ENOENT) is waited
  * for.
  */
-static void subscriber(int nsfd, struct tally *t, unsigned int seed)
+static void subscriber(int nsfd, struct lc_tally *t, unsigned int seed)
 {
-	if (nsfd >= 0 && ns_enter(nsfd))
+	if (nsfd >= 0 && st_ns_enter(nsfd))
 		_exit(1);
 	srand(seed);
 	for (;;) {
-		struct swnl s;
-		struct sw_ev e;
+		struct st_nl s;
+		struct st_ev e;
 
-		if (swnl_open(&s)) {
+		if (st_nl_open(&s)) {
 			usleep(2000);
 			continue;
 		}
-		if (!sw_subscribe(&s, NULL)) {
+		if (!st_subscribe(&s, NULL)) {
 			__atomic_add_fetch(&t->subscribed, 1, __ATOMIC_RELAXED);
-			sw_ev_next(&s, &e, rand() % 5);
+			st_ev_next(&s, &e, rand() % 5);
 		}
-		swnl_close(&s);
+		st_nl_close(&s);
 	}
 }
 
 /* Stats, config and a conns dump, on a new session each round. */
-static void requester(int nsfd, struct tally *t)
+static void requester(int nsfd, struct lc_tally *t)
 {
-	if (nsfd >= 0 && ns_enter(nsfd))
+	if (nsfd >= 0 && st_ns_enter(nsfd))
 		_exit(1);
 	for (;;) {
-		struct sw_stats st;
-		struct swnl s;
+		struct st_stats st;
+		struct st_nl s;
 
-		if (swnl_open(&s)) {
+		if (st_nl_open(&s)) {
 			usleep(2000);
 			continue;
 		}
-		if (!sw_stats(&s, &st))
+		if (!st_get_stats(&s, &st))
 			__atomic_add_fetch(&t->requests, 1, __ATOMIC_RELAXED);
-		if (!swnl_talk(&s, sw_msg(&s, SYNWATCH_CMD_GET_CONFIG, 0),
+		if (!st_nl_talk(&s, st_msg(&s, SYNWATCH_CMD_GET_CONFIG, 0),
 			       NULL, NULL))
 			__atomic_add_fetch(&t->requests, 1, __ATOMIC_RELAXED);
-		if (sw_dump(&s, NULL, NULL, 0) >= 0)
+		if (st_dump(&s, NULL, NULL, 0) >= 0)
 			__atomic_add_fetch(&t->requests, 1, __ATOMIC_RELAXED);
-		swnl_close(&s);
+		st_nl_close(&s);
 	}
 }
 
 /* Connections A -> B, each with a byte of data, until killed. */
-static void churn(struct topo *topo, int lfd, struct tally *t)
+static void churn(struct st_topo *topo, int lfd, struct lc_tally *t)
 {
 	for (;;) {
-		int a = tcp_connect(topo, topo->fa, topo->addr_a, 0,
+		int a = st_tcp_connect(topo, topo->fa, topo->addr_a, 0,
 				    topo->addr_b, PORT_SRV, false);
 		int b = accept(lfd, NULL, NULL);
 
@@ -243,7 +242,7 @@ static void churn(struct topo *topo, int lfd, struct tally *t)
  * its blocked tasks and its CPUs' stacks on the console (sysrq w, l)
  * once, for the report.
  */
-static void watchdog(struct tally *t)
+static void watchdog(struct lc_tally *t)
 {
 	unsigned long last = ~0UL;
 	int still = 0;
@@ -255,7 +254,7 @@ static void watchdog(struct tally *t)
 		still = c == last ? still + 1 : 0;
 		last = c;
 		if (still == 12)
-			sh("echo 8 > /proc/sys/kernel/printk;"
+			st_sh("echo 8 > /proc/sys/kernel/printk;"
 			   "echo w > /proc/sysrq-trigger;"
 			   "echo l > /proc/sysrq-trigger");
 	}
@@ -264,8 +263,8 @@ static void watchdog(struct tally *t)
 #define MAX_WORKERS	16
 
 FIXTURE(lc) {
-	struct topo t;
-	struct tally *tally;
+	struct st_topo t;
+	struct lc_tally *tally;
 	pid_t pids[MAX_WORKERS];
 	int npids, lfd;
 	bool taken[MAX_CPUS];
@@ -281,7 +280,7 @@ FIXTURE_SETUP(lc)
 			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->tally);
 	memset(self->tally, 0, sizeof(*self->tally));
-	ASSERT_EQ(0, topo_up(&self->t, AF_INET, "lc"));
+	ASSERT_EQ(0, st_topo_up(&self->t, AF_INET, "lc"));
 	/* what leaked before this test is not this test's */
 	ASSERT_LE(0, kmemleak_new());
 	cpus_take(self->taken);
@@ -297,16 +296,16 @@ FIXTURE_TEARDOWN(lc)
 	for (i = 0; i < self->npids; i++)
 		waitpid(self->pids[i], NULL, 0);
 	if (self->dir[0]) {
-		sh("for p in %s/*.pid; do kill -9 $(cat $p); done 2>/dev/null",
+		st_sh("for p in %s/*.pid; do kill -9 $(cat $p); done 2>/dev/null",
 		   self->dir);
-		sh("rm -rf %s", self->dir);
+		st_sh("rm -rf %s", self->dir);
 	}
 	if (self->lfd >= 0)
 		close(self->lfd);
-	topo_down(&self->t);
+	st_topo_down(&self->t);
 	cpus_give_back(self->taken);
 	/* loaded, with its defaults, for the rest of the suite */
-	if (sh("grep -q '^synwatch ' /proc/modules"))
+	if (st_sh("grep -q '^synwatch ' /proc/modules"))
 		module_load();
 }
 
@@ -370,10 +369,10 @@ static int start_readers(FIXTURE_DATA(lc) *self)
 		"log_max_bytes = 1G\nmetrics_file = %s/synwatch.prom\n"
 		"metrics_interval = 1s\n", d, d);
 	fclose(f);
-	if (sh("ip netns exec %s " SWD " -f -c %s/d.conf > /dev/null 2> %s/d.err &"
+	if (st_sh("ip netns exec %s " SWD " -f -c %s/d.conf > /dev/null 2> %s/d.err &"
 	       " echo $! > %s/d.pid", self->t.a, d, d, d))
 		return -1;
-	return sh("ip netns exec %s " SW " monitor -j -e new > %s/mon.out"
+	return st_sh("ip netns exec %s " SW " monitor -j -e new > %s/mon.out"
 		  " 2> %s/mon.err & echo $! > %s/mon.pid", self->t.a, d, d, d);
 }
 
@@ -381,25 +380,25 @@ static int start_readers(FIXTURE_DATA(lc) *self)
 static bool wait_grep(FIXTURE_DATA(lc) *self, const char *file,
 		      const char *pattern, int ms)
 {
-	uint64_t end = now_us() + (uint64_t)ms * 1000 * slow_scale();
+	uint64_t end = st_now_us() + (uint64_t)ms * 1000 * st_slow_scale();
 
 	do {
-		if (!sh("grep -qE '%s' %s/%s 2>/dev/null", pattern, self->dir,
+		if (!st_sh("grep -qE '%s' %s/%s 2>/dev/null", pattern, self->dir,
 			file))
 			return true;
 		usleep(100000);
-	} while (now_us() < end);
+	} while (st_now_us() < end);
 	return false;
 }
 
 TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 {
-	unsigned int cycles = CYCLES * stress_scale(), busy = 0, c;
+	unsigned int cycles = CYCLES * st_stress_scale(), busy = 0, c;
 	int ns[3] = { -1, self->t.fa, self->t.fb };
 	unsigned long subs = 0;
 	int i, j, err;
 
-	self->lfd = tcp_listen(&self->t, self->t.fb, self->t.addr_b, PORT_SRV);
+	self->lfd = st_tcp_listen(&self->t, self->t.fb, self->t.addr_b, PORT_SRV);
 	ASSERT_LE(0, self->lfd);
 	for (i = 0; i < 3; i++)
 		for (j = 0; j < SUBS; j++)
@@ -416,12 +415,12 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 	for (c = 0; c < cycles; c++) {
 		usleep(100000 + (c % 7) * 20000);
 		/* on the console too: a hang names its cycle */
-		sh("echo 'stress_lifecycle: cycle %u' > /dev/kmsg", c);
+		st_sh("echo 'stress_lifecycle: cycle %u' > /dev/kmsg", c);
 		__atomic_store_n(&self->tally->cycle, c + 1, __ATOMIC_RELAXED);
 		err = module_unload(&busy);
 		ASSERT_EQ(0, err)
 			TH_LOG("rmmod failed at cycle %u: %s", c, strerror(-err));
-		ASSERT_NE(0, sh("grep -q '^synwatch_conn ' /proc/slabinfo"))
+		ASSERT_NE(0, st_sh("grep -q '^synwatch_conn ' /proc/slabinfo"))
 			TH_LOG("slab cache left after rmmod %u", c);
 		/* a kmemleak scan takes seconds there: every 10th cycle */
 		if (c % 10 == 9 || c + 1 == cycles)
@@ -457,9 +456,9 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 		char pat[64];
 		int i;
 
-		for (i = 0; i < PROBES * (int)slow_scale() &&
+		for (i = 0; i < PROBES * (int)st_slow_scale() &&
 			    !(logged && shown); i++) {
-			int a = tcp_connect(&self->t, self->t.fa,
+			int a = st_tcp_connect(&self->t, self->t.fa,
 					    self->t.addr_a, PORT_LAST + i,
 					    self->t.addr_b, PORT_SRV, false);
 
@@ -479,7 +478,7 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 			TH_LOG("the monitor showed none of %d connections made after %u reloads",
 			       i, cycles);
 		if (!logged)
-			sh("p=$(cat %s/d.pid); pp=$(pgrep -P $p synwatchd || echo $p);"
+			st_sh("p=$(cat %s/d.pid); pp=$(pgrep -P $p synwatchd || echo $p);"
 			   "echo \"daemon $pp: $(cat /proc/$pp/wchan) $(cut -d' ' -f3 /proc/$pp/stat)\" >&2;"
 			   "cat /proc/$pp/stack >&2; ls -l /proc/$pp/fd >&2;"
 			   "ip netns exec %s cat /proc/net/netlink >&2; tail -n 40 %s/d.err >&2;"
@@ -489,26 +488,26 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 				      "^synwatch_daemon_reconnects_total [1-9]",
 				      10000));
 		/* never more than there were: each counts a real return */
-		EXPECT_EQ(0, sh("awk '/^synwatch_daemon_reconnects_total / "
+		EXPECT_EQ(0, st_sh("awk '/^synwatch_daemon_reconnects_total / "
 				"{ exit !($2 <= %u) }' %s/synwatch.prom",
 				cycles, self->dir))
 			TH_LOG("more reconnects than the %u reloads", cycles);
-		EXPECT_EQ(0, sh("[ $(grep -c 'went away' %s/d.err) -le %u ]",
+		EXPECT_EQ(0, st_sh("[ $(grep -c 'went away' %s/d.err) -le %u ]",
 				self->dir, cycles))
 			TH_LOG("more departures logged than the %u reloads",
 			       cycles);
 		EXPECT_TRUE(wait_grep(self, "synwatch.prom", "^synwatch_up 1$",
 				      10000));
-		EXPECT_EQ(0, sh("kill -0 $(cat %s/d.pid) && kill -0 $(cat %s/mon.pid)",
+		EXPECT_EQ(0, st_sh("kill -0 $(cat %s/d.pid) && kill -0 $(cat %s/mon.pid)",
 				self->dir, self->dir))
 			TH_LOG("synwatchd or the monitor died");
-		sh("grep -h 'reconnects_total' %s/synwatch.prom >&2", self->dir);
+		st_sh("grep -h 'reconnects_total' %s/synwatch.prom >&2", self->dir);
 		if (!_metadata->passed)
-			sh("genl ctrl get name synwatch | head -n 2 >&2;"
+			st_sh("genl ctrl get name synwatch | head -n 2 >&2;"
 			   "ip netns exec %s genl ctrl get name synwatch | head -n 1 >&2",
 			   self->t.a);
 		if (!_metadata->passed)
-			sh("tail -n 30 %s/d.err %s/mon.err >&2; grep -c '\"new\"' %s/events.jsonl %s/mon.out >&2; tail -n 2 %s/events.jsonl >&2",
+			st_sh("tail -n 30 %s/d.err %s/mon.err >&2; grep -c '\"new\"' %s/events.jsonl %s/mon.out >&2; tail -n 2 %s/events.jsonl >&2",
 			   self->dir, self->dir, self->dir, self->dir, self->dir);
 	}
 	TH_LOG("%u cycles (%u rmmod retries while in use): %lu subscriptions, %lu requests, %lu connections",
@@ -519,9 +518,9 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 }
 
 /* A conns dump of the current netns, sent and left unread. */
-static int dump_unread(struct swnl *s)
+static int dump_unread(struct st_nl *s)
 {
-	struct nlmsghdr *nlh = sw_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
+	struct nlmsghdr *nlh = st_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
 
 	return mnl_socket_sendto(s->nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
 }
@@ -530,40 +529,40 @@ static int dump_unread(struct swnl *s)
 
 TEST_F_TIMEOUT(lc, rmmod_dump_held, 300)
 {
-	struct topo *t = &self->t;
+	struct st_topo *t = &self->t;
 	int a[HELD_CONNS], b[HELD_CONNS], i, n;
-	struct swnl s = {};
+	struct st_nl s = {};
 
-	self->lfd = tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
+	self->lfd = st_tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
 	ASSERT_LE(0, self->lfd);
 	for (i = 0; i < HELD_CONNS; i++) {
-		a[i] = tcp_connect(t, t->fa, t->addr_a, 0, t->addr_b, PORT_SRV,
+		a[i] = st_tcp_connect(t, t->fa, t->addr_a, 0, t->addr_b, PORT_SRV,
 				   false);
 		ASSERT_LE(0, a[i]);
 		b[i] = accept(self->lfd, NULL, NULL);
 		ASSERT_LE(0, b[i]);
 	}
-	ASSERT_EQ(0, swnl_open_ns(&s, t, t->fa));
-	n = sw_dump(&s, NULL, NULL, 0);
+	ASSERT_EQ(0, st_nl_open_ns(&s, t, t->fa));
+	n = st_dump(&s, NULL, NULL, 0);
 	ASSERT_EQ(HELD_CONNS, n);
 
 	ASSERT_EQ(0, dump_unread(&s));
 	EXPECT_NE(0, syscall(__NR_delete_module, "synwatch", O_NONBLOCK));
 	EXPECT_EQ(EWOULDBLOCK, errno);
-	EXPECT_EQ(0, sh("grep -q '^synwatch ' /proc/modules"));
+	EXPECT_EQ(0, st_sh("grep -q '^synwatch ' /proc/modules"));
 	/* the held dump did not disturb the module */
 	{
-		struct swnl s2 = {};
+		struct st_nl s2 = {};
 
-		ASSERT_EQ(0, swnl_open_ns(&s2, t, t->fa));
-		EXPECT_EQ(HELD_CONNS, sw_dump(&s2, NULL, NULL, 0));
-		swnl_close(&s2);
+		ASSERT_EQ(0, st_nl_open_ns(&s2, t, t->fa));
+		EXPECT_EQ(HELD_CONNS, st_dump(&s2, NULL, NULL, 0));
+		st_nl_close(&s2);
 	}
-	swnl_close(&s);		/* ends the dump and its reference */
+	st_nl_close(&s);		/* ends the dump and its reference */
 	EXPECT_EQ(0, syscall(__NR_delete_module, "synwatch", O_NONBLOCK))
 		TH_LOG("rmmod after the dump's socket closed: %s",
 		       strerror(errno));
-	EXPECT_NE(0, sh("grep -q '^synwatch_conn ' /proc/slabinfo"));
+	EXPECT_NE(0, st_sh("grep -q '^synwatch_conn ' /proc/slabinfo"));
 	EXPECT_EQ(0, module_load());
 	for (i = 0; i < HELD_CONNS; i++) {
 		close(a[i]);
@@ -574,15 +573,15 @@ TEST_F_TIMEOUT(lc, rmmod_dump_held, 300)
 /* The records of all netns, as the init netns's stats report it. */
 static long conn_total(void)
 {
-	struct sw_stats st;
-	struct swnl s;
+	struct st_stats st;
+	struct st_nl s;
 	long v = -1;
 
-	if (swnl_open(&s))
+	if (st_nl_open(&s))
 		return -1;
-	if (!sw_stats(&s, &st))
+	if (!st_get_stats(&s, &st))
 		v = st.v[SYNWATCH_A_STATS_CONN_COUNT_TOTAL];
-	swnl_close(&s);
+	st_nl_close(&s);
 	return v;
 }
 
@@ -591,24 +590,24 @@ static long conn_total(void)
 
 TEST_F_TIMEOUT(lc, netns_churn, 600)
 {
-	unsigned int rounds = CHURN_NETNS * stress_scale(), r;
+	unsigned int rounds = CHURN_NETNS * st_stress_scale(), r;
 	long base = conn_total(), now = -1;
 	uint64_t deadline;
 	int i;
 
 	ASSERT_LE(0, base);
 	for (r = 0; r < rounds; r++) {
-		struct topo t;
+		struct st_topo t;
 		int a[CHURN_CONNS], b[CHURN_CONNS], lfd;
-		struct swnl s;
+		struct st_nl s;
 		char tag[16];
 
 		snprintf(tag, sizeof(tag), "nc%u", r);
-		ASSERT_EQ(0, topo_up(&t, r % 2 ? AF_INET6 : AF_INET, tag));
-		lfd = tcp_listen(&t, t.fb, t.addr_b, PORT_SRV);
+		ASSERT_EQ(0, st_topo_up(&t, r % 2 ? AF_INET6 : AF_INET, tag));
+		lfd = st_tcp_listen(&t, t.fb, t.addr_b, PORT_SRV);
 		ASSERT_LE(0, lfd);
 		for (i = 0; i < CHURN_CONNS; i++) {
-			a[i] = tcp_connect(&t, t.fa, t.addr_a, 0, t.addr_b,
+			a[i] = st_tcp_connect(&t, t.fa, t.addr_a, 0, t.addr_b,
 					   PORT_SRV, false);
 			ASSERT_LE(0, a[i]);
 			b[i] = accept(lfd, NULL, NULL);
@@ -621,20 +620,20 @@ TEST_F_TIMEOUT(lc, netns_churn, 600)
 				shutdown(a[i], SHUT_WR);
 			}
 		}
-		ASSERT_EQ(0, swnl_open_ns(&s, &t, t.fa));
-		EXPECT_EQ(CHURN_CONNS, sw_dump(&s, NULL, NULL, 0));
-		swnl_close(&s);
+		ASSERT_EQ(0, st_nl_open_ns(&s, &t, t.fa));
+		EXPECT_EQ(CHURN_CONNS, st_dump(&s, NULL, NULL, 0));
+		st_nl_close(&s);
 		for (i = 0; i < CHURN_CONNS; i++) {
 			if (a[i] >= 0)
 				close(a[i]);
 			close(b[i]);
 		}
 		close(lfd);
-		topo_down(&t);
+		st_topo_down(&t);
 	}
 	/* netns are dismantled by a kernel worker, after their last socket */
-	deadline = now_us() + 120000000ULL * slow_scale();
-	while (now_us() < deadline) {
+	deadline = st_now_us() + 120000000ULL * st_slow_scale();
+	while (st_now_us() < deadline) {
 		now = conn_total();
 		if (now == base)
 			break;

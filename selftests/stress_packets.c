@@ -6,7 +6,7 @@
  * exactly as predicted:
  *
  *  - local_in: built byte by byte in netns B and sent into A with
- *    AF_PACKET on B's veth (as engine_invalid does), so they cross A's
+ *    AF_PACKET on B's veth (as track_invalid does), so they cross A's
  *    LOCAL_IN hook;
  *  - local_out: sent from a raw IP socket (IP_HDRINCL) in A, so they cross
  *    A's LOCAL_OUT hook on their way to B.
@@ -61,10 +61,10 @@
  * (the issue's goal: 10^6). At scale 1 the program takes about 75 s in
  * the TCG VM with 2 vCPUs, 50 of them setting up the network namespaces.
  */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
-#include "lib_engine.h"
-#include "lib_stress.h"
+#include "lib/nl.h"
+#include "lib/pd.h"
+#include "lib/stress.h"
 
 #define A_LPORT		9001		/* A's listener */
 #define EST_PORT	(PD_PORT_MIN + 7) /* B's end of the established conn */
@@ -151,13 +151,13 @@ static int model_tcp(const uint8_t *th, size_t avail, size_t l4len)
 /* __sw_hook_v4() on the packet p of skb_len bytes, as the hook sees it. */
 static int model_v4(const uint8_t *p, size_t skb_len)
 {
-	size_t ihl = (p[0] & 0xf) * 4, tot = get16(p + 2);
+	size_t ihl = (p[0] & 0xf) * 4, tot = st_get16(p + 2);
 
 	if (p[9] != IPPROTO_TCP)
 		return NOT_SEEN;
 	if (ihl < 20 || tot < ihl || tot > skb_len)
 		return SYNWATCH_INVALID_TRUNC_IP;
-	if (get16(p + 6) & 0x1fff)
+	if (st_get16(p + 6) & 0x1fff)
 		return SYNWATCH_INVALID_FRAGMENT;
 	return model_tcp(p + ihl, skb_len - ihl, tot - ihl);
 }
@@ -183,7 +183,7 @@ static int model_v6(const uint8_t *p, size_t skb_len)
 		if (nh == 44) {
 			if (start + 4 > skb_len)
 				return NOT_SEEN;
-			frag = get16(p + start + 2);
+			frag = st_get16(p + start + 2);
 			if (frag & ~0x7)
 				break;	/* non-first: the walk stops there */
 			hdrlen = 8;
@@ -202,7 +202,7 @@ static int model_v6(const uint8_t *p, size_t skb_len)
 	}
 	if (nh != IPPROTO_TCP)
 		return NOT_SEEN;
-	plen = get16(p + 4) ? 40 + (size_t)get16(p + 4) : skb_len;
+	plen = st_get16(p + 4) ? 40 + (size_t)st_get16(p + 4) : skb_len;
 	if (plen > skb_len || plen < start)
 		return SYNWATCH_INVALID_TRUNC_IP;
 	return model_tcp(p + start, skb_len - start, plen - start);
@@ -227,7 +227,7 @@ struct gpkt {
 };
 
 /* Expected totals of a run, and what it did. */
-struct tally {
+struct pkt_tally {
 	uint64_t sent, seen, untracked;
 	uint64_t reason[N_REASONS];
 	uint64_t not_seen, ext_chains, frags;
@@ -244,14 +244,14 @@ static size_t put_good_opts(uint8_t *o, size_t room)
 {
 	size_t n = 0;
 
-	while (n < room && chance(60)) {
-		switch (rnd_below(6)) {
+	while (n < room && st_chance(60)) {
+		switch (st_rnd_below(6)) {
 		case 0:
 			if (n + 4 > room)
 				return n;
 			o[n++] = 2;
 			o[n++] = 4;
-			put16(o + n, 1000 + rnd_below(9000));
+			st_put16(o + n, 1000 + st_rnd_below(9000));
 			n += 2;
 			break;
 		case 1:
@@ -259,7 +259,7 @@ static size_t put_good_opts(uint8_t *o, size_t room)
 				return n;
 			o[n++] = 3;
 			o[n++] = 3;
-			o[n++] = rnd_below(20);
+			o[n++] = st_rnd_below(20);
 			break;
 		case 2:
 			if (n + 2 > room)
@@ -272,7 +272,7 @@ static size_t put_good_opts(uint8_t *o, size_t room)
 				return n;
 			o[n++] = 8;
 			o[n++] = 10;
-			rnd_bytes(o + n, 8);
+			st_rnd_bytes(o + n, 8);
 			n += 8;
 			break;
 		case 4:
@@ -281,9 +281,9 @@ static size_t put_good_opts(uint8_t *o, size_t room)
 		default:	/* an unknown kind with a sound length */
 			if (n + 4 > room)
 				return n;
-			o[n++] = 30 + rnd_below(200);
+			o[n++] = 30 + st_rnd_below(200);
 			o[n++] = 4;
-			rnd_bytes(o + n, 2);
+			st_rnd_bytes(o + n, 2);
 			n += 2;
 			break;
 		}
@@ -297,23 +297,23 @@ static size_t put_bad_opt(uint8_t *o, size_t room)
 	static const uint8_t fixed[][2] = {
 		{ 2, 4 }, { 3, 3 }, { 4, 2 }, { 8, 10 },
 	};
-	unsigned int w = rnd_below(4);
+	unsigned int w = st_rnd_below(4);
 
 	if (room < 2) {
-		o[0] = 2 + rnd_below(250);	/* a kind without its length */
+		o[0] = 2 + st_rnd_below(250);	/* a kind without its length */
 		return 1;
 	}
-	o[0] = 2 + rnd_below(250);
-	switch (rnd_below(4)) {
+	o[0] = 2 + st_rnd_below(250);
+	switch (st_rnd_below(4)) {
 	case 0:		/* length 0 or 1 */
-		o[1] = rnd_below(2);
+		o[1] = st_rnd_below(2);
 		break;
 	case 1:		/* past the header */
-		o[1] = room + 1 + rnd_below(255 - room);
+		o[1] = room + 1 + st_rnd_below(255 - room);
 		break;
 	case 2:		/* a known option of the wrong length */
 		o[0] = fixed[w][0];
-		o[1] = 2 + rnd_below(38);
+		o[1] = 2 + st_rnd_below(38);
 		if (o[1] == fixed[w][1])
 			o[1]++;
 		break;
@@ -334,23 +334,23 @@ static size_t gen_tcp(uint8_t *th, enum tcp_kind k, uint16_t sport,
 		F_ACK, F_ACK | F_PSH, F_SYN, F_SYN | F_ACK, F_FIN | F_ACK,
 		F_ACK | F_URG, F_RST | F_ACK,
 	};
-	size_t ol = 0, hdr, pay = chance(30) ? rnd_below(64) : 0, len, doff;
+	size_t ol = 0, hdr, pay = st_chance(30) ? st_rnd_below(64) : 0, len, doff;
 	uint32_t off;
 	/* bits ECE and CWR never matter to synwatch: set them at random */
-	uint8_t fl = good_flags[rnd_below(sizeof(good_flags))] |
-		     (rnd() & 0xc0);
+	uint8_t fl = good_flags[st_rnd_below(sizeof(good_flags))] |
+		     (st_rnd() & 0xc0);
 
 	memset(th, 0, 60);
-	put16(th, sport);
-	put16(th + 2, dport);
-	put32(th + 4, rnd());
-	put32(th + 8, rnd());
-	put16(th + 14, rnd());
+	st_put16(th, sport);
+	st_put16(th + 2, dport);
+	st_put32(th + 4, st_rnd());
+	st_put32(th + 8, st_rnd());
+	st_put16(th + 14, st_rnd());
 	if (k == K_BAD_OPT) {
 		ol = put_good_opts(th + 20, 30);
 		ol += put_bad_opt(th + 20 + ol, 40 - ol);
 		ol += put_good_opts(th + 20 + ol, 40 - ol);
-	} else if (chance(25)) {
+	} else if (st_chance(25)) {
 		ol = put_good_opts(th + 20, 40);
 	}
 	/* the options padded with End of Option List (zeros) */
@@ -360,55 +360,55 @@ static size_t gen_tcp(uint8_t *th, enum tcp_kind k, uint16_t sport,
 		fl &= 0xc0;
 		break;
 	case K_XMAS:
-		fl |= F_FIN | F_PSH | F_URG | (rnd() & (F_SYN | F_RST | F_ACK));
+		fl |= F_FIN | F_PSH | F_URG | (st_rnd() & (F_SYN | F_RST | F_ACK));
 		break;
 	case K_SYNFIN:
 		fl = (fl & 0xc0) | F_SYN | F_FIN |
-		     (rnd() & (F_ACK | F_PSH | F_URG | F_RST));
+		     (st_rnd() & (F_ACK | F_PSH | F_URG | F_RST));
 		break;
 	case K_SYNRST:
-		fl = (fl & 0xc0) | F_SYN | F_RST | (rnd() & (F_ACK | F_PSH));
+		fl = (fl & 0xc0) | F_SYN | F_RST | (st_rnd() & (F_ACK | F_PSH));
 		break;
 	case K_FIN_NOACK:
-		fl = (fl & 0xc0) | F_FIN | (rnd() & (F_PSH | F_URG));
+		fl = (fl & 0xc0) | F_FIN | (st_rnd() & (F_PSH | F_URG));
 		break;
 	case K_IGNORED:
 		/* none of SYN, RST and ACK (parse.c lets it by), or an RST */
-		fl = (fl & 0xc0) | (1 + rnd_below(3)) * F_PSH;
-		if (chance(30))
-			fl = (fl & 0xc0) | F_RST | (rnd() & F_ACK);
+		fl = (fl & 0xc0) | (1 + st_rnd_below(3)) * F_PSH;
+		if (st_chance(30))
+			fl = (fl & 0xc0) | F_RST | (st_rnd() & F_ACK);
 		break;
 	case K_RST_WINDOW:
-		fl = (fl & 0xc0) | F_RST | (rnd() & (F_ACK | F_PSH));
+		fl = (fl & 0xc0) | F_RST | (st_rnd() & (F_ACK | F_PSH));
 		/* 2^29 to 3 * 2^29 away: more than any window (65535 << 14) */
-		off = 0x20000000u + rnd_below(0x40000000u);
-		put32(th + 4, chance(50) ? est_seq + off : est_seq - off);
+		off = 0x20000000u + st_rnd_below(0x40000000u);
+		st_put32(th + 4, st_chance(50) ? est_seq + off : est_seq - off);
 		pay = 0;
 		break;
 	case K_RANDOM:
-		fl = rnd();
-		rnd_bytes(th + 20, 40);
+		fl = st_rnd();
+		st_rnd_bytes(th + 20, 40);
 		hdr = 60;
 		break;
 	default:
 		break;
 	}
-	rnd_bytes(th + hdr, pay);
+	st_rnd_bytes(th + hdr, pay);
 	len = hdr + pay;
 	doff = hdr;
 	if (k == K_DOFF_LOW)
-		doff = 4 * rnd_below(5);
+		doff = 4 * st_rnd_below(5);
 	if (k == K_DOFF_HIGH) {
 		/* more header claimed than the packet holds */
-		len = 20 + rnd_below(36);
-		doff = (len / 4 + 1 + rnd_below(15 - len / 4)) * 4;
+		len = 20 + st_rnd_below(36);
+		doff = (len / 4 + 1 + st_rnd_below(15 - len / 4)) * 4;
 	}
-	th[12] = (uint8_t)(doff / 4) << 4 | (rnd() & 0x0f);
+	th[12] = (uint8_t)(doff / 4) << 4 | (st_rnd() & 0x0f);
 	if (k == K_RANDOM)
-		th[12] = rnd();
+		th[12] = st_rnd();
 	th[13] = fl;
 	if (k == K_TRUNC)
-		len = rnd_below(20);
+		len = st_rnd_below(20);
 	return len;
 }
 
@@ -422,11 +422,11 @@ static void bad_csum(int family, const uint8_t *ip, uint8_t *th, size_t l4len)
 	if (l4len < 18)
 		return;
 	th[16] = th[17] = 0;
-	sum = csum_add(0, src, alen);
-	sum = csum_add(sum, src + alen, alen);
+	sum = st_csum_add(0, src, alen);
+	sum = st_csum_add(sum, src + alen, alen);
 	sum += IPPROTO_TCP + (uint32_t)l4len;
-	sum = csum_add(sum, th, l4len);
-	put16(th + 16, csum_fold(sum) ^ 0x5a5a);
+	sum = st_csum_add(sum, th, l4len);
+	st_put16(th + 16, st_csum_fold(sum) ^ 0x5a5a);
 }
 
 /* An IPv6 extension header at p, its next header left 0; its length. */
@@ -442,22 +442,22 @@ static size_t put_v6_ext(uint8_t *p, uint8_t type)
 		memset(p + 4, 0, 4);
 		return 8;
 	case 43:	/* routing, type 0, no segment left */
-		len = 8 * (1 + rnd_below(3));
+		len = 8 * (1 + st_rnd_below(3));
 		memset(p, 0, len);
 		p[1] = len / 8 - 1;
 		return len;
 	case 44:	/* a first fragment (offset 0), or a whole one */
 		p[1] = 0;
-		put16(p + 2, chance(50));	/* M flag */
-		put32(p + 4, rnd());
+		st_put16(p + 2, st_chance(50));	/* M flag */
+		st_put32(p + 4, st_rnd());
 		return 8;
 	case 51:	/* authentication header: (len + 2) * 4 bytes */
-		len = 12 + 4 * rnd_below(3);
-		rnd_bytes(p, len);
+		len = 12 + 4 * st_rnd_below(3);
+		st_rnd_bytes(p, len);
 		p[1] = len / 4 - 2;
 		return len;
 	default:	/* 60: destination options, Pad1s */
-		len = 8 * (1 + rnd_below(2));
+		len = 8 * (1 + st_rnd_below(2));
 		memset(p, 0, len);
 		p[1] = len / 8 - 1;
 		return len;
@@ -467,10 +467,10 @@ static size_t put_v6_ext(uint8_t *p, uint8_t type)
 /* A non-first IPv6 fragment header at p, of a TCP (mostly) or UDP packet. */
 static size_t put_v6_frag(uint8_t *p)
 {
-	p[0] = chance(80) ? IPPROTO_TCP : IPPROTO_UDP;
+	p[0] = st_chance(80) ? IPPROTO_TCP : IPPROTO_UDP;
 	p[1] = 0;
-	put16(p + 2, (1 + rnd_below(0x1fff)) << 3 | chance(50));
-	put32(p + 4, rnd());
+	st_put16(p + 2, (1 + st_rnd_below(0x1fff)) << 3 | st_chance(50));
+	st_put32(p + 4, st_rnd());
 	return 8;
 }
 
@@ -483,8 +483,8 @@ static void put_v4(uint8_t *p, size_t ihl, const uint8_t *src,
 	if (ihl > 20)
 		p[ihl - 1] = 0;
 	p[0] = 0x40 | ihl / 4;
-	put16(p + 4, rnd() | 1);
-	if (chance(30))
+	st_put16(p + 4, st_rnd() | 1);
+	if (st_chance(30))
 		p[6] = 0x40;	/* DF */
 	p[8] = 64;
 	p[9] = IPPROTO_TCP;
@@ -501,7 +501,7 @@ static size_t put_v6_chain(struct gpkt *g, uint8_t *p, const uint8_t *src,
 			   const uint8_t *dst, bool *tcp)
 {
 	static const uint8_t ext_types[] = { 43, 44, 51, 60 };
-	unsigned int next = chance(35) ? 1 + rnd_below(3) : 0, i;
+	unsigned int next = st_chance(35) ? 1 + st_rnd_below(3) : 0, i;
 	uint8_t *nhp = p + 6;	/* the next-header byte to fill in */
 	size_t hl = 40;
 
@@ -514,12 +514,12 @@ static size_t put_v6_chain(struct gpkt *g, uint8_t *p, const uint8_t *src,
 	g->ext_chains = next > 0;
 	for (i = 0; i < next; i++) {
 		/* hop-by-hop only first, as the input path wants it */
-		*nhp = !i && chance(40) ? 0 :
-		       ext_types[rnd_below(sizeof(ext_types))];
+		*nhp = !i && st_chance(40) ? 0 :
+		       ext_types[st_rnd_below(sizeof(ext_types))];
 		nhp = p + hl;
 		hl += put_v6_ext(p + hl, *nhp);
 	}
-	switch (chance(next ? 25 : 4) ? rnd_below(3) : 3) {
+	switch (st_chance(next ? 25 : 4) ? st_rnd_below(3) : 3) {
 	case 0:		/* no next header */
 		*nhp = 59;
 		*tcp = false;
@@ -546,27 +546,27 @@ static size_t put_v6_chain(struct gpkt *g, uint8_t *p, const uint8_t *src,
  * established tuple or on a tuple of no connection, in an IP header with
  * its own oddities. Its verdict is the model's.
  */
-static void gen_packet(struct gpkt *g, const struct topo *t, enum hook hk,
-		       const struct pd *est, uint32_t est_seq)
+static void gen_packet(struct gpkt *g, const struct st_topo *t, enum hook hk,
+		       const struct st_pd *est, uint32_t est_seq)
 {
 	const uint8_t *src = hk == HK_IN ? t->addr_b : t->addr_a;
 	const uint8_t *dst = hk == HK_IN ? t->addr_a : t->addr_b;
-	uint16_t bport = PD_PORT_MIN + 100 + rnd_below(5000);
+	uint16_t bport = PD_PORT_MIN + 100 + st_rnd_below(5000);
 	uint16_t aport = PD_A_DEAF;
-	enum tcp_kind k = rnd_below(K_MAX);
+	enum tcp_kind k = st_rnd_below(K_MAX);
 	uint8_t *p = g->b;
 	size_t hl, l4len;
 	bool tcp;
 
 	memset(g, 0, sizeof(*g));
 	g->rst_window = k == K_RST_WINDOW;
-	g->est = g->rst_window || (k != K_IGNORED && chance(30));
+	g->est = g->rst_window || (k != K_IGNORED && st_chance(30));
 	if (g->est) {
 		bport = est->port;
 		aport = A_LPORT;
 	}
 	if (t->family == AF_INET) {
-		hl = chance(15) ? 20 + 4 * (1 + rnd_below(10)) : 20;
+		hl = st_chance(15) ? 20 + 4 * (1 + st_rnd_below(10)) : 20;
 		put_v4(p, hl, src, dst);
 	} else {
 		hl = put_v6_chain(g, p, src, dst, &tcp);
@@ -577,27 +577,27 @@ static void gen_packet(struct gpkt *g, const struct topo *t, enum hook hk,
 	g->len = g->skb_len = hl + l4len;
 	if (t->family == AF_INET) {
 		/* LOCAL_IN sees reassembled packets only: fragments go out */
-		if (hk == HK_OUT && chance(4)) {
-			put16(p + 6, (1 + rnd_below(0x1fff)) | (rnd() & 0x2000));
+		if (hk == HK_OUT && st_chance(4)) {
+			st_put16(p + 6, (1 + st_rnd_below(0x1fff)) | (st_rnd() & 0x2000));
 			g->frags = 1;
 		}
-		put16(p + 2, g->len);
-		put16(p + 10, csum_fold(csum_add(0, p, hl)));
+		st_put16(p + 2, g->len);
+		st_put16(p + 10, st_csum_fold(st_csum_add(0, p, hl)));
 	} else {
-		put16(p + 4, g->len - 40);
+		st_put16(p + 4, g->len - 40);
 	}
 	bad_csum(t->family, p, p + hl, l4len);
-	if (hk == HK_IN && chance(5)) {
+	if (hk == HK_IN && st_chance(5)) {
 		/* trailing bytes, which the input path trims away */
-		size_t extra = 1 + rnd_below(16);
+		size_t extra = 1 + st_rnd_below(16);
 
-		rnd_bytes(p + g->len, extra);
+		st_rnd_bytes(p + g->len, extra);
 		g->len += extra;
 	}
 	if (t->family == AF_INET6 && g->ext_chains && p[6] != 0 &&
-	    chance(8)) {
+	    st_chance(8)) {
 		/* the first extension header runs past the packet */
-		p[41] = 10 + rnd_below(20);
+		p[41] = 10 + st_rnd_below(20);
 	}
 	if (t->family == AF_INET6 && hk == HK_OUT) {
 		/*
@@ -605,12 +605,12 @@ static void gen_packet(struct gpkt *g, const struct topo *t, enum hook hk,
 		 * would drop these): a payload length past the packet,
 		 * short of it, or 0 (a jumbogram: the skb's length).
 		 */
-		switch (rnd_below(12)) {
+		switch (st_rnd_below(12)) {
 		case 0:
-			put16(p + 4, g->len - 40 + 1 + rnd_below(100));
+			st_put16(p + 4, g->len - 40 + 1 + st_rnd_below(100));
 			break;
 		case 1:
-			put16(p + 4, rnd_below(g->len - 40));
+			st_put16(p + 4, st_rnd_below(g->len - 40));
 			break;
 		default:
 			break;
@@ -643,11 +643,11 @@ static bool acceptable(const struct gpkt *g)
 /* ------------------------------------------------------------------ */
 
 FIXTURE(fuzz) {
-	struct topo t;
-	struct swnl na;
-	struct pd pd;		/* the established connection (B's end) */
+	struct st_topo t;
+	struct st_nl na;
+	struct st_pd pd;		/* the established connection (B's end) */
 	int lfd, afd;
-	struct crec est0;	/* its record before the fuzz */
+	struct st_conn est0;	/* its record before the fuzz */
 };
 
 FIXTURE_VARIANT(fuzz) {
@@ -659,43 +659,43 @@ FIXTURE_VARIANT_ADD(fuzz, ipv6) { .family = AF_INET6 };
 
 FIXTURE_SETUP(fuzz)
 {
-	struct tcpopts o = pd_syn_opts();
+	struct st_tcpopts o = st_pd_syn_opts();
 
-	ASSERT_EQ(0, topo_up(&self->t, variant->family, "fz"));
-	ASSERT_EQ(0, pd_blackhole(&self->t));
-	ASSERT_EQ(0, swnl_open_ns(&self->na, &self->t, self->t.fa));
-	self->lfd = tcp_listen(&self->t, self->t.fa, self->t.addr_a, A_LPORT);
+	ASSERT_EQ(0, st_topo_up(&self->t, variant->family, "fz"));
+	ASSERT_EQ(0, st_pd_blackhole(&self->t));
+	ASSERT_EQ(0, st_nl_open_ns(&self->na, &self->t, self->t.fa));
+	self->lfd = st_tcp_listen(&self->t, self->t.fa, self->t.addr_a, A_LPORT);
 	ASSERT_LE(0, self->lfd);
-	ASSERT_EQ(0, pd_open(&self->pd, &self->t, EST_PORT, A_LPORT));
-	ASSERT_EQ(0, pd_connect(&self->pd, &o));
-	ASSERT_EQ(1, fd_wait(self->lfd, POLLIN, 5000 * slow_scale()));
+	ASSERT_EQ(0, st_pd_open(&self->pd, &self->t, EST_PORT, A_LPORT));
+	ASSERT_EQ(0, st_pd_connect(&self->pd, &o));
+	ASSERT_EQ(1, st_fd_wait(self->lfd, POLLIN, 5000 * st_slow_scale()));
 	self->afd = accept(self->lfd, NULL, NULL);
 	ASSERT_LE(0, self->afd);
-	ASSERT_EQ(0, sw_wait_state(&self->na, A_LPORT, EST_PORT,
+	ASSERT_EQ(0, st_wait_state(&self->na, A_LPORT, EST_PORT,
 				   SYNWATCH_STATE_ESTABLISHED,
-				   5000 * slow_scale(), &self->est0));
+				   5000 * st_slow_scale(), &self->est0));
 }
 
 FIXTURE_TEARDOWN(fuzz)
 {
-	pd_close(&self->pd);
+	st_pd_close(&self->pd);
 	if (self->afd > 0)
 		close(self->afd);
 	if (self->lfd > 0)
 		close(self->lfd);
-	swnl_close(&self->na);
-	topo_down(&self->t);
+	st_nl_close(&self->na);
+	st_topo_down(&self->t);
 }
 
 /* Send one generated packet through its hook. */
-static int send_pkt(struct pd *pd, enum hook hk, const uint8_t *p, size_t len)
+static int send_pkt(struct st_pd *pd, enum hook hk, const uint8_t *p, size_t len)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
 
 	if (hk == HK_IN)
-		return pd_inject(pd, p, len);
-	sl = topo_sa(pd->t, pd->t->addr_b, 0, &ss);
+		return st_pd_inject(pd, p, len);
+	sl = st_topo_sa(pd->t, pd->t->addr_b, 0, &ss);
 	if (sendto(pd->raw, p, len, 0, (struct sockaddr *)&ss, sl) !=
 	    (ssize_t)len)
 		return -errno;
@@ -707,19 +707,19 @@ static int send_pkt(struct pd *pd, enum hook hk, const uint8_t *p, size_t len)
  * LOCAL_IN ones are handled in softirq, maybe after sendto() returned).
  * 0 when there, -ETIMEDOUT; *s1 holds the last stats read.
  */
-static int wait_seen(struct swnl *na, const struct sw_stats *s0, enum hook hk,
-		     uint64_t want, struct sw_stats *s1)
+static int wait_seen(struct st_nl *na, const struct st_stats *s0, enum hook hk,
+		     uint64_t want, struct st_stats *s1)
 {
 	int ctr = hk == HK_IN ? SYNWATCH_A_STATS_PKTS_IN :
 				SYNWATCH_A_STATS_PKTS_OUT;
-	uint64_t end = now_us() + 20000000ull * slow_scale();
+	uint64_t end = st_now_us() + 20000000ull * st_slow_scale();
 
 	for (;;) {
-		if (sw_stats(na, s1))
+		if (st_get_stats(na, s1))
 			return -EIO;
 		if (s1->v[ctr] - s0->v[ctr] >= want)
 			return 0;
-		if (now_us() > end)
+		if (st_now_us() > end)
 			return -ETIMEDOUT;
 		usleep(200);
 	}
@@ -732,10 +732,10 @@ static int wait_seen(struct swnl *na, const struct sw_stats *s0, enum hook hk,
 static void check_after(struct __test_metadata *_metadata,
 			FIXTURE_DATA(fuzz) *self, int nrec)
 {
-	struct crec c, recs[8];
+	struct st_conn c, recs[8];
 	int fd, afd;
 
-	ASSERT_EQ(1, sw_find(&self->na, A_LPORT, EST_PORT, &c));
+	ASSERT_EQ(1, st_find(&self->na, A_LPORT, EST_PORT, &c));
 	EXPECT_EQ(SYNWATCH_STATE_ESTABLISHED, c.state);
 	EXPECT_STREQ(self->est0.hist, c.hist);
 	EXPECT_EQ(self->est0.pkts_in, c.pkts_in);
@@ -743,17 +743,17 @@ static void check_after(struct __test_metadata *_metadata,
 	EXPECT_EQ(self->est0.bytes_in, c.bytes_in);
 	EXPECT_EQ(SYNWATCH_CLOSE_NONE, c.reason);
 	if (nrec >= 0)
-		EXPECT_EQ(nrec, sw_dump(&self->na, NULL, recs, 8));
+		EXPECT_EQ(nrec, st_dump(&self->na, NULL, recs, 8));
 
-	fd = tcp_connect(&self->t, self->t.fb, self->t.addr_b, FRESH_PORT,
+	fd = st_tcp_connect(&self->t, self->t.fb, self->t.addr_b, FRESH_PORT,
 			 self->t.addr_a, A_LPORT, false);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(1, fd_wait(self->lfd, POLLIN, 5000 * slow_scale()));
+	ASSERT_EQ(1, st_fd_wait(self->lfd, POLLIN, 5000 * st_slow_scale()));
 	afd = accept(self->lfd, NULL, NULL);
 	ASSERT_LE(0, afd);
-	EXPECT_EQ(0, sw_wait_state(&self->na, A_LPORT, FRESH_PORT,
+	EXPECT_EQ(0, st_wait_state(&self->na, A_LPORT, FRESH_PORT,
 				   SYNWATCH_STATE_ESTABLISHED,
-				   5000 * slow_scale(), &c));
+				   5000 * st_slow_scale(), &c));
 	EXPECT_STREQ("sHa", c.hist);
 	close(afd);
 	close(fd);
@@ -762,17 +762,17 @@ static void check_after(struct __test_metadata *_metadata,
 static void fuzz_hook(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(fuzz) *self, enum hook hk)
 {
-	uint64_t total = (uint64_t)FUZZ_PKTS * stress_scale();
+	uint64_t total = (uint64_t)FUZZ_PKTS * st_stress_scale();
 	/* the sequence number the established side sends next */
 	uint32_t est_seq = hk == HK_IN ? self->pd.snd_nxt : self->pd.rcv_nxt;
-	struct sw_stats s0, s1;
-	struct tally ty;
+	struct st_stats s0, s1;
+	struct pkt_tally ty;
 	struct gpkt g;
-	uint64_t i, t0 = now_us(), batch_seen = 0, invalid = 0;
+	uint64_t i, t0 = st_now_us(), batch_seen = 0, invalid = 0;
 	int r;
 
 	memset(&ty, 0, sizeof(ty));
-	ASSERT_EQ(0, sw_stats(&self->na, &s0));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s0));
 	for (i = 0; i < total; i++) {
 		do {
 			gen_packet(&g, &self->t, hk, &self->pd, est_seq);
@@ -806,7 +806,7 @@ static void fuzz_hook(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, wait_seen(&self->na, &s0, hk, ty.seen, &s1));
 	/* and nothing else comes late */
 	usleep(100000);
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 
 	for (r = 1; r < N_REASONS; r++) {
 		invalid += ty.reason[r];
@@ -828,7 +828,7 @@ static void fuzz_hook(struct __test_metadata *_metadata,
 	TH_LOG("%s: %llu packets in %.1f s: %llu invalid, %llu ignored, "
 	       "%llu not TCP to the hook; %llu with IPv6 extension headers, "
 	       "%llu fragments", hk == HK_IN ? "LOCAL_IN" : "LOCAL_OUT",
-	       (unsigned long long)ty.sent, (now_us() - t0) / 1e6,
+	       (unsigned long long)ty.sent, (st_now_us() - t0) / 1e6,
 	       (unsigned long long)invalid, (unsigned long long)ty.untracked,
 	       (unsigned long long)ty.not_seen,
 	       (unsigned long long)ty.ext_chains,
@@ -841,13 +841,13 @@ static void fuzz_hook(struct __test_metadata *_metadata,
 
 TEST_F_TIMEOUT(fuzz, local_in, 3600)
 {
-	seed_rng(_metadata, "local_in");
+	st_seed_rng(_metadata, "local_in");
 	fuzz_hook(_metadata, self, HK_IN);
 }
 
 TEST_F_TIMEOUT(fuzz, local_out, 3600)
 {
-	seed_rng(_metadata, "local_out");
+	st_seed_rng(_metadata, "local_out");
 	fuzz_hook(_metadata, self, HK_OUT);
 }
 
@@ -865,7 +865,7 @@ struct side {
 };
 
 /* A valid segment of side s, acking the other side's o->nxt. */
-static int wrap_send(struct pd *pd, struct side *s, const struct side *o,
+static int wrap_send(struct st_pd *pd, struct side *s, const struct side *o,
 		     uint8_t flags, uint32_t seq, size_t pay)
 {
 	uint8_t l4[1500], pkt[1600], data[1400];
@@ -873,11 +873,11 @@ static int wrap_send(struct pd *pd, struct side *s, const struct side *o,
 	const uint8_t *dst = s->hk == HK_IN ? pd->t->addr_a : pd->t->addr_b;
 	size_t n;
 
-	rnd_bytes(data, pay);
-	n = tcp_build(l4, s->sport, s->dport, seq,
+	st_rnd_bytes(data, pay);
+	n = st_tcp_build(l4, s->sport, s->dport, seq,
 		      (flags & F_ACK) ? o->nxt : 0, flags, s->win, NULL, data,
 		      pay);
-	n = ip_wrap(pd->t->family, src, dst, l4, n, pkt, true);
+	n = st_ip_wrap(pd->t->family, src, dst, l4, n, pkt, true);
 	return send_pkt(pd, s->hk, pkt, n);
 }
 
@@ -894,19 +894,19 @@ static void wrap_conn(struct __test_metadata *_metadata,
 {
 	struct side b = { .hk = HK_IN, .sport = bport, .dport = PD_A_DEAF };
 	struct side a = { .hk = HK_OUT, .sport = PD_A_DEAF, .dport = bport };
-	struct pd *pd = &self->pd;
-	struct sw_stats s0, s1;
+	struct st_pd *pd = &self->pd;
+	struct st_stats s0, s1;
 	uint64_t in = 0, out = 0;
 	struct side *rs, *ro;
-	struct crec c;
+	struct st_conn c;
 	unsigned int i, k;
 	uint32_t seq;
 
-	b.isn = -(1 + rnd_below(3000));
-	a.isn = -(1 + rnd_below(3000));
-	b.win = 1000 + rnd_below(64000);
-	a.win = 1000 + rnd_below(64000);
-	ASSERT_EQ(0, sw_stats(&self->na, &s0));
+	b.isn = -(1 + st_rnd_below(3000));
+	a.isn = -(1 + st_rnd_below(3000));
+	b.win = 1000 + st_rnd_below(64000);
+	a.win = 1000 + st_rnd_below(64000);
+	ASSERT_EQ(0, st_get_stats(&self->na, &s0));
 
 	/* the handshake, each step seen before the next is sent */
 	b.nxt = b.isn + 1;
@@ -921,12 +921,12 @@ static void wrap_conn(struct __test_metadata *_metadata,
 	a.pkts = 1;
 
 	/* data both ways: 5 to 10 segments of 800 to 1400 bytes a side */
-	k = 5 + rnd_below(6);
+	k = 5 + st_rnd_below(6);
 	for (i = 0; i < 2 * k; i++) {
 		struct side *s = i & 1 ? &a : &b, *o = i & 1 ? &b : &a;
-		size_t pay = 800 + rnd_below(601);
+		size_t pay = 800 + st_rnd_below(601);
 
-		ASSERT_EQ(0, wrap_send(pd, s, o, F_ACK | (chance(50) ? F_PSH : 0),
+		ASSERT_EQ(0, wrap_send(pd, s, o, F_ACK | (st_chance(50) ? F_PSH : 0),
 				       s->nxt, pay));
 		s->nxt += pay;
 		s->bytes += pay;
@@ -940,7 +940,7 @@ static void wrap_conn(struct __test_metadata *_metadata,
 	/* both sides went past 2^32 */
 	ASSERT_LT(b.nxt, b.isn);
 	ASSERT_LT(a.nxt, a.isn);
-	ASSERT_EQ(1, sw_find(&self->na, PD_A_DEAF, bport, &c));
+	ASSERT_EQ(1, st_find(&self->na, PD_A_DEAF, bport, &c));
 	EXPECT_EQ(SYNWATCH_STATE_ESTABLISHED, c.state);
 	EXPECT_EQ(b.isn, c.isn_r);
 	EXPECT_EQ(a.isn, c.isn_l);
@@ -959,7 +959,7 @@ static void wrap_conn(struct __test_metadata *_metadata,
 		rs = i & 1 ? &a : &b;
 		ro = i & 1 ? &b : &a;
 		seq = i & 2 ? rs->nxt + ro->win + 1 : rs->nxt - ro->win - 1;
-		ASSERT_EQ(0, wrap_send(pd, rs, ro, F_RST | (chance(50) ? F_ACK : 0),
+		ASSERT_EQ(0, wrap_send(pd, rs, ro, F_RST | (st_chance(50) ? F_ACK : 0),
 				       seq, 0));
 		if (rs->hk == HK_IN)
 			in++;
@@ -970,22 +970,22 @@ static void wrap_conn(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, wait_seen(&self->na, &s0, HK_IN, in, &s1));
 	EXPECT_EQ(4, s1.inval[SYNWATCH_INVALID_RST_WINDOW] -
 		     s0.inval[SYNWATCH_INVALID_RST_WINDOW]);
-	ASSERT_EQ(1, sw_find(&self->na, PD_A_DEAF, bport, &c));
+	ASSERT_EQ(1, st_find(&self->na, PD_A_DEAF, bport, &c));
 	EXPECT_EQ(SYNWATCH_STATE_ESTABLISHED, c.state);
 	EXPECT_EQ(b.pkts, c.pkts_in);
 	EXPECT_EQ(a.pkts, c.pkts_out);
 
 	/* on the edge, either side, either edge: it closes the connection */
-	rs = chance(50) ? &a : &b;
+	rs = st_chance(50) ? &a : &b;
 	ro = rs == &a ? &b : &a;
-	seq = chance(50) ? rs->nxt + ro->win : rs->nxt - ro->win;
+	seq = st_chance(50) ? rs->nxt + ro->win : rs->nxt - ro->win;
 	ASSERT_EQ(0, wrap_send(pd, rs, ro, F_RST, seq, 0));
 	if (rs->hk == HK_IN)
 		in++;
 	else
 		out++;
 	ASSERT_EQ(0, wait_seen(&self->na, &s0, HK_IN, in, &s1));
-	ASSERT_EQ(1, sw_find(&self->na, PD_A_DEAF, bport, &c));
+	ASSERT_EQ(1, st_find(&self->na, PD_A_DEAF, bport, &c));
 	EXPECT_EQ(SYNWATCH_STATE_CLOSED, c.state);
 	EXPECT_EQ(rs == &b ? SYNWATCH_CLOSE_REMOTE_RST : SYNWATCH_CLOSE_LOCAL_RST,
 		  c.reason);
@@ -995,13 +995,13 @@ static void wrap_conn(struct __test_metadata *_metadata,
 
 TEST_F_TIMEOUT(fuzz, seq_wrap, 3600)
 {
-	unsigned int n = WRAP_CONNS * stress_scale(), i;
-	uint64_t rst_window = 0, t0 = now_us();
-	struct sw_stats s0, s1;
+	unsigned int n = WRAP_CONNS * st_stress_scale(), i;
+	uint64_t rst_window = 0, t0 = st_now_us();
+	struct st_stats s0, s1;
 	int r;
 
-	seed_rng(_metadata, "seq_wrap");
-	ASSERT_EQ(0, sw_stats(&self->na, &s0));
+	st_seed_rng(_metadata, "seq_wrap");
+	ASSERT_EQ(0, st_get_stats(&self->na, &s0));
 	for (i = 0; i < n; i++) {
 		/*
 		 * B's ports stay among the script ports B's stack never
@@ -1013,7 +1013,7 @@ TEST_F_TIMEOUT(fuzz, seq_wrap, 3600)
 		if (!_metadata->passed)
 			break;
 	}
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 	for (r = 1; r < N_REASONS; r++)
 		EXPECT_EQ(r == SYNWATCH_INVALID_RST_WINDOW ? rst_window : 0,
 			  s1.inval[r] - s0.inval[r])
@@ -1021,7 +1021,7 @@ TEST_F_TIMEOUT(fuzz, seq_wrap, 3600)
 	EXPECT_EQ(n, s1.v[SYNWATCH_A_STATS_CONN_NEW] -
 		     s0.v[SYNWATCH_A_STATS_CONN_NEW]);
 	TH_LOG("%u connections across the wrap in %.1f s, %llu RSTs out of "
-	       "their window", n, (now_us() - t0) / 1e6,
+	       "their window", n, (st_now_us() - t0) / 1e6,
 	       (unsigned long long)rst_window);
 	/* the closed records may have expired meanwhile: no count */
 	check_after(_metadata, self, -1);

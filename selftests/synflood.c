@@ -64,7 +64,7 @@
 #define IP6_LEN		40
 #define FRAME_MAX	(IP6_LEN + TCP_LEN)
 
-struct opts {
+struct flood_opts {
 	int family;
 	uint8_t dst[16];
 	uint16_t port, port_hi;		/* port_hi > port: a random one */
@@ -94,7 +94,7 @@ struct worker {
 	pthread_t tid;
 	bool started;
 	int idx;
-	const struct opts *o;
+	const struct flood_opts *o;
 	const struct tmpl *t;
 	double rate;			/* this thread's share */
 	uint64_t count;			/* this thread's share, 0 = no limit */
@@ -181,7 +181,7 @@ static void put32(uint8_t *p, uint32_t v)
  * address, IP id, source port and ISN are zero here: they are written and
  * summed per packet.
  */
-static void tmpl_build(struct tmpl *t, const struct opts *o)
+static void tmpl_build(struct tmpl *t, const struct flood_opts *o)
 {
 	size_t alen = o->family == AF_INET ? 4 : 16;
 	uint8_t *ip = t->frame, *tcp, pseudo[4];
@@ -222,7 +222,7 @@ static void tmpl_build(struct tmpl *t, const struct opts *o)
 }
 
 /* A random address inside the source prefix. */
-static void rand_src(const struct opts *o, uint64_t *rng, uint8_t *out)
+static void rand_src(const struct flood_opts *o, uint64_t *rng, uint8_t *out)
 {
 	int alen = o->family == AF_INET ? 4 : 16, i;
 
@@ -240,7 +240,7 @@ static void rand_src(const struct opts *o, uint64_t *rng, uint8_t *out)
 }
 
 /* Fill one frame from the template: new source, id, port and ISN. */
-static void frame_fill(const struct opts *o, const struct tmpl *t,
+static void frame_fill(const struct flood_opts *o, const struct tmpl *t,
 		       uint64_t *rng, uint8_t *f)
 {
 	size_t alen = o->family == AF_INET ? 4 : 16;
@@ -272,7 +272,7 @@ static void *worker_run(void *arg)
 {
 	static uint8_t bufs[MAX_THREADS][MAX_BATCH][FRAME_MAX];
 	struct worker *w = arg;
-	const struct opts *o = w->o;
+	const struct flood_opts *o = w->o;
 	struct mmsghdr msgs[MAX_BATCH];
 	struct iovec iov[MAX_BATCH];
 	struct sockaddr_ll sll;
@@ -355,7 +355,7 @@ static void *worker_run(void *arg)
 
 /* --- setup: addresses, route and neighbour -------------------------------- */
 
-static void parse_prefix(const char *s, struct opts *o)
+static void parse_prefix(const char *s, struct flood_opts *o)
 {
 	char buf[INET6_ADDRSTRLEN + 8], *slash;
 	int max = o->family == AF_INET ? 32 : 128;
@@ -444,7 +444,7 @@ static int nl_talk(struct nl_req *r, struct nlmsghdr *nlh, mnl_cb_t cb)
 }
 
 /* ip route get DST: the output interface and the gateway, if any. */
-static int route_get(struct nl_req *r, const struct opts *o)
+static int route_get(struct nl_req *r, const struct flood_opts *o)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(r->buf);
 	struct rtmsg *rtm;
@@ -517,7 +517,7 @@ static int neigh_dump(struct nl_req *r)
 }
 
 /* Make the kernel resolve the next hop: a datagram to DST's discard port. */
-static void neigh_kick(const struct opts *o)
+static void neigh_kick(const struct flood_opts *o)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -546,7 +546,7 @@ static void neigh_kick(const struct opts *o)
 }
 
 /* Interface and destination MAC for DST, unless given. */
-static void resolve(struct opts *o, bool have_if, bool have_mac)
+static void resolve(struct flood_opts *o, bool have_if, bool have_mac)
 {
 	struct nl_req *r = calloc(1, sizeof(*r));
 	int i;
@@ -600,7 +600,7 @@ int main(int argc, char **argv)
 	};
 	static struct worker workers[MAX_THREADS];
 	const char *src = NULL, *ifname = NULL, *mac = NULL;
-	struct opts o = { .threads = 1, .batch = 64 };
+	struct flood_opts o = { .threads = 1, .batch = 64 };
 	uint64_t sent = 0, errors = 0;
 	struct sigaction sa;
 	struct tmpl t;

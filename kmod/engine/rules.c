@@ -73,7 +73,7 @@ static u64 sw_age_ms(u32 units)
 
 #define SW_HAVE(attr)	(1U << (attr))
 
-void sw_rec_info(const struct sw_rec *r, u64 now_ns, struct sw_rec_info *out)
+void sw_rec_describe(const struct sw_rec *r, u64 now_ns, struct sw_rec_attrs *out)
 {
 	bool pickup = r->flags & SYNWATCH_CONN_F_PICKUP;
 

@@ -33,7 +33,7 @@ u64 sw_rec_timeout_left_ms(const struct sw_rec *r, u32 limit, u64 now_ns);
  * that are not always there have their bit (1 << SYNWATCH_A_CONN_x) in
  * have: ISNs (not for pickups), SYN options, handshake RTTs.
  */
-struct sw_rec_info {
+struct sw_rec_attrs {
 	u32 have;
 	u8 state;		/* never SW_STATE_NONE */
 	u64 age_ms;
@@ -52,7 +52,7 @@ struct sw_rec_info {
 	char history[SYNWATCH_HISTORY_LEN + 1];
 };
 
-void sw_rec_info(const struct sw_rec *r, u64 now_ns, struct sw_rec_info *out);
+void sw_rec_describe(const struct sw_rec *r, u64 now_ns, struct sw_rec_attrs *out);
 
 /* Event states: the pseudo-state NONE is reported as CLOSED. */
 static inline u8 sw_event_state(u8 state)

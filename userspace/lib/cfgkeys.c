@@ -11,13 +11,13 @@
 #include "parse.h"
 
 #define TIMEOUT(st, key) {						\
-	.name = "timeout." key, .kind = SW_CFG_SECONDS,			\
+	.name = "timeout." key, .kind = SWL_CFG_SECONDS,			\
 	.attr = SYNWATCH_A_CONFIG_TIMEOUTS, .state = SYNWATCH_STATE_##st, \
 	.min = 1, .max = SYNWATCH_TIMEOUT_MAX_S,			\
 	.doc = "seconds a connection may stay in " key " unseen" }
 #define DAY_MS (24U * 3600 * 1000)
 
-const struct sw_cfg_key sw_cfg_keys[] = {
+const struct swl_cfg_key swl_cfg_keys[] = {
 	TIMEOUT(CLOSED, "closed"),
 	TIMEOUT(LISTEN, "listen"),
 	TIMEOUT(SYN_SENT, "syn_sent"),
@@ -29,31 +29,31 @@ const struct sw_cfg_key sw_cfg_keys[] = {
 	TIMEOUT(CLOSING, "closing"),
 	TIMEOUT(LAST_ACK, "last_ack"),
 	TIMEOUT(TIME_WAIT, "time_wait"),
-	{ "event_mask", SW_CFG_EVENTS, SYNWATCH_A_CONFIG_EVENT_MASK, 0, false,
+	{ "event_mask", SWL_CFG_EVENTS, SYNWATCH_A_CONFIG_EVENT_MASK, 0, false,
 	  0, SYNWATCH_EVENT_MASK_ALL, "event types sent to the multicast groups" },
-	{ "max_conns", SW_CFG_COUNT, SYNWATCH_A_CONFIG_MAX_CONNS, 0, false,
+	{ "max_conns", SWL_CFG_COUNT, SYNWATCH_A_CONFIG_MAX_CONNS, 0, false,
 	  0, UINT32_MAX, "this netns' share of the table, 0 = no limit" },
-	{ "max_conns_global", SW_CFG_COUNT, SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL,
+	{ "max_conns_global", SWL_CFG_COUNT, SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL,
 	  0, true, 0, UINT32_MAX, "the module's max_conns parameter (read-only)" },
-	{ "flood.half_open_high", SW_CFG_COUNT,
+	{ "flood.half_open_high", SWL_CFG_COUNT,
 	  SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH, 0, false, 0, UINT32_MAX,
 	  "half-open connections on a listener that start a flood alert, 0 = no half-open test" },
-	{ "flood.half_open_low", SW_CFG_COUNT,
+	{ "flood.half_open_low", SWL_CFG_COUNT,
 	  SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW, 0, false, 0, UINT32_MAX,
 	  "half-open count under which a flood may end" },
-	{ "flood.rate_high", SW_CFG_COUNT, SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH,
+	{ "flood.rate_high", SWL_CFG_COUNT, SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH,
 	  0, false, 0, UINT32_MAX, "SYNs/s that start a flood alert, 0 = no rate test" },
-	{ "flood.rate_low", SW_CFG_COUNT, SYNWATCH_A_CONFIG_FLOOD_RATE_LOW,
+	{ "flood.rate_low", SWL_CFG_COUNT, SYNWATCH_A_CONFIG_FLOOD_RATE_LOW,
 	  0, false, 0, UINT32_MAX, "SYNs/s under which a flood may end" },
-	{ "flood.completion_pct", SW_CFG_PCT,
+	{ "flood.completion_pct", SWL_CFG_PCT,
 	  SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT, 0, false, 0, 100,
 	  "the rate test counts only while fewer handshakes complete" },
-	{ "flood.hold_ms", SW_CFG_MS, SYNWATCH_A_CONFIG_FLOOD_HOLD_MS, 0,
+	{ "flood.hold_ms", SWL_CFG_MS, SYNWATCH_A_CONFIG_FLOOD_HOLD_MS, 0,
 	  false, 0, DAY_MS, "time under the low marks before the flood ends" },
-	{ "flood.update_ms", SW_CFG_MS, SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS, 0,
+	{ "flood.update_ms", SWL_CFG_MS, SYNWATCH_A_CONFIG_FLOOD_UPDATE_MS, 0,
 	  false, 1, DAY_MS, "period of flood-update events" },
 };
-const size_t sw_cfg_nkeys = sizeof(sw_cfg_keys) / sizeof(sw_cfg_keys[0]);
+const size_t swl_cfg_nkeys = sizeof(swl_cfg_keys) / sizeof(swl_cfg_keys[0]);
 
 static bool same_key(const char *a, const char *b)
 {
@@ -64,29 +64,29 @@ static bool same_key(const char *a, const char *b)
 	return *a == *b;
 }
 
-const struct sw_cfg_key *sw_cfg_find(const char *name)
+const struct swl_cfg_key *swl_cfg_find(const char *name)
 {
-	for (size_t i = 0; i < sw_cfg_nkeys; i++)
-		if (same_key(sw_cfg_keys[i].name, name))
-			return &sw_cfg_keys[i];
+	for (size_t i = 0; i < swl_cfg_nkeys; i++)
+		if (same_key(swl_cfg_keys[i].name, name))
+			return &swl_cfg_keys[i];
 	return NULL;
 }
 
-bool sw_cfg_has(const struct sw_config *c, const struct sw_cfg_key *k)
+bool swl_cfg_has(const struct swl_config *c, const struct swl_cfg_key *k)
 {
 	if (k->attr == SYNWATCH_A_CONFIG_TIMEOUTS)
 		return c->timeout_have & (1U << k->state);
-	return SW_HAS(c, k->attr);
+	return SWL_HAS(c, k->attr);
 }
 
-uint32_t sw_cfg_get(const struct sw_config *c, const struct sw_cfg_key *k)
+uint32_t swl_cfg_get(const struct swl_config *c, const struct swl_cfg_key *k)
 {
 	if (k->attr == SYNWATCH_A_CONFIG_TIMEOUTS)
 		return c->timeout[k->state];
 	return c->val[k->attr];
 }
 
-void sw_cfg_set(struct sw_config *c, const struct sw_cfg_key *k, uint32_t v)
+void swl_cfg_set(struct swl_config *c, const struct swl_cfg_key *k, uint32_t v)
 {
 	if (k->attr == SYNWATCH_A_CONFIG_TIMEOUTS) {
 		c->timeout[k->state] = v;
@@ -94,111 +94,111 @@ void sw_cfg_set(struct sw_config *c, const struct sw_cfg_key *k, uint32_t v)
 	} else {
 		c->val[k->attr] = v;
 	}
-	c->have |= SW_BIT(k->attr);
+	c->have |= SWL_BIT(k->attr);
 }
 
-int sw_cfg_parse_value(const struct sw_cfg_key *k, const char *s,
+int swl_cfg_parse_value(const struct swl_cfg_key *k, const char *s,
 		       uint32_t *v, char *err, size_t errlen)
 {
 	static const char *const syntax[] = {
-		[SW_CFG_SECONDS] = "a duration in seconds, suffix s, m, h or d allowed",
-		[SW_CFG_MS] = "milliseconds, suffix ms, s, m or h allowed",
-		[SW_CFG_COUNT] = "a whole number",
-		[SW_CFG_PCT] = "a percentage",
+		[SWL_CFG_SECONDS] = "a duration in seconds, suffix s, m, h or d allowed",
+		[SWL_CFG_MS] = "milliseconds, suffix ms, s, m or h allowed",
+		[SWL_CFG_COUNT] = "a whole number",
+		[SWL_CFG_PCT] = "a percentage",
 	};
 	char pct[16];
 	uint64_t n;
 	int ret;
 
 	if (k->readonly)
-		return sw_errbuf(err, errlen, "%s is read-only", k->name);
+		return swl_errbuf(err, errlen, "%s is read-only", k->name);
 	switch (k->kind) {
-	case SW_CFG_EVENTS:
-		if (sw_event_mask_parse(s, v, err, errlen))
+	case SWL_CFG_EVENTS:
+		if (swl_event_mask_parse(s, v, err, errlen))
 			return -1;
 		return 0;
-	case SW_CFG_SECONDS:
-		ret = sw_parse_duration_s(s, UINT64_MAX, &n);
+	case SWL_CFG_SECONDS:
+		ret = swl_parse_duration_s(s, UINT64_MAX, &n);
 		break;
-	case SW_CFG_MS:
-		ret = sw_parse_duration_ms(s, UINT64_MAX, &n);
+	case SWL_CFG_MS:
+		ret = swl_parse_duration_ms(s, UINT64_MAX, &n);
 		break;
-	case SW_CFG_PCT:
+	case SWL_CFG_PCT:
 		/* "50%" reads naturally; strip one trailing '%' */
 		snprintf(pct, sizeof(pct), "%s", s);
 		if (*pct && pct[strlen(pct) - 1] == '%')
 			pct[strlen(pct) - 1] = 0;
-		ret = sw_parse_u64(pct, UINT64_MAX, &n);
+		ret = swl_parse_u64(pct, UINT64_MAX, &n);
 		break;
 	default:
-		ret = sw_parse_u64(s, UINT64_MAX, &n);
+		ret = swl_parse_u64(s, UINT64_MAX, &n);
 	}
 	if (ret && errno != ERANGE)
-		return sw_errbuf(err, errlen, "%s: '%s' is not %s", k->name, s,
+		return swl_errbuf(err, errlen, "%s: '%s' is not %s", k->name, s,
 			    syntax[k->kind]);
 	if (ret || n < k->min || n > k->max)
-		return sw_errbuf(err, errlen, "%s: %s is out of range (%" PRIu32 "-%" PRIu32 ")",
+		return swl_errbuf(err, errlen, "%s: %s is out of range (%" PRIu32 "-%" PRIu32 ")",
 			    k->name, s, k->min, k->max);
 	*v = (uint32_t)n;
 	return 0;
 }
 
-char *sw_cfg_key_list(char *buf, size_t len)
+char *swl_cfg_key_list(char *buf, size_t len)
 {
 	size_t n = 0;
 
 	buf[0] = 0;
-	for (size_t i = 0; i < sw_cfg_nkeys && n < len; i++)
-		if (!sw_cfg_keys[i].readonly)
+	for (size_t i = 0; i < swl_cfg_nkeys && n < len; i++)
+		if (!swl_cfg_keys[i].readonly)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s",
-					      n ? ", " : "", sw_cfg_keys[i].name);
+					      n ? ", " : "", swl_cfg_keys[i].name);
 	return buf;
 }
 
-int sw_cfg_parse_assignment(struct sw_config *set, const char *arg,
+int swl_cfg_parse_assignment(struct swl_config *set, const char *arg,
 			    char *err, size_t errlen)
 {
-	const struct sw_cfg_key *k;
+	const struct swl_cfg_key *k;
 	const char *eq = strchr(arg, '=');
 	char key[64], list[1024];
 	uint32_t v;
 
 	if (!eq || eq == arg)
-		return sw_errbuf(err, errlen, "'%s': expected KEY=VALUE", arg);
+		return swl_errbuf(err, errlen, "'%s': expected KEY=VALUE", arg);
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - arg), arg);
-	k = sw_cfg_find(key);
+	k = swl_cfg_find(key);
 	if (!k)
-		return sw_errbuf(err, errlen, "unknown key '%s'; valid keys: %s", key,
-			    sw_cfg_key_list(list, sizeof(list)));
+		return swl_errbuf(err, errlen, "unknown key '%s'; valid keys: %s", key,
+			    swl_cfg_key_list(list, sizeof(list)));
 	if (!eq[1])
-		return sw_errbuf(err, errlen, "%s: missing value", k->name);
-	if (sw_cfg_parse_value(k, eq + 1, &v, err, errlen))
+		return swl_errbuf(err, errlen, "%s: missing value", k->name);
+	if (swl_cfg_parse_value(k, eq + 1, &v, err, errlen))
 		return -1;
-	sw_cfg_set(set, k, v);
+	swl_cfg_set(set, k, v);
 	return 0;
 }
 
-static int check_pair(const struct sw_config *cur, const struct sw_config *set,
+static int check_pair(const struct swl_config *cur, const struct swl_config *set,
 		      const char *low_name, const char *high_name,
 		      char *err, size_t errlen)
 {
-	const struct sw_cfg_key *lk = sw_cfg_find(low_name);
-	const struct sw_cfg_key *hk = sw_cfg_find(high_name);
-	const struct sw_config *ls = sw_cfg_has(set, lk) ? set : cur;
-	const struct sw_config *hs = sw_cfg_has(set, hk) ? set : cur;
+	const struct swl_cfg_key *lk = swl_cfg_find(low_name);
+	const struct swl_cfg_key *hk = swl_cfg_find(high_name);
+	const struct swl_config *ls = swl_cfg_has(set, lk) ? set : cur;
+	const struct swl_config *hs = swl_cfg_has(set, hk) ? set : cur;
 
 	/* Nothing to compare unless both are known and one is new. */
-	if (!ls || !hs || !sw_cfg_has(ls, lk) || !sw_cfg_has(hs, hk) ||
+	if (!ls || !hs || !swl_cfg_has(ls, lk) || !swl_cfg_has(hs, hk) ||
 	    (ls != set && hs != set))
 		return 0;
-	if (sw_cfg_get(ls, lk) <= sw_cfg_get(hs, hk))
+	if (swl_cfg_get(ls, lk) <= swl_cfg_get(hs, hk))
 		return 0;
-	return sw_errbuf(err, errlen, "%s (%" PRIu32 ") must not exceed %s (%" PRIu32 ")%s",
-		    low_name, sw_cfg_get(ls, lk), high_name, sw_cfg_get(hs, hk),
+	return swl_errbuf(err, errlen, "%s (%" PRIu32 ") must not exceed %s (%" PRIu32 ")%s",
+		    low_name, swl_cfg_get(ls, lk), high_name, swl_cfg_get(hs, hk),
 		    ls == set && hs == set ? "" : " (the current value)");
 }
 
-int sw_cfg_check(const struct sw_config *cur, const struct sw_config *set,
+int swl_cfg_check(const struct swl_config *cur, const struct swl_config *set,
 		 char *err, size_t errlen)
 {
 	if (check_pair(cur, set, "flood.half_open_low", "flood.half_open_high",
@@ -209,19 +209,19 @@ int sw_cfg_check(const struct sw_config *cur, const struct sw_config *set,
 	return 0;
 }
 
-char *sw_cfg_format(char *buf, size_t len, const struct sw_cfg_key *k,
-		    const struct sw_config *c)
+char *swl_cfg_format(char *buf, size_t len, const struct swl_cfg_key *k,
+		    const struct swl_config *c)
 {
-	char tmp[SW_FMT_LEN];
-	uint32_t v = sw_cfg_get(c, k);
+	char tmp[SWL_FMT_LEN];
+	uint32_t v = swl_cfg_get(c, k);
 
 	switch (k->kind) {
-	case SW_CFG_EVENTS:
-		return sw_event_mask_format(buf, len, v);
-	case SW_CFG_SECONDS:
-		snprintf(buf, len, "%s", sw_fmt_seconds(tmp, v));
+	case SWL_CFG_EVENTS:
+		return swl_event_mask_format(buf, len, v);
+	case SWL_CFG_SECONDS:
+		snprintf(buf, len, "%s", swl_fmt_seconds(tmp, v));
 		break;
-	case SW_CFG_MS:
+	case SWL_CFG_MS:
 		snprintf(buf, len, "%" PRIu32 "ms", v);
 		break;
 	default:
@@ -230,7 +230,7 @@ char *sw_cfg_format(char *buf, size_t len, const struct sw_cfg_key *k,
 	return buf;
 }
 
-void sw_cfg_put(struct nlmsghdr *nlh, const struct sw_config *set)
+void swl_cfg_put(struct nlmsghdr *nlh, const struct swl_config *set)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, SYNWATCH_A_CONFIG);
 
@@ -244,16 +244,16 @@ void sw_cfg_put(struct nlmsghdr *nlh, const struct sw_config *set)
 						 set->timeout[s]);
 		mnl_attr_nest_end(nlh, t);
 	}
-	for (size_t i = 0; i < sw_cfg_nkeys; i++) {
-		const struct sw_cfg_key *k = &sw_cfg_keys[i];
+	for (size_t i = 0; i < swl_cfg_nkeys; i++) {
+		const struct swl_cfg_key *k = &swl_cfg_keys[i];
 
 		if (k->attr == SYNWATCH_A_CONFIG_TIMEOUTS || k->readonly ||
-		    !sw_cfg_has(set, k))
+		    !swl_cfg_has(set, k))
 			continue;
 		if (k->attr == SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT)
-			mnl_attr_put_u8(nlh, k->attr, (uint8_t)sw_cfg_get(set, k));
+			mnl_attr_put_u8(nlh, k->attr, (uint8_t)swl_cfg_get(set, k));
 		else
-			mnl_attr_put_u32(nlh, k->attr, sw_cfg_get(set, k));
+			mnl_attr_put_u32(nlh, k->attr, swl_cfg_get(set, k));
 	}
 	mnl_attr_nest_end(nlh, nest);
 }

@@ -26,7 +26,7 @@
 #define INT(T, attr, mtype, member) FLD(T, attr, mtype, F_INT, member)
 
 struct fctx {
-	const struct sw_field *fields;
+	const struct swl_field *fields;
 	unsigned int max;
 	void *rec;
 	uint64_t *have;
@@ -34,7 +34,7 @@ struct fctx {
 
 static char decode_err[160];
 
-const char *sw_decode_error(void)
+const char *swl_decode_error(void)
 {
 	return decode_err[0] ? decode_err : "malformed message";
 }
@@ -106,7 +106,7 @@ static uint16_t int_len(uint8_t type)
  * An integer field into its member, if the attribute holds enough bytes
  * (mnl_attr_validate()'s test, inline: the common case); false if not.
  */
-static inline bool store_int_field(const struct sw_field *f, void *rec,
+static inline bool store_int_field(const struct swl_field *f, void *rec,
 				   const struct nlattr *attr)
 {
 	if (payload_len(attr) < int_len(f->type))
@@ -116,7 +116,7 @@ static inline bool store_int_field(const struct sw_field *f, void *rec,
 }
 
 /* NLA_BINARY of 4 or 16 bytes; the length tells the family. */
-static int get_addr(const struct nlattr *attr, struct sw_addr *a)
+static int get_addr(const struct nlattr *attr, struct swl_addr *a)
 {
 	uint16_t len = mnl_attr_get_payload_len(attr);
 
@@ -131,7 +131,7 @@ static int get_addr(const struct nlattr *attr, struct sw_addr *a)
 static int store_field(const struct nlattr *attr, struct fctx *ctx)
 {
 	unsigned int type = attr->nla_type & NLA_TYPE_MASK;
-	const struct sw_field *f;
+	const struct swl_field *f;
 	char *p;
 
 	if (type > ctx->max || !ctx->fields[type].kind)
@@ -141,7 +141,7 @@ static int store_field(const struct nlattr *attr, struct fctx *ctx)
 	if (f->kind == F_INT) {
 		if (!store_int_field(f, ctx->rec, attr))
 			return bad(f->name, type);
-		*ctx->have |= SW_BIT(type);
+		*ctx->have |= SWL_BIT(type);
 		return MNL_CB_OK;
 	}
 	if (mnl_attr_validate(attr, f->type) < 0)
@@ -150,7 +150,7 @@ static int store_field(const struct nlattr *attr, struct fctx *ctx)
 	case F_INT:
 		break;
 	case F_ADDR:
-		if (get_addr(attr, (struct sw_addr *)p))
+		if (get_addr(attr, (struct swl_addr *)p))
 			return bad(f->name, type);
 		break;
 	case F_STR:
@@ -164,16 +164,16 @@ static int store_field(const struct nlattr *attr, struct fctx *ctx)
 		}
 		break;
 	}
-	*ctx->have |= SW_BIT(type);
+	*ctx->have |= SWL_BIT(type);
 	return MNL_CB_OK;
 }
 
-#define C(attr, mtype, member) INT(struct sw_conn, attr, mtype, member)
-const struct sw_field sw_conn_fields[SYNWATCH_A_CONN_MAX + 1] = {
+#define C(attr, mtype, member) INT(struct swl_conn, attr, mtype, member)
+const struct swl_field swl_conn_fields[SYNWATCH_A_CONN_MAX + 1] = {
 	C(SYNWATCH_A_CONN_FAMILY, MNL_TYPE_U8, family),
 	C(SYNWATCH_A_CONN_STATE, MNL_TYPE_U8, state),
-	FLD(struct sw_conn, SYNWATCH_A_CONN_LADDR, MNL_TYPE_BINARY, F_ADDR, laddr),
-	FLD(struct sw_conn, SYNWATCH_A_CONN_RADDR, MNL_TYPE_BINARY, F_ADDR, raddr),
+	FLD(struct swl_conn, SYNWATCH_A_CONN_LADDR, MNL_TYPE_BINARY, F_ADDR, laddr),
+	FLD(struct swl_conn, SYNWATCH_A_CONN_RADDR, MNL_TYPE_BINARY, F_ADDR, raddr),
 	C(SYNWATCH_A_CONN_LPORT, MNL_TYPE_U16, lport),
 	C(SYNWATCH_A_CONN_RPORT, MNL_TYPE_U16, rport),
 	C(SYNWATCH_A_CONN_FLAGS, MNL_TYPE_U32, flags),
@@ -197,15 +197,15 @@ const struct sw_field sw_conn_fields[SYNWATCH_A_CONN_MAX + 1] = {
 	C(SYNWATCH_A_CONN_BYTES_OUT, MNL_TYPE_U64, bytes_out),
 	C(SYNWATCH_A_CONN_CLOSE_REASON, MNL_TYPE_U8, close_reason),
 	C(SYNWATCH_A_CONN_CLOSER, MNL_TYPE_U8, closer),
-	FLD(struct sw_conn, SYNWATCH_A_CONN_HISTORY, MNL_TYPE_NUL_STRING, F_STR, history),
+	FLD(struct swl_conn, SYNWATCH_A_CONN_HISTORY, MNL_TYPE_NUL_STRING, F_STR, history),
 	C(SYNWATCH_A_CONN_TIMEOUT_MS, MNL_TYPE_U64, timeout_ms),
 };
 #undef C
 
-#define L(attr, mtype, member) INT(struct sw_listener, attr, mtype, member)
-const struct sw_field sw_listener_fields[SYNWATCH_A_LISTENER_MAX + 1] = {
+#define L(attr, mtype, member) INT(struct swl_listener, attr, mtype, member)
+const struct swl_field swl_listener_fields[SYNWATCH_A_LISTENER_MAX + 1] = {
 	L(SYNWATCH_A_LISTENER_FAMILY, MNL_TYPE_U8, family),
-	FLD(struct sw_listener, SYNWATCH_A_LISTENER_ADDR, MNL_TYPE_BINARY, F_ADDR, addr),
+	FLD(struct swl_listener, SYNWATCH_A_LISTENER_ADDR, MNL_TYPE_BINARY, F_ADDR, addr),
 	L(SYNWATCH_A_LISTENER_PORT, MNL_TYPE_U16, port),
 	L(SYNWATCH_A_LISTENER_SYN_RX, MNL_TYPE_U64, syn_rx),
 	L(SYNWATCH_A_LISTENER_SYNACK_TX, MNL_TYPE_U64, synack_tx),
@@ -222,11 +222,11 @@ const struct sw_field sw_listener_fields[SYNWATCH_A_LISTENER_MAX + 1] = {
 };
 #undef L
 
-/* Widened into the u32 slots of sw_config.val[] by store_int(). */
+/* Widened into the u32 slots of swl_config.val[] by store_int(). */
 #define G(attr, mtype) [attr] = { mtype, F_INT,				\
-	offsetof(struct sw_config, val) + (attr) * sizeof(uint32_t),	\
+	offsetof(struct swl_config, val) + (attr) * sizeof(uint32_t),	\
 	sizeof(uint32_t), #attr }
-static const struct sw_field config_fields[SYNWATCH_A_CONFIG_MAX + 1] = {
+static const struct swl_field config_fields[SYNWATCH_A_CONFIG_MAX + 1] = {
 	G(SYNWATCH_A_CONFIG_EVENT_MASK, MNL_TYPE_U32),
 	G(SYNWATCH_A_CONFIG_MAX_CONNS, MNL_TYPE_U32),
 	G(SYNWATCH_A_CONFIG_MAX_CONNS_GLOBAL, MNL_TYPE_U32),
@@ -240,8 +240,8 @@ static const struct sw_field config_fields[SYNWATCH_A_CONFIG_MAX + 1] = {
 };
 #undef G
 
-#define E(attr, mtype, member) INT(struct sw_event, attr, mtype, member)
-const struct sw_field sw_event_fields[SYNWATCH_A_EVENT_MAX + 1] = {
+#define E(attr, mtype, member) INT(struct swl_event, attr, mtype, member)
+const struct swl_field swl_event_fields[SYNWATCH_A_EVENT_MAX + 1] = {
 	E(SYNWATCH_A_EVENT_TYPE, MNL_TYPE_U8, type),
 	E(SYNWATCH_A_EVENT_SEQ, MNL_TYPE_U64, seq),
 	E(SYNWATCH_A_EVENT_SUB_SEQ, MNL_TYPE_U64, sub_seq),
@@ -253,8 +253,8 @@ const struct sw_field sw_event_fields[SYNWATCH_A_EVENT_MAX + 1] = {
 };
 #undef E
 
-#define A(attr, mtype, member) INT(struct sw_alert, attr, mtype, member)
-const struct sw_field sw_alert_fields[SYNWATCH_A_ALERT_MAX + 1] = {
+#define A(attr, mtype, member) INT(struct swl_alert, attr, mtype, member)
+const struct swl_field swl_alert_fields[SYNWATCH_A_ALERT_MAX + 1] = {
 	A(SYNWATCH_A_ALERT_REASON, MNL_TYPE_U8, reason),
 	A(SYNWATCH_A_ALERT_DURATION_MS, MNL_TYPE_U64, duration_ms),
 	A(SYNWATCH_A_ALERT_SUPPRESSED, MNL_TYPE_U64, suppressed),
@@ -263,10 +263,10 @@ const struct sw_field sw_alert_fields[SYNWATCH_A_ALERT_MAX + 1] = {
 };
 #undef A
 
-#define S(attr, mtype, member) INT(struct sw_source, attr, mtype, member)
-static const struct sw_field source_fields[SYNWATCH_A_SOURCE_MAX + 1] = {
+#define S(attr, mtype, member) INT(struct swl_source, attr, mtype, member)
+static const struct swl_field source_fields[SYNWATCH_A_SOURCE_MAX + 1] = {
 	S(SYNWATCH_A_SOURCE_FAMILY, MNL_TYPE_U8, family),
-	FLD(struct sw_source, SYNWATCH_A_SOURCE_PREFIX, MNL_TYPE_BINARY, F_ADDR, prefix),
+	FLD(struct swl_source, SYNWATCH_A_SOURCE_PREFIX, MNL_TYPE_BINARY, F_ADDR, prefix),
 	S(SYNWATCH_A_SOURCE_PREFIX_LEN, MNL_TYPE_U8, prefix_len),
 	S(SYNWATCH_A_SOURCE_SYNS, MNL_TYPE_U32, syns),
 };
@@ -303,14 +303,14 @@ static int walk_nested(const struct nlattr *nest, mnl_attr_cb_t cb,
 		const struct nlattr *a = (const struct nlattr *)p;
 		int len = MNL_ALIGN(a->nla_len);
 		unsigned int type = a->nla_type & NLA_TYPE_MASK;
-		const struct sw_field *f = NULL;
+		const struct swl_field *f = NULL;
 
 		if (a->nla_len < sizeof(struct nlattr) || a->nla_len > rem)
 			break;
 		if (!cb && type <= ctx->max)
 			f = &ctx->fields[type];
 		if (f && f->kind == F_INT && store_int_field(f, ctx->rec, a)) {
-			have |= SW_BIT(type);
+			have |= SWL_BIT(type);
 		} else {
 			ret = cb ? cb(a, ctx) : store_field(a, ctx);
 			if (ret <= MNL_CB_STOP)
@@ -339,7 +339,7 @@ static int decode_fields(const struct nlattr *nest, mnl_attr_cb_t cb,
 }
 
 /* The family attribute, if any, must agree with the address length. */
-static int check_family(uint8_t *family, const struct sw_addr *a,
+static int check_family(uint8_t *family, const struct swl_addr *a,
 			const char *what)
 {
 	if (!a->family)
@@ -355,9 +355,9 @@ static int check_family(uint8_t *family, const struct sw_addr *a,
 	return -1;
 }
 
-int sw_decode_conn(const struct nlattr *nest, struct sw_conn *out)
+int swl_decode_conn(const struct nlattr *nest, struct swl_conn *out)
 {
-	struct fctx ctx = FCTX(sw_conn_fields, out);
+	struct fctx ctx = FCTX(swl_conn_fields, out);
 
 	memset(out, 0, sizeof(*out));
 	if (decode_fields(nest, NULL, &ctx, "connection"))
@@ -368,9 +368,9 @@ int sw_decode_conn(const struct nlattr *nest, struct sw_conn *out)
 	return 0;
 }
 
-int sw_decode_listener(const struct nlattr *nest, struct sw_listener *out)
+int swl_decode_listener(const struct nlattr *nest, struct swl_listener *out)
 {
-	struct fctx ctx = FCTX(sw_listener_fields, out);
+	struct fctx ctx = FCTX(swl_listener_fields, out);
 
 	memset(out, 0, sizeof(*out));
 	if (decode_fields(nest, NULL, &ctx, "listener"))
@@ -380,7 +380,7 @@ int sw_decode_listener(const struct nlattr *nest, struct sw_listener *out)
 
 static int parse_invalid_cb(const struct nlattr *attr, void *data)
 {
-	struct sw_stats *st = data;
+	struct swl_stats *st = data;
 	unsigned int type = mnl_attr_get_type(attr);
 
 	if (type > SYNWATCH_INVALID_MAX)
@@ -388,14 +388,14 @@ static int parse_invalid_cb(const struct nlattr *attr, void *data)
 	if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
 		return bad("SYNWATCH_A_STATS_INVALID member", type);
 	st->invalid[type] = mnl_attr_get_u64(attr);
-	st->invalid_have |= SW_BIT(type);
+	st->invalid_have |= SWL_BIT(type);
 	return MNL_CB_OK;
 }
 
 /* Every stats attribute is a u64 counter, except the INVALID nest. */
 static int parse_stats_cb(const struct nlattr *attr, void *data)
 {
-	struct sw_stats *st = data;
+	struct swl_stats *st = data;
 	unsigned int type = mnl_attr_get_type(attr);
 
 	if (type > SYNWATCH_A_STATS_MAX || type == SYNWATCH_A_STATS_PAD)
@@ -409,11 +409,11 @@ static int parse_stats_cb(const struct nlattr *attr, void *data)
 			return bad("SYNWATCH_A_STATS counter", type);
 		st->val[type] = mnl_attr_get_u64(attr);
 	}
-	st->have |= SW_BIT(type);
+	st->have |= SWL_BIT(type);
 	return MNL_CB_OK;
 }
 
-int sw_decode_stats(const struct nlattr *nest, struct sw_stats *out)
+int swl_decode_stats(const struct nlattr *nest, struct swl_stats *out)
 {
 	memset(out, 0, sizeof(*out));
 	decode_err[0] = 0;
@@ -426,7 +426,7 @@ int sw_decode_stats(const struct nlattr *nest, struct sw_stats *out)
 
 static int parse_timeouts_cb(const struct nlattr *attr, void *data)
 {
-	struct sw_config *cfg = data;
+	struct swl_config *cfg = data;
 	unsigned int type = mnl_attr_get_type(attr);
 
 	/* the attribute type is the state + 1: type 0 is reserved */
@@ -442,18 +442,18 @@ static int parse_timeouts_cb(const struct nlattr *attr, void *data)
 static int parse_config_cb(const struct nlattr *attr, void *data)
 {
 	struct fctx *ctx = data;
-	struct sw_config *cfg = ctx->rec;
+	struct swl_config *cfg = ctx->rec;
 
 	if (mnl_attr_get_type(attr) != SYNWATCH_A_CONFIG_TIMEOUTS)
 		return store_field(attr, ctx);
 	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
 	    mnl_attr_parse_nested(attr, parse_timeouts_cb, cfg) < 0)
 		return bad("SYNWATCH_A_CONFIG_TIMEOUTS", SYNWATCH_A_CONFIG_TIMEOUTS);
-	cfg->have |= SW_BIT(SYNWATCH_A_CONFIG_TIMEOUTS);
+	cfg->have |= SWL_BIT(SYNWATCH_A_CONFIG_TIMEOUTS);
 	return MNL_CB_OK;
 }
 
-int sw_decode_config(const struct nlattr *nest, struct sw_config *out)
+int swl_decode_config(const struct nlattr *nest, struct swl_config *out)
 {
 	struct fctx ctx = FCTX(config_fields, out);
 
@@ -464,8 +464,8 @@ int sw_decode_config(const struct nlattr *nest, struct sw_config *out)
 /* TOP_SOURCES: an array of nests, each a SYNWATCH_A_SOURCE_* set. */
 static int parse_sources_cb(const struct nlattr *attr, void *data)
 {
-	struct sw_alert *al = data;
-	struct sw_source *src;
+	struct swl_alert *al = data;
+	struct swl_source *src;
 	struct fctx ctx;
 
 	if (al->nsources >= SYNWATCH_MAX_TOP_SOURCES)
@@ -488,13 +488,13 @@ static int parse_sources_cb(const struct nlattr *attr, void *data)
 static int parse_alert_cb(const struct nlattr *attr, void *data)
 {
 	struct fctx *ctx = data;
-	struct sw_alert *al = ctx->rec;
+	struct swl_alert *al = ctx->rec;
 	unsigned int type = mnl_attr_get_type(attr);
 
 	switch (type) {
 	case SYNWATCH_A_ALERT_LISTENER:
 		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
-		    sw_decode_listener(attr, &al->listener))
+		    swl_decode_listener(attr, &al->listener))
 			return bad("SYNWATCH_A_ALERT_LISTENER", type);
 		break;
 	case SYNWATCH_A_ALERT_TOP_SOURCES:
@@ -505,13 +505,13 @@ static int parse_alert_cb(const struct nlattr *attr, void *data)
 	default:
 		return store_field(attr, ctx);
 	}
-	al->have |= SW_BIT(type);
+	al->have |= SWL_BIT(type);
 	return MNL_CB_OK;
 }
 
-int sw_decode_alert(const struct nlattr *nest, struct sw_alert *out)
+int swl_decode_alert(const struct nlattr *nest, struct swl_alert *out)
 {
-	struct fctx ctx = FCTX(sw_alert_fields, out);
+	struct fctx ctx = FCTX(swl_alert_fields, out);
 
 	memset(out, 0, sizeof(*out));
 	return decode_fields(nest, parse_alert_cb, &ctx, "alert");
@@ -530,7 +530,7 @@ static int parse_top_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-int sw_parse_top(const struct nlmsghdr *nlh,
+int swl_parse_top(const struct nlmsghdr *nlh,
 		 const struct nlattr *tb[SYNWATCH_A_MAX + 1])
 {
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
@@ -545,13 +545,13 @@ int sw_parse_top(const struct nlmsghdr *nlh,
 	return genl->cmd;
 }
 
-int sw_decode_event(const struct nlmsghdr *nlh, struct sw_event *out)
+int swl_decode_event(const struct nlmsghdr *nlh, struct swl_event *out)
 {
 	const struct nlattr *tb[SYNWATCH_A_MAX + 1];
-	struct fctx ctx = FCTX(sw_event_fields, out);
+	struct fctx ctx = FCTX(swl_event_fields, out);
 
 	memset(out, 0, sizeof(*out));
-	if (sw_parse_top(nlh, tb) != SYNWATCH_CMD_EVENT) {
+	if (swl_parse_top(nlh, tb) != SYNWATCH_CMD_EVENT) {
 		snprintf(decode_err, sizeof(decode_err),
 			 "not an event message");
 		errno = EBADMSG;
@@ -566,27 +566,27 @@ int sw_decode_event(const struct nlmsghdr *nlh, struct sw_event *out)
 	if (decode_fields(tb[SYNWATCH_A_EVENT], NULL, &ctx, "event"))
 		return -1;
 	if (tb[SYNWATCH_A_CONN]) {
-		if (sw_decode_conn(tb[SYNWATCH_A_CONN], &out->conn))
+		if (swl_decode_conn(tb[SYNWATCH_A_CONN], &out->conn))
 			return -1;
 		out->has_conn = true;
 	}
 	if (tb[SYNWATCH_A_ALERT]) {
-		if (sw_decode_alert(tb[SYNWATCH_A_ALERT], &out->alert))
+		if (swl_decode_alert(tb[SYNWATCH_A_ALERT], &out->alert))
 			return -1;
 		out->has_alert = true;
 	}
 	return 0;
 }
 
-bool sw_conn_rtt_us(const struct sw_conn *c, uint32_t *us)
+bool swl_conn_rtt_us(const struct swl_conn *c, uint32_t *us)
 {
 	if ((c->flags & SYNWATCH_CONN_F_ACTIVE) &&
-	    SW_HAS(c, SYNWATCH_A_CONN_SYN_TO_SYNACK_US)) {
+	    SWL_HAS(c, SYNWATCH_A_CONN_SYN_TO_SYNACK_US)) {
 		*us = c->syn_to_synack_us;
 		return true;
 	}
 	if (!(c->flags & SYNWATCH_CONN_F_ACTIVE) &&
-	    SW_HAS(c, SYNWATCH_A_CONN_SYNACK_TO_ACK_US)) {
+	    SWL_HAS(c, SYNWATCH_A_CONN_SYNACK_TO_ACK_US)) {
 		*us = c->synack_to_ack_us;
 		return true;
 	}

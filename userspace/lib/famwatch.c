@@ -7,34 +7,34 @@
 
 static int ctrl_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct sw_famwatch *w = data;
+	struct swl_famwatch *w = data;
 	const struct genlmsghdr *g;
 
 	/* notifications of every family come here: only ours count */
-	if (!sw_nl_ctrl_names_us(nlh))
+	if (!swl_nl_ctrl_names_us(nlh))
 		return MNL_CB_OK;
 	g = mnl_nlmsg_get_payload(nlh);
 	if (g->cmd == CTRL_CMD_DELFAMILY)
-		w->seen |= SW_FAM_GONE;
+		w->seen |= SWL_FAM_GONE;
 	else if (g->cmd == CTRL_CMD_NEWFAMILY)
-		w->seen |= SW_FAM_NEW;
+		w->seen |= SWL_FAM_NEW;
 	return MNL_CB_OK;
 }
 
-int sw_famwatch_open(struct sw_famwatch *w)
+int swl_famwatch_open(struct swl_famwatch *w)
 {
 	uint32_t grp;
 	int ret;
 
 	memset(w, 0, sizeof(*w));
-	ret = sw_nl_open_ctrl(&w->nl);
+	ret = swl_nl_open_ctrl(&w->nl);
 	if (ret)
 		return ret;
-	ret = sw_nl_ctrl_group(&w->nl, "notify", &grp);
+	ret = swl_nl_ctrl_group(&w->nl, "notify", &grp);
 	if (!ret)
-		ret = sw_nl_join_id(&w->nl, grp);
+		ret = swl_nl_join_id(&w->nl, grp);
 	if (ret) {
-		sw_nl_close(&w->nl);
+		swl_nl_close(&w->nl);
 		return ret;
 	}
 	w->nl.on_event = ctrl_msg_cb;
@@ -42,24 +42,24 @@ int sw_famwatch_open(struct sw_famwatch *w)
 	return 0;
 }
 
-void sw_famwatch_close(struct sw_famwatch *w)
+void swl_famwatch_close(struct swl_famwatch *w)
 {
-	sw_nl_close(&w->nl);
+	swl_nl_close(&w->nl);
 }
 
-unsigned int sw_famwatch_read(struct sw_famwatch *w)
+unsigned int swl_famwatch_read(struct swl_famwatch *w)
 {
 	unsigned int seen;
 
 	for (;;) {
-		int ret = sw_nl_recv_nowait(&w->nl);
+		int ret = swl_nl_recv_nowait(&w->nl);
 
 		if (ret == -EINTR || ret == 0)
 			continue;
 		if (ret == -EAGAIN || ret == -EWOULDBLOCK)
 			break;
 		/* ENOBUFS (other families' churn filled it) or worse */
-		w->seen |= SW_FAM_UNSURE;
+		w->seen |= SWL_FAM_UNSURE;
 		if (ret != -ENOBUFS)
 			break;
 	}
@@ -68,9 +68,9 @@ unsigned int sw_famwatch_read(struct sw_famwatch *w)
 	return seen;
 }
 
-bool sw_famwatch_stale(unsigned int bits, uint16_t family_id)
+bool swl_famwatch_stale(unsigned int bits, uint16_t family_id)
 {
-	struct sw_nl probe;
+	struct swl_nl probe;
 	bool stale;
 
 	/*
@@ -85,14 +85,14 @@ bool sw_famwatch_stale(unsigned int bits, uint16_t family_id)
 	 * departure that never happened and counted a reconnect too many
 	 * (23 to 27 for 20 reloads in stress_lifecycle).
 	 */
-	if (bits & SW_FAM_GONE)
+	if (bits & SWL_FAM_GONE)
 		return true;
-	if (!(bits & SW_FAM_UNSURE))
+	if (!(bits & SWL_FAM_UNSURE))
 		return false;
 	/* ask afresh: gone, or back under another id */
-	if (sw_nl_open(&probe))
+	if (swl_nl_open(&probe))
 		return true;
 	stale = probe.family_id != family_id;
-	sw_nl_close(&probe);
+	swl_nl_close(&probe);
 	return stale;
 }

@@ -8,35 +8,35 @@
  * a reloaded module's family has a new id: a reader must notice, wait,
  * and open everything again (synwatchd, synwatch monitor).
  */
-#ifndef SW_FAMWATCH_H
-#define SW_FAMWATCH_H
+#ifndef SWL_FAMWATCH_H
+#define SWL_FAMWATCH_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "nl.h"
 
-/* What sw_famwatch_read() saw, as bits. */
-#define SW_FAM_GONE	1U	/* the synwatch family was unregistered */
-#define SW_FAM_NEW	2U	/* ... registered (again) */
-#define SW_FAM_UNSURE	4U	/* the watch overran: a change may be missed */
+/* What swl_famwatch_read() saw, as bits. */
+#define SWL_FAM_GONE	1U	/* the synwatch family was unregistered */
+#define SWL_FAM_NEW	2U	/* ... registered (again) */
+#define SWL_FAM_UNSURE	4U	/* the watch overran: a change may be missed */
 
-struct sw_famwatch {
-	struct sw_nl nl;
+struct swl_famwatch {
+	struct swl_nl nl;
 	unsigned int seen;
 };
 
 /* Opens the watch. 0 or a negative errno. */
-int sw_famwatch_open(struct sw_famwatch *w);
-void sw_famwatch_close(struct sw_famwatch *w);
+int swl_famwatch_open(struct swl_famwatch *w);
+void swl_famwatch_close(struct swl_famwatch *w);
 
-static inline int sw_famwatch_fd(const struct sw_famwatch *w)
+static inline int swl_famwatch_fd(const struct swl_famwatch *w)
 {
-	return sw_nl_fd(&w->nl);
+	return swl_nl_fd(&w->nl);
 }
 
-/* Reads every notification queued, without waiting: SW_FAM_* bits. */
-unsigned int sw_famwatch_read(struct sw_famwatch *w);
+/* Reads every notification queued, without waiting: SWL_FAM_* bits. */
+unsigned int swl_famwatch_read(struct swl_famwatch *w);
 
 /*
  * Whether sockets opened on family id family_id are stale after what the
@@ -44,6 +44,6 @@ unsigned int sw_famwatch_read(struct sw_famwatch *w);
  * instance already connected to, see famwatch.c), or, when unsure, it is
  * no longer there under that id.
  */
-bool sw_famwatch_stale(unsigned int bits, uint16_t family_id);
+bool swl_famwatch_stale(unsigned int bits, uint16_t family_id);
 
 #endif

@@ -4,29 +4,29 @@
  * library's own use: decode.c fills records by these tables, render.c
  * reads integers back by them, so the two cannot disagree.
  */
-#ifndef SW_FIELDS_H
-#define SW_FIELDS_H
+#ifndef SWL_FIELDS_H
+#define SWL_FIELDS_H
 
 #include <stdint.h>
 #include <linux/synwatch.h>
 
-enum sw_field_kind { F_INT = 1, F_ADDR, F_STR };
+enum swl_field_kind { F_INT = 1, F_ADDR, F_STR };
 
-struct sw_field {
+struct swl_field {
 	uint8_t type;		/* enum mnl_attr_data_type */
-	uint8_t kind;		/* enum sw_field_kind; 0: not a field */
+	uint8_t kind;		/* enum swl_field_kind; 0: not a field */
 	uint16_t off;		/* offset in the record */
 	uint16_t size;		/* size of the record's member */
 	const char *name;
 };
 
-extern const struct sw_field sw_conn_fields[SYNWATCH_A_CONN_MAX + 1];
-extern const struct sw_field sw_listener_fields[SYNWATCH_A_LISTENER_MAX + 1];
-extern const struct sw_field sw_event_fields[SYNWATCH_A_EVENT_MAX + 1];
-extern const struct sw_field sw_alert_fields[SYNWATCH_A_ALERT_MAX + 1];
+extern const struct swl_field swl_conn_fields[SYNWATCH_A_CONN_MAX + 1];
+extern const struct swl_field swl_listener_fields[SYNWATCH_A_LISTENER_MAX + 1];
+extern const struct swl_field swl_event_fields[SYNWATCH_A_EVENT_MAX + 1];
+extern const struct swl_field swl_alert_fields[SYNWATCH_A_ALERT_MAX + 1];
 
 /* The integer member f describes, in rec, widened. */
-static inline uint64_t sw_field_int(const struct sw_field *f, const void *rec)
+static inline uint64_t swl_field_int(const struct swl_field *f, const void *rec)
 {
 	const char *p = (const char *)rec + f->off;
 

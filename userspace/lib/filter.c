@@ -23,30 +23,30 @@ static const struct {
 	const char *name;
 	uint32_t mask;
 } state_groups[] = {
-	{ "all", SW_STATE_MASK_ALL },
+	{ "all", SWL_STATE_MASK_ALL },
 	{ "half-open", BIT(LISTEN) | BIT(SYN_SENT) | BIT(SYN_RECEIVED) },
 	{ "teardown", BIT(FIN_WAIT_1) | BIT(FIN_WAIT_2) | BIT(CLOSE_WAIT) |
 		      BIT(CLOSING) | BIT(LAST_ACK) | BIT(TIME_WAIT) },
-	{ "connected", SW_STATE_MASK_ALL & ~(BIT(LISTEN) | BIT(CLOSED)) },
+	{ "connected", SWL_STATE_MASK_ALL & ~(BIT(LISTEN) | BIT(CLOSED)) },
 	/* aliases people type from ss output and RFC text */
 	{ "estab", BIT(ESTABLISHED) },
 	{ "syn-received", BIT(SYN_RECEIVED) },
 };
 
-const char sw_state_words_help[] =
+const char swl_state_words_help[] =
 	"closed listen syn-sent syn-recv established fin-wait-1 fin-wait-2 "
 	"close-wait closing last-ack time-wait; groups: all half-open "
 	"teardown connected";
 
-void sw_filter_init(struct sw_filter *f)
+void swl_filter_init(struct swl_filter *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->netns_fd = -1;
 }
 
-int sw_state_mask_parse(const char *word, uint32_t *mask)
+int swl_state_mask_parse(const char *word, uint32_t *mask)
 {
-	int i = sw_name_lookup(sw_state_names, sw_state_names_len, word);
+	int i = swl_name_lookup(swl_state_names, swl_state_names_len, word);
 
 	if (i >= 0) {
 		*mask = 1U << i;
@@ -61,7 +61,7 @@ int sw_state_mask_parse(const char *word, uint32_t *mask)
 	return -1;
 }
 
-int sw_event_mask_parse(const char *list, uint32_t *mask, char *err,
+int swl_event_mask_parse(const char *list, uint32_t *mask, char *err,
 			size_t errlen)
 {
 	char *copy = strdup(list), *save = NULL;
@@ -69,22 +69,22 @@ int sw_event_mask_parse(const char *list, uint32_t *mask, char *err,
 	int ret = 0;
 
 	if (!copy)
-		return sw_errbuf(err, errlen, "out of memory");
+		return swl_errbuf(err, errlen, "out of memory");
 	for (char *w = strtok_r(copy, ",", &save); w;
 	     w = strtok_r(NULL, ",", &save)) {
-		int i = sw_name_lookup(sw_event_names, sw_event_names_len, w);
+		int i = swl_name_lookup(swl_event_names, swl_event_names_len, w);
 
 		if (i > 0)
 			m |= 1U << i;
 		else if (!strcasecmp(w, "all"))
 			m |= SYNWATCH_EVENT_MASK_ALL;
 		else if (!strcasecmp(w, "conn"))
-			m |= SW_CONN_EVENTS;
+			m |= SWL_CONN_EVENTS;
 		else if (!strcasecmp(w, "alert") || !strcasecmp(w, "alerts") ||
 			 !strcasecmp(w, "flood"))
-			m |= SW_ALERT_EVENTS;
+			m |= SWL_ALERT_EVENTS;
 		else if (strcasecmp(w, "none")) {
-			ret = sw_errbuf(err, errlen,
+			ret = swl_errbuf(err, errlen,
 				   "unknown event type '%s' (valid: new, state, destroy, flood-start, flood-update, flood-end; groups: conn, alert, all, none)",
 				   w);
 			break;
@@ -96,7 +96,7 @@ int sw_event_mask_parse(const char *list, uint32_t *mask, char *err,
 	return ret;
 }
 
-char *sw_event_mask_format(char *buf, size_t len, uint32_t mask)
+char *swl_event_mask_format(char *buf, size_t len, uint32_t mask)
 {
 	size_t n = 0;
 
@@ -105,7 +105,7 @@ char *sw_event_mask_format(char *buf, size_t len, uint32_t mask)
 		if (mask & (1U << i))
 			n += (size_t)snprintf(buf + n, len - n, "%s%s",
 					      n ? "," : "",
-					      sw_event_names[i].keyword);
+					      swl_event_names[i].keyword);
 	if (!n)
 		snprintf(buf, len, "none");
 	return buf;
@@ -148,7 +148,7 @@ static int parse_port(const char *s, uint16_t *port)
 
 	if (*s == ':')		/* ss writes ports as ":80" */
 		s++;
-	if (sw_parse_u64(s, 65535, &v) == 0) {
+	if (swl_parse_u64(s, 65535, &v) == 0) {
 		*port = (uint16_t)v;
 		return 0;
 	}
@@ -162,10 +162,10 @@ static int parse_port(const char *s, uint16_t *port)
 }
 
 /* Turns "OP PORT" into the kernel's inclusive range + invert. */
-static int port_range(const char *op, uint16_t port, struct sw_port_range *r,
+static int port_range(const char *op, uint16_t port, struct swl_port_range *r,
 		      char *err, size_t errlen)
 {
-	struct sw_port_range n = { .set = true, .min = 0, .max = 65535 };
+	struct swl_port_range n = { .set = true, .min = 0, .max = 65535 };
 
 	if (!strcmp(op, "=") || !strcmp(op, "==")) {
 		n.min = n.max = port;
@@ -174,13 +174,13 @@ static int port_range(const char *op, uint16_t port, struct sw_port_range *r,
 		n.invert = true;
 	} else if (!strcmp(op, "<")) {
 		if (port == 0)
-			return sw_errbuf(err, errlen, "'< 0' matches no port");
+			return swl_errbuf(err, errlen, "'< 0' matches no port");
 		n.max = port - 1;
 	} else if (!strcmp(op, "<=")) {
 		n.max = port;
 	} else if (!strcmp(op, ">")) {
 		if (port == 65535)
-			return sw_errbuf(err, errlen, "'> 65535' matches no port");
+			return swl_errbuf(err, errlen, "'> 65535' matches no port");
 		n.min = port + 1;
 	} else {
 		n.min = port;
@@ -192,19 +192,19 @@ static int port_range(const char *op, uint16_t port, struct sw_port_range *r,
 	/* "sport > 1024 sport < 2000": the kernel takes one range, so
 	 * intersect; an inverted range has no single-range intersection. */
 	if (r->invert || n.invert)
-		return sw_errbuf(err, errlen,
+		return swl_errbuf(err, errlen,
 			    "a port may have one '!=' condition, not combined with others");
 	if (n.min > r->min)
 		r->min = n.min;
 	if (n.max < r->max)
 		r->max = n.max;
 	if (r->min > r->max)
-		return sw_errbuf(err, errlen, "the port conditions match no port");
+		return swl_errbuf(err, errlen, "the port conditions match no port");
 	return 0;
 }
 
 static int parse_port_cond(const char *kw, const char *rest, int argc,
-			   char *const argv[], int *i, struct sw_port_range *r,
+			   char *const argv[], int *i, struct swl_port_range *r,
 			   char *err, size_t errlen)
 {
 	const char *op = "=", *value = NULL, *after;
@@ -213,7 +213,7 @@ static int parse_port_cond(const char *kw, const char *rest, int argc,
 	/* The operator: glued to the keyword, or the next word. */
 	if (!*rest) {
 		if (*i + 1 >= argc)
-			return sw_errbuf(err, errlen, "'%s' needs a port", kw);
+			return swl_errbuf(err, errlen, "'%s' needs a port", kw);
 		rest = argv[++*i];
 		if (word_op(rest)) {
 			op = word_op(rest);
@@ -226,16 +226,16 @@ static int parse_port_cond(const char *kw, const char *rest, int argc,
 	value = rest;
 	if (!*value) {
 		if (*i + 1 >= argc)
-			return sw_errbuf(err, errlen, "'%s %s' needs a port", kw, op);
+			return swl_errbuf(err, errlen, "'%s %s' needs a port", kw, op);
 		value = argv[++*i];
 	}
 	if (parse_port(value, &port))
-		return sw_errbuf(err, errlen, "'%s': bad port '%s' (0-65535 or a service name)",
+		return swl_errbuf(err, errlen, "'%s': bad port '%s' (0-65535 or a service name)",
 			    kw, value);
 	return port_range(op, port, r, err, errlen);
 }
 
-int sw_parse_prefix(const char *s, struct sw_prefix *p, char *err,
+int swl_parse_prefix(const char *s, struct swl_prefix *p, char *err,
 		    size_t errlen)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
@@ -245,7 +245,7 @@ int sw_parse_prefix(const char *s, struct sw_prefix *p, char *err,
 	size_t n;
 
 	if (strlen(s) >= sizeof(buf))
-		return sw_errbuf(err, errlen, "bad address '%s'", s);
+		return swl_errbuf(err, errlen, "bad address '%s'", s);
 	strcpy(buf, s);
 	slash = strchr(buf, '/');
 	if (slash)
@@ -261,11 +261,11 @@ int sw_parse_prefix(const char *s, struct sw_prefix *p, char *err,
 	else if (inet_pton(AF_INET6, addr, p->addr.raw) == 1)
 		p->addr.family = AF_INET6;
 	else
-		return sw_errbuf(err, errlen, "bad address '%s' (expected IPv4 or IPv6, optionally /prefix)", s);
+		return swl_errbuf(err, errlen, "bad address '%s' (expected IPv4 or IPv6, optionally /prefix)", s);
 	max = p->addr.family == AF_INET ? 32 : 128;
 	len = max;
-	if (slash && sw_parse_u64(slash + 1, max, &len))
-		return sw_errbuf(err, errlen, "bad prefix length '/%s' in '%s' (0-%u)",
+	if (slash && swl_parse_u64(slash + 1, max, &len))
+		return swl_errbuf(err, errlen, "bad prefix length '/%s' in '%s' (0-%u)",
 			    slash + 1, s, max);
 	p->len = (uint8_t)len;
 	/* Clear host bits, so "10.1.2.3/8" means 10.0.0.0/8 everywhere. */
@@ -275,19 +275,19 @@ int sw_parse_prefix(const char *s, struct sw_prefix *p, char *err,
 	return 0;
 }
 
-int sw_filter_set_family(struct sw_filter *f, uint8_t family, char *err,
+int swl_filter_set_family(struct swl_filter *f, uint8_t family, char *err,
 			 size_t errlen)
 {
 	if ((f->local.set && f->local.addr.family != family) ||
 	    (f->remote.set && f->remote.addr.family != family) ||
 	    (f->family && f->family != family))
-		return sw_errbuf(err, errlen, "conflicting address families");
+		return swl_errbuf(err, errlen, "conflicting address families");
 	f->family = family;
 	return 0;
 }
 
 static int parse_addr_cond(const char *kw, int argc, char *const argv[],
-			   int *i, struct sw_filter *f, struct sw_prefix *p,
+			   int *i, struct swl_filter *f, struct swl_prefix *p,
 			   char *err, size_t errlen)
 {
 	const char *value;
@@ -296,24 +296,24 @@ static int parse_addr_cond(const char *kw, int argc, char *const argv[],
 			      !strcmp(argv[*i + 1], "==")))
 		++*i;
 	if (*i + 1 >= argc)
-		return sw_errbuf(err, errlen, "'%s' needs an address", kw);
+		return swl_errbuf(err, errlen, "'%s' needs an address", kw);
 	value = argv[++*i];
 	if (p->set)
-		return sw_errbuf(err, errlen, "'%s' given twice", kw);
-	if (sw_parse_prefix(value, p, err, errlen))
+		return swl_errbuf(err, errlen, "'%s' given twice", kw);
+	if (swl_parse_prefix(value, p, err, errlen))
 		return -1;
-	return sw_filter_set_family(f, p->addr.family, err, errlen);
+	return swl_filter_set_family(f, p->addr.family, err, errlen);
 }
 
 static int parse_state_cond(const char *kw, int argc, char *const argv[],
 			    int *i, uint32_t *mask, char *err, size_t errlen)
 {
 	if (*i + 1 >= argc)
-		return sw_errbuf(err, errlen, "'%s' needs a state (%s)", kw,
-			    sw_state_words_help);
-	if (sw_state_mask_parse(argv[++*i], mask))
-		return sw_errbuf(err, errlen, "unknown state '%s' (valid: %s)",
-			    argv[*i], sw_state_words_help);
+		return swl_errbuf(err, errlen, "'%s' needs a state (%s)", kw,
+			    swl_state_words_help);
+	if (swl_state_mask_parse(argv[++*i], mask))
+		return swl_errbuf(err, errlen, "unknown state '%s' (valid: %s)",
+			    argv[*i], swl_state_words_help);
 	return 0;
 }
 
@@ -330,7 +330,7 @@ static const char *keyword(const char *w, const char *kw)
 	return NULL;
 }
 
-int sw_filter_parse(struct sw_filter *f, int argc, char *const argv[],
+int swl_filter_parse(struct swl_filter *f, int argc, char *const argv[],
 		    char *err, size_t errlen)
 {
 	for (int i = 0; i < argc; i++) {
@@ -345,10 +345,10 @@ int sw_filter_parse(struct sw_filter *f, int argc, char *const argv[],
 			if (parse_state_cond(w, argc, argv, &i, &mask, err, errlen))
 				return -1;
 			if (!f->state_mask)
-				f->state_mask = SW_STATE_MASK_ALL;
+				f->state_mask = SWL_STATE_MASK_ALL;
 			f->state_mask &= ~mask;
 			if (!f->state_mask)
-				return sw_errbuf(err, errlen, "every state is excluded");
+				return swl_errbuf(err, errlen, "every state is excluded");
 		} else if ((rest = keyword(w, "sport"))) {
 			if (parse_port_cond("sport", rest, argc, argv, &i,
 					    &f->lport, err, errlen))
@@ -366,7 +366,7 @@ int sw_filter_parse(struct sw_filter *f, int argc, char *const argv[],
 					    err, errlen))
 				return -1;
 		} else {
-			return sw_errbuf(err, errlen,
+			return swl_errbuf(err, errlen,
 				    "unknown filter word '%s' (expected state, exclude, sport, dport, src, dst)",
 				    w);
 		}
@@ -374,14 +374,14 @@ int sw_filter_parse(struct sw_filter *f, int argc, char *const argv[],
 	return 0;
 }
 
-bool sw_filter_has_conditions(const struct sw_filter *f)
+bool swl_filter_has_conditions(const struct swl_filter *f)
 {
-	return (f->state_mask && f->state_mask != SW_STATE_MASK_ALL) ||
+	return (f->state_mask && f->state_mask != SWL_STATE_MASK_ALL) ||
 	       f->family || f->local.set || f->remote.set || f->lport.set ||
 	       f->rport.set;
 }
 
-static void put_range(struct nlmsghdr *nlh, const struct sw_port_range *r,
+static void put_range(struct nlmsghdr *nlh, const struct swl_port_range *r,
 		      int min_attr, int max_attr, int invert_attr)
 {
 	if (!r->set)
@@ -392,7 +392,7 @@ static void put_range(struct nlmsghdr *nlh, const struct sw_port_range *r,
 		mnl_attr_put(nlh, invert_attr, 0, NULL);
 }
 
-static void put_prefix(struct nlmsghdr *nlh, const struct sw_prefix *p,
+static void put_prefix(struct nlmsghdr *nlh, const struct swl_prefix *p,
 		       int addr_attr, int len_attr)
 {
 	if (!p->set)
@@ -402,15 +402,15 @@ static void put_prefix(struct nlmsghdr *nlh, const struct sw_prefix *p,
 	mnl_attr_put_u8(nlh, len_attr, p->len);
 }
 
-void sw_filter_put(struct nlmsghdr *nlh, const struct sw_filter *f)
+void swl_filter_put(struct nlmsghdr *nlh, const struct swl_filter *f)
 {
 	struct nlattr *nest;
 
-	if (!sw_filter_has_conditions(f) && f->netns_fd < 0 && !f->event_mask &&
+	if (!swl_filter_has_conditions(f) && f->netns_fd < 0 && !f->event_mask &&
 	    !f->batch_bytes)
 		return;
 	nest = mnl_attr_nest_start(nlh, SYNWATCH_A_FILTER);
-	if (f->state_mask && f->state_mask != SW_STATE_MASK_ALL)
+	if (f->state_mask && f->state_mask != SWL_STATE_MASK_ALL)
 		mnl_attr_put_u32(nlh, SYNWATCH_A_FILTER_STATE_MASK, f->state_mask);
 	if (f->family)
 		mnl_attr_put_u8(nlh, SYNWATCH_A_FILTER_FAMILY, f->family);
@@ -432,7 +432,7 @@ void sw_filter_put(struct nlmsghdr *nlh, const struct sw_filter *f)
 	mnl_attr_nest_end(nlh, nest);
 }
 
-static bool prefix_match(const struct sw_prefix *p, const struct sw_addr *a)
+static bool prefix_match(const struct swl_prefix *p, const struct swl_addr *a)
 {
 	unsigned int full = p->len / 8, rest = p->len % 8;
 
@@ -447,14 +447,14 @@ static bool prefix_match(const struct sw_prefix *p, const struct sw_addr *a)
 	return ((a->raw[full] ^ p->addr.raw[full]) & (0xff00 >> rest)) == 0;
 }
 
-static bool range_match(const struct sw_port_range *r, uint16_t port)
+static bool range_match(const struct swl_port_range *r, uint16_t port)
 {
 	bool in = port >= r->min && port <= r->max;
 
 	return !r->set || in != r->invert;
 }
 
-bool sw_filter_match(const struct sw_filter *f, const struct sw_conn *c)
+bool swl_filter_match(const struct swl_filter *f, const struct swl_conn *c)
 {
 	if (f->state_mask && !(f->state_mask & (1U << c->state)))
 		return false;

@@ -13,8 +13,8 @@
  *   src ADDR[/LEN]         local address or prefix
  *   dst ADDR[/LEN]         peer address or prefix
  */
-#ifndef SW_FILTER_H
-#define SW_FILTER_H
+#ifndef SWL_FILTER_H
+#define SWL_FILTER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,72 +23,72 @@
 
 #include "records.h"
 
-#define SW_STATE_MASK_ALL ((1U << (SYNWATCH_STATE_MAX + 1)) - 1)
-#define SW_ALERT_EVENTS ((1U << SYNWATCH_EVENT_FLOOD_START) |		\
+#define SWL_STATE_MASK_ALL ((1U << (SYNWATCH_STATE_MAX + 1)) - 1)
+#define SWL_ALERT_EVENTS ((1U << SYNWATCH_EVENT_FLOOD_START) |		\
 			 (1U << SYNWATCH_EVENT_FLOOD_UPDATE) |		\
 			 (1U << SYNWATCH_EVENT_FLOOD_END))
-#define SW_CONN_EVENTS ((1U << SYNWATCH_EVENT_NEW) |			\
+#define SWL_CONN_EVENTS ((1U << SYNWATCH_EVENT_NEW) |			\
 			(1U << SYNWATCH_EVENT_STATE) |			\
 			(1U << SYNWATCH_EVENT_DESTROY))
 
-struct sw_prefix {
+struct swl_prefix {
 	bool set;
-	struct sw_addr addr;	/* host bits cleared */
+	struct swl_addr addr;	/* host bits cleared */
 	uint8_t len;
 };
 
-struct sw_port_range {
+struct swl_port_range {
 	bool set;
 	bool invert;
 	uint16_t min, max;
 };
 
-struct sw_filter {
+struct swl_filter {
 	uint32_t state_mask;	/* 0: any state */
 	uint8_t family;		/* 0: any family */
-	struct sw_prefix local, remote;
-	struct sw_port_range lport, rport;
+	struct swl_prefix local, remote;
+	struct swl_port_range lport, rport;
 	int netns_fd;		/* -1: the caller's netns */
 	uint32_t event_mask;	/* 0: not given (SUBSCRIBE only) */
 	uint32_t batch_bytes;	/* 0: not given (SUBSCRIBE only) */
 };
 
-void sw_filter_init(struct sw_filter *f);
+void swl_filter_init(struct swl_filter *f);
 
 /* Parses the words; returns 0, or -1 with a message for the user in err. */
-int sw_filter_parse(struct sw_filter *f, int argc, char *const argv[],
+int swl_filter_parse(struct swl_filter *f, int argc, char *const argv[],
 		    char *err, size_t errlen);
 
 /* "10.0.0.0/8", "2001:db8::/32", "[::1]", "192.0.2.1"; clears host bits */
-int sw_parse_prefix(const char *s, struct sw_prefix *p, char *err,
+int swl_parse_prefix(const char *s, struct swl_prefix *p, char *err,
 		    size_t errlen);
 
 /* -4 / -6; fails if an address of the other family was given. */
-int sw_filter_set_family(struct sw_filter *f, uint8_t family, char *err,
+int swl_filter_set_family(struct swl_filter *f, uint8_t family, char *err,
 			 size_t errlen);
 
 /* Any condition on connections (not counting event_mask and netns)? */
-bool sw_filter_has_conditions(const struct sw_filter *f);
+bool swl_filter_has_conditions(const struct swl_filter *f);
 
 /* Adds a SYNWATCH_A_FILTER nest unless there is nothing to say. */
-void sw_filter_put(struct nlmsghdr *nlh, const struct sw_filter *f);
+void swl_filter_put(struct nlmsghdr *nlh, const struct swl_filter *f);
 
-bool sw_filter_match(const struct sw_filter *f, const struct sw_conn *c);
+bool swl_filter_match(const struct swl_filter *f, const struct swl_conn *c);
 
 /* A state keyword or group name -> mask; -1 if unknown. */
-int sw_state_mask_parse(const char *word, uint32_t *mask);
+int swl_state_mask_parse(const char *word, uint32_t *mask);
 
 /*
  * Comma-separated event names or groups ("conn", "alert", "all",
  * "none") -> mask of (1 << SYNWATCH_EVENT_x); -1 with err if unknown.
  */
-int sw_event_mask_parse(const char *list, uint32_t *mask, char *err,
+int swl_event_mask_parse(const char *list, uint32_t *mask, char *err,
 			size_t errlen);
 
 /* The inverse, for display: "new,state,destroy" ("none" if 0). */
-char *sw_event_mask_format(char *buf, size_t len, uint32_t mask);
+char *swl_event_mask_format(char *buf, size_t len, uint32_t mask);
 
 /* The list of state names and groups, for usage messages. */
-extern const char sw_state_words_help[];
+extern const char swl_state_words_help[];
 
 #endif

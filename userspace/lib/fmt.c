@@ -8,10 +8,10 @@
 #include "fmt.h"
 #include "json.h"
 
-char *sw_put_u64(char *p, uint64_t v, int width)
+char *swl_put_u64(char *p, uint64_t v, int width)
 {
 	char d[20];
-	int n = (int)sw_json_put_u64(d, v);
+	int n = (int)swl_json_put_u64(d, v);
 
 	for (; width > n; width--)
 		*p++ = '0';
@@ -27,7 +27,7 @@ static char *put_str(char *p, const char *s)
 	return p + n;
 }
 
-char *sw_fmt_tcp_flags(char *buf, uint8_t flags)
+char *swl_fmt_tcp_flags(char *buf, uint8_t flags)
 {
 	/* tcpdump's print order (print-tcp.c tcp_flag_values), ACK as '.' */
 	static const struct { uint8_t bit; char c; } tab[] = {
@@ -68,98 +68,98 @@ static void fmt_ipv4(char *buf, const uint8_t *b)
 	*p = 0;
 }
 
-char *sw_fmt_addr(char *buf, const struct sw_addr *a)
+char *swl_fmt_addr(char *buf, const struct swl_addr *a)
 {
 	if (a->family == AF_INET)
 		fmt_ipv4(buf, (const uint8_t *)a->raw);
-	else if (!a->family || !inet_ntop(a->family, a->raw, buf, SW_FMT_LEN))
+	else if (!a->family || !inet_ntop(a->family, a->raw, buf, SWL_FMT_LEN))
 		strcpy(buf, "?");
 	return buf;
 }
 
-char *sw_fmt_endpoint(char *buf, const struct sw_addr *a, uint16_t port)
+char *swl_fmt_endpoint(char *buf, const struct swl_addr *a, uint16_t port)
 {
-	char addr[SW_FMT_LEN], *p = buf;
+	char addr[SWL_FMT_LEN], *p = buf;
 
-	sw_fmt_addr(addr, a);
+	swl_fmt_addr(addr, a);
 	if (a->family == AF_INET6)
 		*p++ = '[';
 	p = put_str(p, addr);		/* at most INET6_ADDRSTRLEN - 1 */
 	if (a->family == AF_INET6)
 		*p++ = ']';
 	*p++ = ':';
-	*sw_put_u64(p, port, 1) = 0;
+	*swl_put_u64(p, port, 1) = 0;
 	return buf;
 }
 
-char *sw_fmt_prefix(char *buf, const struct sw_addr *a, unsigned int len)
+char *swl_fmt_prefix(char *buf, const struct swl_addr *a, unsigned int len)
 {
 	char *p;
 
-	sw_fmt_addr(buf, a);
+	swl_fmt_addr(buf, a);
 	p = buf + strlen(buf);
 	*p++ = '/';
-	*sw_put_u64(p, len, 1) = 0;
+	*swl_put_u64(p, len, 1) = 0;
 	return buf;
 }
 
-char *sw_fmt_duration_ms(char *buf, uint64_t ms)
+char *swl_fmt_duration_ms(char *buf, uint64_t ms)
 {
 	uint64_t s = ms / 1000;
 	char *p = buf;
 
 	if (ms < 1000) {
-		p = put_str(sw_put_u64(p, ms, 1), "ms");
+		p = put_str(swl_put_u64(p, ms, 1), "ms");
 	} else if (s < 60) {
-		p = sw_put_u64(p, s, 1);
+		p = swl_put_u64(p, s, 1);
 		*p++ = '.';
-		p = sw_put_u64(p, (ms % 1000) / 100, 1);
+		p = swl_put_u64(p, (ms % 1000) / 100, 1);
 		*p++ = 's';
 	} else if (s < 3600) {
-		p = sw_put_u64(p, s / 60, 1);
+		p = swl_put_u64(p, s / 60, 1);
 		*p++ = 'm';
-		p = sw_put_u64(p, s % 60, 2);
+		p = swl_put_u64(p, s % 60, 2);
 		*p++ = 's';
 	} else if (s < 86400) {
-		p = sw_put_u64(p, s / 3600, 1);
+		p = swl_put_u64(p, s / 3600, 1);
 		*p++ = 'h';
-		p = sw_put_u64(p, s % 3600 / 60, 2);
+		p = swl_put_u64(p, s % 3600 / 60, 2);
 		*p++ = 'm';
 	} else {
-		p = sw_put_u64(p, s / 86400, 1);
+		p = swl_put_u64(p, s / 86400, 1);
 		*p++ = 'd';
-		p = sw_put_u64(p, s % 86400 / 3600, 2);
+		p = swl_put_u64(p, s % 86400 / 3600, 2);
 		*p++ = 'h';
 	}
 	*p = 0;
 	return buf;
 }
 
-char *sw_fmt_rtt_us(char *buf, uint32_t us)
+char *swl_fmt_rtt_us(char *buf, uint32_t us)
 {
-	char *p = sw_put_u64(buf, us / 1000, 1);
+	char *p = swl_put_u64(buf, us / 1000, 1);
 
 	*p++ = '.';
-	p = sw_put_u64(p, us % 1000, 3);
+	p = swl_put_u64(p, us % 1000, 3);
 	strcpy(p, "ms");
 	return buf;
 }
 
-char *sw_fmt_bytes(char *buf, uint64_t bytes)
+char *swl_fmt_bytes(char *buf, uint64_t bytes)
 {
 	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
 	double v = (double)bytes;
 	int u = -1;
 
 	if (bytes < 1024) {
-		snprintf(buf, SW_FMT_LEN, "%" PRIu64 "B", bytes);
+		snprintf(buf, SWL_FMT_LEN, "%" PRIu64 "B", bytes);
 		return buf;
 	}
 	while (v >= 1024 && u < 3) {
 		v /= 1024;
 		u++;
 	}
-	snprintf(buf, SW_FMT_LEN, "%.1f%s", v, units[u]);
+	snprintf(buf, SWL_FMT_LEN, "%.1f%s", v, units[u]);
 	return buf;
 }
 
@@ -168,7 +168,7 @@ char *sw_fmt_bytes(char *buf, uint64_t bytes)
  * stream of events mostly stays within one second, so each thread keeps
  * the last second's "HH:MM:SS".
  */
-char *sw_fmt_time_ns(char *buf, uint64_t ns)
+char *swl_fmt_time_ns(char *buf, uint64_t ns)
 {
 	static __thread time_t last = -1;
 	static __thread char hms[9];
@@ -181,20 +181,20 @@ char *sw_fmt_time_ns(char *buf, uint64_t ns)
 			strcpy(buf, "?");
 			return buf;
 		}
-		p = sw_put_u64(hms, (uint64_t)tm.tm_hour % 100, 2);
+		p = swl_put_u64(hms, (uint64_t)tm.tm_hour % 100, 2);
 		*p++ = ':';
-		p = sw_put_u64(p, (uint64_t)tm.tm_min, 2);
+		p = swl_put_u64(p, (uint64_t)tm.tm_min, 2);
 		*p++ = ':';
-		sw_put_u64(p, (uint64_t)tm.tm_sec, 2);
+		swl_put_u64(p, (uint64_t)tm.tm_sec, 2);
 		last = t;
 	}
 	memcpy(buf, hms, 8);
 	buf[8] = '.';
-	*sw_put_u64(buf + 9, ns % 1000000000 / 1000, 6) = 0;
+	*swl_put_u64(buf + 9, ns % 1000000000 / 1000, 6) = 0;
 	return buf;
 }
 
-char *sw_fmt_seconds(char *buf, uint64_t s)
+char *swl_fmt_seconds(char *buf, uint64_t s)
 {
 	static const struct { uint64_t div; const char *unit; } units[] = {
 		{ 86400, "d" }, { 3600, "h" }, { 60, "m" },
@@ -202,16 +202,16 @@ char *sw_fmt_seconds(char *buf, uint64_t s)
 
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (s && s % units[i].div == 0) {
-			snprintf(buf, SW_FMT_LEN, "%" PRIu64 "%s",
+			snprintf(buf, SWL_FMT_LEN, "%" PRIu64 "%s",
 				 s / units[i].div, units[i].unit);
 			return buf;
 		}
 	}
-	snprintf(buf, SW_FMT_LEN, "%" PRIu64 "s", s);
+	snprintf(buf, SWL_FMT_LEN, "%" PRIu64 "s", s);
 	return buf;
 }
 
-char *sw_fmt_conn_flags(char *buf, size_t len, uint32_t flags)
+char *swl_fmt_conn_flags(char *buf, size_t len, uint32_t flags)
 {
 	static const struct { uint32_t bit; const char *name; } tab[] = {
 		{ SYNWATCH_CONN_F_ACTIVE, "active" },
@@ -232,7 +232,7 @@ char *sw_fmt_conn_flags(char *buf, size_t len, uint32_t flags)
 	return buf;
 }
 
-char *sw_fmt_sparkline(char *buf, const uint32_t *samples, size_t n)
+char *swl_fmt_sparkline(char *buf, const uint32_t *samples, size_t n)
 {
 	static const char *const bars[] = {
 		"\u2581", "\u2582", "\u2583", "\u2584",
@@ -258,7 +258,7 @@ char *sw_fmt_sparkline(char *buf, const uint32_t *samples, size_t n)
 	return buf;
 }
 
-uint64_t sw_monotonic_ms(void)
+uint64_t swl_monotonic_ms(void)
 {
 	struct timespec ts;
 

@@ -6,7 +6,7 @@
 
 #include "json.h"
 
-void sw_json_init(struct sw_json *j, FILE *f)
+void swl_json_init(struct swl_json *j, FILE *f)
 {
 	j->f = f;
 	j->len = 0;
@@ -16,7 +16,7 @@ void sw_json_init(struct sw_json *j, FILE *f)
 }
 
 /* With f: fbuf out to it. */
-static void fbuf_flush(struct sw_json *j)
+static void fbuf_flush(struct swl_json *j)
 {
 	if (j->len)
 		fwrite(j->fbuf, 1, j->len, j->f);
@@ -24,13 +24,13 @@ static void fbuf_flush(struct sw_json *j)
 }
 
 /* A value ended: with f, a top-level one goes out now. */
-static void settle(struct sw_json *j)
+static void settle(struct swl_json *j)
 {
 	if (j->f && !j->depth)
 		fbuf_flush(j);
 }
 
-void sw_json_init_buf(struct sw_json *j)
+void swl_json_init_buf(struct swl_json *j)
 {
 	j->f = NULL;
 	j->depth = 0;
@@ -39,12 +39,12 @@ void sw_json_init_buf(struct sw_json *j)
 }
 
 /* Where the bytes go: buf, or with f, fbuf. */
-static inline char *base(struct sw_json *j)
+static inline char *base(struct swl_json *j)
 {
 	return j->f ? j->fbuf : j->buf;
 }
 
-static inline size_t capacity(const struct sw_json *j)
+static inline size_t capacity(const struct swl_json *j)
 {
 	return j->f ? sizeof(j->fbuf) : j->cap;
 }
@@ -54,7 +54,7 @@ static inline size_t capacity(const struct sw_json *j)
  * unless n is more than all of it (callers write long strings and raw
  * bytes to f themselves: see fits()).
  */
-static bool grow(struct sw_json *j, size_t n)
+static bool grow(struct swl_json *j, size_t n)
 {
 	size_t cap = j->cap ? j->cap : 4096;
 	char *p;
@@ -76,7 +76,7 @@ static bool grow(struct sw_json *j, size_t n)
 }
 
 /* Room for n more bytes at the end, or NULL (oom set). */
-static inline char *room(struct sw_json *j, size_t n)
+static inline char *room(struct swl_json *j, size_t n)
 {
 	if (j->len + n > capacity(j) && !grow(j, n))
 		return NULL;
@@ -84,7 +84,7 @@ static inline char *room(struct sw_json *j, size_t n)
 }
 
 /* Can n bytes go through fbuf? If not, it has gone out to f already. */
-static bool fits(struct sw_json *j, size_t n)
+static bool fits(struct swl_json *j, size_t n)
 {
 	if (!j->f || n <= sizeof(j->fbuf))
 		return true;
@@ -92,7 +92,7 @@ static bool fits(struct sw_json *j, size_t n)
 	return false;
 }
 
-void sw_json_raw(struct sw_json *j, const char *s, size_t n)
+void swl_json_raw(struct swl_json *j, const char *s, size_t n)
 {
 	char *p;
 
@@ -108,7 +108,7 @@ void sw_json_raw(struct sw_json *j, const char *s, size_t n)
 	settle(j);
 }
 
-static void out_c(struct sw_json *j, char c)
+static void out_c(struct swl_json *j, char c)
 {
 	char *p = room(j, 1);
 
@@ -119,7 +119,7 @@ static void out_c(struct sw_json *j, char c)
 }
 
 /* v in decimal at p (room for 20), two digits a division; its length. */
-size_t sw_json_put_u64(char *p, uint64_t v)
+size_t swl_json_put_u64(char *p, uint64_t v)
 {
 	static const char digits[] =
 		"00010203040506070809101112131415161718192021222324"
@@ -171,17 +171,17 @@ size_t sw_json_put_u64(char *p, uint64_t v)
 	return n;
 }
 
-static void out_u64(struct sw_json *j, uint64_t v)
+static void out_u64(struct swl_json *j, uint64_t v)
 {
 	char *p;
 
 	p = room(j, 20);
 	if (p)
-		j->len += sw_json_put_u64(p, v);
+		j->len += swl_json_put_u64(p, v);
 }
 
 /* Comma handling: a value right after its key needs none. */
-static void pre_value(struct sw_json *j)
+static void pre_value(struct swl_json *j)
 {
 	if (j->after_key) {
 		j->after_key = false;
@@ -196,12 +196,12 @@ static void pre_value(struct sw_json *j)
  * Is a comma due before the next member? Marks the member as written. A
  * key right after a key (not JSON) takes none, as on the FILE path.
  */
-static inline size_t comma_due(const struct sw_json *j)
+static inline size_t comma_due(const struct swl_json *j)
 {
 	return !j->after_key && j->need_comma[j->depth];
 }
 
-static size_t take_sep(struct sw_json *j)
+static size_t take_sep(struct swl_json *j)
 {
 	size_t comma = comma_due(j);
 
@@ -217,7 +217,7 @@ static size_t take_sep(struct sw_json *j)
  * way and the name over it when none is due. Returns where the value
  * goes, with room for extra bytes, or NULL.
  */
-static char *buf_key(struct sw_json *j, const char *key, size_t extra)
+static char *buf_key(struct swl_json *j, const char *key, size_t extra)
 {
 	size_t n = strlen(key), comma;
 	char *p = room(j, 1 + n + 3 + extra);
@@ -236,16 +236,16 @@ static char *buf_key(struct sw_json *j, const char *key, size_t extra)
 	return p;
 }
 
-static void push(struct sw_json *j, char c)
+static void push(struct swl_json *j, char c)
 {
 	pre_value(j);
 	out_c(j, c);
-	if (j->depth < SW_JSON_MAX_DEPTH - 1)
+	if (j->depth < SWL_JSON_MAX_DEPTH - 1)
 		j->depth++;
 	j->need_comma[j->depth] = false;
 }
 
-static void pop(struct sw_json *j, char c)
+static void pop(struct swl_json *j, char c)
 {
 	out_c(j, c);
 	if (j->depth > 0)
@@ -253,12 +253,12 @@ static void pop(struct sw_json *j, char c)
 	settle(j);
 }
 
-void sw_json_obj_open(struct sw_json *j) { push(j, '{'); }
-void sw_json_obj_close(struct sw_json *j) { pop(j, '}'); }
-void sw_json_arr_open(struct sw_json *j) { push(j, '['); }
-void sw_json_arr_close(struct sw_json *j) { pop(j, ']'); }
+void swl_json_obj_open(struct swl_json *j) { push(j, '{'); }
+void swl_json_obj_close(struct swl_json *j) { pop(j, '}'); }
+void swl_json_arr_open(struct swl_json *j) { push(j, '['); }
+void swl_json_arr_close(struct swl_json *j) { pop(j, ']'); }
 
-void sw_json_escape(FILE *f, const char *s)
+void swl_json_escape(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -282,7 +282,7 @@ void sw_json_escape(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* Bytes that a JSON string cannot hold as they are (sw_json_escape()). */
+/* Bytes that a JSON string cannot hold as they are (swl_json_escape()). */
 static const bool needs_escape[256] = {
 	[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true, [0x7f] = true,
 };
@@ -315,7 +315,7 @@ static size_t clean_prefix(const char *s, size_t n)
 }
 
 /* A string literal: the common case, nothing to escape, in one piece. */
-static void out_str(struct sw_json *j, const char *s, const char *suffix,
+static void out_str(struct swl_json *j, const char *s, const char *suffix,
 		    size_t slen)
 {
 	size_t n = strlen(s), i;
@@ -324,7 +324,7 @@ static void out_str(struct sw_json *j, const char *s, const char *suffix,
 	if (j->f && (i < n || !fits(j, n + 2 + slen))) {
 		/* escapes, or too long for fbuf: straight out, in order */
 		fbuf_flush(j);
-		sw_json_escape(j->f, s);
+		swl_json_escape(j->f, s);
 		fwrite(suffix, 1, slen, j->f);
 		return;
 	}
@@ -351,15 +351,15 @@ static void out_str(struct sw_json *j, const char *s, const char *suffix,
 			j->oom = true;
 			return;
 		}
-		sw_json_escape(f, s);
+		swl_json_escape(f, s);
 		fwrite(suffix, 1, slen, f);
 		fclose(f);
-		sw_json_raw(j, tmp, len);
+		swl_json_raw(j, tmp, len);
 		free(tmp);
 	}
 }
 
-void sw_json_key(struct sw_json *j, const char *key)
+void swl_json_key(struct swl_json *j, const char *key)
 {
 	if (!j->f) {
 		if (buf_key(j, key, 0))
@@ -371,33 +371,21 @@ void sw_json_key(struct sw_json *j, const char *key)
 	j->after_key = true;
 }
 
-void sw_json_str(struct sw_json *j, const char *s)
+void swl_json_str(struct swl_json *j, const char *s)
 {
 	pre_value(j);
 	out_str(j, s ? s : "", "", 0);
 	settle(j);
 }
 
-void sw_json_u64(struct sw_json *j, uint64_t v)
+void swl_json_u64(struct swl_json *j, uint64_t v)
 {
 	pre_value(j);
 	out_u64(j, v);
 	settle(j);
 }
 
-void sw_json_i64(struct sw_json *j, int64_t v)
-{
-	pre_value(j);
-	if (v < 0) {
-		out_c(j, '-');
-		out_u64(j, (uint64_t)0 - (uint64_t)v);
-	} else {
-		out_u64(j, (uint64_t)v);
-	}
-	settle(j);
-}
-
-void sw_json_double(struct sw_json *j, double v, int decimals)
+void swl_json_double(struct swl_json *j, double v, int decimals)
 {
 	char tmp[64];
 	int n;
@@ -409,68 +397,62 @@ void sw_json_double(struct sw_json *j, double v, int decimals)
 	else
 		n = snprintf(tmp, sizeof(tmp), "null");
 	if (n > 0 && (size_t)n < sizeof(tmp))
-		sw_json_raw(j, tmp, (size_t)n);
+		swl_json_raw(j, tmp, (size_t)n);
 }
 
-void sw_json_bool(struct sw_json *j, bool v)
+void swl_json_bool(struct swl_json *j, bool v)
 {
 	pre_value(j);
 	if (v)
-		sw_json_raw(j, "true", 4);
+		swl_json_raw(j, "true", 4);
 	else
-		sw_json_raw(j, "false", 5);
+		swl_json_raw(j, "false", 5);
 }
 
-void sw_json_null(struct sw_json *j)
+void swl_json_kstr(struct swl_json *j, const char *key, const char *s)
 {
-	pre_value(j);
-	sw_json_raw(j, "null", 4);
-}
-
-void sw_json_kstr(struct sw_json *j, const char *key, const char *s)
-{
-	sw_json_key(j, key);
-	sw_json_str(j, s);
+	swl_json_key(j, key);
+	swl_json_str(j, s);
 }
 
 /* A compile-time name: a one-member cursor, with no value yet. */
-void sw_json_nkey(struct sw_json *j, const struct sw_json_name *n)
+void swl_json_nkey(struct swl_json *j, const struct swl_json_name *n)
 {
-	struct sw_json_cur c;
+	struct swl_json_cur c;
 
-	if (!sw_json_cur_begin(j, &c, 1))
+	if (!swl_json_cur_begin(j, &c, 1))
 		return;
-	c.p = sw_jc_name(&c, n);
-	sw_json_cur_end(j, &c);
+	c.p = swl_jc_name(&c, n);
+	swl_json_cur_end(j, &c);
 	j->after_key = true;
 }
 
-void sw_json_nstr(struct sw_json *j, const struct sw_json_name *n,
+void swl_json_nstr(struct swl_json *j, const struct swl_json_name *n,
 		  const char *s)
 {
-	sw_json_nkey(j, n);
-	sw_json_str(j, s);
+	swl_json_nkey(j, n);
+	swl_json_str(j, s);
 }
 
-void sw_json_ku64(struct sw_json *j, const char *key, uint64_t v)
+void swl_json_ku64(struct swl_json *j, const char *key, uint64_t v)
 {
 	char *p = buf_key(j, key, 20);
 
 	if (p)
-		j->len += sw_json_put_u64(p, v);
+		j->len += swl_json_put_u64(p, v);
 	settle(j);
 }
 
-bool sw_json_cur_begin(struct sw_json *j, struct sw_json_cur *c, size_t n)
+bool swl_json_cur_begin(struct swl_json *j, struct swl_json_cur *c, size_t n)
 {
-	c->p = room(j, n * SW_JC_MEMBER);
+	c->p = room(j, n * SWL_JC_MEMBER);
 	if (!c->p)
 		return false;
 	c->comma = comma_due(j);
 	return true;
 }
 
-void sw_json_cur_end(struct sw_json *j, const struct sw_json_cur *c)
+void swl_json_cur_end(struct swl_json *j, const struct swl_json_cur *c)
 {
 	j->len = (size_t)(c->p - base(j));
 	if (c->comma) {
@@ -479,8 +461,8 @@ void sw_json_cur_end(struct sw_json *j, const struct sw_json_cur *c)
 	}
 }
 
-void sw_json_kbool(struct sw_json *j, const char *key, bool v)
+void swl_json_kbool(struct swl_json *j, const char *key, bool v)
 {
-	sw_json_key(j, key);
-	sw_json_bool(j, v);
+	swl_json_key(j, key);
+	swl_json_bool(j, v);
 }

@@ -8,7 +8,7 @@
 
 #define N(k, l, j) { .keyword = k, .label = l, .json = j }
 
-const struct sw_name sw_state_names[] = {
+const struct swl_name swl_state_names[] = {
 	[SYNWATCH_STATE_CLOSED]		= N("closed", "CLOSED", "closed"),
 	[SYNWATCH_STATE_LISTEN]		= N("listen", "LISTEN", "listen"),
 	[SYNWATCH_STATE_SYN_SENT]	= N("syn-sent", "SYN_SENT", "syn_sent"),
@@ -22,7 +22,7 @@ const struct sw_name sw_state_names[] = {
 	[SYNWATCH_STATE_TIME_WAIT]	= N("time-wait", "TIME_WAIT", "time_wait"),
 };
 
-const struct sw_name sw_close_reason_names[] = {
+const struct swl_name swl_close_reason_names[] = {
 	[SYNWATCH_CLOSE_NONE]		= N("none", "none", "none"),
 	[SYNWATCH_CLOSE_LOCAL_FIN]	= N("local-fin", "local-fin", "local_fin"),
 	[SYNWATCH_CLOSE_REMOTE_FIN]	= N("remote-fin", "remote-fin", "remote_fin"),
@@ -35,14 +35,14 @@ const struct sw_name sw_close_reason_names[] = {
 	[SYNWATCH_CLOSE_FLUSH]		= N("flush", "flush", "flush"),
 };
 
-const struct sw_name sw_closer_names[] = {
+const struct swl_name swl_closer_names[] = {
 	[SYNWATCH_CLOSER_NONE]		= N("none", "none", "none"),
 	[SYNWATCH_CLOSER_LOCAL]		= N("local", "local", "local"),
 	[SYNWATCH_CLOSER_REMOTE]	= N("remote", "remote", "remote"),
 	[SYNWATCH_CLOSER_BOTH]		= N("both", "both", "both"),
 };
 
-const struct sw_name sw_invalid_names[] = {
+const struct swl_name swl_invalid_names[] = {
 	[SYNWATCH_INVALID_UNSPEC]	= N(NULL, "unspec", "unspec"),
 	[SYNWATCH_INVALID_TRUNC_IP]	= N("trunc-ip", "truncated IP header", "trunc_ip"),
 	[SYNWATCH_INVALID_TRUNC_TCP]	= N("trunc-tcp", "truncated TCP header", "trunc_tcp"),
@@ -57,7 +57,7 @@ const struct sw_name sw_invalid_names[] = {
 	[SYNWATCH_INVALID_FRAGMENT]	= N("fragment", "IPv6 fragment", "fragment"),
 };
 
-const struct sw_name sw_event_names[] = {
+const struct swl_name swl_event_names[] = {
 	[SYNWATCH_EVENT_UNSPEC]		= N(NULL, "?", "unspec"),
 	[SYNWATCH_EVENT_NEW]		= N("new", "NEW", "new"),
 	[SYNWATCH_EVENT_STATE]		= N("state", "STATE", "state"),
@@ -67,25 +67,25 @@ const struct sw_name sw_event_names[] = {
 	[SYNWATCH_EVENT_FLOOD_END]	= N("flood-end", "FLOOD_END", "flood_end"),
 };
 
-const struct sw_name sw_listener_status_names[] = {
+const struct swl_name swl_listener_status_names[] = {
 	[SYNWATCH_LISTENER_OK]		= N("ok", "ok", "ok"),
 	[SYNWATCH_LISTENER_FLOOD]	= N("flood", "FLOOD", "flood"),
 	[SYNWATCH_LISTENER_BACKLOG]	= N("backlog-full", "backlog-full", "backlog_full"),
 };
 
-const struct sw_name sw_alert_reason_names[] = {
+const struct swl_name swl_alert_reason_names[] = {
 	[SYNWATCH_ALERT_HALF_OPEN]	= N("half-open", "half-open", "half_open"),
 	[SYNWATCH_ALERT_RATE]		= N("rate", "rate", "rate"),
 };
 
-const struct sw_name sw_dir_names[] = {
+const struct swl_name swl_dir_names[] = {
 	[SYNWATCH_DIR_NONE]		= N("none", "-", "none"),
 	[SYNWATCH_DIR_IN]		= N("in", "in", "in"),
 	[SYNWATCH_DIR_OUT]		= N("out", "out", "out"),
 };
 
 #define ST(a, l, j) [SYNWATCH_A_STATS_##a] = N(NULL, l, j)
-const struct sw_name sw_stats_names[] = {
+const struct swl_name swl_stats_names[] = {
 	ST(PKTS_IN, "packets in", "pkts_in"),
 	ST(PKTS_OUT, "packets out", "pkts_out"),
 	ST(PKTS_FWD, "packets forwarded", "pkts_fwd"),
@@ -115,25 +115,25 @@ const struct sw_name sw_stats_names[] = {
 	ST(ALERTS, "flood alerts", "alerts"),
 };
 
-const char *sw_family_name(unsigned int family)
+const char *swl_family_name(unsigned int family)
 {
 	return family == AF_INET ? "ipv4" : family == AF_INET6 ? "ipv6" : "?";
 }
 
 #define LEN(t) const size_t t##_len = sizeof(t) / sizeof(t[0])
-LEN(sw_state_names);
-LEN(sw_close_reason_names);
-LEN(sw_closer_names);
-LEN(sw_invalid_names);
-LEN(sw_event_names);
-LEN(sw_listener_status_names);
-LEN(sw_alert_reason_names);
-LEN(sw_dir_names);
-LEN(sw_stats_names);
+LEN(swl_state_names);
+LEN(swl_close_reason_names);
+LEN(swl_closer_names);
+LEN(swl_invalid_names);
+LEN(swl_event_names);
+LEN(swl_listener_status_names);
+LEN(swl_alert_reason_names);
+LEN(swl_dir_names);
+LEN(swl_stats_names);
 
-static const struct sw_name unknown = N(NULL, "?", "unknown");
+static const struct swl_name unknown = N(NULL, "?", "unknown");
 
-const struct sw_name *sw_name_of(const struct sw_name *tab, size_t len,
+const struct swl_name *swl_name_of(const struct swl_name *tab, size_t len,
 				 unsigned int v)
 {
 	if (v >= len || !tab[v].label)
@@ -153,7 +153,7 @@ static int same_word(const char *a, const char *b)
 	return *a == *b;
 }
 
-int sw_name_lookup(const struct sw_name *tab, size_t len, const char *s)
+int swl_name_lookup(const struct swl_name *tab, size_t len, const char *s)
 {
 	for (size_t i = 0; i < len; i++)
 		if (tab[i].keyword && same_word(tab[i].keyword, s))

@@ -9,7 +9,7 @@
 
 #include "netns.h"
 
-int sw_netns_open(const char *name)
+int swl_netns_open(const char *name)
 {
 	char path[PATH_MAX];
 	int fd;
@@ -22,9 +22,9 @@ int sw_netns_open(const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-int sw_netns_enter(const char *name)
+int swl_netns_enter(const char *name)
 {
-	int fd = sw_netns_open(name);
+	int fd = swl_netns_open(name);
 	int ret = 0;
 
 	if (fd < 0)

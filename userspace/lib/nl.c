@@ -29,14 +29,14 @@
 #define RECVBUF_LEN (64 * 1024)
 
 struct run_ctx {
-	struct sw_nl *nl;
-	sw_msg_fn cb;
+	struct swl_nl *nl;
+	swl_msg_fn cb;
 	void *data;
 };
 
 static int extack_cb(const struct nlattr *attr, void *data)
 {
-	struct sw_nl *nl = data;
+	struct swl_nl *nl = data;
 
 	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
@@ -46,7 +46,7 @@ static int extack_cb(const struct nlattr *attr, void *data)
 }
 
 /* TLVs follow the error, after the echoed request unless it was capped. */
-static void parse_extack(struct sw_nl *nl, const struct nlmsghdr *nlh,
+static void parse_extack(struct swl_nl *nl, const struct nlmsghdr *nlh,
 			 size_t offset)
 {
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
@@ -121,7 +121,7 @@ static int dispatch_cb(const struct nlmsghdr *nlh, void *data)
  * The receive loop: returns 0 at the end of the request (ACK or DONE),
  * 1 if more is to come, or a negative errno.
  */
-static int run_once(struct sw_nl *nl, uint32_t seq, sw_msg_fn cb, void *data,
+static int run_once(struct swl_nl *nl, uint32_t seq, swl_msg_fn cb, void *data,
 		    int flags)
 {
 	struct run_ctx ctx = { .nl = nl, .cb = cb, .data = data };
@@ -129,7 +129,7 @@ static int run_once(struct sw_nl *nl, uint32_t seq, sw_msg_fn cb, void *data,
 	int ret;
 
 	/* what mnl_socket_recvfrom() does, with flags */
-	n = recv(sw_nl_fd(nl), nl->recvbuf, nl->recvbuf_len, flags);
+	n = recv(swl_nl_fd(nl), nl->recvbuf, nl->recvbuf_len, flags);
 	if (n < 0)
 		return -errno;
 	ret = mnl_cb_run2(nl->recvbuf, (size_t)n, seq, seq ? nl->portid : 0,
@@ -139,7 +139,7 @@ static int run_once(struct sw_nl *nl, uint32_t seq, sw_msg_fn cb, void *data,
 	return ret == MNL_CB_STOP ? 0 : 1;
 }
 
-int sw_nl_request(struct sw_nl *nl, struct nlmsghdr *nlh, sw_msg_fn cb,
+int swl_nl_request(struct swl_nl *nl, struct nlmsghdr *nlh, swl_msg_fn cb,
 		  void *data)
 {
 	uint32_t seq = nlh->nlmsg_seq;
@@ -166,15 +166,7 @@ int sw_nl_request(struct sw_nl *nl, struct nlmsghdr *nlh, sw_msg_fn cb,
 	return ret;
 }
 
-int sw_nl_recv(struct sw_nl *nl)
-{
-	errno = 0;
-	int ret = run_once(nl, 0, NULL, NULL, 0);
-
-	return ret < 0 ? ret : 0;
-}
-
-int sw_nl_recv_nowait(struct sw_nl *nl)
+int swl_nl_recv_nowait(struct swl_nl *nl)
 {
 	errno = 0;
 	int ret = run_once(nl, 0, NULL, NULL, MSG_DONTWAIT);
@@ -182,7 +174,7 @@ int sw_nl_recv_nowait(struct sw_nl *nl)
 	return ret < 0 ? ret : 0;
 }
 
-struct nlmsghdr *sw_nl_msg(struct sw_nl *nl, uint8_t cmd, uint16_t flags)
+struct nlmsghdr *swl_nl_msg(struct swl_nl *nl, uint8_t cmd, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->sendbuf);
 	struct genlmsghdr *genl;
@@ -277,7 +269,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Asks the controller for the family name: its id and groups into fi. */
-static int get_family(struct sw_nl *nl, const char *name,
+static int get_family(struct swl_nl *nl, const char *name,
 		      struct family_info *fi)
 {
 	struct nlmsghdr *nlh;
@@ -294,21 +286,21 @@ static int get_family(struct sw_nl *nl, const char *name,
 	genl->cmd = CTRL_CMD_GETFAMILY;
 	genl->version = 1;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
-	ret = sw_nl_request(nl, nlh, family_cb, fi);
+	ret = swl_nl_request(nl, nlh, family_cb, fi);
 	if (ret == 0 && !fi->found)
 		ret = -ENOENT;
 	return ret;
 }
 
-static const char *const sw_mcgrp_names[__SYNWATCH_MCGRP_MAX] = {
+static const char *const swl_mcgrp_names[__SYNWATCH_MCGRP_MAX] = {
 	[SYNWATCH_MCGRP_CONN] = SYNWATCH_MCGRP_CONN_NAME,
 	[SYNWATCH_MCGRP_ALERT] = SYNWATCH_MCGRP_ALERT_NAME,
 };
 
-static int resolve_family(struct sw_nl *nl)
+static int resolve_family(struct swl_nl *nl)
 {
 	struct family_info fi = {
-		.groups = sw_mcgrp_names, .ngroups = __SYNWATCH_MCGRP_MAX,
+		.groups = swl_mcgrp_names, .ngroups = __SYNWATCH_MCGRP_MAX,
 		.grp_ids = nl->mcgrp,
 	};
 	int ret = get_family(nl, SYNWATCH_GENL_NAME, &fi);
@@ -318,7 +310,7 @@ static int resolve_family(struct sw_nl *nl)
 	return ret;
 }
 
-int sw_nl_ctrl_group(struct sw_nl *nl, const char *group, uint32_t *id)
+int swl_nl_ctrl_group(struct swl_nl *nl, const char *group, uint32_t *id)
 {
 	const char *const groups[] = { group };
 	struct family_info fi = { .groups = groups, .ngroups = 1, .grp_ids = id };
@@ -331,7 +323,7 @@ int sw_nl_ctrl_group(struct sw_nl *nl, const char *group, uint32_t *id)
 	return ret;
 }
 
-bool sw_nl_ctrl_names_us(const struct nlmsghdr *nlh)
+bool swl_nl_ctrl_names_us(const struct nlmsghdr *nlh)
 {
 	const struct nlattr *attr;
 
@@ -345,7 +337,7 @@ bool sw_nl_ctrl_names_us(const struct nlmsghdr *nlh)
 	return false;
 }
 
-static void set_flag(struct sw_nl *nl, int opt)
+static void set_flag(struct swl_nl *nl, int opt)
 {
 	int one = 1;
 
@@ -353,7 +345,7 @@ static void set_flag(struct sw_nl *nl, int opt)
 	mnl_socket_setsockopt(nl->sock, opt, &one, sizeof(one));
 }
 
-int sw_nl_open_ctrl(struct sw_nl *nl)
+int swl_nl_open_ctrl(struct swl_nl *nl)
 {
 	int ret;
 
@@ -362,13 +354,13 @@ int sw_nl_open_ctrl(struct sw_nl *nl)
 	nl->recvbuf_len = RECVBUF_LEN;
 	nl->recvbuf = malloc(nl->recvbuf_len);
 	if (!nl->sendbuf || !nl->recvbuf) {
-		sw_nl_close(nl);
+		swl_nl_close(nl);
 		return -ENOMEM;
 	}
 	nl->sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	if (!nl->sock || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		ret = -errno;
-		sw_nl_close(nl);
+		swl_nl_close(nl);
 		return ret;
 	}
 	nl->portid = mnl_socket_get_portid(nl->sock);
@@ -379,18 +371,18 @@ int sw_nl_open_ctrl(struct sw_nl *nl)
 	return 0;
 }
 
-int sw_nl_open(struct sw_nl *nl)
+int swl_nl_open(struct swl_nl *nl)
 {
-	int ret = sw_nl_open_ctrl(nl);
+	int ret = swl_nl_open_ctrl(nl);
 
 	if (!ret)
 		ret = resolve_family(nl);
 	if (ret)
-		sw_nl_close(nl);
+		swl_nl_close(nl);
 	return ret;
 }
 
-void sw_nl_close(struct sw_nl *nl)
+void swl_nl_close(struct swl_nl *nl)
 {
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
@@ -400,7 +392,7 @@ void sw_nl_close(struct sw_nl *nl)
 	nl->sendbuf = nl->recvbuf = NULL;
 }
 
-int sw_nl_join_id(struct sw_nl *nl, uint32_t grp_id)
+int swl_nl_join_id(struct swl_nl *nl, uint32_t grp_id)
 {
 	int id = (int)grp_id;
 
@@ -412,14 +404,14 @@ int sw_nl_join_id(struct sw_nl *nl, uint32_t grp_id)
 	return 0;
 }
 
-int sw_nl_join(struct sw_nl *nl, enum synwatch_mcgrp grp)
+int swl_nl_join(struct swl_nl *nl, enum synwatch_mcgrp grp)
 {
-	return sw_nl_join_id(nl, nl->mcgrp[grp]);
+	return swl_nl_join_id(nl, nl->mcgrp[grp]);
 }
 
-int sw_nl_set_rcvbuf(struct sw_nl *nl, int bytes)
+int swl_nl_set_rcvbuf(struct swl_nl *nl, int bytes)
 {
-	int fd = sw_nl_fd(nl);
+	int fd = swl_nl_fd(nl);
 	int got = 0;
 	socklen_t len = sizeof(got);
 

@@ -57,14 +57,14 @@ static int parse_with_units(const char *s, const struct unit *units,
 	return -1;
 }
 
-int sw_parse_u64(const char *s, uint64_t max, uint64_t *out)
+int swl_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
 	static const struct unit none[] = { { "", 1 }, { NULL, 0 } };
 
 	return parse_with_units(s, none, max, out);
 }
 
-int sw_parse_duration_s(const char *s, uint64_t max, uint64_t *out)
+int swl_parse_duration_s(const char *s, uint64_t max, uint64_t *out)
 {
 	static const struct unit units[] = {
 		{ "", 1 }, { "s", 1 }, { "m", 60 }, { "h", 3600 },
@@ -74,7 +74,7 @@ int sw_parse_duration_s(const char *s, uint64_t max, uint64_t *out)
 	return parse_with_units(s, units, max, out);
 }
 
-int sw_parse_duration_ms(const char *s, uint64_t max, uint64_t *out)
+int swl_parse_duration_ms(const char *s, uint64_t max, uint64_t *out)
 {
 	static const struct unit units[] = {
 		{ "", 1 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
@@ -84,7 +84,7 @@ int sw_parse_duration_ms(const char *s, uint64_t max, uint64_t *out)
 	return parse_with_units(s, units, max, out);
 }
 
-int sw_parse_size(const char *s, uint64_t max, uint64_t *out)
+int swl_parse_size(const char *s, uint64_t max, uint64_t *out)
 {
 	static const struct unit units[] = {
 		{ "", 1 }, { "k", 1ULL << 10 }, { "K", 1ULL << 10 },
@@ -94,7 +94,7 @@ int sw_parse_size(const char *s, uint64_t max, uint64_t *out)
 	return parse_with_units(s, units, max, out);
 }
 
-int sw_parse_bool(const char *s, bool *out)
+int swl_parse_bool(const char *s, bool *out)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1" };
 	static const char *const no[] = { "no", "false", "off", "0" };

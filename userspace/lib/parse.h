@@ -6,24 +6,24 @@
  * All return 0 on success or -1 with errno EINVAL (not a number) or
  * ERANGE (a number, but too large).
  */
-#ifndef SW_PARSE_H
-#define SW_PARSE_H
+#ifndef SWL_PARSE_H
+#define SWL_PARSE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-int sw_parse_u64(const char *s, uint64_t max, uint64_t *out);
+int swl_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 /* "90", "90s", "5m", "2h", "1d" -> seconds */
-int sw_parse_duration_s(const char *s, uint64_t max, uint64_t *out);
+int swl_parse_duration_s(const char *s, uint64_t max, uint64_t *out);
 
 /* "250", "250ms", "2s", "1m" -> milliseconds */
-int sw_parse_duration_ms(const char *s, uint64_t max, uint64_t *out);
+int swl_parse_duration_ms(const char *s, uint64_t max, uint64_t *out);
 
 /* "4096", "64k", "16M", "1G" (powers of 1024) -> bytes */
-int sw_parse_size(const char *s, uint64_t max, uint64_t *out);
+int swl_parse_size(const char *s, uint64_t max, uint64_t *out);
 
 /* yes/no, true/false, on/off, 1/0 */
-int sw_parse_bool(const char *s, bool *out);
+int swl_parse_bool(const char *s, bool *out);
 
 #endif

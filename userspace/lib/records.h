@@ -4,10 +4,10 @@
  * <linux/synwatch.h>, decoded by decode.c. Optional attributes are common
  * (ISNs, options, RTTs), so every record has a "have" bitmap with bit
  * (1 << SYNWATCH_A_<NEST>_<ATTR>) set for each attribute present; test it
- * with SW_HAS() before trusting a field.
+ * with SWL_HAS() before trusting a field.
  */
-#ifndef SW_RECORDS_H
-#define SW_RECORDS_H
+#ifndef SWL_RECORDS_H
+#define SWL_RECORDS_H
 
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -15,10 +15,10 @@
 #include <linux/netlink.h>
 #include <linux/synwatch.h>
 
-#define SW_HAS(rec, attr) ((((rec)->have) >> (attr)) & 1)
-#define SW_BIT(attr) (1ULL << (attr))
+#define SWL_HAS(rec, attr) ((((rec)->have) >> (attr)) & 1)
+#define SWL_BIT(attr) (1ULL << (attr))
 
-struct sw_addr {
+struct swl_addr {
 	uint8_t family;		/* AF_INET, AF_INET6, or 0 if absent */
 	union {
 		struct in_addr v4;
@@ -27,10 +27,10 @@ struct sw_addr {
 	};
 };
 
-struct sw_conn {
+struct swl_conn {
 	uint64_t have;
 	uint8_t family, state, close_reason, closer;
-	struct sw_addr laddr, raddr;
+	struct swl_addr laddr, raddr;
 	uint16_t lport, rport;
 	uint32_t flags;
 	uint64_t age_ms, state_age_ms, idle_ms, timeout_ms;
@@ -43,10 +43,10 @@ struct sw_conn {
 	char history[SYNWATCH_HISTORY_LEN + 1];
 };
 
-struct sw_listener {
+struct swl_listener {
 	uint64_t have;
 	uint8_t family;
-	struct sw_addr addr;
+	struct swl_addr addr;
 	uint16_t port;
 	uint64_t syn_rx, synack_tx, completed, reset, cookie_completed,
 		 unanswered;
@@ -54,14 +54,14 @@ struct sw_listener {
 	uint8_t completion_pct, status;
 };
 
-struct sw_stats {
+struct swl_stats {
 	uint64_t have;
 	uint64_t val[SYNWATCH_A_STATS_MAX + 1];
 	uint64_t invalid_have;
 	uint64_t invalid[SYNWATCH_INVALID_MAX + 1];
 };
 
-struct sw_config {
+struct swl_config {
 	uint64_t have;		/* SYNWATCH_A_CONFIG_* bits */
 	uint32_t timeout_have;	/* bit per SYNWATCH_STATE_* */
 	uint32_t timeout[SYNWATCH_STATE_MAX + 1];
@@ -69,29 +69,29 @@ struct sw_config {
 	uint32_t val[SYNWATCH_A_CONFIG_MAX + 1];
 };
 
-struct sw_source {
+struct swl_source {
 	uint8_t family, prefix_len;
-	struct sw_addr prefix;
+	struct swl_addr prefix;
 	uint32_t syns;
 };
 
-struct sw_alert {
+struct swl_alert {
 	uint64_t have;
-	struct sw_listener listener;
+	struct swl_listener listener;
 	uint8_t reason, cookies;
 	uint64_t duration_ms, suppressed;
 	uint32_t peak_rate;
 	unsigned int nsources;
-	struct sw_source sources[SYNWATCH_MAX_TOP_SOURCES];
+	struct swl_source sources[SYNWATCH_MAX_TOP_SOURCES];
 };
 
-struct sw_event {
+struct swl_event {
 	uint64_t have;
 	uint8_t type, old_state, new_state, tcp_flags, dir;
 	uint64_t seq, sub_seq, time_ns;
 	bool has_conn, has_alert;
-	struct sw_conn conn;
-	struct sw_alert alert;
+	struct swl_conn conn;
+	struct swl_alert alert;
 };
 
 /*
@@ -99,24 +99,24 @@ struct sw_event {
  * validating that each known one is a nest. Returns the genl command, or
  * -1 on a malformed message.
  */
-int sw_parse_top(const struct nlmsghdr *nlh,
+int swl_parse_top(const struct nlmsghdr *nlh,
 		 const struct nlattr *tb[SYNWATCH_A_MAX + 1]);
 
 /*
  * Each decoder fills *out from a nest and returns 0, or -1 with errno
- * EBADMSG and sw_decode_error() saying which attribute was wrong.
+ * EBADMSG and swl_decode_error() saying which attribute was wrong.
  */
-int sw_decode_conn(const struct nlattr *nest, struct sw_conn *out);
-int sw_decode_listener(const struct nlattr *nest, struct sw_listener *out);
-int sw_decode_stats(const struct nlattr *nest, struct sw_stats *out);
-int sw_decode_config(const struct nlattr *nest, struct sw_config *out);
-int sw_decode_alert(const struct nlattr *nest, struct sw_alert *out);
+int swl_decode_conn(const struct nlattr *nest, struct swl_conn *out);
+int swl_decode_listener(const struct nlattr *nest, struct swl_listener *out);
+int swl_decode_stats(const struct nlattr *nest, struct swl_stats *out);
+int swl_decode_config(const struct nlattr *nest, struct swl_config *out);
+int swl_decode_alert(const struct nlattr *nest, struct swl_alert *out);
 /* a whole SYNWATCH_CMD_EVENT message */
-int sw_decode_event(const struct nlmsghdr *nlh, struct sw_event *out);
+int swl_decode_event(const struct nlmsghdr *nlh, struct swl_event *out);
 
-const char *sw_decode_error(void);
+const char *swl_decode_error(void);
 
 /* The handshake RTT that matters for this side of the connection. */
-bool sw_conn_rtt_us(const struct sw_conn *c, uint32_t *us);
+bool swl_conn_rtt_us(const struct swl_conn *c, uint32_t *us);
 
 #endif

@@ -11,10 +11,10 @@
 
 struct int_member {
 	unsigned int attr;
-	struct sw_json_name name;
+	struct swl_json_name name;
 };
 
-#define M(attr, json) { attr, SW_JSON_NAME(json) }
+#define M(attr, json) { attr, SWL_JSON_NAME(json) }
 
 /*
  * Integer attributes that go out as they are, under these names: each an
@@ -77,40 +77,40 @@ static const struct int_member event_ints[] = {
  * The integers of a record that it carries (have), read where decode.c
  * put them (fields.h), at the cursor.
  */
-static void put_ints(struct sw_json_cur *cur, const void *rec, uint64_t have,
-		     const struct sw_field *fields,
+static void put_ints(struct swl_json_cur *cur, const void *rec, uint64_t have,
+		     const struct swl_field *fields,
 		     const struct int_member *m, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if ((have >> m[i].attr) & 1)
-			sw_jc_u64(cur, &m[i].name,
-				  sw_field_int(&fields[m[i].attr], rec));
+			swl_jc_u64(cur, &m[i].name,
+				  swl_field_int(&fields[m[i].attr], rec));
 }
 
 /*
  * The member names of the writers below, made at compile time (a static
- * SW_JSON_NAME per call site): no strlen() and copy of each name for each
+ * SWL_JSON_NAME per call site): no strlen() and copy of each name for each
  * record, which synwatchd does for every event it logs.
  */
-#define NAME(key) ({ static const struct sw_json_name n_ = SW_JSON_NAME(key); &n_; })
+#define NAME(key) ({ static const struct swl_json_name n_ = SWL_JSON_NAME(key); &n_; })
 
 /*
  * Names from the tables of names.c and formatted addresses need no
  * escaping (test_fmt checks every table), so they go out at the cursor.
  */
-static void put_addr(struct sw_json_cur *cur, const struct sw_json_name *key,
-		     const struct sw_addr *a)
+static void put_addr(struct swl_json_cur *cur, const struct swl_json_name *key,
+		     const struct swl_addr *a)
 {
-	char buf[SW_FMT_LEN];
+	char buf[SWL_FMT_LEN];
 
 	if (a->family)
-		sw_jc_lit(cur, key, sw_fmt_addr(buf, a));
+		swl_jc_lit(cur, key, swl_fmt_addr(buf, a));
 }
 
-static void put_name(struct sw_json_cur *cur, const struct sw_json_name *key,
-		     const struct sw_name *tab, size_t len, unsigned int v)
+static void put_name(struct swl_json_cur *cur, const struct swl_json_name *key,
+		     const struct swl_name *tab, size_t len, unsigned int v)
 {
-	sw_jc_lit(cur, key, sw_name_of(tab, len, v)->json);
+	swl_jc_lit(cur, key, swl_name_of(tab, len, v)->json);
 }
 
 static const struct {
@@ -127,10 +127,10 @@ static const struct {
 	{ SYNWATCH_CONN_F_SIMULTANEOUS, "simultaneous" },
 };
 
-/* "flags":[...], as long as SW_JC_MEMBER per flag at most */
-static void put_conn_flags(struct sw_json_cur *cur, uint32_t flags)
+/* "flags":[...], as long as SWL_JC_MEMBER per flag at most */
+static void put_conn_flags(struct swl_json_cur *cur, uint32_t flags)
 {
-	char *p = sw_jc_name(cur, NAME("flags"));
+	char *p = swl_jc_name(cur, NAME("flags"));
 	size_t comma = 0;
 
 	*p++ = '[';
@@ -140,7 +140,7 @@ static void put_conn_flags(struct sw_json_cur *cur, uint32_t flags)
 		*p = ',';
 		p += comma;
 		comma = 1;
-		p = sw_jc_put_lit(p, conn_flags[i].name,
+		p = swl_jc_put_lit(p, conn_flags[i].name,
 				  strlen(conn_flags[i].name));
 	}
 	*p++ = ']';
@@ -150,301 +150,294 @@ static void put_conn_flags(struct sw_json_cur *cur, uint32_t flags)
 /* members at the cursor, at most: 4 strings, the integers, rtt, flags */
 #define CONN_MEMBERS	(6 + ARRAY_LEN(conn_ints) + 1 + ARRAY_LEN(conn_flags))
 
-void sw_json_conn(struct sw_json *j, const struct sw_conn *c)
+void swl_json_conn(struct swl_json *j, const struct swl_conn *c)
 {
-	struct sw_json_cur cur;
+	struct swl_json_cur cur;
 	uint32_t rtt;
 
-	sw_json_obj_open(j);
-	if (sw_json_cur_begin(j, &cur, CONN_MEMBERS)) {
-		sw_jc_lit(&cur, NAME("family"), sw_family_name(c->family));
-		if (SW_HAS(c, SYNWATCH_A_CONN_STATE))
-			put_name(&cur, NAME("state"), sw_state_names,
-				 sw_state_names_len, c->state);
+	swl_json_obj_open(j);
+	if (swl_json_cur_begin(j, &cur, CONN_MEMBERS)) {
+		swl_jc_lit(&cur, NAME("family"), swl_family_name(c->family));
+		if (SWL_HAS(c, SYNWATCH_A_CONN_STATE))
+			put_name(&cur, NAME("state"), swl_state_names,
+				 swl_state_names_len, c->state);
 		put_addr(&cur, NAME("local_addr"), &c->laddr);
 		put_addr(&cur, NAME("remote_addr"), &c->raddr);
-		put_ints(&cur, c, c->have, sw_conn_fields, conn_ints,
+		put_ints(&cur, c, c->have, swl_conn_fields, conn_ints,
 			 ARRAY_LEN(conn_ints));
-		if (sw_conn_rtt_us(c, &rtt))
-			sw_jc_u64(&cur, NAME("rtt_us"), rtt);
-		if (SW_HAS(c, SYNWATCH_A_CONN_FLAGS))
+		if (swl_conn_rtt_us(c, &rtt))
+			swl_jc_u64(&cur, NAME("rtt_us"), rtt);
+		if (SWL_HAS(c, SYNWATCH_A_CONN_FLAGS))
 			put_conn_flags(&cur, c->flags);
-		if (SW_HAS(c, SYNWATCH_A_CONN_CLOSE_REASON))
+		if (SWL_HAS(c, SYNWATCH_A_CONN_CLOSE_REASON))
 			put_name(&cur, NAME("close_reason"),
-				 sw_close_reason_names,
-				 sw_close_reason_names_len, c->close_reason);
-		if (SW_HAS(c, SYNWATCH_A_CONN_CLOSER))
-			put_name(&cur, NAME("closer"), sw_closer_names,
-				 sw_closer_names_len, c->closer);
-		sw_json_cur_end(j, &cur);
+				 swl_close_reason_names,
+				 swl_close_reason_names_len, c->close_reason);
+		if (SWL_HAS(c, SYNWATCH_A_CONN_CLOSER))
+			put_name(&cur, NAME("closer"), swl_closer_names,
+				 swl_closer_names_len, c->closer);
+		swl_json_cur_end(j, &cur);
 	}
 	/* from the kernel as it is: escaped */
-	if (SW_HAS(c, SYNWATCH_A_CONN_HISTORY))
-		sw_json_nstr(j, NAME("history"), c->history);
-	sw_json_obj_close(j);
+	if (SWL_HAS(c, SYNWATCH_A_CONN_HISTORY))
+		swl_json_nstr(j, NAME("history"), c->history);
+	swl_json_obj_close(j);
 }
 
-void sw_json_listener(struct sw_json *j, const struct sw_listener *l)
+void swl_json_listener(struct swl_json *j, const struct swl_listener *l)
 {
-	struct sw_json_cur cur;
+	struct swl_json_cur cur;
 
-	sw_json_obj_open(j);
-	if (sw_json_cur_begin(j, &cur, 3 + ARRAY_LEN(listener_ints))) {
-		sw_jc_lit(&cur, NAME("family"), sw_family_name(l->family));
+	swl_json_obj_open(j);
+	if (swl_json_cur_begin(j, &cur, 3 + ARRAY_LEN(listener_ints))) {
+		swl_jc_lit(&cur, NAME("family"), swl_family_name(l->family));
 		put_addr(&cur, NAME("addr"), &l->addr);
-		put_ints(&cur, l, l->have, sw_listener_fields, listener_ints,
+		put_ints(&cur, l, l->have, swl_listener_fields, listener_ints,
 			 ARRAY_LEN(listener_ints));
-		if (SW_HAS(l, SYNWATCH_A_LISTENER_STATUS))
-			put_name(&cur, NAME("status"), sw_listener_status_names,
-				 sw_listener_status_names_len, l->status);
-		sw_json_cur_end(j, &cur);
+		if (SWL_HAS(l, SYNWATCH_A_LISTENER_STATUS))
+			put_name(&cur, NAME("status"), swl_listener_status_names,
+				 swl_listener_status_names_len, l->status);
+		swl_json_cur_end(j, &cur);
 	}
-	sw_json_obj_close(j);
+	swl_json_obj_close(j);
 }
 
-void sw_json_stats(struct sw_json *j, const struct sw_stats *s)
+void swl_json_stats(struct swl_json *j, const struct swl_stats *s)
 {
-	sw_json_obj_open(j);
+	swl_json_obj_open(j);
 	for (unsigned int a = 0; a <= SYNWATCH_A_STATS_MAX; a++) {
-		if (a == SYNWATCH_A_STATS_INVALID || !SW_HAS(s, a) ||
-		    a >= sw_stats_names_len || !sw_stats_names[a].json)
+		if (a == SYNWATCH_A_STATS_INVALID || !SWL_HAS(s, a) ||
+		    a >= swl_stats_names_len || !swl_stats_names[a].json)
 			continue;
-		sw_json_ku64(j, sw_stats_names[a].json, s->val[a]);
+		swl_json_ku64(j, swl_stats_names[a].json, s->val[a]);
 	}
-	if (SW_HAS(s, SYNWATCH_A_STATS_CONN_COUNT_TOTAL) &&
-	    SW_HAS(s, SYNWATCH_A_STATS_CONN_MAX) && s->val[SYNWATCH_A_STATS_CONN_MAX]) {
-		sw_json_key(j, "table_fill_pct");
-		sw_json_double(j, 100.0 * (double)s->val[SYNWATCH_A_STATS_CONN_COUNT_TOTAL] /
+	if (SWL_HAS(s, SYNWATCH_A_STATS_CONN_COUNT_TOTAL) &&
+	    SWL_HAS(s, SYNWATCH_A_STATS_CONN_MAX) && s->val[SYNWATCH_A_STATS_CONN_MAX]) {
+		swl_json_key(j, "table_fill_pct");
+		swl_json_double(j, 100.0 * (double)s->val[SYNWATCH_A_STATS_CONN_COUNT_TOTAL] /
 			       (double)s->val[SYNWATCH_A_STATS_CONN_MAX], 2);
 	}
-	if (SW_HAS(s, SYNWATCH_A_STATS_INVALID)) {
-		sw_json_key(j, "invalid");
-		sw_json_obj_open(j);
+	if (SWL_HAS(s, SYNWATCH_A_STATS_INVALID)) {
+		swl_json_key(j, "invalid");
+		swl_json_obj_open(j);
 		for (unsigned int r = 1; r <= SYNWATCH_INVALID_MAX; r++)
 			if ((s->invalid_have >> r) & 1)
-				sw_json_ku64(j, sw_invalid_names[r].json,
+				swl_json_ku64(j, swl_invalid_names[r].json,
 					     s->invalid[r]);
-		sw_json_obj_close(j);
+		swl_json_obj_close(j);
 	}
-	sw_json_obj_close(j);
+	swl_json_obj_close(j);
 }
 
-void sw_json_alert(struct sw_json *j, const struct sw_alert *a)
+void swl_json_alert(struct swl_json *j, const struct swl_alert *a)
 {
-	struct sw_json_cur cur;
-	char buf[SW_FMT_LEN];
+	struct swl_json_cur cur;
+	char buf[SWL_FMT_LEN];
 
-	sw_json_obj_open(j);
-	if (SW_HAS(a, SYNWATCH_A_ALERT_LISTENER)) {
-		sw_json_key(j, "listener");
-		sw_json_listener(j, &a->listener);
+	swl_json_obj_open(j);
+	if (SWL_HAS(a, SYNWATCH_A_ALERT_LISTENER)) {
+		swl_json_key(j, "listener");
+		swl_json_listener(j, &a->listener);
 	}
-	if (sw_json_cur_begin(j, &cur, 1 + ARRAY_LEN(alert_ints))) {
-		if (SW_HAS(a, SYNWATCH_A_ALERT_REASON))
-			put_name(&cur, NAME("reason"), sw_alert_reason_names,
-				 sw_alert_reason_names_len, a->reason);
-		put_ints(&cur, a, a->have, sw_alert_fields, alert_ints,
+	if (swl_json_cur_begin(j, &cur, 1 + ARRAY_LEN(alert_ints))) {
+		if (SWL_HAS(a, SYNWATCH_A_ALERT_REASON))
+			put_name(&cur, NAME("reason"), swl_alert_reason_names,
+				 swl_alert_reason_names_len, a->reason);
+		put_ints(&cur, a, a->have, swl_alert_fields, alert_ints,
 			 ARRAY_LEN(alert_ints));
-		sw_json_cur_end(j, &cur);
+		swl_json_cur_end(j, &cur);
 	}
-	if (SW_HAS(a, SYNWATCH_A_ALERT_COOKIES))
-		sw_json_kbool(j, "cookies", a->cookies);
-	if (SW_HAS(a, SYNWATCH_A_ALERT_TOP_SOURCES)) {
-		sw_json_key(j, "top_sources");
-		sw_json_arr_open(j);
+	if (SWL_HAS(a, SYNWATCH_A_ALERT_COOKIES))
+		swl_json_kbool(j, "cookies", a->cookies);
+	if (SWL_HAS(a, SYNWATCH_A_ALERT_TOP_SOURCES)) {
+		swl_json_key(j, "top_sources");
+		swl_json_arr_open(j);
 		for (unsigned int i = 0; i < a->nsources; i++) {
-			const struct sw_source *s = &a->sources[i];
+			const struct swl_source *s = &a->sources[i];
 
-			sw_json_obj_open(j);
-			sw_json_kstr(j, "prefix", sw_fmt_prefix(buf, &s->prefix,
+			swl_json_obj_open(j);
+			swl_json_kstr(j, "prefix", swl_fmt_prefix(buf, &s->prefix,
 								s->prefix_len));
-			sw_json_ku64(j, "syns", s->syns);
-			sw_json_obj_close(j);
+			swl_json_ku64(j, "syns", s->syns);
+			swl_json_obj_close(j);
 		}
-		sw_json_arr_close(j);
+		swl_json_arr_close(j);
 	}
-	sw_json_obj_close(j);
+	swl_json_obj_close(j);
 }
 
-void sw_json_event(struct sw_json *j, const struct sw_event *ev)
+void swl_json_event(struct swl_json *j, const struct swl_event *ev)
 {
-	struct sw_json_cur cur;
-	char buf[SW_FMT_LEN];
+	struct swl_json_cur cur;
+	char buf[SWL_FMT_LEN];
 
-	sw_json_obj_open(j);
-	if (sw_json_cur_begin(j, &cur, 5 + ARRAY_LEN(event_ints))) {
-		put_name(&cur, NAME("event"), sw_event_names,
-			 sw_event_names_len, ev->type);
-		put_ints(&cur, ev, ev->have, sw_event_fields, event_ints,
+	swl_json_obj_open(j);
+	if (swl_json_cur_begin(j, &cur, 5 + ARRAY_LEN(event_ints))) {
+		put_name(&cur, NAME("event"), swl_event_names,
+			 swl_event_names_len, ev->type);
+		put_ints(&cur, ev, ev->have, swl_event_fields, event_ints,
 			 ARRAY_LEN(event_ints));
-		if (SW_HAS(ev, SYNWATCH_A_EVENT_OLD_STATE))
-			put_name(&cur, NAME("old_state"), sw_state_names,
-				 sw_state_names_len, ev->old_state);
-		if (SW_HAS(ev, SYNWATCH_A_EVENT_NEW_STATE))
-			put_name(&cur, NAME("new_state"), sw_state_names,
-				 sw_state_names_len, ev->new_state);
-		if (SW_HAS(ev, SYNWATCH_A_EVENT_TCP_FLAGS)) {
+		if (SWL_HAS(ev, SYNWATCH_A_EVENT_OLD_STATE))
+			put_name(&cur, NAME("old_state"), swl_state_names,
+				 swl_state_names_len, ev->old_state);
+		if (SWL_HAS(ev, SYNWATCH_A_EVENT_NEW_STATE))
+			put_name(&cur, NAME("new_state"), swl_state_names,
+				 swl_state_names_len, ev->new_state);
+		if (SWL_HAS(ev, SYNWATCH_A_EVENT_TCP_FLAGS)) {
 			/* the tcpdump string without its brackets: "S.", "F." */
-			sw_fmt_tcp_flags(buf, ev->tcp_flags);
+			swl_fmt_tcp_flags(buf, ev->tcp_flags);
 			buf[strlen(buf) - 1] = 0;
-			sw_jc_lit(&cur, NAME("tcp_flags"), buf + 1);
+			swl_jc_lit(&cur, NAME("tcp_flags"), buf + 1);
 		}
-		if (SW_HAS(ev, SYNWATCH_A_EVENT_DIR))
-			put_name(&cur, NAME("dir"), sw_dir_names,
-				 sw_dir_names_len, ev->dir);
-		sw_json_cur_end(j, &cur);
+		if (SWL_HAS(ev, SYNWATCH_A_EVENT_DIR))
+			put_name(&cur, NAME("dir"), swl_dir_names,
+				 swl_dir_names_len, ev->dir);
+		swl_json_cur_end(j, &cur);
 	}
 	if (ev->has_conn) {
-		sw_json_nkey(j, NAME("conn"));
-		sw_json_conn(j, &ev->conn);
+		swl_json_nkey(j, NAME("conn"));
+		swl_json_conn(j, &ev->conn);
 	}
 	if (ev->has_alert) {
-		sw_json_nkey(j, NAME("alert"));
-		sw_json_alert(j, &ev->alert);
+		swl_json_nkey(j, NAME("alert"));
+		swl_json_alert(j, &ev->alert);
 	}
-	sw_json_obj_close(j);
+	swl_json_obj_close(j);
 }
 
-/* sw_fmt_endpoint()'s "addr:port" or "[addr]:port" */
-static void line_endpoint(struct sw_line *l, const struct sw_addr *a,
+/* swl_fmt_endpoint()'s "addr:port" or "[addr]:port" */
+static void line_endpoint(struct swl_line *l, const struct swl_addr *a,
 			  uint16_t port)
 {
-	char buf[SW_FMT_LEN];
+	char buf[SWL_FMT_LEN];
 
-	sw_line_str(l, sw_fmt_endpoint(buf, a, port));
+	swl_line_str(l, swl_fmt_endpoint(buf, a, port));
 }
 
-static void line_alert(struct sw_line *l, const struct sw_alert *a)
+static void line_alert(struct swl_line *l, const struct swl_alert *a)
 {
-	const struct sw_listener *ls = &a->listener;
-	char buf[SW_FMT_LEN];
+	const struct swl_listener *ls = &a->listener;
+	char buf[SWL_FMT_LEN];
 
 	line_endpoint(l, &ls->addr, ls->port);
-	if (SW_HAS(a, SYNWATCH_A_ALERT_REASON)) {
-		sw_line_lit(l, " reason=");
-		sw_line_str(l, SW_NAME(sw_alert_reason_names, a->reason)->label);
+	if (SWL_HAS(a, SYNWATCH_A_ALERT_REASON)) {
+		swl_line_lit(l, " reason=");
+		swl_line_str(l, SWL_NAME(swl_alert_reason_names, a->reason)->label);
 	}
-	sw_line_key_u64(l, " half_open=", ls->half_open);
-	sw_line_key_u64(l, " syn_rate=", ls->syn_rate);
-	sw_line_key_u64(l, "/s completion=", ls->completion_pct);
-	sw_line_chr(l, '%');
-	if (SW_HAS(a, SYNWATCH_A_ALERT_COOKIES)) {
-		sw_line_lit(l, " cookies=");
-		sw_line_str(l, a->cookies ? "yes" : "no");
+	swl_line_key_u64(l, " half_open=", ls->half_open);
+	swl_line_key_u64(l, " syn_rate=", ls->syn_rate);
+	swl_line_key_u64(l, "/s completion=", ls->completion_pct);
+	swl_line_chr(l, '%');
+	if (SWL_HAS(a, SYNWATCH_A_ALERT_COOKIES)) {
+		swl_line_lit(l, " cookies=");
+		swl_line_str(l, a->cookies ? "yes" : "no");
 	}
-	if (SW_HAS(a, SYNWATCH_A_ALERT_DURATION_MS)) {
-		sw_line_lit(l, " duration=");
-		sw_line_str(l, sw_fmt_duration_ms(buf, a->duration_ms));
+	if (SWL_HAS(a, SYNWATCH_A_ALERT_DURATION_MS)) {
+		swl_line_lit(l, " duration=");
+		swl_line_str(l, swl_fmt_duration_ms(buf, a->duration_ms));
 	}
-	if (SW_HAS(a, SYNWATCH_A_ALERT_SUPPRESSED))
-		sw_line_key_u64(l, " suppressed=", a->suppressed);
+	if (SWL_HAS(a, SYNWATCH_A_ALERT_SUPPRESSED))
+		swl_line_key_u64(l, " suppressed=", a->suppressed);
 	for (unsigned int i = 0; i < a->nsources; i++) {
-		sw_line_str(l, i ? "," : " top=");
-		sw_line_str(l, sw_fmt_prefix(buf, &a->sources[i].prefix,
+		swl_line_str(l, i ? "," : " top=");
+		swl_line_str(l, swl_fmt_prefix(buf, &a->sources[i].prefix,
 					a->sources[i].prefix_len));
-		sw_line_chr(l, '(');
-		sw_line_u64(l, a->sources[i].syns);
-		sw_line_chr(l, ')');
+		swl_line_chr(l, '(');
+		swl_line_u64(l, a->sources[i].syns);
+		swl_line_chr(l, ')');
 	}
 }
 
-static void line_conn_event(struct sw_line *l, const struct sw_event *ev)
+static void line_conn_event(struct swl_line *l, const struct swl_event *ev)
 {
-	const struct sw_conn *c = &ev->conn;
-	char buf[SW_FMT_LEN];
+	const struct swl_conn *c = &ev->conn;
+	char buf[SWL_FMT_LEN];
 	size_t col;
 	uint32_t rtt;
 
 	/* " %-26s": the state, or the transition */
-	sw_line_chr(l, ' ');
+	swl_line_chr(l, ' ');
 	col = (size_t)(l->p - l->start) + 26;
 	if (ev->type == SYNWATCH_EVENT_STATE) {
-		sw_line_str(l, SW_NAME(sw_state_names, ev->old_state)->label);
-		sw_line_lit(l, " -> ");
-		sw_line_str(l, SW_NAME(sw_state_names, ev->new_state)->label);
+		swl_line_str(l, SWL_NAME(swl_state_names, ev->old_state)->label);
+		swl_line_lit(l, " -> ");
+		swl_line_str(l, SWL_NAME(swl_state_names, ev->new_state)->label);
 	} else {
-		sw_line_str(l, SW_NAME(sw_state_names, c->state)->label);
+		swl_line_str(l, SWL_NAME(swl_state_names, c->state)->label);
 	}
-	sw_line_to(l, col);
-	sw_line_chr(l, ' ');
-	if (SW_HAS(ev, SYNWATCH_A_EVENT_TCP_FLAGS))
-		sw_line_pad(l, sw_fmt_tcp_flags(buf, ev->tcp_flags), 6);
+	swl_line_to(l, col);
+	swl_line_chr(l, ' ');
+	if (SWL_HAS(ev, SYNWATCH_A_EVENT_TCP_FLAGS))
+		swl_line_pad(l, swl_fmt_tcp_flags(buf, ev->tcp_flags), 6);
 	else
-		sw_line_pad(l, "-", 6);
-	sw_line_chr(l, ' ');
-	sw_line_pad(l, SW_NAME(sw_dir_names, ev->dir)->label, 3);
-	sw_line_chr(l, ' ');
+		swl_line_pad(l, "-", 6);
+	swl_line_chr(l, ' ');
+	swl_line_pad(l, SWL_NAME(swl_dir_names, ev->dir)->label, 3);
+	swl_line_chr(l, ' ');
 	line_endpoint(l, &c->laddr, c->lport);
-	sw_line_chr(l, ' ');
+	swl_line_chr(l, ' ');
 	line_endpoint(l, &c->raddr, c->rport);
 	if (ev->type == SYNWATCH_EVENT_DESTROY) {
-		sw_line_lit(l, " reason=");
-		sw_line_str(l, SW_NAME(sw_close_reason_names, c->close_reason)->label);
-		sw_line_lit(l, " closer=");
-		sw_line_str(l, SW_NAME(sw_closer_names, c->closer)->label);
-		if (SW_HAS(c, SYNWATCH_A_CONN_HISTORY)) {
-			sw_line_lit(l, " history=");
-			sw_line_str(l, c->history);
+		swl_line_lit(l, " reason=");
+		swl_line_str(l, SWL_NAME(swl_close_reason_names, c->close_reason)->label);
+		swl_line_lit(l, " closer=");
+		swl_line_str(l, SWL_NAME(swl_closer_names, c->closer)->label);
+		if (SWL_HAS(c, SYNWATCH_A_CONN_HISTORY)) {
+			swl_line_lit(l, " history=");
+			swl_line_str(l, c->history);
 		}
 	}
 	if ((ev->type == SYNWATCH_EVENT_DESTROY ||
 	     ev->new_state == SYNWATCH_STATE_ESTABLISHED) &&
-	    sw_conn_rtt_us(c, &rtt)) {
-		sw_line_lit(l, " rtt=");
-		sw_line_str(l, sw_fmt_rtt_us(buf, rtt));
+	    swl_conn_rtt_us(c, &rtt)) {
+		swl_line_lit(l, " rtt=");
+		swl_line_str(l, swl_fmt_rtt_us(buf, rtt));
 	}
 	if (ev->type == SYNWATCH_EVENT_DESTROY &&
-	    SW_HAS(c, SYNWATCH_A_CONN_AGE_MS)) {
-		sw_line_lit(l, " age=");
-		sw_line_str(l, sw_fmt_duration_ms(buf, c->age_ms));
+	    SWL_HAS(c, SYNWATCH_A_CONN_AGE_MS)) {
+		swl_line_lit(l, " age=");
+		swl_line_str(l, swl_fmt_duration_ms(buf, c->age_ms));
 	}
 }
 
-size_t sw_text_event_line(char *buf, size_t len, const struct sw_event *ev,
+size_t swl_text_event_line(char *buf, size_t len, const struct swl_event *ev,
 			  bool with_time)
 {
-	char tbuf[SW_FMT_LEN];
-	struct sw_line l;
+	char tbuf[SWL_FMT_LEN];
+	struct swl_line l;
 
 	if (!len)
 		return 0;
-	sw_line_init(&l, buf, len);
+	swl_line_init(&l, buf, len);
 	if (with_time) {
-		sw_line_str(&l, sw_fmt_time_ns(tbuf, ev->time_ns));
-		sw_line_chr(&l, ' ');
+		swl_line_str(&l, swl_fmt_time_ns(tbuf, ev->time_ns));
+		swl_line_chr(&l, ' ');
 	}
-	sw_line_pad(&l, SW_NAME(sw_event_names, ev->type)->label, 12);
+	swl_line_pad(&l, SWL_NAME(swl_event_names, ev->type)->label, 12);
 	if (ev->has_conn)
 		line_conn_event(&l, ev);
 	if (ev->has_alert) {
-		sw_line_chr(&l, ' ');
+		swl_line_chr(&l, ' ');
 		line_alert(&l, &ev->alert);
 	}
-	return sw_line_end(&l);
+	return swl_line_end(&l);
 }
 
-size_t sw_text_alert_line(char *buf, size_t len, const struct sw_alert *a)
+size_t swl_text_alert_line(char *buf, size_t len, const struct swl_alert *a)
 {
-	struct sw_line l;
+	struct swl_line l;
 
 	if (!len)
 		return 0;
-	sw_line_init(&l, buf, len);
+	swl_line_init(&l, buf, len);
 	line_alert(&l, a);
-	return sw_line_end(&l);
+	return swl_line_end(&l);
 }
 
-void sw_text_event(FILE *f, const struct sw_event *ev, bool with_time)
+void swl_text_event(FILE *f, const struct swl_event *ev, bool with_time)
 {
-	char line[SW_TEXT_LINE];
+	char line[SWL_TEXT_LINE];
 
-	fwrite(line, 1, sw_text_event_line(line, sizeof(line), ev, with_time),
+	fwrite(line, 1, swl_text_event_line(line, sizeof(line), ev, with_time),
 	       f);
-}
-
-void sw_text_alert(FILE *f, const struct sw_alert *a)
-{
-	char line[SW_TEXT_LINE];
-
-	fwrite(line, 1, sw_text_alert_line(line, sizeof(line), a), f);
 }

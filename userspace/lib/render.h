@@ -5,38 +5,35 @@
  * field has the same name everywhere. The names are documented in
  * synwatch(8) and are stable.
  */
-#ifndef SW_RENDER_H
-#define SW_RENDER_H
+#ifndef SWL_RENDER_H
+#define SWL_RENDER_H
 
 #include <stdio.h>
 
 #include "json.h"
 #include "records.h"
 
-void sw_json_conn(struct sw_json *j, const struct sw_conn *c);
-void sw_json_listener(struct sw_json *j, const struct sw_listener *l);
-void sw_json_stats(struct sw_json *j, const struct sw_stats *s);
-void sw_json_alert(struct sw_json *j, const struct sw_alert *a);
-void sw_json_event(struct sw_json *j, const struct sw_event *ev);
+void swl_json_conn(struct swl_json *j, const struct swl_conn *c);
+void swl_json_listener(struct swl_json *j, const struct swl_listener *l);
+void swl_json_stats(struct swl_json *j, const struct swl_stats *s);
+void swl_json_alert(struct swl_json *j, const struct swl_alert *a);
+void swl_json_event(struct swl_json *j, const struct swl_event *ev);
 
 /*
  * One line, no newline: "14:03:07.123456 STATE SYN_SENT -> ESTABLISHED
  * [S.] in 10.0.0.1:5555 10.0.0.2:80 rtt=0.312ms". with_time off for
  * syslog, which stamps lines itself.
  */
-void sw_text_event(FILE *f, const struct sw_event *ev, bool with_time);
-
-/* "10.0.0.1:80 reason=half-open half_open=1200 syn_rate=5000/s ..." */
-void sw_text_alert(FILE *f, const struct sw_alert *a);
+void swl_text_event(FILE *f, const struct swl_event *ev, bool with_time);
 
 /*
  * The same lines into buf (NUL-terminated, cut to len - 1 bytes); they
- * return the length. SW_TEXT_LINE holds any line whole: the longest, an
+ * return the length. SWL_TEXT_LINE holds any line whole: the longest, an
  * alert with four IPv6 sources, is under 400 bytes.
  */
-#define SW_TEXT_LINE 512
-size_t sw_text_event_line(char *buf, size_t len, const struct sw_event *ev,
+#define SWL_TEXT_LINE 512
+size_t swl_text_event_line(char *buf, size_t len, const struct swl_event *ev,
 			  bool with_time);
-size_t sw_text_alert_line(char *buf, size_t len, const struct sw_alert *a);
+size_t swl_text_alert_line(char *buf, size_t len, const struct swl_alert *a);
 
 #endif

@@ -7,7 +7,7 @@
 #include "requests.h"
 #include "stream.h"
 
-static void report_loss(struct sw_stream *s, uint64_t lost)
+static void report_loss(struct swl_stream *s, uint64_t lost)
 {
 	bool overrun = s->overrun_pending;
 
@@ -18,22 +18,22 @@ static void report_loss(struct sw_stream *s, uint64_t lost)
 }
 
 /* Which sequence an event counts in, or NULL if none is checked. */
-static struct sw_seq *seq_of(struct sw_stream *s, const struct sw_event *ev,
+static struct swl_seq *seq_of(struct swl_stream *s, const struct swl_event *ev,
 			     uint64_t *nr)
 {
-	struct sw_seq *q;
+	struct swl_seq *q;
 
 	if (!s->o.multicast) {
-		q = &s->seq[SW_SEQ_SUB];
-		if (!SW_HAS(ev, SYNWATCH_A_EVENT_SUB_SEQ))
+		q = &s->seq[SWL_SEQ_SUB];
+		if (!SWL_HAS(ev, SYNWATCH_A_EVENT_SUB_SEQ))
 			return NULL;
 		*nr = ev->sub_seq;
 	} else {
 		/* the kernel numbers each group on its own */
 		bool alert = ev->type >= SYNWATCH_EVENT_FLOOD_START;
 
-		q = &s->seq[alert ? SW_SEQ_ALERT : SW_SEQ_CONN];
-		if (!SW_HAS(ev, SYNWATCH_A_EVENT_SEQ))
+		q = &s->seq[alert ? SWL_SEQ_ALERT : SWL_SEQ_CONN];
+		if (!SWL_HAS(ev, SYNWATCH_A_EVENT_SEQ))
 			return NULL;
 		*nr = ev->seq;
 	}
@@ -42,7 +42,7 @@ static struct sw_seq *seq_of(struct sw_stream *s, const struct sw_event *ev,
 }
 
 /* Holes i .. i + n - 1 are gone (filled, or counted lost). */
-static void drop_holes(struct sw_seq *q, size_t i, size_t n)
+static void drop_holes(struct swl_seq *q, size_t i, size_t n)
 {
 	memmove(q->holes + i, q->holes + i + n,
 		(q->nholes - i - n) * sizeof(*q->holes));
@@ -50,11 +50,11 @@ static void drop_holes(struct sw_seq *q, size_t i, size_t n)
 }
 
 /* Room for one more hole at index i; false if there is none to be had. */
-static bool make_room(struct sw_seq *q, size_t i)
+static bool make_room(struct swl_seq *q, size_t i)
 {
 	if (q->nholes == q->cap) {
 		size_t cap = q->cap ? q->cap * 2 : 16;
-		struct sw_seq_hole *h = realloc(q->holes, cap * sizeof(*h));
+		struct swl_seq_hole *h = realloc(q->holes, cap * sizeof(*h));
 
 		if (!h)
 			return false;
@@ -68,7 +68,7 @@ static bool make_room(struct sw_seq *q, size_t i)
 }
 
 /* A number at or past next: the numbers skipped are a new hole. */
-static uint64_t open_hole(struct sw_seq *q, uint64_t nr, uint64_t now_ms)
+static uint64_t open_hole(struct swl_seq *q, uint64_t nr, uint64_t now_ms)
 {
 	uint64_t lost = 0;
 
@@ -77,23 +77,23 @@ static uint64_t open_hole(struct sw_seq *q, uint64_t nr, uint64_t now_ms)
 	 * counting it now keeps the memory bounded. Only a reader losing
 	 * datagram after datagram gets here.
 	 */
-	if (q->nholes >= SW_STREAM_MAX_HOLES) {
+	if (q->nholes >= SWL_STREAM_MAX_HOLES) {
 		lost = q->holes[0].hi - q->holes[0].lo;
 		drop_holes(q, 0, 1);
 	}
 	if (!make_room(q, q->nholes))
 		return lost + (nr - q->next);	/* no memory: cannot wait */
-	q->holes[q->nholes - 1] = (struct sw_seq_hole){
+	q->holes[q->nholes - 1] = (struct swl_seq_hole){
 		.lo = q->next, .hi = nr, .seen_at = q->count, .seen_ms = now_ms,
 	};
 	return lost;
 }
 
 /* A number below next: it fills (part of) a hole, or it comes too late. */
-static bool fill_hole(struct sw_seq *q, uint64_t nr)
+static bool fill_hole(struct swl_seq *q, uint64_t nr)
 {
 	for (size_t i = 0; i < q->nholes; i++) {
-		struct sw_seq_hole *h = &q->holes[i];
+		struct swl_seq_hole *h = &q->holes[i];
 
 		if (nr < h->lo || nr >= h->hi)
 			continue;
@@ -118,16 +118,16 @@ static bool fill_hole(struct sw_seq *q, uint64_t nr)
 }
 
 /* The oldest holes, while old enough to be proven lost. */
-static uint64_t expire_holes(struct sw_seq *q, uint64_t now_ms, bool drained)
+static uint64_t expire_holes(struct swl_seq *q, uint64_t now_ms, bool drained)
 {
 	uint64_t lost = 0;
 	size_t n = 0;
 
 	for (; n < q->nholes; n++) {
-		const struct sw_seq_hole *h = &q->holes[n];
+		const struct swl_seq_hole *h = &q->holes[n];
 
-		if (q->count - h->seen_at < SW_STREAM_REORDER_EVENTS &&
-		    !(drained && now_ms - h->seen_ms >= SW_STREAM_REORDER_MS))
+		if (q->count - h->seen_at < SWL_STREAM_REORDER_EVENTS &&
+		    !(drained && now_ms - h->seen_ms >= SWL_STREAM_REORDER_MS))
 			break;
 		lost += h->hi - h->lo;
 	}
@@ -135,7 +135,7 @@ static uint64_t expire_holes(struct sw_seq *q, uint64_t now_ms, bool drained)
 	return lost;
 }
 
-static uint64_t account_seq(struct sw_stream *s, struct sw_seq *q, uint64_t nr,
+static uint64_t account_seq(struct swl_stream *s, struct swl_seq *q, uint64_t nr,
 			    uint64_t now_ms)
 {
 	uint64_t lost = 0;
@@ -161,10 +161,10 @@ static uint64_t account_seq(struct sw_stream *s, struct sw_seq *q, uint64_t nr,
 	return lost + expire_holes(q, now_ms, false);
 }
 
-bool sw_stream_account(struct sw_stream *s, const struct sw_event *ev,
+bool swl_stream_account(struct swl_stream *s, const struct swl_event *ev,
 		       uint64_t now_ms)
 {
-	struct sw_seq *q;
+	struct swl_seq *q;
 	uint64_t nr = 0, lost;
 
 	q = seq_of(s, ev, &nr);
@@ -177,17 +177,17 @@ bool sw_stream_account(struct sw_stream *s, const struct sw_event *ev,
 		return false;
 	/* in subscribe mode the kernel has applied the filter already */
 	if (s->o.multicast && ev->has_conn &&
-	    !sw_filter_match(&s->filter, &ev->conn))
+	    !swl_filter_match(&s->filter, &ev->conn))
 		return false;
 	return true;
 }
 
-void sw_stream_settle(struct sw_stream *s, uint64_t now_ms)
+void swl_stream_settle(struct swl_stream *s, uint64_t now_ms)
 {
 	uint64_t lost = 0;
 	size_t open = 0;
 
-	for (int i = 0; i < SW_SEQ_N; i++) {
+	for (int i = 0; i < SWL_SEQ_N; i++) {
 		lost += expire_holes(&s->seq[i], now_ms, true);
 		open += s->seq[i].nholes;
 	}
@@ -195,51 +195,43 @@ void sw_stream_settle(struct sw_stream *s, uint64_t now_ms)
 		report_loss(s, lost);
 }
 
-int sw_stream_timeout(const struct sw_stream *s, uint64_t now_ms)
+int swl_stream_timeout(const struct swl_stream *s, uint64_t now_ms)
 {
 	uint64_t due = UINT64_MAX;
 
-	for (int i = 0; i < SW_SEQ_N; i++) {
-		const struct sw_seq *q = &s->seq[i];
+	for (int i = 0; i < SWL_SEQ_N; i++) {
+		const struct swl_seq *q = &s->seq[i];
 
-		if (q->nholes && q->holes[0].seen_ms + SW_STREAM_REORDER_MS < due)
-			due = q->holes[0].seen_ms + SW_STREAM_REORDER_MS;
+		if (q->nholes && q->holes[0].seen_ms + SWL_STREAM_REORDER_MS < due)
+			due = q->holes[0].seen_ms + SWL_STREAM_REORDER_MS;
 	}
 	if (due == UINT64_MAX)
 		return -1;
 	return due <= now_ms ? 0 : (int)(due - now_ms);
 }
 
-uint64_t sw_stream_unsettled(const struct sw_stream *s)
+uint64_t swl_stream_unsettled(const struct swl_stream *s)
 {
 	uint64_t n = 0;
 
-	for (int i = 0; i < SW_SEQ_N; i++)
+	for (int i = 0; i < SWL_SEQ_N; i++)
 		for (size_t j = 0; j < s->seq[i].nholes; j++)
 			n += s->seq[i].holes[j].hi - s->seq[i].holes[j].lo;
 	return n;
 }
 
-void sw_stream_resync(struct sw_stream *s)
-{
-	for (int i = 0; i < SW_SEQ_N; i++) {
-		s->seq[i].have = false;
-		s->seq[i].nholes = 0;
-	}
-}
-
 static int event_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct sw_stream *s = data;
-	struct sw_event ev;
+	struct swl_stream *s = data;
+	struct swl_event ev;
 
 	if (nlh->nlmsg_type != s->nl.family_id)
 		return MNL_CB_OK;
-	if (sw_decode_event(nlh, &ev)) {
+	if (swl_decode_event(nlh, &ev)) {
 		/* one bad message is not a reason to stop watching */
 		return MNL_CB_OK;
 	}
-	if (!sw_stream_account(s, &ev, sw_monotonic_ms()))
+	if (!swl_stream_account(s, &ev, swl_monotonic_ms()))
 		return MNL_CB_OK;
 	s->events++;
 	if (s->o.on_event)
@@ -247,7 +239,7 @@ static int event_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void note_overrun(struct sw_stream *s)
+static void note_overrun(struct swl_stream *s)
 {
 	s->overruns++;
 	s->overrun_pending = true;
@@ -255,22 +247,22 @@ static void note_overrun(struct sw_stream *s)
 
 /*
  * Everything queued, datagram after datagram, without waiting: one wakeup
- * for all that came meanwhile. At most SW_STREAM_DRAIN_MAX datagrams, so
+ * for all that came meanwhile. At most SWL_STREAM_DRAIN_MAX datagrams, so
  * that timers and signals still get their turn under a flood.
  */
-#define SW_STREAM_DRAIN_MAX 256
+#define SWL_STREAM_DRAIN_MAX 256
 
-int sw_stream_read(struct sw_stream *s)
+int swl_stream_read(struct swl_stream *s)
 {
-	for (int i = 0; i < SW_STREAM_DRAIN_MAX; i++) {
-		int ret = sw_nl_recv_nowait(&s->nl);
+	for (int i = 0; i < SWL_STREAM_DRAIN_MAX; i++) {
+		int ret = swl_nl_recv_nowait(&s->nl);
 
 		if (ret == -ENOBUFS) {
 			note_overrun(s);
 			continue;
 		}
 		if (ret == -EAGAIN || ret == -EWOULDBLOCK) {
-			sw_stream_settle(s, sw_monotonic_ms());
+			swl_stream_settle(s, swl_monotonic_ms());
 			return 0;
 		}
 		if (ret == -EINTR)
@@ -281,26 +273,26 @@ int sw_stream_read(struct sw_stream *s)
 	return 0;
 }
 
-static int join_groups(struct sw_stream *s)
+static int join_groups(struct swl_stream *s)
 {
 	uint32_t mask = s->o.event_mask ? s->o.event_mask : SYNWATCH_EVENT_MASK_ALL;
-	bool conn = mask & SW_CONN_EVENTS, alert = mask & SW_ALERT_EVENTS;
+	bool conn = mask & SWL_CONN_EVENTS, alert = mask & SWL_ALERT_EVENTS;
 	int ret = 0;
 
 	if (conn)
-		ret = sw_nl_join(&s->nl, SYNWATCH_MCGRP_CONN);
+		ret = swl_nl_join(&s->nl, SYNWATCH_MCGRP_CONN);
 	if (!ret && alert)
-		ret = sw_nl_join(&s->nl, SYNWATCH_MCGRP_ALERT);
+		ret = swl_nl_join(&s->nl, SYNWATCH_MCGRP_ALERT);
 	/* each group numbers its events on its own */
-	s->seq[SW_SEQ_CONN].on = conn;
-	s->seq[SW_SEQ_ALERT].on = alert;
+	s->seq[SWL_SEQ_CONN].on = conn;
+	s->seq[SWL_SEQ_ALERT].on = alert;
 	s->failed_step = "joining the multicast groups";
 	return ret;
 }
 
-int sw_stream_open(struct sw_stream *s, const struct sw_stream_opts *o)
+int swl_stream_open(struct swl_stream *s, const struct swl_stream_opts *o)
 {
-	struct sw_filter f;
+	struct swl_filter f;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
@@ -308,9 +300,9 @@ int sw_stream_open(struct sw_stream *s, const struct sw_stream_opts *o)
 	if (o->filter)
 		s->filter = *o->filter;
 	else
-		sw_filter_init(&s->filter);
+		swl_filter_init(&s->filter);
 	s->failed_step = "open";
-	ret = sw_nl_open(&s->nl);
+	ret = swl_nl_open(&s->nl);
 	if (ret)
 		return ret;
 	s->nl.on_event = event_msg_cb;
@@ -320,7 +312,7 @@ int sw_stream_open(struct sw_stream *s, const struct sw_stream_opts *o)
 	 * buffer is what absorbs them. SO_RCVBUFFORCE passes rmem_max when
 	 * we have CAP_NET_ADMIN.
 	 */
-	ret = sw_nl_set_rcvbuf(&s->nl, o->rcvbuf ? o->rcvbuf : SW_STREAM_RCVBUF);
+	ret = swl_nl_set_rcvbuf(&s->nl, o->rcvbuf ? o->rcvbuf : SWL_STREAM_RCVBUF);
 	s->rcvbuf = ret > 0 ? ret : 0;
 	if (o->multicast) {
 		ret = join_groups(s);
@@ -331,24 +323,24 @@ int sw_stream_open(struct sw_stream *s, const struct sw_stream_opts *o)
 		f.batch_bytes = (uint32_t)s->nl.recvbuf_len;
 		/* a new subscription numbers from 1: a loss of its first
 		 * batch is a hole too */
-		s->seq[SW_SEQ_SUB].on = true;
-		s->seq[SW_SEQ_SUB].have = true;
-		s->seq[SW_SEQ_SUB].next = 1;
+		s->seq[SWL_SEQ_SUB].on = true;
+		s->seq[SWL_SEQ_SUB].have = true;
+		s->seq[SWL_SEQ_SUB].next = 1;
 		s->failed_step = "subscribing";
-		ret = sw_subscribe(&s->nl, &f);
+		ret = swl_subscribe(&s->nl, &f);
 	}
 	if (ret) {
-		sw_nl_close(&s->nl);
+		swl_nl_close(&s->nl);
 		return ret;
 	}
 	s->failed_step = NULL;
 	return 0;
 }
 
-void sw_stream_close(struct sw_stream *s)
+void swl_stream_close(struct swl_stream *s)
 {
-	sw_nl_close(&s->nl);
-	for (int i = 0; i < SW_SEQ_N; i++) {
+	swl_nl_close(&s->nl);
+	for (int i = 0; i < SWL_SEQ_N; i++) {
 		free(s->seq[i].holes);
 		s->seq[i].holes = NULL;
 		s->seq[i].nholes = s->seq[i].cap = 0;

@@ -5,7 +5,7 @@
 
 #include "vec.h"
 
-int sw_vec_push(struct sw_vec *vec, const void *item)
+int swl_vec_push(struct swl_vec *vec, const void *item)
 {
 	if (vec->n == vec->cap) {
 		size_t cap = vec->cap ? vec->cap * 2 : 64;
@@ -21,7 +21,7 @@ int sw_vec_push(struct sw_vec *vec, const void *item)
 	return 0;
 }
 
-void sw_vec_free(struct sw_vec *vec)
+void swl_vec_free(struct swl_vec *vec)
 {
 	free(vec->v);
 	vec->v = NULL;

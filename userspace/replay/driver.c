@@ -43,7 +43,7 @@ struct sw_host {
 struct rp {
 	struct sw_host host;
 	struct rp_opts o;
-	struct sw_prefix local[RP_MAX_LOCAL];
+	struct swl_prefix local[RP_MAX_LOCAL];
 	enum rp_link link;
 	struct rp_conn_table conns;
 	struct rp_lst_table lsts;
@@ -70,7 +70,7 @@ struct rp {
 	uint64_t seq;			/* events raised */
 };
 
-static void config(struct rp *rp, const struct sw_config *cfg)
+static void config(struct rp *rp, const struct swl_config *cfg)
 {
 	static const struct {
 		unsigned int attr;
@@ -101,7 +101,7 @@ static void config(struct rp *rp, const struct sw_config *cfg)
 	}
 	sw_flood_cfg_defaults(&rp->fcfg);
 	for (size_t i = 0; cfg && i < sizeof(flood) / sizeof(flood[0]); i++)
-		if (SW_HAS(cfg, flood[i].attr))
+		if (SWL_HAS(cfg, flood[i].attr))
 			memcpy((char *)&rp->fcfg + flood[i].off,
 			       &cfg->val[flood[i].attr], sizeof(u32));
 }
@@ -164,7 +164,7 @@ static uint64_t wall_ns(const struct rp *rp, uint64_t t)
 
 /* --- records as userspace sees them (kmod/encode.c) ---------------------- */
 
-static void export_addr(struct sw_addr *a, bool v4, const uint8_t *addr)
+static void export_addr(struct swl_addr *a, bool v4, const uint8_t *addr)
 {
 	memset(a, 0, sizeof(*a));
 	a->family = v4 ? AF_INET : AF_INET6;
@@ -172,19 +172,19 @@ static void export_addr(struct sw_addr *a, bool v4, const uint8_t *addr)
 }
 
 static void export_conn(const struct rp *rp, const struct rp_key *key,
-			const struct sw_rec *r, uint64_t now, struct sw_conn *o)
+			const struct sw_rec *r, uint64_t now, struct swl_conn *o)
 {
 	bool v4 = rp_key_v4(key);
-	struct sw_rec_info in;
+	struct sw_rec_attrs in;
 
-	sw_rec_info(r, now, &in);
+	sw_rec_describe(r, now, &in);
 	memset(o, 0, sizeof(*o));
 	o->have = in.have;
 	for (unsigned int a = SYNWATCH_A_CONN_FAMILY; a <= SYNWATCH_A_CONN_MAX;
 	     a++)
 		if (a < SYNWATCH_A_CONN_ISN_LOCAL ||
 		    a > SYNWATCH_A_CONN_SYNACK_TO_ACK_US)
-			o->have |= SW_BIT(a);
+			o->have |= SWL_BIT(a);
 	o->family = v4 ? AF_INET : AF_INET6;
 	o->state = in.state;
 	export_addr(&o->laddr, v4, key->laddr);
@@ -218,14 +218,14 @@ static void export_conn(const struct rp *rp, const struct rp_key *key,
 }
 
 static void export_listener(const struct rp_lst *l, const struct sw_lst_acct *a,
-			    uint64_t now, struct sw_listener *o)
+			    uint64_t now, struct swl_listener *o)
 {
 	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 
 	memset(o, 0, sizeof(*o));
 	for (unsigned int at = SYNWATCH_A_LISTENER_FAMILY;
 	     at <= SYNWATCH_A_LISTENER_MAX; at++)
-		o->have |= SW_BIT(at);
+		o->have |= SWL_BIT(at);
 	export_addr(&o->addr, !memcmp(l->addr, mapped, 12), l->addr);
 	o->family = o->addr.family;
 	o->port = l->port;
@@ -264,16 +264,16 @@ bool sw_host_wants(struct sw_host *h, u8 type)
 	       (!rp->o.event_mask || (rp->o.event_mask & (1U << type)));
 }
 
-static void event_header(struct rp *rp, struct sw_event *ev, uint8_t type,
+static void event_header(struct rp *rp, struct swl_event *ev, uint8_t type,
 			 uint8_t old, uint8_t new, uint8_t flags, uint8_t dir,
 			 uint64_t at)
 {
-	memset(ev, 0, offsetof(struct sw_event, conn));
-	ev->have = SW_BIT(SYNWATCH_A_EVENT_TYPE) | SW_BIT(SYNWATCH_A_EVENT_SEQ) |
-		   SW_BIT(SYNWATCH_A_EVENT_SUB_SEQ) |
-		   SW_BIT(SYNWATCH_A_EVENT_TIME_NS) |
-		   SW_BIT(SYNWATCH_A_EVENT_OLD_STATE) |
-		   SW_BIT(SYNWATCH_A_EVENT_NEW_STATE);
+	memset(ev, 0, offsetof(struct swl_event, conn));
+	ev->have = SWL_BIT(SYNWATCH_A_EVENT_TYPE) | SWL_BIT(SYNWATCH_A_EVENT_SEQ) |
+		   SWL_BIT(SYNWATCH_A_EVENT_SUB_SEQ) |
+		   SWL_BIT(SYNWATCH_A_EVENT_TIME_NS) |
+		   SWL_BIT(SYNWATCH_A_EVENT_OLD_STATE) |
+		   SWL_BIT(SYNWATCH_A_EVENT_NEW_STATE);
 	ev->type = type;
 	/* as seen by a subscriber that takes every event */
 	ev->seq = ++rp->seq;
@@ -282,8 +282,8 @@ static void event_header(struct rp *rp, struct sw_event *ev, uint8_t type,
 	ev->old_state = old;
 	ev->new_state = new;
 	if (dir != SYNWATCH_DIR_NONE) {
-		ev->have |= SW_BIT(SYNWATCH_A_EVENT_TCP_FLAGS) |
-			    SW_BIT(SYNWATCH_A_EVENT_DIR);
+		ev->have |= SWL_BIT(SYNWATCH_A_EVENT_TCP_FLAGS) |
+			    SWL_BIT(SYNWATCH_A_EVENT_DIR);
 		ev->tcp_flags = flags;
 		ev->dir = dir;
 	}
@@ -294,10 +294,10 @@ void sw_host_emit_conn(struct sw_host *h, u8 type, const void *conn,
 		       u8 dir, u64 at)
 {
 	struct rp *rp = host_rp(h);
-	struct sw_event ev;
+	struct swl_event ev;
 
 	export_conn(rp, conn, rec, at, &ev.conn);
-	if (rp->o.filter && !sw_filter_match(rp->o.filter, &ev.conn))
+	if (rp->o.filter && !swl_filter_match(rp->o.filter, &ev.conn))
 		return;
 	event_header(rp, &ev, type, sw_event_state(old), new, flags, dir, at);
 	ev.has_conn = true;
@@ -314,8 +314,8 @@ void sw_host_emit_alert(struct sw_host *h, const void *lst,
 	uint8_t type = sw_flood_event_type(fe);
 	const struct rp_lst *l = lst;
 	struct rp *rp = host_rp(h);
-	struct sw_alert *al;
-	struct sw_event ev;
+	struct swl_alert *al;
+	struct swl_event ev;
 	int n;
 
 	event_header(rp, &ev, type, 0, 0, 0, SYNWATCH_DIR_NONE, at);
@@ -323,13 +323,13 @@ void sw_host_emit_alert(struct sw_host *h, const void *lst,
 	ev.has_alert = true;
 	al = &ev.alert;
 	memset(al, 0, sizeof(*al));
-	al->have = SW_BIT(SYNWATCH_A_ALERT_LISTENER) |
-		   SW_BIT(SYNWATCH_A_ALERT_REASON) |
-		   SW_BIT(SYNWATCH_A_ALERT_DURATION_MS) |
-		   SW_BIT(SYNWATCH_A_ALERT_SUPPRESSED) |
-		   SW_BIT(SYNWATCH_A_ALERT_COOKIES) |
-		   SW_BIT(SYNWATCH_A_ALERT_PEAK_RATE) |
-		   SW_BIT(SYNWATCH_A_ALERT_TOP_SOURCES);
+	al->have = SWL_BIT(SYNWATCH_A_ALERT_LISTENER) |
+		   SWL_BIT(SYNWATCH_A_ALERT_REASON) |
+		   SWL_BIT(SYNWATCH_A_ALERT_DURATION_MS) |
+		   SWL_BIT(SYNWATCH_A_ALERT_SUPPRESSED) |
+		   SWL_BIT(SYNWATCH_A_ALERT_COOKIES) |
+		   SWL_BIT(SYNWATCH_A_ALERT_PEAK_RATE) |
+		   SWL_BIT(SYNWATCH_A_ALERT_TOP_SOURCES);
 	export_listener(l, a, at, &al->listener);
 	al->peak_rate = a->flood_peak;
 	al->reason = a->reason;
@@ -339,7 +339,7 @@ void sw_host_emit_alert(struct sw_host *h, const void *lst,
 	al->cookies = a->cookies;
 	n = sw_flood_top(a, top, SYNWATCH_MAX_TOP_SOURCES);
 	for (int i = 0; i < n; i++) {
-		struct sw_source *s = &al->sources[i];
+		struct swl_source *s = &al->sources[i];
 
 		s->family = top[i]->v6 ? AF_INET6 : AF_INET;
 		s->prefix_len = top[i]->v6 ? 64 : 24;
@@ -576,7 +576,7 @@ static void make_key(struct rp_key *k, bool v6, const uint8_t *l,
 static bool is_local(const struct rp *rp, bool v6, const uint8_t *a)
 {
 	for (unsigned int i = 0; i < rp->o.nlocal; i++) {
-		const struct sw_prefix *p = &rp->local[i];
+		const struct swl_prefix *p = &rp->local[i];
 		unsigned int bits = p->len, n = bits / 8;
 
 		if (p->addr.family != (v6 ? AF_INET6 : AF_INET))
@@ -736,12 +736,12 @@ static int by_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-int rp_conns(struct rp *rp, int (*fn)(const struct sw_conn *c, void *data),
+int rp_conns(struct rp *rp, int (*fn)(const struct swl_conn *c, void *data),
 	     void *data)
 {
 	struct rp_conn **v = malloc((rp->conns.count + 1) * sizeof(*v));
 	struct rp_conn *c;
-	struct sw_conn sc;
+	struct swl_conn sc;
 	size_t n = 0;
 	int ret = 0;
 
@@ -752,7 +752,7 @@ int rp_conns(struct rp *rp, int (*fn)(const struct sw_conn *c, void *data),
 	qsort(v, n, sizeof(*v), by_id);
 	for (size_t i = 0; i < n && !ret; i++) {
 		export_conn(rp, &v[i]->key, &v[i]->rec, rp->now, &sc);
-		if (rp->o.filter && !sw_filter_match(rp->o.filter, &sc))
+		if (rp->o.filter && !swl_filter_match(rp->o.filter, &sc))
 			continue;
 		ret = fn(&sc, data);
 	}
@@ -761,10 +761,10 @@ int rp_conns(struct rp *rp, int (*fn)(const struct sw_conn *c, void *data),
 }
 
 int rp_listeners(struct rp *rp,
-		 int (*fn)(const struct sw_listener *l, void *data),
+		 int (*fn)(const struct swl_listener *l, void *data),
 		 void *data)
 {
-	struct sw_listener sl;
+	struct swl_listener sl;
 	int ret = 0;
 
 	for (uint32_t i = 0; i < rp->lsts.n && !ret; i++) {
@@ -775,7 +775,7 @@ int rp_listeners(struct rp *rp,
 	return ret;
 }
 
-void rp_stats(struct rp *rp, struct sw_stats *st)
+void rp_stats(struct rp *rp, struct swl_stats *st)
 {
 	static const unsigned int kept[] = {
 		SYNWATCH_A_STATS_PKTS_IN, SYNWATCH_A_STATS_PKTS_OUT,
@@ -802,12 +802,12 @@ void rp_stats(struct rp *rp, struct sw_stats *st)
 		(uint64_t)rp->conns.nslots * sizeof(*rp->conns.slots);
 	rp->stat[SYNWATCH_A_STATS_LISTENERS] = rp->lsts.n;
 	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
-		st->have |= SW_BIT(kept[i]);
+		st->have |= SWL_BIT(kept[i]);
 		st->val[kept[i]] = rp->stat[kept[i]];
 	}
-	st->have |= SW_BIT(SYNWATCH_A_STATS_INVALID);
+	st->have |= SWL_BIT(SYNWATCH_A_STATS_INVALID);
 	for (unsigned int r = 1; r <= SYNWATCH_INVALID_MAX; r++) {
-		st->invalid_have |= SW_BIT(r);
+		st->invalid_have |= SWL_BIT(r);
 		st->invalid[r] = rp->invalid[r];
 	}
 }

@@ -42,11 +42,11 @@ enum rp_counter {
 
 extern const char *const rp_counter_names[RP_COUNTER_MAX];
 
-typedef void (*rp_event_cb)(const struct sw_event *ev, void *data);
+typedef void (*rp_event_cb)(const struct swl_event *ev, void *data);
 
 struct rp_opts {
 	/* the local side: addresses in these prefixes; none: see below */
-	const struct sw_prefix *local;
+	const struct swl_prefix *local;
 	unsigned int nlocal;
 	/*
 	 * Without local prefixes, the side that receives a connection's
@@ -54,10 +54,10 @@ struct rp_opts {
 	 * mid-stream has the side with the lower port as local, or the
 	 * receiver of its first packet if the ports are equal.
 	 */
-	const struct sw_config *cfg;	/* timeout.* and flood.* overrides */
+	const struct swl_config *cfg;	/* timeout.* and flood.* overrides */
 	/* what a subscriber would ask for: event types (0: all), conns */
 	uint32_t event_mask;
-	const struct sw_filter *filter;	/* NULL: every connection */
+	const struct swl_filter *filter;	/* NULL: every connection */
 	rp_event_cb on_event;
 	void *data;
 };
@@ -94,12 +94,12 @@ void rp_frames(struct rp *rp, const struct rp_frame_in *f, unsigned int n);
  * connections (oldest first), listeners (first seen first), counters.
  * fn returns non-zero to stop; that value is returned.
  */
-int rp_conns(struct rp *rp, int (*fn)(const struct sw_conn *c, void *data),
+int rp_conns(struct rp *rp, int (*fn)(const struct swl_conn *c, void *data),
 	     void *data);
 int rp_listeners(struct rp *rp,
-		 int (*fn)(const struct sw_listener *l, void *data),
+		 int (*fn)(const struct swl_listener *l, void *data),
 		 void *data);
-void rp_stats(struct rp *rp, struct sw_stats *st);
+void rp_stats(struct rp *rp, struct swl_stats *st);
 uint64_t rp_count(const struct rp *rp, enum rp_counter c);
 /* First and last timestamp (ns since the epoch); 0 if no frame. */
 uint64_t rp_first_ns(const struct rp *rp);

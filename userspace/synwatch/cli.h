@@ -34,10 +34,10 @@ int cmd_replay(const struct cli_globals *g, int argc, char **argv);
 
 /* The text tables of conns (-e: extended), listeners and stats, shared
  * with replay, which prints the same records from a capture. */
-struct sw_vec;
-void cli_print_conns(const struct sw_vec *vec, bool extended);
-void cli_print_listeners(const struct sw_vec *ll);
-void cli_print_stats(const struct sw_stats *st);
+struct swl_vec;
+void cli_print_conns(const struct swl_vec *vec, bool extended);
+void cli_print_listeners(const struct swl_vec *ll);
+void cli_print_stats(const struct swl_stats *st);
 
 /* The options every command takes, for getopt_long tables. */
 #define CLI_COMMON_OPTS "hjN:"
@@ -52,7 +52,7 @@ void cli_print_stats(const struct sw_stats *st);
  */
 int cli_common_opt(int opt, struct cli_globals *g, const char *usage);
 
-/* Prints the usage error, the "--help" pointer, returns SW_EXIT_USAGE. */
+/* Prints the usage error, the "--help" pointer, returns SWL_EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -67,22 +67,22 @@ int cli_enter_netns(const struct cli_globals *g);
  * without a netns attribute in their requests). Returns 0 or an exit
  * code, the error already reported.
  */
-int cli_open(struct sw_nl *nl, const struct cli_globals *g, bool enter_netns);
+int cli_open(struct swl_nl *nl, const struct cli_globals *g, bool enter_netns);
 
 /*
  * Puts the named netns into a filter as SYNWATCH_A_FILTER_NETNS_FD.
  * Returns 0 or an exit code, the error already reported.
  */
-int cli_filter_netns(struct sw_filter *f, const struct cli_globals *g);
+int cli_filter_netns(struct swl_filter *f, const struct cli_globals *g);
 
 /* -4 / -6: 1 if handled, 0 if not one of them, -1 on a conflict. */
-int cli_family_opt(int opt, struct sw_filter *f);
+int cli_family_opt(int opt, struct swl_filter *f);
 
 /*
  * Parses the filter words left in argv[optind..]; returns 0 or
  * an exit code.
  */
-int cli_parse_filter(const char *cmd, struct sw_filter *f, int argc,
+int cli_parse_filter(const char *cmd, struct swl_filter *f, int argc,
 		     char **argv);
 
 #endif

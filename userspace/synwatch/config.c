@@ -47,70 +47,70 @@ struct selection {
 	bool want[64];
 };
 
-static void print_json_value(struct sw_json *j, const struct sw_cfg_key *k,
-			     const struct sw_config *cfg)
+static void print_json_value(struct swl_json *j, const struct swl_cfg_key *k,
+			     const struct swl_config *cfg)
 {
-	uint32_t v = sw_cfg_get(cfg, k);
+	uint32_t v = swl_cfg_get(cfg, k);
 
-	if (k->kind != SW_CFG_EVENTS) {
-		sw_json_u64(j, v);
+	if (k->kind != SWL_CFG_EVENTS) {
+		swl_json_u64(j, v);
 		return;
 	}
-	sw_json_arr_open(j);
+	swl_json_arr_open(j);
 	for (unsigned int e = 1; e <= SYNWATCH_EVENT_MAX; e++)
 		if (v & (1U << e))
-			sw_json_str(j, SW_NAME(sw_event_names, e)->keyword);
-	sw_json_arr_close(j);
+			swl_json_str(j, SWL_NAME(swl_event_names, e)->keyword);
+	swl_json_arr_close(j);
 }
 
 /*
  * "flood.rate_high" becomes "flood": { "rate_high": ... }; the table keeps
  * each group's keys together, so a change of prefix closes the group.
  */
-static void print_json(const struct sw_config *cfg, const struct selection *sel)
+static void print_json(const struct swl_config *cfg, const struct selection *sel)
 {
 	char group[32] = "";
-	struct sw_json j;
+	struct swl_json j;
 
-	sw_json_init(&j, stdout);
-	sw_json_obj_open(&j);
-	for (size_t i = 0; i < sw_cfg_nkeys; i++) {
-		const struct sw_cfg_key *k = &sw_cfg_keys[i];
+	swl_json_init(&j, stdout);
+	swl_json_obj_open(&j);
+	for (size_t i = 0; i < swl_cfg_nkeys; i++) {
+		const struct swl_cfg_key *k = &swl_cfg_keys[i];
 		const char *dot = strchr(k->name, '.');
 		size_t glen = dot ? (size_t)(dot - k->name) : 0;
 
-		if (!(sel->all || sel->want[i]) || !sw_cfg_has(cfg, k))
+		if (!(sel->all || sel->want[i]) || !swl_cfg_has(cfg, k))
 			continue;
 		if (group[0] && (glen != strlen(group) ||
 				 strncmp(group, k->name, glen))) {
-			sw_json_obj_close(&j);
+			swl_json_obj_close(&j);
 			group[0] = 0;
 		}
 		if (dot && !group[0]) {
 			snprintf(group, sizeof(group), "%.*s", (int)glen, k->name);
-			sw_json_key(&j, group);
-			sw_json_obj_open(&j);
+			swl_json_key(&j, group);
+			swl_json_obj_open(&j);
 		}
-		sw_json_key(&j, dot ? dot + 1 : k->name);
+		swl_json_key(&j, dot ? dot + 1 : k->name);
 		print_json_value(&j, k, cfg);
 	}
 	if (group[0])
-		sw_json_obj_close(&j);
-	sw_json_obj_close(&j);
+		swl_json_obj_close(&j);
+	swl_json_obj_close(&j);
 	fputs("\n", stdout);
 }
 
-static void print_text(const struct sw_config *cfg, const struct selection *sel,
+static void print_text(const struct swl_config *cfg, const struct selection *sel,
 		       bool bare)
 {
 	char buf[256];
 
-	for (size_t i = 0; i < sw_cfg_nkeys; i++) {
-		const struct sw_cfg_key *k = &sw_cfg_keys[i];
+	for (size_t i = 0; i < swl_cfg_nkeys; i++) {
+		const struct swl_cfg_key *k = &swl_cfg_keys[i];
 
-		if (!(sel->all || sel->want[i]) || !sw_cfg_has(cfg, k))
+		if (!(sel->all || sel->want[i]) || !swl_cfg_has(cfg, k))
 			continue;
-		sw_cfg_format(buf, sizeof(buf), k, cfg);
+		swl_cfg_format(buf, sizeof(buf), k, cfg);
 		if (bare)
 			printf("%s\n", buf);
 		else
@@ -124,56 +124,56 @@ static int parse_get_keys(struct selection *sel, int argc, char **argv)
 
 	sel->all = argc == 0;
 	for (int i = 0; i < argc; i++) {
-		const struct sw_cfg_key *k = sw_cfg_find(argv[i]);
+		const struct swl_cfg_key *k = swl_cfg_find(argv[i]);
 
 		if (!k)
 			return cli_usage_error("config", "unknown key '%s'; valid keys: %s, max_conns_global",
-					       argv[i], sw_cfg_key_list(list, sizeof(list)));
-		sel->want[k - sw_cfg_keys] = true;
+					       argv[i], swl_cfg_key_list(list, sizeof(list)));
+		sel->want[k - swl_cfg_keys] = true;
 	}
 	return 0;
 }
 
-static int do_get(struct sw_nl *nl, const struct cli_globals *g,
+static int do_get(struct swl_nl *nl, const struct cli_globals *g,
 		  const struct selection *sel, bool bare)
 {
-	struct sw_config cfg;
+	struct swl_config cfg;
 	int ret;
 
-	ret = sw_get_config(nl, &cfg);
+	ret = swl_get_config(nl, &cfg);
 	if (ret)
-		return sw_request_error(nl, "reading the configuration", ret);
+		return swl_request_error(nl, "reading the configuration", ret);
 	if (g->json)
 		print_json(&cfg, sel);
 	else
 		print_text(&cfg, sel, bare);
-	return SW_EXIT_OK;
+	return SWL_EXIT_OK;
 }
 
-static int do_set(struct sw_nl *nl, const struct cli_globals *g,
-		  const struct sw_config *set)
+static int do_set(struct swl_nl *nl, const struct cli_globals *g,
+		  const struct swl_config *set)
 {
 	struct selection sel = { .all = false };
-	struct sw_config cur;
+	struct swl_config cur;
 	char err[256];
 	int ret;
 
 	/* low <= high also holds against the values not being changed */
-	ret = sw_get_config(nl, &cur);
+	ret = swl_get_config(nl, &cur);
 	if (ret)
-		return sw_request_error(nl, "reading the configuration", ret);
-	if (sw_cfg_check(&cur, set, err, sizeof(err)))
+		return swl_request_error(nl, "reading the configuration", ret);
+	if (swl_cfg_check(&cur, set, err, sizeof(err)))
 		return cli_usage_error("config", "%s", err);
-	ret = sw_set_config(nl, set);
+	ret = swl_set_config(nl, set);
 	if (ret)
-		return sw_request_error(nl, "changing the configuration", ret);
-	for (size_t i = 0; i < sw_cfg_nkeys; i++)
-		sel.want[i] = sw_cfg_has(set, &sw_cfg_keys[i]);
+		return swl_request_error(nl, "changing the configuration", ret);
+	for (size_t i = 0; i < swl_cfg_nkeys; i++)
+		sel.want[i] = swl_cfg_has(set, &swl_cfg_keys[i]);
 	if (g->json)
 		print_json(set, &sel);
 	else
 		print_text(set, &sel, false);
-	return SW_EXIT_OK;
+	return SWL_EXIT_OK;
 }
 
 int cmd_config(const struct cli_globals *gin, int argc, char **argv)
@@ -183,10 +183,10 @@ int cmd_config(const struct cli_globals *gin, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_globals g = *gin;
-	struct sw_config set = { 0 };
+	struct swl_config set = { 0 };
 	struct selection sel = { 0 };
 	const char *verb = "get";
-	struct sw_nl nl;
+	struct swl_nl nl;
 	char err[1024];
 	int opt, ret;
 
@@ -201,9 +201,9 @@ int cmd_config(const struct cli_globals *gin, int argc, char **argv)
 			return cli_usage_error("config", "'set' needs KEY=VALUE");
 		/* Validate everything before opening anything. */
 		for (int i = optind; i < argc; i++)
-			if (sw_cfg_parse_assignment(&set, argv[i], err, sizeof(err)))
+			if (swl_cfg_parse_assignment(&set, argv[i], err, sizeof(err)))
 				return cli_usage_error("config", "%s", err);
-		if (sw_cfg_check(NULL, &set, err, sizeof(err)))
+		if (swl_cfg_check(NULL, &set, err, sizeof(err)))
 			return cli_usage_error("config", "%s", err);
 	} else if (!strcmp(verb, "get")) {
 		ret = parse_get_keys(&sel, argc - optind, argv + optind);
@@ -220,6 +220,6 @@ int cmd_config(const struct cli_globals *gin, int argc, char **argv)
 		ret = do_set(&nl, &g, &set);
 	else
 		ret = do_get(&nl, &g, &sel, argc - optind == 1);
-	sw_nl_close(&nl);
+	swl_nl_close(&nl);
 	return ret;
 }

@@ -43,73 +43,73 @@ static const char usage[] =
 	"\n"
 	"Example: synwatch conns state half-open dport = 443 dst 10.0.0.0/8\n";
 
-/* sw_dump_conns() callback: keep every entry, to size the columns. */
-static int collect(const struct sw_conn *c, void *data)
+/* swl_dump_conns() callback: keep every entry, to size the columns. */
+static int collect(const struct swl_conn *c, void *data)
 {
-	return sw_vec_push(data, c);
+	return swl_vec_push(data, c);
 }
 
-static void line_opt_pair(struct sw_line *l, const char *name, bool has_l,
+static void line_opt_pair(struct swl_line *l, const char *name, bool has_l,
 			  uint64_t lv, bool has_r, uint64_t rv)
 {
 	if (!has_l && !has_r)
 		return;
-	sw_line_chr(l, ' ');
-	sw_line_str(l, name);
-	sw_line_chr(l, ':');
+	swl_line_chr(l, ' ');
+	swl_line_str(l, name);
+	swl_line_chr(l, ':');
 	if (has_l)
-		sw_line_u64(l, lv);
+		swl_line_u64(l, lv);
 	else
-		sw_line_chr(l, '-');
-	sw_line_chr(l, '/');
+		swl_line_chr(l, '-');
+	swl_line_chr(l, '/');
 	if (has_r)
-		sw_line_u64(l, rv);
+		swl_line_u64(l, rv);
 	else
-		sw_line_chr(l, '-');
+		swl_line_chr(l, '-');
 }
 
 /* " key:a/b" */
-static void line_pair(struct sw_line *l, const char *key, uint64_t a,
+static void line_pair(struct swl_line *l, const char *key, uint64_t a,
 		      uint64_t b)
 {
-	sw_line_key_u64(l, key, a);
-	sw_line_key_u64(l, "/", b);
+	swl_line_key_u64(l, key, a);
+	swl_line_key_u64(l, "/", b);
 }
 
-static void line_yes_no(struct sw_line *l, const char *key, bool a, bool b)
+static void line_yes_no(struct swl_line *l, const char *key, bool a, bool b)
 {
-	sw_line_str(l, key);
-	sw_line_str(l, a ? "yes/" : "no/");
-	sw_line_str(l, b ? "yes" : "no");
+	swl_line_str(l, key);
+	swl_line_str(l, a ? "yes/" : "no/");
+	swl_line_str(l, b ? "yes" : "no");
 }
 
-static void line_duration(struct sw_line *l, const char *name, bool has,
+static void line_duration(struct swl_line *l, const char *name, bool has,
 			  uint64_t ms)
 {
-	char b[SW_FMT_LEN];
+	char b[SWL_FMT_LEN];
 
 	if (!has)
 		return;
-	sw_line_chr(l, ' ');
-	sw_line_str(l, name);
-	sw_line_chr(l, ':');
-	sw_line_str(l, sw_fmt_duration_ms(b, ms));
+	swl_line_chr(l, ' ');
+	swl_line_str(l, name);
+	swl_line_chr(l, ':');
+	swl_line_str(l, swl_fmt_duration_ms(b, ms));
 }
 
-static void line_extended(struct sw_line *l, const struct sw_conn *c)
+static void line_extended(struct swl_line *l, const struct swl_conn *c)
 {
 	char fl[128];
 
-	sw_line_chr(l, '\t');
-	sw_line_str(l, sw_fmt_conn_flags(fl, sizeof(fl), c->flags));
-	line_opt_pair(l, "isn", SW_HAS(c, SYNWATCH_A_CONN_ISN_LOCAL),
-		      c->isn_local, SW_HAS(c, SYNWATCH_A_CONN_ISN_REMOTE),
+	swl_line_chr(l, '\t');
+	swl_line_str(l, swl_fmt_conn_flags(fl, sizeof(fl), c->flags));
+	line_opt_pair(l, "isn", SWL_HAS(c, SYNWATCH_A_CONN_ISN_LOCAL),
+		      c->isn_local, SWL_HAS(c, SYNWATCH_A_CONN_ISN_REMOTE),
 		      c->isn_remote);
-	line_opt_pair(l, "mss", SW_HAS(c, SYNWATCH_A_CONN_MSS_LOCAL),
-		      c->mss_local, SW_HAS(c, SYNWATCH_A_CONN_MSS_REMOTE),
+	line_opt_pair(l, "mss", SWL_HAS(c, SYNWATCH_A_CONN_MSS_LOCAL),
+		      c->mss_local, SWL_HAS(c, SYNWATCH_A_CONN_MSS_REMOTE),
 		      c->mss_remote);
-	line_opt_pair(l, "wscale", SW_HAS(c, SYNWATCH_A_CONN_WSCALE_LOCAL),
-		      c->wscale_local, SW_HAS(c, SYNWATCH_A_CONN_WSCALE_REMOTE),
+	line_opt_pair(l, "wscale", SWL_HAS(c, SYNWATCH_A_CONN_WSCALE_LOCAL),
+		      c->wscale_local, SWL_HAS(c, SYNWATCH_A_CONN_WSCALE_REMOTE),
 		      c->wscale_remote);
 	line_yes_no(l, " sack:", c->flags & SYNWATCH_CONN_F_SACK_LOCAL,
 		    c->flags & SYNWATCH_CONN_F_SACK_REMOTE);
@@ -117,27 +117,27 @@ static void line_extended(struct sw_line *l, const struct sw_conn *c)
 		    c->flags & SYNWATCH_CONN_F_TS_REMOTE);
 	line_pair(l, " pkts:", c->pkts_in, c->pkts_out);
 	line_pair(l, " bytes:", c->bytes_in, c->bytes_out);
-	sw_line_key_u64(l, " rtx:syn=", c->rtx_syn);
-	sw_line_key_u64(l, ",synack=", c->rtx_synack);
-	sw_line_key_u64(l, ",fin=", c->rtx_fin);
-	if (SW_HAS(c, SYNWATCH_A_CONN_CLOSE_REASON) &&
+	swl_line_key_u64(l, " rtx:syn=", c->rtx_syn);
+	swl_line_key_u64(l, ",synack=", c->rtx_synack);
+	swl_line_key_u64(l, ",fin=", c->rtx_fin);
+	if (SWL_HAS(c, SYNWATCH_A_CONN_CLOSE_REASON) &&
 	    c->close_reason != SYNWATCH_CLOSE_NONE) {
-		sw_line_lit(l, " close:");
-		sw_line_str(l, SW_NAME(sw_close_reason_names,
+		swl_line_lit(l, " close:");
+		swl_line_str(l, SWL_NAME(swl_close_reason_names,
 				       c->close_reason)->label);
-		sw_line_lit(l, " closer:");
-		sw_line_str(l, SW_NAME(sw_closer_names, c->closer)->label);
+		swl_line_lit(l, " closer:");
+		swl_line_str(l, SWL_NAME(swl_closer_names, c->closer)->label);
 	}
-	line_duration(l, "age", SW_HAS(c, SYNWATCH_A_CONN_AGE_MS), c->age_ms);
-	line_duration(l, "idle", SW_HAS(c, SYNWATCH_A_CONN_IDLE_MS),
+	line_duration(l, "age", SWL_HAS(c, SYNWATCH_A_CONN_AGE_MS), c->age_ms);
+	line_duration(l, "idle", SWL_HAS(c, SYNWATCH_A_CONN_IDLE_MS),
 		      c->idle_ms);
-	line_duration(l, "expires", SW_HAS(c, SYNWATCH_A_CONN_TIMEOUT_MS),
+	line_duration(l, "expires", SWL_HAS(c, SYNWATCH_A_CONN_TIMEOUT_MS),
 		      c->timeout_ms);
-	if (SW_HAS(c, SYNWATCH_A_CONN_HISTORY)) {
-		sw_line_lit(l, " history:");
-		sw_line_str(l, c->history);
+	if (SWL_HAS(c, SYNWATCH_A_CONN_HISTORY)) {
+		swl_line_lit(l, " history:");
+		swl_line_str(l, c->history);
 	}
-	sw_line_chr(l, '\n');
+	swl_line_chr(l, '\n');
 }
 
 /*
@@ -145,19 +145,19 @@ static void line_extended(struct sw_line *l, const struct sw_conn *c)
  * per field made the final table of "synwatch replay" a quarter of its
  * run (callgrind, 2 000 connections: 11 000 instructions each).
  */
-void cli_print_conns(const struct sw_vec *vec, bool extended)
+void cli_print_conns(const struct swl_vec *vec, bool extended)
 {
-	const struct sw_conn *v = vec->v;
-	char lb[SW_FMT_LEN], rb[SW_FMT_LEN], b[SW_FMT_LEN];
-	char buf[2 * SW_TEXT_LINE];
+	const struct swl_conn *v = vec->v;
+	char lb[SWL_FMT_LEN], rb[SWL_FMT_LEN], b[SWL_FMT_LEN];
+	char buf[2 * SWL_TEXT_LINE];
 	size_t lw = 5, rw = 4;
-	struct sw_line l;
+	struct swl_line l;
 	uint32_t rtt;
 
 	/* Endpoint columns as wide as the widest entry, like ss. */
 	for (size_t i = 0; i < vec->n; i++) {
-		size_t a = strlen(sw_fmt_endpoint(lb, &v[i].laddr, v[i].lport));
-		size_t r = strlen(sw_fmt_endpoint(rb, &v[i].raddr, v[i].rport));
+		size_t a = strlen(swl_fmt_endpoint(lb, &v[i].laddr, v[i].lport));
+		size_t r = strlen(swl_fmt_endpoint(rb, &v[i].raddr, v[i].rport));
 
 		lw = a > lw ? a : lw;
 		rw = r > rw ? r : rw;
@@ -165,37 +165,37 @@ void cli_print_conns(const struct sw_vec *vec, bool extended)
 	printf("%-12s %-*s %-*s %8s %10s\n", "State", (int)lw, "Local",
 	       (int)rw, "Peer", "Age", "RTT");
 	for (size_t i = 0; i < vec->n; i++) {
-		const struct sw_conn *c = &v[i];
+		const struct swl_conn *c = &v[i];
 
-		sw_line_init(&l, buf, sizeof(buf));
-		sw_line_pad(&l, SW_NAME(sw_state_names, c->state)->label, 12);
-		sw_line_chr(&l, ' ');
-		sw_line_pad(&l, sw_fmt_endpoint(lb, &c->laddr, c->lport), lw);
-		sw_line_chr(&l, ' ');
-		sw_line_pad(&l, sw_fmt_endpoint(rb, &c->raddr, c->rport), rw);
-		sw_line_chr(&l, ' ');
-		sw_line_rpad(&l, SW_HAS(c, SYNWATCH_A_CONN_STATE_AGE_MS) ?
-			     sw_fmt_duration_ms(b, c->state_age_ms) : "-", 8);
-		sw_line_chr(&l, ' ');
-		sw_line_rpad(&l, sw_conn_rtt_us(c, &rtt) ?
-			     sw_fmt_rtt_us(b, rtt) : "-", 10);
-		sw_line_chr(&l, '\n');
+		swl_line_init(&l, buf, sizeof(buf));
+		swl_line_pad(&l, SWL_NAME(swl_state_names, c->state)->label, 12);
+		swl_line_chr(&l, ' ');
+		swl_line_pad(&l, swl_fmt_endpoint(lb, &c->laddr, c->lport), lw);
+		swl_line_chr(&l, ' ');
+		swl_line_pad(&l, swl_fmt_endpoint(rb, &c->raddr, c->rport), rw);
+		swl_line_chr(&l, ' ');
+		swl_line_rpad(&l, SWL_HAS(c, SYNWATCH_A_CONN_STATE_AGE_MS) ?
+			     swl_fmt_duration_ms(b, c->state_age_ms) : "-", 8);
+		swl_line_chr(&l, ' ');
+		swl_line_rpad(&l, swl_conn_rtt_us(c, &rtt) ?
+			     swl_fmt_rtt_us(b, rtt) : "-", 10);
+		swl_line_chr(&l, '\n');
 		if (extended)
 			line_extended(&l, c);
-		fwrite(buf, 1, sw_line_end(&l), stdout);
+		fwrite(buf, 1, swl_line_end(&l), stdout);
 	}
 }
 
-static void print_json(const struct sw_vec *vec)
+static void print_json(const struct swl_vec *vec)
 {
-	const struct sw_conn *v = vec->v;
-	struct sw_json j;
+	const struct swl_conn *v = vec->v;
+	struct swl_json j;
 
-	sw_json_init(&j, stdout);
-	sw_json_arr_open(&j);
+	swl_json_init(&j, stdout);
+	swl_json_arr_open(&j);
 	for (size_t i = 0; i < vec->n; i++)
-		sw_json_conn(&j, &v[i]);
-	sw_json_arr_close(&j);
+		swl_json_conn(&j, &v[i]);
+	swl_json_arr_close(&j);
 	fputs("\n", stdout);
 }
 
@@ -207,13 +207,13 @@ int cmd_conns(const struct cli_globals *gin, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_globals g = *gin;
-	struct sw_vec list = SW_VEC_INIT(struct sw_conn);
-	struct sw_filter f;
+	struct swl_vec list = SWL_VEC_INIT(struct swl_conn);
+	struct swl_filter f;
 	bool extended = false;
-	struct sw_nl nl;
+	struct swl_nl nl;
 	int opt, ret;
 
-	sw_filter_init(&f);
+	swl_filter_init(&f);
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_OPTS "46e", longopts,
 				  NULL)) != -1) {
 		if (cli_common_opt(opt, &g, usage))
@@ -237,9 +237,9 @@ int cmd_conns(const struct cli_globals *gin, int argc, char **argv)
 	ret = cli_open(&nl, &g, false);
 	if (ret)
 		return ret;
-	ret = sw_dump_conns(&nl, &f, collect, &list);
+	ret = swl_dump_conns(&nl, &f, collect, &list);
 	if (ret) {
-		ret = sw_request_error(&nl, "listing connections", ret);
+		ret = swl_request_error(&nl, "listing connections", ret);
 		goto out;
 	}
 	if (g.json)
@@ -249,9 +249,9 @@ int cmd_conns(const struct cli_globals *gin, int argc, char **argv)
 	fflush(stdout);
 	fprintf(stderr, "%zu entries\n", list.n);
 out:
-	sw_nl_close(&nl);
+	swl_nl_close(&nl);
 	if (f.netns_fd >= 0)
 		close(f.netns_fd);
-	sw_vec_free(&list);
+	swl_vec_free(&list);
 	return ret;
 }

@@ -25,11 +25,11 @@ int cmd_flush(const struct cli_globals *gin, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_globals g = *gin;
-	struct sw_filter f;
-	struct sw_nl nl;
+	struct swl_filter f;
+	struct swl_nl nl;
 	int opt, ret;
 
-	sw_filter_init(&f);
+	swl_filter_init(&f);
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_OPTS "46", longopts,
 				  NULL)) != -1) {
 		if (cli_common_opt(opt, &g, usage))
@@ -46,15 +46,15 @@ int cmd_flush(const struct cli_globals *gin, int argc, char **argv)
 		ret = cli_open(&nl, &g, true);
 	if (ret)
 		goto out;
-	ret = sw_flush(&nl, &f);
+	ret = swl_flush(&nl, &f);
 	if (ret)
-		ret = sw_request_error(&nl, "flushing", ret);
+		ret = swl_request_error(&nl, "flushing", ret);
 	else if (g.json)
 		printf("{\"flushed\":true}\n");
 	else
-		fprintf(stderr, "%s flushed\n", sw_filter_has_conditions(&f) ?
+		fprintf(stderr, "%s flushed\n", swl_filter_has_conditions(&f) ?
 			"matching connections" : "connection table");
-	sw_nl_close(&nl);
+	swl_nl_close(&nl);
 out:
 	if (f.netns_fd >= 0)
 		close(f.netns_fd);

@@ -27,19 +27,19 @@ static const char usage[] =
 	"  -j, --json         one JSON array\n"
 	"  -N, --netns NAME   listeners of network namespace NAME\n";
 
-static int collect(const struct sw_listener *l, void *data)
+static int collect(const struct swl_listener *l, void *data)
 {
-	return sw_vec_push(data, l);
+	return swl_vec_push(data, l);
 }
 
-void cli_print_listeners(const struct sw_vec *ll)
+void cli_print_listeners(const struct swl_vec *ll)
 {
-	const struct sw_listener *v = ll->v;
-	char b[SW_FMT_LEN];
+	const struct swl_listener *v = ll->v;
+	char b[SWL_FMT_LEN];
 	int w = 8;
 
 	for (size_t i = 0; i < ll->n; i++) {
-		int n = (int)strlen(sw_fmt_endpoint(b, &v[i].addr, v[i].port));
+		int n = (int)strlen(swl_fmt_endpoint(b, &v[i].addr, v[i].port));
 
 		w = n > w ? n : w;
 	}
@@ -47,15 +47,15 @@ void cli_print_listeners(const struct sw_vec *ll)
 	       "SYN", "SYN-ACK", "Done", "Reset", "Half-open", "Unans",
 	       "Cookie", "Rate/s", "Compl%", "Status");
 	for (size_t i = 0; i < ll->n; i++) {
-		const struct sw_listener *l = &v[i];
+		const struct swl_listener *l = &v[i];
 
 		printf("%-*s %9" PRIu64 " %9" PRIu64 " %9" PRIu64 " %7" PRIu64
 		       " %9" PRIu32 " %7" PRIu64 " %7" PRIu64 " %7" PRIu32
-		       " %5u%% %s\n", w, sw_fmt_endpoint(b, &l->addr, l->port),
+		       " %5u%% %s\n", w, swl_fmt_endpoint(b, &l->addr, l->port),
 		       l->syn_rx, l->synack_tx, l->completed, l->reset,
 		       l->half_open, l->unanswered, l->cookie_completed,
 		       l->syn_rate, l->completion_pct,
-		       SW_NAME(sw_listener_status_names, l->status)->label);
+		       SWL_NAME(swl_listener_status_names, l->status)->label);
 	}
 }
 
@@ -66,8 +66,8 @@ int cmd_listeners(const struct cli_globals *gin, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_globals g = *gin;
-	struct sw_vec ll = SW_VEC_INIT(struct sw_listener);
-	struct sw_nl nl;
+	struct swl_vec ll = SWL_VEC_INIT(struct swl_listener);
+	struct swl_nl nl;
 	int opt, ret;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_OPTS, longopts,
@@ -80,28 +80,28 @@ int cmd_listeners(const struct cli_globals *gin, int argc, char **argv)
 	ret = cli_open(&nl, &g, true);
 	if (ret)
 		return ret;
-	ret = sw_dump_listeners(&nl, collect, &ll);
+	ret = swl_dump_listeners(&nl, collect, &ll);
 	if (ret)
-		ret = sw_request_error(&nl, "listing listeners", ret);
-	sw_nl_close(&nl);
+		ret = swl_request_error(&nl, "listing listeners", ret);
+	swl_nl_close(&nl);
 	if (ret) {
-		sw_vec_free(&ll);
+		swl_vec_free(&ll);
 		return ret;
 	}
 	if (g.json) {
-		struct sw_json j;
+		struct swl_json j;
 
-		sw_json_init(&j, stdout);
-		sw_json_arr_open(&j);
+		swl_json_init(&j, stdout);
+		swl_json_arr_open(&j);
 		for (size_t i = 0; i < ll.n; i++)
-			sw_json_listener(&j, SW_VEC_AT(&ll, struct sw_listener, i));
-		sw_json_arr_close(&j);
+			swl_json_listener(&j, SWL_VEC_AT(&ll, struct swl_listener, i));
+		swl_json_arr_close(&j);
 		fputs("\n", stdout);
 	} else {
 		cli_print_listeners(&ll);
 	}
 	fflush(stdout);
 	fprintf(stderr, "%zu listeners\n", ll.n);
-	sw_vec_free(&ll);
-	return SW_EXIT_OK;
+	swl_vec_free(&ll);
+	return SWL_EXIT_OK;
 }

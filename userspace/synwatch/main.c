@@ -28,7 +28,7 @@ static const struct cli_cmd commands[] = {
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: %s [-j] [-N NETNS] COMMAND [ARGS...]\n\n"
-		"Commands:\n", sw_progname);
+		"Commands:\n", swl_progname);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name,
 			commands[i].description);
@@ -56,7 +56,7 @@ static int cmd_help(const struct cli_globals *g, int argc, char **argv)
 
 	if (argc < 2) {
 		usage(stdout);
-		return SW_EXIT_OK;
+		return SWL_EXIT_OK;
 	}
 	c = find(argv[1]);
 	if (!c || c->fn == cmd_help)
@@ -81,16 +81,16 @@ int main(int argc, char **argv)
 				  NULL)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);
-			return SW_EXIT_OK;
+			return SWL_EXIT_OK;
 		}
 		if (!cli_common_opt(opt, &g, "")) {
 			usage(stderr);
-			return SW_EXIT_USAGE;
+			return SWL_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		usage(stderr);
-		return SW_EXIT_USAGE;
+		return SWL_EXIT_USAGE;
 	}
 	c = find(argv[optind]);
 	if (!c)
@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	/* getopt names argv[0] in its messages: "synwatch conns: ..." */
-	snprintf(cmdname, sizeof(cmdname), "%s %s", sw_progname, c->name);
+	snprintf(cmdname, sizeof(cmdname), "%s %s", swl_progname, c->name);
 	argv[0] = cmdname;
 	optind = 0;	/* full getopt reset for the command's own parsing */
 	return c->fn(&g, argc, argv);

@@ -54,13 +54,13 @@ struct monitor_opts {
 
 struct monitor {
 	struct monitor_opts o;
-	const struct sw_stream_opts *so;	/* to subscribe again */
-	struct sw_famwatch fw;
+	const struct swl_stream_opts *so;	/* to subscribe again */
+	struct swl_famwatch fw;
 	bool watching;			/* fw open: reloads are survived */
 	bool up;			/* the stream is open */
 	uint64_t retry_ms;		/* while down: next attempt */
 	uint64_t lost;			/* of streams closed before this one */
-	struct sw_json j;
+	struct swl_json j;
 	bool done;
 	uint64_t shown;		/* s->events counts the rest of a datagram too */
 };
@@ -73,7 +73,7 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static void on_event(struct sw_stream *s, const struct sw_event *ev, void *data)
+static void on_event(struct swl_stream *s, const struct swl_event *ev, void *data)
 {
 	struct monitor *m = data;
 
@@ -83,10 +83,10 @@ static void on_event(struct sw_stream *s, const struct sw_event *ev, void *data)
 		return;
 	if (m->o.json) {
 		/* a fresh writer per line: each object stands alone */
-		sw_json_init(&m->j, stdout);
-		sw_json_event(&m->j, ev);
+		swl_json_init(&m->j, stdout);
+		swl_json_event(&m->j, ev);
 	} else {
-		sw_text_event(stdout, ev, true);
+		swl_text_event(stdout, ev, true);
 	}
 	fputc('\n', stdout);
 	m->shown++;
@@ -94,16 +94,16 @@ static void on_event(struct sw_stream *s, const struct sw_event *ev, void *data)
 		m->done = true;
 }
 
-static void on_loss(struct sw_stream *s, uint64_t lost, bool overrun, void *data)
+static void on_loss(struct swl_stream *s, uint64_t lost, bool overrun, void *data)
 {
 	(void)data;
 	fflush(stdout);
 	if (lost)
-		fprintf(stderr, "%s: %" PRIu64 " events lost (%s); ", sw_progname, lost,
+		fprintf(stderr, "%s: %" PRIu64 " events lost (%s); ", swl_progname, lost,
 			overrun ? "socket buffer overrun" : "not delivered by the kernel");
 	else
 		fprintf(stderr, "%s: events lost (socket buffer overrun); ",
-			sw_progname);
+			swl_progname);
 	fprintf(stderr, "raise the buffer with --buffer-size (now %d bytes) or narrow the selection with -e/filters\n",
 		s->rcvbuf);
 }
@@ -115,44 +115,44 @@ static void on_loss(struct sw_stream *s, uint64_t lost, bool overrun, void *data
  * The module went away or came back (a reload): close the stream, and
  * open it again once the family is there, saying both on stderr.
  */
-static void module_check(struct monitor *m, struct sw_stream *s,
+static void module_check(struct monitor *m, struct swl_stream *s,
 			 unsigned int bits)
 {
 	int ret;
 
-	if (m->up && sw_famwatch_stale(bits, s->nl.family_id)) {
+	if (m->up && swl_famwatch_stale(bits, s->nl.family_id)) {
 		m->lost += s->lost;
-		sw_stream_close(s);
+		swl_stream_close(s);
 		m->up = false;
 		fflush(stdout);
 		fprintf(stderr, "%s: the synwatch module went away (unloaded); waiting for it to come back\n",
-			sw_progname);
+			swl_progname);
 	}
 	if (m->up)
 		return;
-	ret = sw_stream_open(s, m->so);
+	ret = swl_stream_open(s, m->so);
 	if (ret) {
-		m->retry_ms = sw_monotonic_ms() + MONITOR_RETRY_MS;
+		m->retry_ms = swl_monotonic_ms() + MONITOR_RETRY_MS;
 		return;
 	}
 	m->up = true;
 	fflush(stdout);
 	fprintf(stderr, "%s: the synwatch module is back: subscribed again (events made while it was away are not known)\n",
-		sw_progname);
+		swl_progname);
 }
 
-static int run(struct monitor *m, struct sw_stream *s)
+static int run(struct monitor *m, struct swl_stream *s)
 {
-	uint64_t deadline = m->o.timeout_s ? sw_monotonic_ms() + m->o.timeout_s * 1000 : 0;
+	uint64_t deadline = m->o.timeout_s ? swl_monotonic_ms() + m->o.timeout_s * 1000 : 0;
 
 	while (!stop && !m->done) {
 		struct pollfd pfd[2] = {
-			{ .fd = m->up ? sw_nl_fd(&s->nl) : -1, .events = POLLIN },
-			{ .fd = m->watching ? sw_famwatch_fd(&m->fw) : -1, .events = POLLIN },
+			{ .fd = m->up ? swl_nl_fd(&s->nl) : -1, .events = POLLIN },
+			{ .fd = m->watching ? swl_famwatch_fd(&m->fw) : -1, .events = POLLIN },
 		};
-		uint64_t t = sw_monotonic_ms();
+		uint64_t t = swl_monotonic_ms();
 		/* a gap in the sequence is settled by reading again later */
-		int timeout = m->up ? sw_stream_timeout(s, t) :
+		int timeout = m->up ? swl_stream_timeout(s, t) :
 			      (int)(m->retry_ms > t ? m->retry_ms - t : 0);
 		int n, ret;
 
@@ -166,15 +166,15 @@ static int run(struct monitor *m, struct sw_stream *s)
 		if (n < 0 && errno != EINTR)
 			return -errno;
 		if ((n > 0 && pfd[1].revents) ||
-		    (!m->up && sw_monotonic_ms() >= m->retry_ms))
+		    (!m->up && swl_monotonic_ms() >= m->retry_ms))
 			module_check(m, s, n > 0 && pfd[1].revents ?
-					   sw_famwatch_read(&m->fw) : 0);
+					   swl_famwatch_read(&m->fw) : 0);
 		if (!m->up)
 			continue;
 		if (!(n > 0 && pfd[0].revents) &&
-		    sw_stream_timeout(s, sw_monotonic_ms()))
+		    swl_stream_timeout(s, swl_monotonic_ms()))
 			continue;
-		ret = sw_stream_read(s);
+		ret = swl_stream_read(s);
 		if (ret)
 			return ret;
 	}
@@ -182,8 +182,8 @@ static int run(struct monitor *m, struct sw_stream *s)
 }
 
 static int parse_opts(int argc, char **argv, struct cli_globals *g,
-		      struct monitor_opts *mo, struct sw_stream_opts *so,
-		      struct sw_filter *f)
+		      struct monitor_opts *mo, struct swl_stream_opts *so,
+		      struct swl_filter *f)
 {
 	static const struct option longopts[] = {
 		CLI_COMMON_LONGOPTS,
@@ -209,7 +209,7 @@ static int parse_opts(int argc, char **argv, struct cli_globals *g,
 			continue;
 		switch (opt) {
 		case 'e':
-			if (sw_event_mask_parse(optarg, &so->event_mask, err, sizeof(err)))
+			if (swl_event_mask_parse(optarg, &so->event_mask, err, sizeof(err)))
 				return cli_usage_error("monitor", "%s", err);
 			if (!so->event_mask)
 				return cli_usage_error("monitor", "-e selects no event type");
@@ -218,16 +218,16 @@ static int parse_opts(int argc, char **argv, struct cli_globals *g,
 			so->multicast = true;
 			break;
 		case 'b':
-			if (sw_parse_size(optarg, 1U << 30, &v) || v < 4096)
+			if (swl_parse_size(optarg, 1U << 30, &v) || v < 4096)
 				return cli_usage_error("monitor", "bad buffer size '%s' (4k to 1G)", optarg);
 			so->rcvbuf = (int)v;
 			break;
 		case 'c':
-			if (sw_parse_u64(optarg, UINT64_MAX, &mo->count) || !mo->count)
+			if (swl_parse_u64(optarg, UINT64_MAX, &mo->count) || !mo->count)
 				return cli_usage_error("monitor", "bad count '%s'", optarg);
 			break;
 		case 't':
-			if (sw_parse_duration_s(optarg, 1ULL << 32, &mo->timeout_s) ||
+			if (swl_parse_duration_s(optarg, 1ULL << 32, &mo->timeout_s) ||
 			    !mo->timeout_s)
 				return cli_usage_error("monitor", "bad timeout '%s'", optarg);
 			break;
@@ -242,13 +242,13 @@ int cmd_monitor(const struct cli_globals *gin, int argc, char **argv)
 {
 	struct cli_globals g = *gin;
 	struct monitor m = { 0 };
-	struct sw_stream_opts so = { 0 };
+	struct swl_stream_opts so = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct sw_stream s;
-	struct sw_filter f;
+	struct swl_stream s;
+	struct swl_filter f;
 	int ret;
 
-	sw_filter_init(&f);
+	swl_filter_init(&f);
 	ret = parse_opts(argc, argv, &g, &m.o, &so, &f);
 	if (ret)
 		return ret;
@@ -269,12 +269,12 @@ int cmd_monitor(const struct cli_globals *gin, int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	/* the watch first: a reload cannot fall between the two */
-	ret = sw_famwatch_open(&m.fw);
+	ret = swl_famwatch_open(&m.fw);
 	if (ret)
-		sw_warn("cannot watch for module reloads (events stop at the first): %s",
+		swl_warn("cannot watch for module reloads (events stop at the first): %s",
 			strerror(-ret));
 	m.watching = !ret;
-	ret = sw_stream_open(&s, &so);
+	ret = swl_stream_open(&s, &so);
 	if (f.netns_fd >= 0)
 		close(f.netns_fd);
 	/* subscribing again after a reload takes the filter as it is now */
@@ -282,23 +282,23 @@ int cmd_monitor(const struct cli_globals *gin, int argc, char **argv)
 	m.so = &so;
 	if (ret) {
 		if (m.watching)
-			sw_famwatch_close(&m.fw);
+			swl_famwatch_close(&m.fw);
 		if (!strcmp(s.failed_step, "open"))
-			return sw_open_error(ret);
-		return sw_request_error(&s.nl, s.failed_step, ret);
+			return swl_open_error(ret);
+		return swl_request_error(&s.nl, s.failed_step, ret);
 	}
 	m.up = true;
 	ret = run(&m, &s);
 	if (ret)
-		ret = sw_request_error(&s.nl, "reading events", ret);
+		ret = swl_request_error(&s.nl, "reading events", ret);
 	if (m.up && s.overrun_pending)
 		on_loss(&s, 0, true, &m);
 	fflush(stdout);
 	fprintf(stderr, "%" PRIu64 " events shown, %" PRIu64 " lost\n", m.shown,
 		m.lost + (m.up ? s.lost : 0));
 	if (m.up)
-		sw_stream_close(&s);
+		swl_stream_close(&s);
 	if (m.watching)
-		sw_famwatch_close(&m.fw);
+		swl_famwatch_close(&m.fw);
 	return ret;
 }

@@ -53,7 +53,7 @@ enum { SHOW_EVENTS = 1, SHOW_CONNS = 2, SHOW_LISTENERS = 4, SHOW_STATS = 8 };
 struct replay_out {
 	bool json;
 	unsigned int show;
-	struct sw_json j;
+	struct swl_json j;
 };
 
 static int parse_show(const char *list, unsigned int *show)
@@ -85,67 +85,67 @@ static int parse_show(const char *list, unsigned int *show)
 }
 
 /* A fresh writer per line: each JSON object stands alone, as monitor's. */
-static struct sw_json *json_line(struct replay_out *o)
+static struct swl_json *json_line(struct replay_out *o)
 {
-	sw_json_init(&o->j, stdout);
+	swl_json_init(&o->j, stdout);
 	return &o->j;
 }
 
 /* {"key": ... } on a line of its own */
 static void json_begin(struct replay_out *o, const char *key)
 {
-	sw_json_obj_open(json_line(o));
-	sw_json_key(&o->j, key);
+	swl_json_obj_open(json_line(o));
+	swl_json_key(&o->j, key);
 }
 
 static void json_end(struct replay_out *o)
 {
-	sw_json_obj_close(&o->j);
+	swl_json_obj_close(&o->j);
 	fputc('\n', stdout);
 }
 
-static void on_event(const struct sw_event *ev, void *data)
+static void on_event(const struct swl_event *ev, void *data)
 {
 	struct replay_out *o = data;
 
 	if (!(o->show & SHOW_EVENTS))
 		return;
 	if (o->json)
-		sw_json_event(json_line(o), ev);
+		swl_json_event(json_line(o), ev);
 	else
-		sw_text_event(stdout, ev, true);
+		swl_text_event(stdout, ev, true);
 	fputc('\n', stdout);
 }
 
-static int collect_conn(const struct sw_conn *c, void *data)
+static int collect_conn(const struct swl_conn *c, void *data)
 {
-	return sw_vec_push(data, c);
+	return swl_vec_push(data, c);
 }
 
-static int collect_listener(const struct sw_listener *l, void *data)
+static int collect_listener(const struct swl_listener *l, void *data)
 {
-	return sw_vec_push(data, l);
+	return swl_vec_push(data, l);
 }
 
 /* "the receiver of each connection's first SYN" or the -l prefixes */
-static void describe_local(const struct sw_prefix *local, unsigned int n,
+static void describe_local(const struct swl_prefix *local, unsigned int n,
 			   struct replay_out *o)
 {
-	char b[SW_FMT_LEN];
+	char b[SWL_FMT_LEN];
 
 	if (o->json) {
-		sw_json_key(&o->j, "local");
-		sw_json_obj_open(&o->j);
-		sw_json_kstr(&o->j, "rule", n ? "prefixes" : "first_syn_receiver");
+		swl_json_key(&o->j, "local");
+		swl_json_obj_open(&o->j);
+		swl_json_kstr(&o->j, "rule", n ? "prefixes" : "first_syn_receiver");
 		if (!n)
-			sw_json_kstr(&o->j, "pickup_rule", "lower_port");
-		sw_json_key(&o->j, "prefixes");
-		sw_json_arr_open(&o->j);
+			swl_json_kstr(&o->j, "pickup_rule", "lower_port");
+		swl_json_key(&o->j, "prefixes");
+		swl_json_arr_open(&o->j);
 		for (unsigned int i = 0; i < n; i++)
-			sw_json_str(&o->j, sw_fmt_prefix(b, &local[i].addr,
+			swl_json_str(&o->j, swl_fmt_prefix(b, &local[i].addr,
 							 local[i].len));
-		sw_json_arr_close(&o->j);
-		sw_json_obj_close(&o->j);
+		swl_json_arr_close(&o->j);
+		swl_json_obj_close(&o->j);
 		return;
 	}
 	if (!n) {
@@ -156,24 +156,24 @@ static void describe_local(const struct sw_prefix *local, unsigned int n,
 	fputs("addresses in", stderr);
 	for (unsigned int i = 0; i < n; i++)
 		fprintf(stderr, "%s %s", i ? "," : "",
-			sw_fmt_prefix(b, &local[i].addr, local[i].len));
+			swl_fmt_prefix(b, &local[i].addr, local[i].len));
 }
 
 static void print_header(const char *file, const char *link,
-			 const struct sw_prefix *local, unsigned int n,
+			 const struct swl_prefix *local, unsigned int n,
 			 struct replay_out *o)
 {
 	if (o->json) {
 		json_begin(o, "replay");
-		sw_json_obj_open(&o->j);
-		sw_json_kstr(&o->j, "file", file);
-		sw_json_kstr(&o->j, "link_type", link);
+		swl_json_obj_open(&o->j);
+		swl_json_kstr(&o->j, "file", file);
+		swl_json_kstr(&o->j, "link_type", link);
 		describe_local(local, n, o);
-		sw_json_obj_close(&o->j);
+		swl_json_obj_close(&o->j);
 		json_end(o);
 		return;
 	}
-	fprintf(stderr, "%s replay: %s (%s): local side: ", sw_progname, file,
+	fprintf(stderr, "%s replay: %s (%s): local side: ", swl_progname, file,
 		link);
 	describe_local(local, n, o);
 	fputc('\n', stderr);
@@ -181,9 +181,9 @@ static void print_header(const char *file, const char *link,
 
 static void print_results(struct rp *rp, struct replay_out *o)
 {
-	struct sw_vec conns = SW_VEC_INIT(struct sw_conn);
-	struct sw_vec lsts = SW_VEC_INIT(struct sw_listener);
-	struct sw_stats st;
+	struct swl_vec conns = SWL_VEC_INIT(struct swl_conn);
+	struct swl_vec lsts = SWL_VEC_INIT(struct swl_listener);
+	struct swl_stats st;
 
 	if (o->show & SHOW_CONNS)
 		rp_conns(rp, collect_conn, &conns);
@@ -192,23 +192,23 @@ static void print_results(struct rp *rp, struct replay_out *o)
 	if (o->json) {
 		if (o->show & SHOW_CONNS) {
 			json_begin(o, "conns");
-			sw_json_arr_open(&o->j);
+			swl_json_arr_open(&o->j);
 			for (size_t i = 0; i < conns.n; i++)
-				sw_json_conn(&o->j, SW_VEC_AT(&conns, struct sw_conn, i));
-			sw_json_arr_close(&o->j);
+				swl_json_conn(&o->j, SWL_VEC_AT(&conns, struct swl_conn, i));
+			swl_json_arr_close(&o->j);
 			json_end(o);
 		}
 		if (o->show & SHOW_LISTENERS) {
 			json_begin(o, "listeners");
-			sw_json_arr_open(&o->j);
+			swl_json_arr_open(&o->j);
 			for (size_t i = 0; i < lsts.n; i++)
-				sw_json_listener(&o->j, SW_VEC_AT(&lsts, struct sw_listener, i));
-			sw_json_arr_close(&o->j);
+				swl_json_listener(&o->j, SWL_VEC_AT(&lsts, struct swl_listener, i));
+			swl_json_arr_close(&o->j);
 			json_end(o);
 		}
 		if (o->show & SHOW_STATS) {
 			json_begin(o, "stats");
-			sw_json_stats(&o->j, &st);
+			swl_json_stats(&o->j, &st);
 			json_end(o);
 		}
 	} else {
@@ -229,30 +229,30 @@ static void print_results(struct rp *rp, struct replay_out *o)
 			cli_print_stats(&st);
 		}
 	}
-	sw_vec_free(&conns);
-	sw_vec_free(&lsts);
+	swl_vec_free(&conns);
+	swl_vec_free(&lsts);
 }
 
 static void print_summary(struct rp *rp, bool truncated, struct replay_out *o)
 {
 	uint64_t span = rp_last_ns(rp) - rp_first_ns(rp);
-	char b[SW_FMT_LEN];
+	char b[SWL_FMT_LEN];
 
 	if (o->json) {
 		json_begin(o, "capture");
-		sw_json_obj_open(&o->j);
+		swl_json_obj_open(&o->j);
 		for (int c = 0; c < RP_COUNTER_MAX; c++)
-			sw_json_ku64(&o->j, rp_counter_names[c], rp_count(rp, c));
-		sw_json_ku64(&o->j, "first_ns", rp_first_ns(rp));
-		sw_json_ku64(&o->j, "last_ns", rp_last_ns(rp));
-		sw_json_kbool(&o->j, "truncated", truncated);
-		sw_json_obj_close(&o->j);
+			swl_json_ku64(&o->j, rp_counter_names[c], rp_count(rp, c));
+		swl_json_ku64(&o->j, "first_ns", rp_first_ns(rp));
+		swl_json_ku64(&o->j, "last_ns", rp_last_ns(rp));
+		swl_json_kbool(&o->j, "truncated", truncated);
+		swl_json_obj_close(&o->j);
 		json_end(o);
 		return;
 	}
 	fflush(stdout);
 	fprintf(stderr, "%" PRIu64 " frames over %s, %" PRIu64 " TCP segments",
-		rp_count(rp, RP_FRAMES), sw_fmt_duration_ms(b, span / 1000000),
+		rp_count(rp, RP_FRAMES), swl_fmt_duration_ms(b, span / 1000000),
 		rp_count(rp, RP_TCP));
 	for (int c = RP_NOT_IP; c < RP_COUNTER_MAX; c++)
 		if (rp_count(rp, c))
@@ -262,24 +262,24 @@ static void print_summary(struct rp *rp, bool truncated, struct replay_out *o)
 }
 
 struct replay_args {
-	struct sw_prefix local[RP_MAX_LOCAL];
+	struct swl_prefix local[RP_MAX_LOCAL];
 	unsigned int nlocal;
-	struct sw_config cfg;
+	struct swl_config cfg;
 	uint32_t event_mask;
 	unsigned int show;
-	struct sw_filter filter;
+	struct swl_filter filter;
 	const char *file;
 };
 
-static int parse_set(const char *arg, struct sw_config *cfg)
+static int parse_set(const char *arg, struct swl_config *cfg)
 {
 	const char *eq = strchr(arg, '=');
 	char err[512];
 
 	if (eq && (!strncmp(arg, "timeout.", 8) || !strncmp(arg, "flood.", 6))) {
-		if (sw_cfg_parse_assignment(cfg, arg, err, sizeof(err)))
+		if (swl_cfg_parse_assignment(cfg, arg, err, sizeof(err)))
 			return cli_usage_error("replay", "%s", err);
-		return sw_cfg_check(NULL, cfg, err, sizeof(err)) ?
+		return swl_cfg_check(NULL, cfg, err, sizeof(err)) ?
 		       cli_usage_error("replay", "%s", err) : 0;
 	}
 	return cli_usage_error("replay", "--set takes a timeout.* or flood.* KEY=VALUE, not '%s'",
@@ -309,7 +309,7 @@ static int parse_args(int argc, char **argv, struct cli_globals *g,
 			if (a->nlocal >= RP_MAX_LOCAL)
 				return cli_usage_error("replay", "at most %d -l prefixes",
 						       RP_MAX_LOCAL);
-			if (sw_parse_prefix(optarg, &a->local[a->nlocal], err,
+			if (swl_parse_prefix(optarg, &a->local[a->nlocal], err,
 					    sizeof(err)))
 				return cli_usage_error("replay", "%s", err);
 			a->nlocal++;
@@ -320,7 +320,7 @@ static int parse_args(int argc, char **argv, struct cli_globals *g,
 						       optarg);
 			break;
 		case 'e':
-			if (sw_event_mask_parse(optarg, &a->event_mask, err,
+			if (swl_event_mask_parse(optarg, &a->event_mask, err,
 						sizeof(err)))
 				return cli_usage_error("replay", "%s", err);
 			if (!a->event_mask)
@@ -355,38 +355,38 @@ int cmd_replay(const struct cli_globals *gin, int argc, char **argv)
 	struct rp *rp;
 	int ret;
 
-	sw_filter_init(&a.filter);
+	swl_filter_init(&a.filter);
 	ret = parse_args(argc, argv, &g, &a);
 	if (ret)
 		return ret;
 	o.json = g.json;
 	o.show = a.show;
-	sw_json_init(&o.j, stdout);
+	swl_json_init(&o.j, stdout);
 	ro.local = a.local;
 	ro.nlocal = a.nlocal;
 	ro.cfg = &a.cfg;
 	ro.event_mask = a.event_mask;
-	ro.filter = sw_filter_has_conditions(&a.filter) ? &a.filter : NULL;
+	ro.filter = swl_filter_has_conditions(&a.filter) ? &a.filter : NULL;
 	/* like the module, build no event that nobody reads */
 	ro.on_event = (a.show & SHOW_EVENTS) ? on_event : NULL;
 	ro.data = &o;
 	rp = rp_new(&ro);
 	if (!rp) {
-		sw_warn("out of memory");
-		return SW_EXIT_FAIL;
+		swl_warn("out of memory");
+		return SWL_EXIT_FAIL;
 	}
 	if (rp_pcap_open(&f, rp, a.file, err, sizeof(err))) {
-		sw_warn("%s", err);
+		swl_warn("%s", err);
 		rp_free(rp);
-		return SW_EXIT_USAGE;
+		return SWL_EXIT_USAGE;
 	}
 	print_header(a.file, f.link, a.local, a.nlocal, &o);
 	ret = rp_pcap_run(&f, rp, err, sizeof(err));
 	if (ret)
-		sw_warn("%s: %s; what was read is replayed", a.file, err);
+		swl_warn("%s: %s; what was read is replayed", a.file, err);
 	print_results(rp, &o);
 	print_summary(rp, ret > 0, &o);
 	fflush(stdout);
 	rp_free(rp);
-	return SW_EXIT_OK;
+	return SWL_EXIT_OK;
 }

@@ -27,13 +27,13 @@ struct item {
 };
 
 #define MAX_ITEMS 6
-struct row {
+struct stats_row {
 	const char *title;
 	struct item items[MAX_ITEMS];
 };
 
 /* The text layout: one line per topic. */
-static const struct row rows[] = {
+static const struct stats_row rows[] = {
 	{ "packets", { { "in", SYNWATCH_A_STATS_PKTS_IN },
 		       { "out", SYNWATCH_A_STATS_PKTS_OUT },
 		       { "forwarded", SYNWATCH_A_STATS_PKTS_FWD },
@@ -55,17 +55,17 @@ static const struct row rows[] = {
 		      { "flood-alerts", SYNWATCH_A_STATS_ALERTS } } },
 };
 
-static void print_value(const struct sw_stats *st, unsigned int attr)
+static void print_value(const struct swl_stats *st, unsigned int attr)
 {
-	if (SW_HAS(st, attr))
+	if (SWL_HAS(st, attr))
 		printf("%" PRIu64, st->val[attr]);
 	else
 		fputs("-", stdout);
 }
 
-static void print_table(const struct sw_stats *st)
+static void print_table(const struct swl_stats *st)
 {
-	char b1[SW_FMT_LEN], b2[SW_FMT_LEN];
+	char b1[SWL_FMT_LEN], b2[SWL_FMT_LEN];
 	uint64_t count = st->val[SYNWATCH_A_STATS_CONN_COUNT_TOTAL];
 	uint64_t max = st->val[SYNWATCH_A_STATS_CONN_MAX];
 
@@ -81,13 +81,13 @@ static void print_table(const struct sw_stats *st)
 	print_value(st, SYNWATCH_A_STATS_LISTENERS);
 	fputs("\n", stdout);
 	printf("%-12s %s in use  %s per record  ", "memory",
-	       sw_fmt_bytes(b1, st->val[SYNWATCH_A_STATS_MEM_BYTES]),
-	       sw_fmt_bytes(b2, st->val[SYNWATCH_A_STATS_OBJ_SIZE]));
+	       swl_fmt_bytes(b1, st->val[SYNWATCH_A_STATS_MEM_BYTES]),
+	       swl_fmt_bytes(b2, st->val[SYNWATCH_A_STATS_OBJ_SIZE]));
 	print_value(st, SYNWATCH_A_STATS_HASH_SIZE);
 	fputs(" buckets\n", stdout);
 }
 
-void cli_print_stats(const struct sw_stats *st)
+void cli_print_stats(const struct swl_stats *st)
 {
 	uint64_t total = 0;
 
@@ -106,21 +106,21 @@ void cli_print_stats(const struct sw_stats *st)
 		total += st->invalid[i];
 	printf("%-12s %" PRIu64 "\n", "invalid", total);
 	for (unsigned int i = 1; i <= SYNWATCH_INVALID_MAX; i++)
-		printf("  %-16s %-26s %" PRIu64 "\n", sw_invalid_names[i].keyword,
-		       sw_invalid_names[i].label, st->invalid[i]);
+		printf("  %-16s %-26s %" PRIu64 "\n", swl_invalid_names[i].keyword,
+		       swl_invalid_names[i].label, st->invalid[i]);
 }
 
-static int do_reset(struct sw_nl *nl, const struct cli_globals *g)
+static int do_reset(struct swl_nl *nl, const struct cli_globals *g)
 {
-	int err = sw_reset_stats(nl);
+	int err = swl_reset_stats(nl);
 
 	if (err)
-		return sw_request_error(nl, "resetting statistics", err);
+		return swl_request_error(nl, "resetting statistics", err);
 	if (g->json)
 		printf("{\"reset\":true}\n");
 	else
 		fprintf(stderr, "statistics reset\n");
-	return SW_EXIT_OK;
+	return SWL_EXIT_OK;
 }
 
 int cmd_stats(const struct cli_globals *gin, int argc, char **argv)
@@ -131,8 +131,8 @@ int cmd_stats(const struct cli_globals *gin, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_globals g = *gin;
-	struct sw_stats st = { 0 };
-	struct sw_nl nl;
+	struct swl_stats st = { 0 };
+	struct swl_nl nl;
 	bool reset = false;
 	int opt, ret;
 
@@ -156,24 +156,24 @@ int cmd_stats(const struct cli_globals *gin, int argc, char **argv)
 		return ret;
 	if (reset) {
 		ret = do_reset(&nl, &g);
-		sw_nl_close(&nl);
+		swl_nl_close(&nl);
 		return ret;
 	}
-	ret = sw_get_stats(&nl, &st);
+	ret = swl_get_stats(&nl, &st);
 	if (ret) {
-		ret = sw_request_error(&nl, "reading statistics", ret);
-		sw_nl_close(&nl);
+		ret = swl_request_error(&nl, "reading statistics", ret);
+		swl_nl_close(&nl);
 		return ret;
 	}
-	sw_nl_close(&nl);
+	swl_nl_close(&nl);
 	if (g.json) {
-		struct sw_json j;
+		struct swl_json j;
 
-		sw_json_init(&j, stdout);
-		sw_json_stats(&j, &st);
+		swl_json_init(&j, stdout);
+		swl_json_stats(&j, &st);
 		fputs("\n", stdout);
 	} else {
 		cli_print_stats(&st);
 	}
-	return SW_EXIT_OK;
+	return SWL_EXIT_OK;
 }

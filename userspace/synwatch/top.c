@@ -40,7 +40,7 @@ static const char usage[] =
 #define HISTORY 60
 
 struct tracked {
-	struct sw_listener l;
+	struct swl_listener l;
 	uint32_t rate[HISTORY];		/* oldest first */
 	bool seen;
 };
@@ -49,9 +49,9 @@ struct top {
 	unsigned int interval_s;
 	uint64_t iterations;
 	bool json, tty;
-	struct sw_vec tracked;		/* struct tracked */
+	struct swl_vec tracked;		/* struct tracked */
 	uint64_t states[SYNWATCH_STATE_MAX + 1];
-	struct sw_stats stats;
+	struct swl_stats stats;
 	struct termios saved_tio;
 	bool tio_saved;
 };
@@ -64,14 +64,14 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static bool same_listener(const struct sw_listener *a, const struct sw_listener *b)
+static bool same_listener(const struct swl_listener *a, const struct swl_listener *b)
 {
 	return a->port == b->port && a->addr.family == b->addr.family &&
 	       !memcmp(a->addr.raw, b->addr.raw, sizeof(a->addr.raw));
 }
 
 /* Adds this refresh's sample to the listener's history. */
-static int track(const struct sw_listener *l, void *data)
+static int track(const struct swl_listener *l, void *data)
 {
 	struct top *t = data;
 	struct tracked *v = t->tracked.v, nt = { .l = *l };
@@ -87,10 +87,10 @@ static int track(const struct sw_listener *l, void *data)
 	}
 	nt.rate[HISTORY - 1] = l->syn_rate;
 	nt.seen = true;
-	return sw_vec_push(&t->tracked, &nt);
+	return swl_vec_push(&t->tracked, &nt);
 }
 
-static int count_state(const struct sw_conn *c, void *data)
+static int count_state(const struct swl_conn *c, void *data)
 {
 	struct top *t = data;
 
@@ -111,15 +111,15 @@ static int by_half_open(const void *a, const void *b)
 	return 0;
 }
 
-static int refresh(struct top *t, struct sw_nl *nl)
+static int refresh(struct top *t, struct swl_nl *nl)
 {
 	struct tracked *v;
 	size_t kept = 0;
 	int ret;
 
 	for (size_t i = 0; i < t->tracked.n; i++)
-		SW_VEC_AT(&t->tracked, struct tracked, i)->seen = false;
-	ret = sw_dump_listeners(nl, track, t);
+		SWL_VEC_AT(&t->tracked, struct tracked, i)->seen = false;
+	ret = swl_dump_listeners(nl, track, t);
 	if (ret)
 		return ret;
 	/* listeners gone from the kernel leave the screen */
@@ -130,10 +130,10 @@ static int refresh(struct top *t, struct sw_nl *nl)
 	t->tracked.n = kept;
 	qsort(v, kept, sizeof(*v), by_half_open);
 	memset(t->states, 0, sizeof(t->states));
-	ret = sw_dump_conns(nl, NULL, count_state, t);
+	ret = swl_dump_conns(nl, NULL, count_state, t);
 	if (ret)
 		return ret;
-	return sw_get_stats(nl, &t->stats);
+	return swl_get_stats(nl, &t->stats);
 }
 
 static void screen_size(int *rows, int *cols)
@@ -156,7 +156,7 @@ static void draw_states(const struct top *t)
 	for (unsigned int s = 0; s <= SYNWATCH_STATE_MAX; s++) {
 		if (!t->states[s])
 			continue;
-		printf(" %s %" PRIu64, sw_state_names[s].label, t->states[s]);
+		printf(" %s %" PRIu64, swl_state_names[s].label, t->states[s]);
 		any = true;
 	}
 	printf("%s\033[K\n\033[K\n", any ? "" : " (no connections)");
@@ -165,7 +165,7 @@ static void draw_states(const struct top *t)
 static void draw_listeners(const struct top *t, int max_rows, int cols)
 {
 	const struct tracked *v = t->tracked.v;
-	char ep[SW_FMT_LEN], spark[3 * HISTORY + 1];
+	char ep[SWL_FMT_LEN], spark[3 * HISTORY + 1];
 	int spark_w = cols - 72;
 
 	spark_w = spark_w > HISTORY ? HISTORY : spark_w < 0 ? 0 : spark_w;
@@ -173,15 +173,15 @@ static void draw_listeners(const struct top *t, int max_rows, int cols)
 	       "HALF-OPEN", "RATE/s", "COMPL", "STATUS",
 	       spark_w ? "SYN RATE" : "");
 	for (size_t i = 0; i < t->tracked.n && (int)i < max_rows; i++) {
-		const struct sw_listener *l = &v[i].l;
+		const struct swl_listener *l = &v[i].l;
 		bool flood = l->status == SYNWATCH_LISTENER_FLOOD;
 
 		printf("%-28s %9" PRIu32 " %7" PRIu32 " %5u%% %s%-12s%s %s\033[K\n",
-		       sw_fmt_endpoint(ep, &l->addr, l->port), l->half_open,
+		       swl_fmt_endpoint(ep, &l->addr, l->port), l->half_open,
 		       l->syn_rate, l->completion_pct, flood ? "\033[1;31m" : "",
-		       SW_NAME(sw_listener_status_names, l->status)->label,
+		       SWL_NAME(swl_listener_status_names, l->status)->label,
 		       flood ? "\033[0m" : "",
-		       sw_fmt_sparkline(spark, v[i].rate + HISTORY - spark_w,
+		       swl_fmt_sparkline(spark, v[i].rate + HISTORY - spark_w,
 					(size_t)spark_w));
 	}
 	if (!t->tracked.n)
@@ -191,18 +191,18 @@ static void draw_listeners(const struct top *t, int max_rows, int cols)
 static void draw_alerts(const struct top *t)
 {
 	const struct tracked *v = t->tracked.v;
-	char ep[SW_FMT_LEN];
+	char ep[SWL_FMT_LEN];
 	bool any = false;
 
 	printf("\033[K\n\033[1mALERTS IN PROGRESS\033[0m\033[K\n");
 	for (size_t i = 0; i < t->tracked.n; i++) {
-		const struct sw_listener *l = &v[i].l;
+		const struct swl_listener *l = &v[i].l;
 
 		if (l->status != SYNWATCH_LISTENER_FLOOD)
 			continue;
 		printf("  \033[1;31mFLOOD\033[0m %s half-open %" PRIu32
 		       " rate %" PRIu32 "/s peak %" PRIu32 "/s completion %u%%\033[K\n",
-		       sw_fmt_endpoint(ep, &l->addr, l->port), l->half_open,
+		       swl_fmt_endpoint(ep, &l->addr, l->port), l->half_open,
 		       l->syn_rate, l->peak_rate, l->completion_pct);
 		any = true;
 	}
@@ -212,7 +212,7 @@ static void draw_alerts(const struct top *t)
 
 static void draw(const struct top *t)
 {
-	const struct sw_stats *st = &t->stats;
+	const struct swl_stats *st = &t->stats;
 	uint64_t count = st->val[SYNWATCH_A_STATS_CONN_COUNT_TOTAL];
 	uint64_t max = st->val[SYNWATCH_A_STATS_CONN_MAX];
 	time_t now = time(NULL);
@@ -238,22 +238,22 @@ static void draw(const struct top *t)
 static void print_json(const struct top *t)
 {
 	const struct tracked *v = t->tracked.v;
-	struct sw_json j;
+	struct swl_json j;
 
-	sw_json_init(&j, stdout);
-	sw_json_obj_open(&j);
-	sw_json_ku64(&j, "time", (uint64_t)time(NULL));
-	sw_json_key(&j, "states");
-	sw_json_obj_open(&j);
+	swl_json_init(&j, stdout);
+	swl_json_obj_open(&j);
+	swl_json_ku64(&j, "time", (uint64_t)time(NULL));
+	swl_json_key(&j, "states");
+	swl_json_obj_open(&j);
 	for (unsigned int s = 0; s <= SYNWATCH_STATE_MAX; s++)
-		sw_json_ku64(&j, sw_state_names[s].json, t->states[s]);
-	sw_json_obj_close(&j);
-	sw_json_key(&j, "listeners");
-	sw_json_arr_open(&j);
+		swl_json_ku64(&j, swl_state_names[s].json, t->states[s]);
+	swl_json_obj_close(&j);
+	swl_json_key(&j, "listeners");
+	swl_json_arr_open(&j);
 	for (size_t i = 0; i < t->tracked.n; i++)
-		sw_json_listener(&j, &v[i].l);
-	sw_json_arr_close(&j);
-	sw_json_obj_close(&j);
+		swl_json_listener(&j, &v[i].l);
+	swl_json_arr_close(&j);
+	swl_json_obj_close(&j);
 	fputs("\n", stdout);
 	fflush(stdout);
 }
@@ -312,11 +312,11 @@ static int parse_opts(int argc, char **argv, struct cli_globals *g,
 		if (cli_common_opt(opt, g, usage))
 			continue;
 		if (opt == 'd') {
-			if (sw_parse_duration_s(optarg, 3600, &v) || !v)
+			if (swl_parse_duration_s(optarg, 3600, &v) || !v)
 				return cli_usage_error("top", "bad interval '%s' (1s to 1h)", optarg);
 			t->interval_s = (unsigned int)v;
 		} else if (opt == 'n') {
-			if (sw_parse_u64(optarg, UINT64_MAX, &t->iterations) ||
+			if (swl_parse_u64(optarg, UINT64_MAX, &t->iterations) ||
 			    !t->iterations)
 				return cli_usage_error("top", "bad iteration count '%s'", optarg);
 		} else {
@@ -332,9 +332,9 @@ int cmd_top(const struct cli_globals *gin, int argc, char **argv)
 {
 	struct cli_globals g = *gin;
 	struct top t = { .interval_s = 1,
-			 .tracked = SW_VEC_INIT(struct tracked) };
+			 .tracked = SWL_VEC_INIT(struct tracked) };
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct sw_nl nl;
+	struct swl_nl nl;
 	int ret;
 
 	ret = parse_opts(argc, argv, &g, &t);
@@ -363,8 +363,8 @@ int cmd_top(const struct cli_globals *gin, int argc, char **argv)
 	if (!t.json)
 		term_leave(&t);
 	if (ret)
-		ret = sw_request_error(&nl, "refreshing", ret);
-	sw_nl_close(&nl);
-	sw_vec_free(&t.tracked);
+		ret = swl_request_error(&nl, "refreshing", ret);
+	swl_nl_close(&nl);
+	swl_vec_free(&t.tracked);
 	return ret;
 }

@@ -16,7 +16,7 @@
 #include "render.h"
 
 struct flood {
-	struct sw_listener l;
+	struct swl_listener l;
 	int reason;			/* SYNWATCH_ALERT_*, or -1: not known */
 	uint64_t since_ms;
 	uint64_t last_log_ms;		/* start or last "ongoing" message */
@@ -33,7 +33,7 @@ void alerts_init(struct alerts *a)
 
 void alerts_free(struct alerts *a)
 {
-	sw_vec_free(&a->floods);
+	swl_vec_free(&a->floods);
 }
 
 unsigned int alerts_active(const struct alerts *a)
@@ -41,7 +41,7 @@ unsigned int alerts_active(const struct alerts *a)
 	return (unsigned int)a->floods.n;
 }
 
-static struct flood *find(struct alerts *a, const struct sw_listener *l)
+static struct flood *find(struct alerts *a, const struct swl_listener *l)
 {
 	struct flood *f = a->floods.v;
 
@@ -99,47 +99,47 @@ static void setenv_u64(const char *name, uint64_t v)
 }
 
 /* In the child: the alert's fields as SYNWATCH_* variables. */
-static void set_alert_env(const char *what, const struct sw_listener *l,
-			  const struct sw_alert *al)
+static void set_alert_env(const char *what, const struct swl_listener *l,
+			  const struct swl_alert *al)
 {
-	char buf[SW_FMT_LEN], list[512] = "";
+	char buf[SWL_FMT_LEN], list[512] = "";
 	size_t n = 0;
 
 	setenv("SYNWATCH_EVENT", what, 1);
-	setenv("SYNWATCH_LISTENER", sw_fmt_endpoint(buf, &l->addr, l->port), 1);
-	setenv("SYNWATCH_ADDR", sw_fmt_addr(buf, &l->addr), 1);
+	setenv("SYNWATCH_LISTENER", swl_fmt_endpoint(buf, &l->addr, l->port), 1);
+	setenv("SYNWATCH_ADDR", swl_fmt_addr(buf, &l->addr), 1);
 	setenv_u64("SYNWATCH_PORT", l->port);
-	setenv("SYNWATCH_FAMILY", sw_family_name(l->addr.family), 1);
-	setenv("SYNWATCH_STATUS", SW_NAME(sw_listener_status_names, l->status)->json, 1);
+	setenv("SYNWATCH_FAMILY", swl_family_name(l->addr.family), 1);
+	setenv("SYNWATCH_STATUS", SWL_NAME(swl_listener_status_names, l->status)->json, 1);
 	setenv_u64("SYNWATCH_HALF_OPEN", l->half_open);
 	setenv_u64("SYNWATCH_SYN_RATE", l->syn_rate);
 	setenv_u64("SYNWATCH_PEAK_RATE", l->peak_rate);
 	setenv_u64("SYNWATCH_COMPLETION_PCT", l->completion_pct);
 	setenv_u64("SYNWATCH_SYN_RX", l->syn_rx);
 	/* never empty: an alert without a reason says it has none */
-	if (al && SW_HAS(al, SYNWATCH_A_ALERT_REASON))
-		setenv("SYNWATCH_REASON", SW_NAME(sw_alert_reason_names, al->reason)->json, 1);
+	if (al && SWL_HAS(al, SYNWATCH_A_ALERT_REASON))
+		setenv("SYNWATCH_REASON", SWL_NAME(swl_alert_reason_names, al->reason)->json, 1);
 	else
 		setenv("SYNWATCH_REASON", "unknown", 1);
 	if (!al)
 		return;
-	if (SW_HAS(al, SYNWATCH_A_ALERT_DURATION_MS))
+	if (SWL_HAS(al, SYNWATCH_A_ALERT_DURATION_MS))
 		setenv_u64("SYNWATCH_DURATION_MS", al->duration_ms);
-	if (SW_HAS(al, SYNWATCH_A_ALERT_SUPPRESSED))
+	if (SWL_HAS(al, SYNWATCH_A_ALERT_SUPPRESSED))
 		setenv_u64("SYNWATCH_SUPPRESSED", al->suppressed);
-	if (SW_HAS(al, SYNWATCH_A_ALERT_COOKIES))
+	if (SWL_HAS(al, SYNWATCH_A_ALERT_COOKIES))
 		setenv("SYNWATCH_COOKIES", al->cookies ? "1" : "0", 1);
 	for (unsigned int i = 0; i < al->nsources && n < sizeof(list); i++)
 		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s=%" PRIu32,
 				      i ? "," : "",
-				      sw_fmt_prefix(buf, &al->sources[i].prefix,
+				      swl_fmt_prefix(buf, &al->sources[i].prefix,
 						    al->sources[i].prefix_len),
 				      al->sources[i].syns);
 	setenv("SYNWATCH_TOP_SOURCES", list, 1);
 }
 
 static void child(const char *command, const char *what,
-		  const struct sw_listener *l, const struct sw_alert *al)
+		  const struct swl_listener *l, const struct swl_alert *al)
 {
 	char *copy = strdup(command), *argv[32];
 	sigset_t none;
@@ -166,17 +166,17 @@ static void child(const char *command, const char *what,
 /* How long ago, for the log: "30s", "1m02s". */
 static const char *ago(char *buf, uint64_t now_ms, uint64_t then_ms)
 {
-	return sw_fmt_duration_ms(buf, now_ms - then_ms);
+	return swl_fmt_duration_ms(buf, now_ms - then_ms);
 }
 
 static void log_busy(struct alerts *a, uint64_t now_ms)
 {
-	char d[SW_FMT_LEN];
+	char d[SWL_FMT_LEN];
 
 	if (!a->busy_unlogged)
 		return;
 	dlog(LOG_WARNING, "%" PRIu64 " alert commands not run in the last %s: previous still running",
-	     a->busy_unlogged, sw_fmt_duration_ms(d, ALERTS_BUSY_LOG_INTERVAL_MS));
+	     a->busy_unlogged, swl_fmt_duration_ms(d, ALERTS_BUSY_LOG_INTERVAL_MS));
 	a->busy_unlogged = 0;
 	a->next_busy_log_ms = now_ms + ALERTS_BUSY_LOG_INTERVAL_MS;
 }
@@ -189,7 +189,7 @@ static void log_busy(struct alerts *a, uint64_t now_ms)
 static void busy(struct alerts *a, const struct flood *f, const char *what,
 		 uint64_t now_ms)
 {
-	char ep[SW_FMT_LEN], d[SW_FMT_LEN];
+	char ep[SWL_FMT_LEN], d[SWL_FMT_LEN];
 
 	a->commands_skipped++;
 	a->commands_busy++;
@@ -198,15 +198,15 @@ static void busy(struct alerts *a, const struct flood *f, const char *what,
 		return;
 	}
 	dlog(LOG_ERR, "alert_command not run for %s (%s): %u still running (each is ended after alert_command_timeout, %s); further ones are counted every %s",
-	     sw_fmt_endpoint(ep, &f->l.addr, f->l.port), what, a->children,
-	     sw_fmt_duration_ms(d, a->timeout_ms),
-	     sw_fmt_duration_ms((char[SW_FMT_LEN]){ 0 }, ALERTS_BUSY_LOG_INTERVAL_MS));
+	     swl_fmt_endpoint(ep, &f->l.addr, f->l.port), what, a->children,
+	     swl_fmt_duration_ms(d, a->timeout_ms),
+	     swl_fmt_duration_ms((char[SWL_FMT_LEN]){ 0 }, ALERTS_BUSY_LOG_INTERVAL_MS));
 	a->next_busy_log_ms = now_ms + ALERTS_BUSY_LOG_INTERVAL_MS;
 }
 
 /* fork + exec, never waiting here; alerts_reap() collects the status. */
 static void run_command(struct alerts *a, struct flood *f, const char *what,
-			const struct sw_alert *al, uint64_t now_ms, bool limited)
+			const struct swl_alert *al, uint64_t now_ms, bool limited)
 {
 	pid_t pid;
 
@@ -276,7 +276,7 @@ void alerts_reap(struct alerts *a)
 
 void alerts_tick(struct alerts *a, uint64_t now_ms)
 {
-	char d[SW_FMT_LEN];
+	char d[SWL_FMT_LEN];
 
 	for (unsigned int i = 0; i < a->children; i++) {
 		struct alert_child *c = &a->child[i];
@@ -316,14 +316,14 @@ uint64_t alerts_next_tick(const struct alerts *a)
 unsigned int alerts_stop(struct alerts *a)
 {
 	unsigned int n = a->children;
-	uint64_t start = sw_monotonic_ms();
+	uint64_t start = swl_monotonic_ms();
 
 	for (unsigned int i = 0; i < a->children; i++) {
 		a->child[i].term_ms = start;
 		killpg(a->child[i].pid, SIGTERM);
 	}
 	/* the daemon is stopping: a short bounded wait is all it does */
-	while (a->children && sw_monotonic_ms() - start < ALERTS_KILL_GRACE_MS) {
+	while (a->children && swl_monotonic_ms() - start < ALERTS_KILL_GRACE_MS) {
 		usleep(20000);
 		alerts_reap(a);
 	}
@@ -338,44 +338,44 @@ unsigned int alerts_stop(struct alerts *a)
 		a->child[0] = a->child[--a->children];
 	}
 	if (a->busy_unlogged)
-		log_busy(a, sw_monotonic_ms());
+		log_busy(a, swl_monotonic_ms());
 	return n;
 }
 
-static char *describe(char *buf, size_t len, const struct sw_listener *l,
-		      const struct sw_alert *al)
+static char *describe(char *buf, size_t len, const struct swl_listener *l,
+		      const struct swl_alert *al)
 {
-	struct sw_alert tmp = { .listener = *l };
+	struct swl_alert tmp = { .listener = *l };
 
-	sw_text_alert_line(buf, len, al ? al : &tmp);
+	swl_text_alert_line(buf, len, al ? al : &tmp);
 	return buf;
 }
 
 /* What a resync knows of a flood: its listener, and the reason if known. */
-static struct sw_alert resync_alert(const struct sw_listener *l, int reason)
+static struct swl_alert resync_alert(const struct swl_listener *l, int reason)
 {
-	struct sw_alert al = { .listener = *l };
+	struct swl_alert al = { .listener = *l };
 
-	al.have = SW_BIT(SYNWATCH_A_ALERT_LISTENER);
+	al.have = SWL_BIT(SYNWATCH_A_ALERT_LISTENER);
 	if (reason >= 0) {
 		al.reason = (uint8_t)reason;
-		al.have |= SW_BIT(SYNWATCH_A_ALERT_REASON);
+		al.have |= SWL_BIT(SYNWATCH_A_ALERT_REASON);
 	}
 	return al;
 }
 
-int alerts_guess_reason(const struct sw_listener *l, const struct sw_config *c)
+int alerts_guess_reason(const struct swl_listener *l, const struct swl_config *c)
 {
 	uint32_t ho_high = c->val[SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH],
 		 ho_low = c->val[SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW],
 		 rate_high = c->val[SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH],
 		 rate_low = c->val[SYNWATCH_A_CONFIG_FLOOD_RATE_LOW],
 		 pct = c->val[SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT];
-	bool known = SW_HAS(c, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH) &&
-		     SW_HAS(c, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW) &&
-		     SW_HAS(c, SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH) &&
-		     SW_HAS(c, SYNWATCH_A_CONFIG_FLOOD_RATE_LOW) &&
-		     SW_HAS(c, SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT);
+	bool known = SWL_HAS(c, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH) &&
+		     SWL_HAS(c, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW) &&
+		     SWL_HAS(c, SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH) &&
+		     SWL_HAS(c, SYNWATCH_A_CONFIG_FLOOD_RATE_LOW) &&
+		     SWL_HAS(c, SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT);
 	bool rate_test = l->completion_pct < pct;
 
 	if (!known)
@@ -393,23 +393,23 @@ int alerts_guess_reason(const struct sw_listener *l, const struct sw_config *c)
 	return -1;
 }
 
-static struct flood *start(struct alerts *a, const struct sw_listener *l,
+static struct flood *start(struct alerts *a, const struct swl_listener *l,
 			   int reason, uint64_t now_ms)
 {
 	struct flood nf = { .l = *l, .reason = reason, .since_ms = now_ms,
 			    .last_log_ms = now_ms };
 
-	if (sw_vec_push(&a->floods, &nf))
+	if (swl_vec_push(&a->floods, &nf))
 		return NULL;
 	a->started++;
-	return SW_VEC_AT(&a->floods, struct flood, a->floods.n - 1);
+	return SWL_VEC_AT(&a->floods, struct flood, a->floods.n - 1);
 }
 
-static void end(struct alerts *a, struct flood *f, const struct sw_alert *al,
+static void end(struct alerts *a, struct flood *f, const struct swl_alert *al,
 		uint64_t now_ms, const char *how)
 {
-	char buf[512], d[SW_FMT_LEN];
-	struct sw_alert known;
+	char buf[512], d[SWL_FMT_LEN];
+	struct swl_alert known;
 
 	/* an end found on resync: what the daemon knew of the flood */
 	if (!al) {
@@ -418,7 +418,7 @@ static void end(struct alerts *a, struct flood *f, const struct sw_alert *al,
 	}
 
 	dlog(LOG_NOTICE, "flood ended%s after %s: %s", how,
-	     sw_fmt_duration_ms(d, now_ms - f->since_ms),
+	     swl_fmt_duration_ms(d, now_ms - f->since_ms),
 	     describe(buf, sizeof(buf), &f->l, al));
 	/* the end pairs with a start the command saw: never rate-limited */
 	if (f->last_cmd_ms)
@@ -427,9 +427,9 @@ static void end(struct alerts *a, struct flood *f, const struct sw_alert *al,
 	forget(a, f);
 }
 
-void alerts_event(struct alerts *a, const struct sw_event *ev, uint64_t now_ms)
+void alerts_event(struct alerts *a, const struct swl_event *ev, uint64_t now_ms)
 {
-	const struct sw_alert *al = &ev->alert;
+	const struct swl_alert *al = &ev->alert;
 	struct flood *f;
 	char buf[512];
 
@@ -451,7 +451,7 @@ void alerts_event(struct alerts *a, const struct sw_event *ev, uint64_t now_ms)
 			return;
 		}
 		f = start(a, &al->listener,
-			  SW_HAS(al, SYNWATCH_A_ALERT_REASON) ? al->reason : -1,
+			  SWL_HAS(al, SYNWATCH_A_ALERT_REASON) ? al->reason : -1,
 			  now_ms);
 		if (!f)
 			return;
@@ -479,14 +479,14 @@ void alerts_event(struct alerts *a, const struct sw_event *ev, uint64_t now_ms)
 void alerts_resync_begin(struct alerts *a)
 {
 	for (size_t i = 0; i < a->floods.n; i++)
-		SW_VEC_AT(&a->floods, struct flood, i)->seen = false;
+		SWL_VEC_AT(&a->floods, struct flood, i)->seen = false;
 }
 
-void alerts_resync_listener(struct alerts *a, const struct sw_listener *l,
+void alerts_resync_listener(struct alerts *a, const struct swl_listener *l,
 			    int reason, uint64_t now_ms)
 {
 	struct flood *f = find(a, l);
-	struct sw_alert al;
+	struct swl_alert al;
 	char buf[512];
 
 	if (l->status != SYNWATCH_LISTENER_FLOOD)
@@ -511,7 +511,7 @@ void alerts_resync_end(struct alerts *a, uint64_t now_ms)
 {
 	/* backwards: end() moves the last entry into the freed slot */
 	for (size_t i = a->floods.n; i-- > 0;) {
-		struct flood *f = SW_VEC_AT(&a->floods, struct flood, i);
+		struct flood *f = SWL_VEC_AT(&a->floods, struct flood, i);
 
 		if (!f->seen)
 			end(a, f, NULL, now_ms, " (found on resync)");

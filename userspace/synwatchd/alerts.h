@@ -35,7 +35,7 @@ struct alert_child {
 };
 
 struct alerts {
-	struct sw_vec floods;		/* struct flood */
+	struct swl_vec floods;		/* struct flood */
 	const char *command;		/* alert_command or NULL */
 	uint64_t min_interval_ms;
 	uint64_t timeout_ms;		/* alert_command_timeout */
@@ -51,12 +51,12 @@ void alerts_init(struct alerts *a);
 void alerts_free(struct alerts *a);
 
 /* A FLOOD_START, FLOOD_UPDATE or FLOOD_END event. */
-void alerts_event(struct alerts *a, const struct sw_event *ev, uint64_t now_ms);
+void alerts_event(struct alerts *a, const struct swl_event *ev, uint64_t now_ms);
 
 /* A resync: begin, each listener of the dump, end. */
 void alerts_resync_begin(struct alerts *a);
 /* reason: SYNWATCH_ALERT_* (alerts_guess_reason()), or -1 if unknown */
-void alerts_resync_listener(struct alerts *a, const struct sw_listener *l,
+void alerts_resync_listener(struct alerts *a, const struct swl_listener *l,
 			    int reason, uint64_t now_ms);
 void alerts_resync_end(struct alerts *a, uint64_t now_ms);
 
@@ -67,7 +67,7 @@ void alerts_resync_end(struct alerts *a, uint64_t now_ms);
  * then the low marks that keep it going), as SYNWATCH_ALERT_*; -1 if
  * none does or c lacks them.
  */
-int alerts_guess_reason(const struct sw_listener *l, const struct sw_config *c);
+int alerts_guess_reason(const struct swl_listener *l, const struct swl_config *c);
 
 /* Floods the daemon currently knows of. */
 unsigned int alerts_active(const struct alerts *a);

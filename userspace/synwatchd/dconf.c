@@ -18,8 +18,8 @@
 void dconf_defaults(struct dconf *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->events = SW_ALERT_EVENTS;
-	sw_filter_init(&c->filter);
+	c->events = SWL_ALERT_EVENTS;
+	swl_filter_init(&c->filter);
 	c->use_syslog = true;
 	c->facility = LOG_DAEMON;
 	c->log_max_bytes = 10 << 20;
@@ -29,7 +29,7 @@ void dconf_defaults(struct dconf *c)
 	c->stats_interval_ms = 0;
 	c->metrics_interval_ms = 15 * 1000;
 	c->loss_log_interval_ms = 10 * 1000;
-	c->buffer_size = SW_DAEMON_RCVBUF;
+	c->buffer_size = SWL_DAEMON_RCVBUF;
 }
 
 void dconf_free(struct dconf *c)
@@ -97,18 +97,18 @@ static int set_facility(int *dst, const char *v)
 }
 
 /* "state half-open dport 80": split on blanks, then the CLI's parser. */
-static int set_filter(struct parser *p, struct sw_filter *f, const char *v)
+static int set_filter(struct parser *p, struct swl_filter *f, const char *v)
 {
 	char *copy = strdup(v), *words[64], *save = NULL, err[256];
 	int n = 0;
 
 	if (!copy)
 		return -1;
-	sw_filter_init(f);
+	swl_filter_init(f);
 	for (char *w = strtok_r(copy, " \t", &save); w && n < 64;
 	     w = strtok_r(NULL, " \t", &save))
 		words[n++] = w;
-	if (sw_filter_parse(f, n, words, err, sizeof(err)))
+	if (swl_filter_parse(f, n, words, err, sizeof(err)))
 		perr(p, "filter: %s", err);
 	free(copy);
 	return 0;
@@ -123,9 +123,9 @@ static int set_ms(struct parser *p, const char *key, const char *v,
 
 	/* whole seconds unless it says "ms": the file speaks in seconds */
 	if (len > 2 && !strcmp(v + len - 2, "ms")) {
-		ret = sw_parse_duration_ms(v, DAY_MS, &ms);
+		ret = swl_parse_duration_ms(v, DAY_MS, &ms);
 	} else {
-		ret = sw_parse_duration_s(v, DAY_MS / 1000, &ms);
+		ret = swl_parse_duration_s(v, DAY_MS / 1000, &ms);
 		ms *= 1000;
 	}
 	if (ret) {
@@ -151,7 +151,7 @@ static void set_key(struct parser *p, struct dconf *c, const char *key,
 	int ret = 0;
 
 	if (!strcmp(key, "events")) {
-		if (sw_event_mask_parse(v, &c->events, err, sizeof(err)))
+		if (swl_event_mask_parse(v, &c->events, err, sizeof(err)))
 			perr(p, "events: %s", err);
 		else if (!c->events)
 			perr(p, "events: selects no event type");
@@ -163,7 +163,7 @@ static void set_key(struct parser *p, struct dconf *c, const char *key,
 	} else if (!strcmp(key, "filter")) {
 		ret = set_filter(p, &c->filter, v);
 	} else if (!strcmp(key, "syslog")) {
-		if (sw_parse_bool(v, &b))
+		if (swl_parse_bool(v, &b))
 			perr(p, "syslog: '%s' is not yes or no", v);
 		else
 			c->use_syslog = b;
@@ -176,12 +176,12 @@ static void set_key(struct parser *p, struct dconf *c, const char *key,
 		else
 			ret = set_string(&c->log_file, v);
 	} else if (!strcmp(key, "log_max_bytes")) {
-		if (sw_parse_size(v, 1ULL << 40, &n) || n < 4096)
+		if (swl_parse_size(v, 1ULL << 40, &n) || n < 4096)
 			perr(p, "log_max_bytes: '%s' is not a size of 4k or more (suffix k, M, G)", v);
 		else
 			c->log_max_bytes = n;
 	} else if (!strcmp(key, "log_keep")) {
-		if (sw_parse_u64(v, 1000, &n))
+		if (swl_parse_u64(v, 1000, &n))
 			perr(p, "log_keep: '%s' is not a number from 0 to 1000", v);
 		else
 			c->log_keep = (unsigned int)n;
@@ -207,7 +207,7 @@ static void set_key(struct parser *p, struct dconf *c, const char *key,
 	} else if (!strcmp(key, "loss_log_interval")) {
 		ret = set_ms(p, key, v, &c->loss_log_interval_ms, 1000);
 	} else if (!strcmp(key, "buffer_size")) {
-		if (sw_parse_size(v, 1ULL << 30, &n) || n < 65536)
+		if (swl_parse_size(v, 1ULL << 30, &n) || n < 65536)
 			perr(p, "buffer_size: '%s' is not a size from 64k to 1G", v);
 		else
 			c->buffer_size = n;

@@ -16,7 +16,7 @@
 struct dconf {
 	uint32_t events;		/* SYNWATCH_EVENT_* bits */
 	bool multicast;			/* mode = multicast */
-	struct sw_filter filter;	/* filter = conns filter words */
+	struct swl_filter filter;	/* filter = conns filter words */
 	bool use_syslog;
 	int facility;			/* LOG_DAEMON, LOG_LOCAL0... */
 	char *log_file;			/* NULL: no JSON-lines file */

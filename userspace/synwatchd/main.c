@@ -45,14 +45,14 @@ struct daemon {
 	bool conf_given;
 	bool foreground;
 	struct dconf conf;
-	struct sw_famwatch fw;
+	struct swl_famwatch fw;
 	bool up;			/* stream and req open on the module */
 	bool ever_up;
 	bool check_module;		/* a request found no family: look */
 	uint64_t retry_ms;		/* while down: next attempt to connect */
 	uint64_t down_since_ms;
-	struct sw_stream stream;
-	struct sw_nl req;
+	struct swl_stream stream;
+	struct swl_nl req;
 	struct logfile log;
 	bool log_open;
 	struct alerts alerts;
@@ -64,7 +64,7 @@ struct daemon {
 	uint64_t lost_unlogged, overruns_unlogged;
 	uint64_t events, lost, overruns, resyncs, reconnects;
 	bool log_failing;		/* log file writes failing (a full disk) */
-	struct sw_json j;		/* the JSON line being made (buffer) */
+	struct swl_json j;		/* the JSON line being made (buffer) */
 };
 
 #define RESYNC_MIN_GAP_MS 1000
@@ -108,18 +108,18 @@ static void log_error(struct daemon *d, int ret)
  * the lines that go out together after this read of the event socket
  * (flush_log), so that the line is whole or absent.
  */
-static void log_json(struct daemon *d, void (*fill)(struct sw_json *, const void *),
+static void log_json(struct daemon *d, void (*fill)(struct swl_json *, const void *),
 		     const void *arg)
 {
-	struct sw_json *j = &d->j;
+	struct swl_json *j = &d->j;
 
 	if (!d->log_open)
 		return;
 	j->len = 0;
 	j->oom = false;
-	sw_json_init_buf(j);
+	swl_json_init_buf(j);
 	fill(j, arg);
-	sw_json_raw(j, "\n", 1);
+	swl_json_raw(j, "\n", 1);
 	if (j->oom) {
 		log_error(d, -ENOMEM);
 		return;
@@ -159,9 +159,9 @@ static void flush_log(struct daemon *d)
 	}
 }
 
-static void fill_event(struct sw_json *j, const void *arg)
+static void fill_event(struct swl_json *j, const void *arg)
 {
-	sw_json_event(j, arg);
+	swl_json_event(j, arg);
 }
 
 struct loss_record {
@@ -169,25 +169,25 @@ struct loss_record {
 	bool overrun;
 };
 
-static void fill_loss(struct sw_json *j, const void *arg)
+static void fill_loss(struct swl_json *j, const void *arg)
 {
 	const struct loss_record *r = arg;
 
-	sw_json_obj_open(j);
-	sw_json_kstr(j, "event", "lost");
-	sw_json_ku64(j, "time_ns", realtime_ns());
-	sw_json_ku64(j, "lost", r->lost);
-	sw_json_kbool(j, "overrun", r->overrun);
-	sw_json_obj_close(j);
+	swl_json_obj_open(j);
+	swl_json_kstr(j, "event", "lost");
+	swl_json_ku64(j, "time_ns", realtime_ns());
+	swl_json_ku64(j, "lost", r->lost);
+	swl_json_kbool(j, "overrun", r->overrun);
+	swl_json_obj_close(j);
 }
 
 /* Connection events on syslog; the severity mapping is in synwatchd(8). */
-static void syslog_conn_event(const struct sw_event *ev)
+static void syslog_conn_event(const struct swl_event *ev)
 {
-	char line[SW_TEXT_LINE];
+	char line[SWL_TEXT_LINE];
 	int prio = LOG_INFO;
 
-	sw_text_event_line(line, sizeof(line), ev, false);
+	swl_text_event_line(line, sizeof(line), ev, false);
 	if (ev->type == SYNWATCH_EVENT_DESTROY &&
 	    (ev->conn.close_reason == SYNWATCH_CLOSE_REFUSED ||
 	     ev->conn.close_reason == SYNWATCH_CLOSE_LOCAL_RST ||
@@ -196,7 +196,7 @@ static void syslog_conn_event(const struct sw_event *ev)
 	dlog(prio, "%s", line);
 }
 
-static void on_event(struct sw_stream *s, const struct sw_event *ev, void *data)
+static void on_event(struct swl_stream *s, const struct swl_event *ev, void *data)
 {
 	struct daemon *d = data;
 
@@ -204,7 +204,7 @@ static void on_event(struct sw_stream *s, const struct sw_event *ev, void *data)
 	d->events++;
 	log_json(d, fill_event, ev);
 	if (ev->has_alert)
-		alerts_event(&d->alerts, ev, sw_monotonic_ms());
+		alerts_event(&d->alerts, ev, swl_monotonic_ms());
 	else if (ev->has_conn && d->conf.use_syslog)
 		syslog_conn_event(ev);
 }
@@ -220,11 +220,11 @@ static void report_losses(struct daemon *d, uint64_t now)
 }
 
 /* Never silently: count, log (once per interval), and resync soon. */
-static void on_loss(struct sw_stream *s, uint64_t lost, bool overrun, void *data)
+static void on_loss(struct swl_stream *s, uint64_t lost, bool overrun, void *data)
 {
 	struct daemon *d = data;
 	struct loss_record r = { lost, overrun };
-	uint64_t now = sw_monotonic_ms();
+	uint64_t now = swl_monotonic_ms();
 
 	(void)s;
 	d->lost += lost;
@@ -245,13 +245,13 @@ static void on_loss(struct sw_stream *s, uint64_t lost, bool overrun, void *data
 
 struct resync_ctx {
 	struct daemon *d;
-	struct sw_config cfg;		/* for the reason of a flood found */
+	struct swl_config cfg;		/* for the reason of a flood found */
 	uint64_t now;
 	unsigned int listeners, floods;
 	uint64_t half_open;
 };
 
-static int resync_listener(const struct sw_listener *l, void *data)
+static int resync_listener(const struct swl_listener *l, void *data)
 {
 	struct resync_ctx *r = data;
 
@@ -263,7 +263,7 @@ static int resync_listener(const struct sw_listener *l, void *data)
 	return 0;
 }
 
-static int count_conn(const struct sw_conn *c, void *data)
+static int count_conn(const struct swl_conn *c, void *data)
 {
 	(void)c;
 	((struct resync_ctx *)data)->half_open++;
@@ -277,8 +277,8 @@ static int count_conn(const struct sw_conn *c, void *data)
  */
 static void resync(struct daemon *d, const char *why)
 {
-	struct resync_ctx r = { .d = d, .now = sw_monotonic_ms() };
-	struct sw_filter f;
+	struct resync_ctx r = { .d = d, .now = swl_monotonic_ms() };
+	struct swl_filter f;
 	int ret;
 
 	if (!d->up)
@@ -287,19 +287,19 @@ static void resync(struct daemon *d, const char *why)
 	d->last_resync_ms = r.now;
 	d->resyncs++;
 	/* without it a flood found is reported with reason "unknown" */
-	ret = req_result(d, sw_get_config(&d->req, &r.cfg));
+	ret = req_result(d, swl_get_config(&d->req, &r.cfg));
 	if (ret)
 		dlog(LOG_ERR, "resync: reading the flood settings: %s", strerror(-ret));
 	alerts_resync_begin(&d->alerts);
-	ret = req_result(d, sw_dump_listeners(&d->req, resync_listener, &r));
+	ret = req_result(d, swl_dump_listeners(&d->req, resync_listener, &r));
 	if (ret) {
 		dlog(LOG_ERR, "resync: listing listeners: %s", strerror(-ret));
 		return;
 	}
 	alerts_resync_end(&d->alerts, r.now);
-	sw_filter_init(&f);
-	sw_state_mask_parse("half-open", &f.state_mask);
-	ret = sw_dump_conns(&d->req, &f, count_conn, &r);
+	swl_filter_init(&f);
+	swl_state_mask_parse("half-open", &f.state_mask);
+	ret = swl_dump_conns(&d->req, &f, count_conn, &r);
 	if (ret)
 		dlog(LOG_ERR, "resync: listing half-open connections: %s", strerror(-ret));
 	dlog(LOG_INFO, "resync (%s): %u listeners, %u in flood, %" PRIu64 " half-open connections",
@@ -308,12 +308,12 @@ static void resync(struct daemon *d, const char *why)
 
 static void stats_line(struct daemon *d)
 {
-	struct sw_stats st;
+	struct swl_stats st;
 	int ret;
 
 	if (!d->up)
 		return;
-	ret = req_result(d, sw_get_stats(&d->req, &st));
+	ret = req_result(d, swl_get_stats(&d->req, &st));
 	if (ret) {
 		dlog(LOG_ERR, "reading statistics: %s", strerror(-ret));
 		return;
@@ -329,12 +329,12 @@ static void stats_line(struct daemon *d)
 	     d->events, d->lost, alerts_active(&d->alerts));
 }
 
-static int collect_listener(const struct sw_listener *l, void *data)
+static int collect_listener(const struct swl_listener *l, void *data)
 {
-	return sw_vec_push(data, l);
+	return swl_vec_push(data, l);
 }
 
-static int count_state(const struct sw_conn *c, void *data)
+static int count_state(const struct swl_conn *c, void *data)
 {
 	uint64_t *states = data;
 
@@ -345,15 +345,15 @@ static int count_state(const struct sw_conn *c, void *data)
 
 static void write_metrics(struct daemon *d)
 {
-	struct sw_vec listeners = SW_VEC_INIT(struct sw_listener);
+	struct swl_vec listeners = SWL_VEC_INIT(struct swl_listener);
 	struct metrics_snapshot m = { .listeners = &listeners };
 	int ret;
 
 	/* the module away: synwatch_up 0 and the daemon's own counters */
 	m.up = d->up &&
-	       !req_result(d, sw_get_stats(&d->req, &m.stats)) &&
-	       !sw_dump_listeners(&d->req, collect_listener, &listeners) &&
-	       !sw_dump_conns(&d->req, NULL, count_state, m.states);
+	       !req_result(d, swl_get_stats(&d->req, &m.stats)) &&
+	       !swl_dump_listeners(&d->req, collect_listener, &listeners) &&
+	       !swl_dump_conns(&d->req, NULL, count_state, m.states);
 	m.daemon = (struct metrics_daemon){
 		.events = d->events, .events_lost = d->lost,
 		.overruns = d->overruns, .resyncs = d->resyncs,
@@ -367,12 +367,12 @@ static void write_metrics(struct daemon *d)
 	ret = metrics_write_file(d->conf.metrics_file, &m);
 	if (ret)
 		dlog(LOG_ERR, "writing %s: %s", d->conf.metrics_file, strerror(-ret));
-	sw_vec_free(&listeners);
+	swl_vec_free(&listeners);
 }
 
 static int open_stream(struct daemon *d)
 {
-	struct sw_stream_opts o = {
+	struct swl_stream_opts o = {
 		.multicast = d->conf.multicast,
 		.event_mask = d->conf.events,
 		.filter = &d->conf.filter,
@@ -381,7 +381,7 @@ static int open_stream(struct daemon *d)
 		.on_loss = on_loss,
 		.data = d,
 	};
-	int ret = sw_stream_open(&d->stream, &o);
+	int ret = swl_stream_open(&d->stream, &o);
 
 	if (ret)
 		return ret;
@@ -402,13 +402,13 @@ static int connect_module(struct daemon *d, const char **step)
 	int ret;
 
 	*step = "open";
-	ret = sw_nl_open(&d->req);
+	ret = swl_nl_open(&d->req);
 	if (ret)
 		return ret;
 	ret = open_stream(d);
 	if (ret) {
 		*step = d->stream.failed_step;
-		sw_nl_close(&d->req);
+		swl_nl_close(&d->req);
 		return ret;
 	}
 	d->up = true;
@@ -419,19 +419,19 @@ static void disconnect_module(struct daemon *d)
 {
 	if (!d->up)
 		return;
-	sw_stream_close(&d->stream);
-	sw_nl_close(&d->req);
+	swl_stream_close(&d->stream);
+	swl_nl_close(&d->req);
 	d->up = false;
 	d->resync_due_ms = 0;
-	d->down_since_ms = sw_monotonic_ms();
+	d->down_since_ms = swl_monotonic_ms();
 }
 
 /* While the module is away: try again, and say so when it worked. */
 static void reconnect(struct daemon *d, const char *why)
 {
-	char dur[SW_FMT_LEN];
+	char dur[SWL_FMT_LEN];
 	const char *step;
-	uint64_t now = sw_monotonic_ms();
+	uint64_t now = swl_monotonic_ms();
 	int ret = connect_module(d, &step);
 
 	if (ret) {
@@ -445,7 +445,7 @@ static void reconnect(struct daemon *d, const char *why)
 	if (d->ever_up) {
 		d->reconnects++;
 		dlog(LOG_NOTICE, "the synwatch module is back after %s: family id %u, events resubscribed; resynchronising",
-		     sw_fmt_duration_ms(dur, now - d->down_since_ms),
+		     swl_fmt_duration_ms(dur, now - d->down_since_ms),
 		     d->req.family_id);
 	} else {
 		dlog(LOG_NOTICE, "the synwatch module is loaded: family id %u, events subscribed",
@@ -458,7 +458,7 @@ static void reconnect(struct daemon *d, const char *why)
 /* The watch saw something, or a request found no family. */
 static void module_check(struct daemon *d, unsigned int bits)
 {
-	if (d->up && sw_famwatch_stale(bits, d->req.family_id)) {
+	if (d->up && swl_famwatch_stale(bits, d->req.family_id)) {
 		disconnect_module(d);
 		dlog(LOG_ERR, "the synwatch module went away (generic netlink family \"%s\" unregistered): no events until it is back; waiting for it",
 		     SYNWATCH_GENL_NAME);
@@ -525,7 +525,7 @@ static void reload(struct daemon *d)
 	close_log(d);
 	open_log(d);
 	if (restream && d->up) {
-		sw_stream_close(&d->stream);
+		swl_stream_close(&d->stream);
 		if (open_stream(d)) {
 			dlog(LOG_ERR, "cannot re-open the event socket; stopping");
 			d->stop = true;
@@ -533,7 +533,7 @@ static void reload(struct daemon *d)
 		}
 		resync(d, "event selection changed");
 	}
-	schedule(d, sw_monotonic_ms());
+	schedule(d, swl_monotonic_ms());
 	dlog(LOG_INFO, "configuration reloaded from %s", d->conf_path);
 }
 
@@ -567,7 +567,7 @@ static int next_timeout(const struct daemon *d, uint64_t now)
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (t[i] && t[i] < min)
 			min = t[i];
-	int stream = sw_stream_timeout(&d->stream, now);
+	int stream = swl_stream_timeout(&d->stream, now);
 
 	if (stream >= 0 && now + (uint64_t)stream < min)
 		min = now + (uint64_t)stream;
@@ -578,7 +578,7 @@ static int next_timeout(const struct daemon *d, uint64_t now)
 
 static void run_timers(struct daemon *d)
 {
-	uint64_t now = sw_monotonic_ms();
+	uint64_t now = swl_monotonic_ms();
 
 	if (!d->up && now >= d->retry_ms)
 		reconnect(d, "module loaded");
@@ -602,40 +602,40 @@ static int loop(struct daemon *d)
 	while (!d->stop) {
 		struct pollfd pfd[3] = {
 			{ .fd = d->sfd, .events = POLLIN },
-			{ .fd = sw_famwatch_fd(&d->fw), .events = POLLIN },
+			{ .fd = swl_famwatch_fd(&d->fw), .events = POLLIN },
 			/* none while the module is away */
-			{ .fd = d->up ? sw_nl_fd(&d->stream.nl) : -1, .events = POLLIN },
+			{ .fd = d->up ? swl_nl_fd(&d->stream.nl) : -1, .events = POLLIN },
 		};
-		int n = poll(pfd, 3, next_timeout(d, sw_monotonic_ms())), ret;
+		int n = poll(pfd, 3, next_timeout(d, swl_monotonic_ms())), ret;
 
 		if (n < 0 && errno != EINTR) {
 			dlog(LOG_ERR, "poll: %s", strerror(errno));
-			return SW_EXIT_FAIL;
+			return SWL_EXIT_FAIL;
 		}
 		if (n > 0 && pfd[0].revents)
 			handle_signals(d);
 		if (n > 0 && pfd[1].revents && !d->stop)
-			module_check(d, sw_famwatch_read(&d->fw));
+			module_check(d, swl_famwatch_read(&d->fw));
 		/* events, or a gap in them that is old enough to settle */
 		if (d->up && ((n > 0 && pfd[2].revents) ||
-			      !sw_stream_timeout(&d->stream, sw_monotonic_ms())) &&
+			      !swl_stream_timeout(&d->stream, swl_monotonic_ms())) &&
 		    !d->stop) {
 			/* all that is queued, then its lines in one write */
-			ret = sw_stream_read(&d->stream);
+			ret = swl_stream_read(&d->stream);
 			flush_log(d);
 			if (ret) {
 				dlog(LOG_ERR, "reading events: %s", strerror(-ret));
-				return SW_EXIT_FAIL;
+				return SWL_EXIT_FAIL;
 			}
 		}
 		run_timers(d);
 		if (d->check_module && !d->stop) {
 			d->check_module = false;
-			module_check(d, SW_FAM_UNSURE);
+			module_check(d, SWL_FAM_UNSURE);
 		}
 		flush_log(d);
 	}
-	return SW_EXIT_OK;
+	return SWL_EXIT_OK;
 }
 
 static const char usage[] =
@@ -677,16 +677,16 @@ static int parse_args(struct daemon *d, int argc, char **argv, bool *test)
 			break;
 		case 'h':
 			fputs(usage, stdout);
-			exit(SW_EXIT_OK);
+			exit(SWL_EXIT_OK);
 		default:
 			fprintf(stderr, "Try 'synwatchd --help'.\n");
-			return SW_EXIT_USAGE;
+			return SWL_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "synwatchd: unexpected argument '%s'\nTry 'synwatchd --help'.\n",
 			argv[optind]);
-		return SW_EXIT_USAGE;
+		return SWL_EXIT_USAGE;
 	}
 	return 0;
 }
@@ -722,19 +722,19 @@ int main(int argc, char **argv)
 	unsigned int n;
 	int ret, err;
 
-	sw_progname = "synwatchd";
+	swl_progname = "synwatchd";
 	ret = parse_args(&d, argc, argv, &test);
 	if (ret)
 		return ret;
 	/* the default file may be absent (defaults then); a given one not */
 	if (dconf_load(d.conf_path, !d.conf_given, &d.conf, print_conf_error, NULL)) {
 		dconf_free(&d.conf);
-		return SW_EXIT_USAGE;
+		return SWL_EXIT_USAGE;
 	}
 	if (test) {
 		printf("%s: configuration OK\n", d.conf_path);
 		dconf_free(&d.conf);
-		return SW_EXIT_OK;
+		return SWL_EXIT_OK;
 	}
 	dlog_setup(d.conf.use_syslog, d.conf.facility, d.foreground && isatty(STDERR_FILENO));
 	alerts_init(&d.alerts);
@@ -744,14 +744,14 @@ int main(int argc, char **argv)
 	err = setup_signals(&d);
 	if (err) {
 		dlog(LOG_ERR, "signals: %s", strerror(-err));
-		return SW_EXIT_FAIL;
+		return SWL_EXIT_FAIL;
 	}
 	/* watch first: the module cannot come between a look and the watch */
-	err = sw_famwatch_open(&d.fw);
+	err = swl_famwatch_open(&d.fw);
 	if (err) {
 		dlog(LOG_ERR, "cannot watch the generic netlink controller for the synwatch module: %s",
 		     strerror(-err));
-		ret = SW_EXIT_FAIL;
+		ret = SWL_EXIT_FAIL;
 		goto out;
 	}
 	err = connect_module(&d, &step);
@@ -759,11 +759,11 @@ int main(int argc, char **argv)
 		/* under systemd too: the unit stays up, and says why */
 		dlog(LOG_WARNING, "the synwatch module is not loaded (no generic netlink family \"%s\"): waiting for it (modprobe synwatch)",
 		     SYNWATCH_GENL_NAME);
-		d.retry_ms = sw_monotonic_ms() + RECONNECT_RETRY_MS;
-		d.down_since_ms = sw_monotonic_ms();
+		d.retry_ms = swl_monotonic_ms() + RECONNECT_RETRY_MS;
+		d.down_since_ms = swl_monotonic_ms();
 	} else if (err) {
-		ret = !strcmp(step, "open") ? sw_open_error(err) :
-		      sw_request_error(&d.stream.nl, step, err);
+		ret = !strcmp(step, "open") ? swl_open_error(err) :
+		      swl_request_error(&d.stream.nl, step, err);
 		goto out_fw;
 	} else {
 		d.ever_up = true;
@@ -771,16 +771,16 @@ int main(int argc, char **argv)
 	open_log(&d);
 	if (!d.foreground && daemon(0, 0)) {
 		dlog(LOG_ERR, "daemon: %s", strerror(errno));
-		ret = SW_EXIT_FAIL;
+		ret = SWL_EXIT_FAIL;
 		goto out_stream;
 	}
 	dlog(LOG_INFO, "started: %s mode, events %s, buffer %d bytes%s",
 	     d.conf.multicast ? "multicast" : "subscribe",
-	     sw_event_mask_format((char[128]){ 0 }, 128, d.conf.events),
+	     swl_event_mask_format((char[128]){ 0 }, 128, d.conf.events),
 	     d.up ? d.stream.rcvbuf : 0, d.up ? "" : " (not yet: no module)");
 	/* a flood already going on when we start is reported as ongoing */
 	resync(&d, "startup");
-	schedule(&d, sw_monotonic_ms());
+	schedule(&d, swl_monotonic_ms());
 	ret = loop(&d);
 	/* no alert command outlives the daemon */
 	n = alerts_stop(&d.alerts);
@@ -794,7 +794,7 @@ out_stream:
 	close_log(&d);
 out_fw:
 	disconnect_module(&d);
-	sw_famwatch_close(&d.fw);
+	swl_famwatch_close(&d.fw);
 out:
 	alerts_free(&d.alerts);
 	dconf_free(&d.conf);

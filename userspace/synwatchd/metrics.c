@@ -17,10 +17,10 @@ static void header(FILE *f, const char *name, const char *type,
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void counter(FILE *f, const struct sw_stats *st, const char *name,
+static void counter(FILE *f, const struct swl_stats *st, const char *name,
 		    unsigned int attr, const char *help)
 {
-	if (!SW_HAS(st, attr))
+	if (!SWL_HAS(st, attr))
 		return;
 	header(f, name, "counter", help);
 	fprintf(f, "%s %" PRIu64 "\n", name, st->val[attr]);
@@ -45,16 +45,16 @@ static void label_value(FILE *f, const char *s)
 	}
 }
 
-static void listener_labels(FILE *f, const struct sw_listener *l)
+static void listener_labels(FILE *f, const struct swl_listener *l)
 {
-	char addr[SW_FMT_LEN];
+	char addr[SWL_FMT_LEN];
 
 	fputs("{addr=\"", f);
-	label_value(f, sw_fmt_addr(addr, &l->addr));
+	label_value(f, swl_fmt_addr(addr, &l->addr));
 	fprintf(f, "\",port=\"%u\"}", l->port);
 }
 
-static void listener_metrics(FILE *f, const struct sw_vec *v)
+static void listener_metrics(FILE *f, const struct swl_vec *v)
 {
 	static const struct {
 		const char *name, *type, *help;
@@ -67,13 +67,13 @@ static void listener_metrics(FILE *f, const struct sw_vec *v)
 		{ "synwatch_listener_syns_total", "counter", "SYNs received." },
 		{ "synwatch_listener_completed_total", "counter", "Handshakes completed." },
 	};
-	const struct sw_listener *ls = v ? v->v : NULL;
+	const struct swl_listener *ls = v ? v->v : NULL;
 	size_t n = v ? v->n : 0;
 
 	for (size_t k = 0; k < sizeof(m) / sizeof(m[0]); k++) {
 		header(f, m[k].name, m[k].type, m[k].help);
 		for (size_t i = 0; i < n; i++) {
-			const struct sw_listener *l = &ls[i];
+			const struct swl_listener *l = &ls[i];
 
 			fputs(m[k].name, f);
 			listener_labels(f, l);
@@ -91,7 +91,7 @@ static void listener_metrics(FILE *f, const struct sw_vec *v)
 	}
 }
 
-static void stats_metrics(FILE *f, const struct sw_stats *st)
+static void stats_metrics(FILE *f, const struct swl_stats *st)
 {
 	static const struct { const char *dir; unsigned int attr; } pk[] = {
 		{ "in", SYNWATCH_A_STATS_PKTS_IN },
@@ -101,14 +101,14 @@ static void stats_metrics(FILE *f, const struct sw_stats *st)
 
 	header(f, "synwatch_packets_total", "counter", "TCP segments seen, by direction.");
 	for (size_t i = 0; i < sizeof(pk) / sizeof(pk[0]); i++)
-		if (SW_HAS(st, pk[i].attr))
+		if (SWL_HAS(st, pk[i].attr))
 			fprintf(f, "synwatch_packets_total{dir=\"%s\"} %" PRIu64 "\n",
 				pk[i].dir, st->val[pk[i].attr]);
 	header(f, "synwatch_invalid_packets_total", "counter", "Packets ignored as invalid, by reason.");
 	for (unsigned int r = 1; r <= SYNWATCH_INVALID_MAX; r++)
 		if ((st->invalid_have >> r) & 1)
 			fprintf(f, "synwatch_invalid_packets_total{reason=\"%s\"} %" PRIu64 "\n",
-				sw_invalid_names[r].json, st->invalid[r]);
+				swl_invalid_names[r].json, st->invalid[r]);
 	counter(f, st, "synwatch_connections_created_total", SYNWATCH_A_STATS_CONN_NEW, "Connection records created.");
 	counter(f, st, "synwatch_evictions_total", SYNWATCH_A_STATS_EVICT, "Records evicted because the table was full.");
 	counter(f, st, "synwatch_insert_failures_total", SYNWATCH_A_STATS_INSERT_FAILED, "Records that could not be created.");
@@ -150,7 +150,7 @@ void metrics_write(FILE *f, const struct metrics_snapshot *m)
 		header(f, "synwatch_connections", "gauge", "Tracked connections by state.");
 		for (unsigned int s = 0; s <= SYNWATCH_STATE_MAX; s++)
 			fprintf(f, "synwatch_connections{state=\"%s\"} %" PRIu64 "\n",
-				sw_state_names[s].json, m->states[s]);
+				swl_state_names[s].json, m->states[s]);
 		stats_metrics(f, &m->stats);
 		listener_metrics(f, m->listeners);
 	}

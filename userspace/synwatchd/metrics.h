@@ -22,9 +22,9 @@ struct metrics_daemon {
 
 struct metrics_snapshot {
 	bool up;			/* the module answered */
-	struct sw_stats stats;
+	struct swl_stats stats;
 	uint64_t states[SYNWATCH_STATE_MAX + 1];
-	const struct sw_vec *listeners;	/* struct sw_listener */
+	const struct swl_vec *listeners;	/* struct swl_listener */
 	struct metrics_daemon daemon;
 };
 

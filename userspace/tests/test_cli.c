@@ -13,7 +13,7 @@
 
 #include "kselftest_harness.h"
 
-struct result {
+struct cli_result {
 	int status;
 	char out[8192];
 	char err[8192];
@@ -41,7 +41,7 @@ static void drain(int fd, char *buf, size_t len)
 	buf[n] = 0;
 }
 
-static void run(struct result *r, const char *prog, const char *const *args)
+static void run(struct cli_result *r, const char *prog, const char *const *args)
 {
 	char path[PATH_MAX + 64];
 	char *argv[32];
@@ -113,7 +113,7 @@ TEST(bad_arguments_exit_1)
 		{ ARGS("help", "nosuch"), "no such command" },
 		{ ARGS("-N", "nosuch-netns-for-test", "stats"), "network namespace 'nosuch-netns-for-test'" },
 	};
-	struct result r;
+	struct cli_result r;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		run(&r, "synwatch", cases[i].args);
@@ -131,7 +131,7 @@ TEST(help_for_every_command)
 	static const char *const cmds[] = {
 		"stats", "conns", "listeners", "monitor", "top", "config", "flush",
 	};
-	struct result r;
+	struct cli_result r;
 
 	run(&r, "synwatch", ARGS("help"));
 	EXPECT_EQ(0, r.status);
@@ -164,7 +164,7 @@ TEST(module_not_loaded)
 		ARGS("flush", "dport", "80"), ARGS("monitor", "-e", "alert", "-c", "1"),
 		ARGS("top", "-n", "1"),
 	};
-	struct result r;
+	struct cli_result r;
 
 	run(&r, "synwatch", ARGS("stats"));
 	if (r.status != 2)
@@ -178,7 +178,7 @@ TEST(module_not_loaded)
 
 TEST(daemon_arguments)
 {
-	struct result r;
+	struct cli_result r;
 
 	run(&r, "synwatchd", ARGS("--bogus"));
 	EXPECT_EQ(1, r.status);

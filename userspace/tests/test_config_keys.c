@@ -9,7 +9,7 @@
 
 FIXTURE(cfg)
 {
-	struct sw_config set;
+	struct swl_config set;
 	char err[1024];
 };
 
@@ -23,9 +23,9 @@ FIXTURE_TEARDOWN(cfg)
 {
 }
 
-static uint32_t get(const struct sw_config *c, const char *key)
+static uint32_t get(const struct swl_config *c, const char *key)
 {
-	return sw_cfg_get(c, sw_cfg_find(key));
+	return swl_cfg_get(c, swl_cfg_find(key));
 }
 
 TEST_F(cfg, good_values)
@@ -57,11 +57,11 @@ TEST_F(cfg, good_values)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memset(&self->set, 0, sizeof(self->set));
-		ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, cases[i].arg,
+		ASSERT_EQ(0, swl_cfg_parse_assignment(&self->set, cases[i].arg,
 						     self->err, sizeof(self->err)))
 			TH_LOG("%s: %s", cases[i].arg, self->err);
 		EXPECT_EQ(cases[i].want, get(&self->set, cases[i].key)) TH_LOG("%s", cases[i].arg);
-		EXPECT_TRUE(sw_cfg_has(&self->set, sw_cfg_find(cases[i].key)));
+		EXPECT_TRUE(swl_cfg_has(&self->set, swl_cfg_find(cases[i].key)));
 	}
 }
 
@@ -92,7 +92,7 @@ TEST_F(cfg, bad_values)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		self->err[0] = 0;
-		EXPECT_EQ(-1, sw_cfg_parse_assignment(&self->set, cases[i].arg,
+		EXPECT_EQ(-1, swl_cfg_parse_assignment(&self->set, cases[i].arg,
 						      self->err, sizeof(self->err)))
 			TH_LOG("%s accepted", cases[i].arg);
 		EXPECT_NE(NULL, strstr(self->err, cases[i].msg))
@@ -104,85 +104,85 @@ TEST_F(cfg, bad_values)
 /* The kernel takes a high mark of 0 as "this test off" (uapi header). */
 TEST_F(cfg, high_zero_disables)
 {
-	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.half_open_high=0", self->err, 1024));
-	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.rate_high=0", self->err, 1024));
-	EXPECT_EQ(0, sw_cfg_get(&self->set, sw_cfg_find("flood.half_open_high")));
+	ASSERT_EQ(0, swl_cfg_parse_assignment(&self->set, "flood.half_open_high=0", self->err, 1024));
+	ASSERT_EQ(0, swl_cfg_parse_assignment(&self->set, "flood.rate_high=0", self->err, 1024));
+	EXPECT_EQ(0, swl_cfg_get(&self->set, swl_cfg_find("flood.half_open_high")));
 	/* the low mark must follow it down, as the kernel requires */
-	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.half_open_low=64", self->err, 1024));
-	EXPECT_EQ(-1, sw_cfg_check(NULL, &self->set, self->err, sizeof(self->err)));
+	ASSERT_EQ(0, swl_cfg_parse_assignment(&self->set, "flood.half_open_low=64", self->err, 1024));
+	EXPECT_EQ(-1, swl_cfg_check(NULL, &self->set, self->err, sizeof(self->err)));
 	EXPECT_NE(NULL, strstr(self->err, "flood.half_open_low (64) must not exceed flood.half_open_high (0)"));
-	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.half_open_low=0", self->err, 1024));
-	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.rate_low=0", self->err, 1024));
-	EXPECT_EQ(0, sw_cfg_check(NULL, &self->set, self->err, sizeof(self->err)));
+	ASSERT_EQ(0, swl_cfg_parse_assignment(&self->set, "flood.half_open_low=0", self->err, 1024));
+	ASSERT_EQ(0, swl_cfg_parse_assignment(&self->set, "flood.rate_low=0", self->err, 1024));
+	EXPECT_EQ(0, swl_cfg_check(NULL, &self->set, self->err, sizeof(self->err)));
 }
 
 TEST_F(cfg, low_not_above_high)
 {
-	struct sw_config cur = { 0 };
+	struct swl_config cur = { 0 };
 
-	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.half_open_low=100", self->err, 1024));
-	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.half_open_high=50", self->err, 1024));
-	EXPECT_EQ(-1, sw_cfg_check(NULL, &self->set, self->err, sizeof(self->err)));
+	ASSERT_EQ(0, swl_cfg_parse_assignment(&self->set, "flood.half_open_low=100", self->err, 1024));
+	ASSERT_EQ(0, swl_cfg_parse_assignment(&self->set, "flood.half_open_high=50", self->err, 1024));
+	EXPECT_EQ(-1, swl_cfg_check(NULL, &self->set, self->err, sizeof(self->err)));
 	EXPECT_NE(NULL, strstr(self->err, "flood.half_open_low (100) must not exceed flood.half_open_high (50)"));
 
 	/* one side new, the other from the kernel's current config */
 	memset(&self->set, 0, sizeof(self->set));
-	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.rate_low=900", self->err, 1024));
-	EXPECT_EQ(0, sw_cfg_check(NULL, &self->set, self->err, sizeof(self->err)));
-	sw_cfg_set(&cur, sw_cfg_find("flood.rate_high"), 500);
-	EXPECT_EQ(-1, sw_cfg_check(&cur, &self->set, self->err, sizeof(self->err)));
+	ASSERT_EQ(0, swl_cfg_parse_assignment(&self->set, "flood.rate_low=900", self->err, 1024));
+	EXPECT_EQ(0, swl_cfg_check(NULL, &self->set, self->err, sizeof(self->err)));
+	swl_cfg_set(&cur, swl_cfg_find("flood.rate_high"), 500);
+	EXPECT_EQ(-1, swl_cfg_check(&cur, &self->set, self->err, sizeof(self->err)));
 	EXPECT_NE(NULL, strstr(self->err, "current value"));
-	sw_cfg_set(&cur, sw_cfg_find("flood.rate_high"), 900);
-	EXPECT_EQ(0, sw_cfg_check(&cur, &self->set, self->err, sizeof(self->err)));
+	swl_cfg_set(&cur, swl_cfg_find("flood.rate_high"), 900);
+	EXPECT_EQ(0, swl_cfg_check(&cur, &self->set, self->err, sizeof(self->err)));
 
 	/* neither side changed: the kernel's values are its own business */
 	memset(&self->set, 0, sizeof(self->set));
-	sw_cfg_set(&cur, sw_cfg_find("flood.rate_low"), 1000);
-	EXPECT_EQ(0, sw_cfg_check(&cur, &self->set, self->err, sizeof(self->err)));
+	swl_cfg_set(&cur, swl_cfg_find("flood.rate_low"), 1000);
+	EXPECT_EQ(0, swl_cfg_check(&cur, &self->set, self->err, sizeof(self->err)));
 }
 
 TEST_F(cfg, format_round_trip)
 {
 	char buf[256], arg[300];
 
-	for (size_t i = 0; i < sw_cfg_nkeys; i++) {
-		const struct sw_cfg_key *k = &sw_cfg_keys[i];
-		struct sw_config back = { 0 };
-		uint32_t v = k->kind == SW_CFG_EVENTS ? 0x16 : k->min + 7;
+	for (size_t i = 0; i < swl_cfg_nkeys; i++) {
+		const struct swl_cfg_key *k = &swl_cfg_keys[i];
+		struct swl_config back = { 0 };
+		uint32_t v = k->kind == SWL_CFG_EVENTS ? 0x16 : k->min + 7;
 
 		if (k->readonly)
 			continue;
-		if (k->kind == SW_CFG_PCT)
+		if (k->kind == SWL_CFG_PCT)
 			v = 42;
 		memset(&self->set, 0, sizeof(self->set));
-		sw_cfg_set(&self->set, k, v);
+		swl_cfg_set(&self->set, k, v);
 		snprintf(arg, sizeof(arg), "%s=%s", k->name,
-			 sw_cfg_format(buf, sizeof(buf), k, &self->set));
-		ASSERT_EQ(0, sw_cfg_parse_assignment(&back, arg, self->err, 1024))
+			 swl_cfg_format(buf, sizeof(buf), k, &self->set));
+		ASSERT_EQ(0, swl_cfg_parse_assignment(&back, arg, self->err, 1024))
 			TH_LOG("%s: %s", arg, self->err);
-		EXPECT_EQ(v, sw_cfg_get(&back, k)) TH_LOG("%s", arg);
+		EXPECT_EQ(v, swl_cfg_get(&back, k)) TH_LOG("%s", arg);
 	}
-	sw_cfg_set(&self->set, sw_cfg_find("timeout.established"), 432000);
-	EXPECT_STREQ("5d", sw_cfg_format(buf, sizeof(buf), sw_cfg_find("timeout.established"), &self->set));
+	swl_cfg_set(&self->set, swl_cfg_find("timeout.established"), 432000);
+	EXPECT_STREQ("5d", swl_cfg_format(buf, sizeof(buf), swl_cfg_find("timeout.established"), &self->set));
 }
 
 TEST_F(cfg, nest)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct sw_config back;
+	struct swl_config back;
 
-	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "timeout.syn_recv=30", self->err, 1024));
-	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "flood.completion_pct=20", self->err, 1024));
-	ASSERT_EQ(0, sw_cfg_parse_assignment(&self->set, "event_mask=alert", self->err, 1024));
-	sw_cfg_put(nlh, &self->set);
+	ASSERT_EQ(0, swl_cfg_parse_assignment(&self->set, "timeout.syn_recv=30", self->err, 1024));
+	ASSERT_EQ(0, swl_cfg_parse_assignment(&self->set, "flood.completion_pct=20", self->err, 1024));
+	ASSERT_EQ(0, swl_cfg_parse_assignment(&self->set, "event_mask=alert", self->err, 1024));
+	swl_cfg_put(nlh, &self->set);
 	/* what the kernel would get decodes back to the same values */
-	ASSERT_EQ(0, sw_decode_config(mnl_nlmsg_get_payload(nlh), &back));
+	ASSERT_EQ(0, swl_decode_config(mnl_nlmsg_get_payload(nlh), &back));
 	EXPECT_EQ(1U << SYNWATCH_STATE_SYN_RECEIVED, back.timeout_have);
 	EXPECT_EQ(30, back.timeout[SYNWATCH_STATE_SYN_RECEIVED]);
 	EXPECT_EQ(20, back.val[SYNWATCH_A_CONFIG_FLOOD_COMPLETION_PCT]);
-	EXPECT_EQ(SW_ALERT_EVENTS, back.val[SYNWATCH_A_CONFIG_EVENT_MASK]);
-	EXPECT_FALSE(SW_HAS(&back, SYNWATCH_A_CONFIG_MAX_CONNS));
+	EXPECT_EQ(SWL_ALERT_EVENTS, back.val[SYNWATCH_A_CONFIG_EVENT_MASK]);
+	EXPECT_FALSE(SWL_HAS(&back, SYNWATCH_A_CONFIG_MAX_CONNS));
 }
 
 TEST_HARNESS_MAIN

@@ -112,7 +112,7 @@ TEST_F(tmp, config_good)
 
 	/* the default file may be missing: defaults */
 	ASSERT_EQ(0, dconf_load("/nonexistent/synwatchd.conf", true, &c, collect, &e));
-	EXPECT_EQ(SW_ALERT_EVENTS, c.events);
+	EXPECT_EQ(SWL_ALERT_EVENTS, c.events);
 	EXPECT_EQ(30000, c.alert_command_timeout_ms);
 	EXPECT_TRUE(c.use_syslog);
 	EXPECT_EQ(NULL, c.log_file);
@@ -307,10 +307,10 @@ TEST(split_command)
 	}
 }
 
-static struct sw_event flood_event(uint8_t type, uint16_t port)
+static struct swl_event flood_event(uint8_t type, uint16_t port)
 {
-	struct sw_event ev = { .type = type, .has_alert = true };
-	struct sw_listener *l = &ev.alert.listener;
+	struct swl_event ev = { .type = type, .has_alert = true };
+	struct swl_listener *l = &ev.alert.listener;
 
 	l->family = l->addr.family = AF_INET;
 	l->addr.raw[0] = 10;
@@ -320,7 +320,7 @@ static struct sw_event flood_event(uint8_t type, uint16_t port)
 	l->syn_rate = 5000;
 	l->status = SYNWATCH_LISTENER_FLOOD;
 	ev.alert.reason = SYNWATCH_ALERT_HALF_OPEN;
-	ev.alert.have = SW_BIT(SYNWATCH_A_ALERT_REASON) | SW_BIT(SYNWATCH_A_ALERT_LISTENER);
+	ev.alert.have = SWL_BIT(SYNWATCH_A_ALERT_REASON) | SWL_BIT(SYNWATCH_A_ALERT_LISTENER);
 	return ev;
 }
 
@@ -364,8 +364,8 @@ static void alerts_with_script(struct alerts *a, char *cmd, size_t len,
 TEST_F(tmp, alert_command_and_rate_limit)
 {
 	struct alerts a;
-	struct sw_event ev;
-	struct sw_listener l;
+	struct swl_event ev;
+	struct swl_listener l;
 	char cmd[512];
 	size_t len;
 	char *out;
@@ -428,9 +428,9 @@ TEST_F(tmp, alert_command_and_rate_limit)
 }
 
 /* flood.* settings as GET_CONFIG returns them: the kernel's defaults */
-static struct sw_config flood_config(void)
+static struct swl_config flood_config(void)
 {
-	struct sw_config c = { 0 };
+	struct swl_config c = { 0 };
 	static const uint16_t keys[] = {
 		SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_HIGH, SYNWATCH_A_CONFIG_FLOOD_HALF_OPEN_LOW,
 		SYNWATCH_A_CONFIG_FLOOD_RATE_HIGH, SYNWATCH_A_CONFIG_FLOOD_RATE_LOW,
@@ -439,7 +439,7 @@ static struct sw_config flood_config(void)
 	static const uint32_t vals[] = { 256, 64, 200, 100, 50 };
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		c.have |= SW_BIT(keys[i]);
+		c.have |= SWL_BIT(keys[i]);
 		c.val[keys[i]] = vals[i];
 	}
 	return c;
@@ -447,8 +447,8 @@ static struct sw_config flood_config(void)
 
 TEST(guess_reason)
 {
-	struct sw_config c = flood_config(), none = { 0 };
-	struct sw_listener l = { .status = SYNWATCH_LISTENER_FLOOD };
+	struct swl_config c = flood_config(), none = { 0 };
+	struct swl_listener l = { .status = SYNWATCH_LISTENER_FLOOD };
 
 	l.half_open_recent = 300;
 	EXPECT_EQ(SYNWATCH_ALERT_HALF_OPEN, alerts_guess_reason(&l, &c));
@@ -480,9 +480,9 @@ TEST(guess_reason)
  */
 TEST_F(tmp, resync_flood_reason)
 {
-	struct sw_config c = flood_config();
+	struct swl_config c = flood_config();
 	struct alerts a;
-	struct sw_listener l = flood_event(0, 8443).alert.listener;
+	struct swl_listener l = flood_event(0, 8443).alert.listener;
 	char cmd[512];
 	size_t len;
 	char *out;
@@ -572,7 +572,7 @@ static bool all_ended(const pid_t *pids, int n)
 static void floods(struct alerts *a, int from, int n, uint64_t now_ms)
 {
 	for (int i = from; i < from + n; i++) {
-		struct sw_event ev = flood_event(SYNWATCH_EVENT_FLOOD_START, (uint16_t)i);
+		struct swl_event ev = flood_event(SYNWATCH_EVENT_FLOOD_START, (uint16_t)i);
 
 		alerts_event(a, &ev, now_ms);
 	}
@@ -593,7 +593,7 @@ TEST_F(tmp, alert_command_timeout)
 	alerts_with_script(&a, cmd, sizeof(cmd),
 			   "sleep 1000 & echo $$ $! >> %s; wait", self->path);
 	a.timeout_ms = 300;
-	t0 = sw_monotonic_ms();
+	t0 = swl_monotonic_ms();
 	floods(&a, 1, 1, t0);
 	ASSERT_EQ(1, a.children);
 	EXPECT_EQ(t0 + 300, alerts_next_tick(&a));
@@ -630,11 +630,11 @@ TEST_F(tmp, alert_commands_end_with_daemon)
 
 	alerts_with_script(&a, cmd, sizeof(cmd),
 			   "trap '' TERM; sleep 1000 & echo $$ $! >> %s; wait", self->path);
-	floods(&a, 1, 3, sw_monotonic_ms());
+	floods(&a, 1, 3, swl_monotonic_ms());
 	ASSERT_EQ(6, wait_pids(self->path, pids, 6));
-	t0 = sw_monotonic_ms();
+	t0 = swl_monotonic_ms();
 	EXPECT_EQ(3, alerts_stop(&a));
-	EXPECT_GE(sw_monotonic_ms() - t0, ALERTS_KILL_GRACE_MS);
+	EXPECT_GE(swl_monotonic_ms() - t0, ALERTS_KILL_GRACE_MS);
 	EXPECT_EQ(0, a.children);
 	EXPECT_TRUE(all_ended(pids, 6));
 	alerts_free(&a);
@@ -688,19 +688,19 @@ TEST_F(tmp, alert_commands_busy_summarised)
 
 TEST_F(tmp, metrics_file)
 {
-	struct sw_vec ls = SW_VEC_INIT(struct sw_listener);
+	struct swl_vec ls = SWL_VEC_INIT(struct swl_listener);
 	struct metrics_snapshot m = { .up = true, .listeners = &ls };
-	struct sw_listener l = { .port = 80, .half_open = 7, .completion_pct = 95,
+	struct swl_listener l = { .port = 80, .half_open = 7, .completion_pct = 95,
 				 .status = SYNWATCH_LISTENER_FLOOD };
 	size_t len;
 	char *out;
 
 	l.addr.family = AF_INET6;
 	l.addr.raw[15] = 1;
-	sw_vec_push(&ls, &l);
-	m.stats.have = SW_BIT(SYNWATCH_A_STATS_PKTS_IN) | SW_BIT(SYNWATCH_A_STATS_EVICT);
+	swl_vec_push(&ls, &l);
+	m.stats.have = SWL_BIT(SYNWATCH_A_STATS_PKTS_IN) | SWL_BIT(SYNWATCH_A_STATS_EVICT);
 	m.stats.val[SYNWATCH_A_STATS_PKTS_IN] = 123;
-	m.stats.invalid_have = SW_BIT(SYNWATCH_INVALID_RST_WINDOW);
+	m.stats.invalid_have = SWL_BIT(SYNWATCH_INVALID_RST_WINDOW);
 	m.stats.invalid[SYNWATCH_INVALID_RST_WINDOW] = 4;
 	m.states[SYNWATCH_STATE_ESTABLISHED] = 9;
 	m.daemon.events_lost = 2;
@@ -730,7 +730,7 @@ TEST_F(tmp, metrics_file)
 		closedir(d);
 		EXPECT_EQ(1, n);
 	}
-	sw_vec_free(&ls);
+	swl_vec_free(&ls);
 }
 
 TEST_HARNESS_MAIN

@@ -57,14 +57,14 @@ TEST(conn_event)
 {
 	char buf[4096], *out = NULL;
 	struct nlmsghdr *nlh = event_msg(buf, SYNWATCH_EVENT_STATE);
-	struct sw_event ev;
-	struct sw_json j;
+	struct swl_event ev;
+	struct swl_json j;
 	uint32_t rtt;
 	size_t len;
 	FILE *f;
 
 	put_conn(nlh, 4);
-	ASSERT_EQ(0, sw_decode_event(nlh, &ev)) TH_LOG("%s", sw_decode_error());
+	ASSERT_EQ(0, swl_decode_event(nlh, &ev)) TH_LOG("%s", swl_decode_error());
 	EXPECT_EQ(SYNWATCH_EVENT_STATE, ev.type);
 	EXPECT_EQ(41, ev.seq);
 	EXPECT_EQ(7, ev.sub_seq);
@@ -73,13 +73,13 @@ TEST(conn_event)
 	EXPECT_EQ(5555, ev.conn.lport);
 	EXPECT_EQ(1ULL << 40, ev.conn.bytes_in);
 	EXPECT_STREQ("ShA", ev.conn.history);
-	EXPECT_TRUE(SW_HAS(&ev.conn, SYNWATCH_A_CONN_MSS_LOCAL));
-	EXPECT_FALSE(SW_HAS(&ev.conn, SYNWATCH_A_CONN_MSS_REMOTE));
-	ASSERT_TRUE(sw_conn_rtt_us(&ev.conn, &rtt));
+	EXPECT_TRUE(SWL_HAS(&ev.conn, SYNWATCH_A_CONN_MSS_LOCAL));
+	EXPECT_FALSE(SWL_HAS(&ev.conn, SYNWATCH_A_CONN_MSS_REMOTE));
+	ASSERT_TRUE(swl_conn_rtt_us(&ev.conn, &rtt));
 	EXPECT_EQ(312, rtt);
 
 	f = open_memstream(&out, &len);
-	sw_text_event(f, &ev, false);
+	swl_text_event(f, &ev, false);
 	fclose(f);
 	EXPECT_NE(NULL, strstr(out, "SYN_SENT -> ESTABLISHED"));
 	EXPECT_NE(NULL, strstr(out, "[S.]"));
@@ -89,8 +89,8 @@ TEST(conn_event)
 	free(out);
 
 	f = open_memstream(&out, &len);
-	sw_json_init(&j, f);
-	sw_json_event(&j, &ev);
+	swl_json_init(&j, f);
+	swl_json_event(&j, &ev);
 	fclose(f);
 	EXPECT_NE(NULL, strstr(out, "\"event\":\"state\",\"seq\":41,\"sub_seq\":7,\"time_ns\":1700000000123456789"));
 	EXPECT_NE(NULL, strstr(out, "\"old_state\":\"syn_sent\",\"new_state\":\"established\",\"tcp_flags\":\"S.\",\"dir\":\"in\""));
@@ -105,15 +105,15 @@ TEST(malformed_rejected)
 {
 	char buf[4096];
 	struct nlmsghdr *nlh = event_msg(buf, SYNWATCH_EVENT_NEW);
-	struct sw_event ev;
+	struct swl_event ev;
 
 	put_conn(nlh, 5);	/* an address of 5 bytes */
-	EXPECT_EQ(-1, sw_decode_event(nlh, &ev));
-	EXPECT_NE(NULL, strstr(sw_decode_error(), "SYNWATCH_A_CONN_LADDR"));
+	EXPECT_EQ(-1, swl_decode_event(nlh, &ev));
+	EXPECT_NE(NULL, strstr(swl_decode_error(), "SYNWATCH_A_CONN_LADDR"));
 	nlh = event_msg(buf, SYNWATCH_EVENT_NEW);
 	put_conn(nlh, 16);	/* IPv6 address, IPv4 family */
-	EXPECT_EQ(-1, sw_decode_event(nlh, &ev));
-	EXPECT_NE(NULL, strstr(sw_decode_error(), "family"));
+	EXPECT_EQ(-1, swl_decode_event(nlh, &ev));
+	EXPECT_NE(NULL, strstr(swl_decode_error(), "family"));
 }
 
 TEST(alert_event)
@@ -122,7 +122,7 @@ TEST(alert_event)
 	struct nlmsghdr *nlh = event_msg(buf, SYNWATCH_EVENT_FLOOD_START);
 	struct nlattr *al, *l, *srcs, *s;
 	uint8_t addr[4] = { 10, 0, 0, 1 }, pfx[4] = { 198, 51, 100, 0 };
-	struct sw_event ev;
+	struct swl_event ev;
 	size_t len;
 	FILE *f;
 
@@ -149,14 +149,14 @@ TEST(alert_event)
 	mnl_attr_nest_end(nlh, srcs);
 	mnl_attr_nest_end(nlh, al);
 
-	ASSERT_EQ(0, sw_decode_event(nlh, &ev)) TH_LOG("%s", sw_decode_error());
+	ASSERT_EQ(0, swl_decode_event(nlh, &ev)) TH_LOG("%s", swl_decode_error());
 	ASSERT_TRUE(ev.has_alert);
 	EXPECT_EQ(AF_INET, ev.alert.listener.family);
 	EXPECT_EQ(1200, ev.alert.listener.half_open);
 	EXPECT_EQ(SYNWATCH_MAX_TOP_SOURCES, ev.alert.nsources);
 	EXPECT_EQ(24, ev.alert.sources[0].prefix_len);
 	f = open_memstream(&out, &len);
-	sw_text_event(f, &ev, false);
+	swl_text_event(f, &ev, false);
 	fclose(f);
 	EXPECT_NE(NULL, strstr(out, "FLOOD_START"));
 	EXPECT_NE(NULL, strstr(out, "10.0.0.1:80 reason=half-open half_open=1200 syn_rate=5000/s completion=3% cookies=yes"));
@@ -171,7 +171,7 @@ TEST(stats_reply)
 	struct genlmsghdr *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	const struct nlattr *tb[SYNWATCH_A_MAX + 1];
 	struct nlattr *st, *inv;
-	struct sw_stats s;
+	struct swl_stats s;
 
 	g->cmd = SYNWATCH_CMD_GET_STATS;
 	st = mnl_attr_nest_start(nlh, SYNWATCH_A_STATS);
@@ -182,20 +182,20 @@ TEST(stats_reply)
 	mnl_attr_put_u64(nlh, SYNWATCH_INVALID_FLAGS_XMAS, 3);
 	mnl_attr_nest_end(nlh, inv);
 	mnl_attr_nest_end(nlh, st);
-	ASSERT_EQ(SYNWATCH_CMD_GET_STATS, sw_parse_top(nlh, tb));
+	ASSERT_EQ(SYNWATCH_CMD_GET_STATS, swl_parse_top(nlh, tb));
 	ASSERT_NE(NULL, tb[SYNWATCH_A_STATS]);
-	ASSERT_EQ(0, sw_decode_stats(tb[SYNWATCH_A_STATS], &s));
+	ASSERT_EQ(0, swl_decode_stats(tb[SYNWATCH_A_STATS], &s));
 	EXPECT_EQ(100, s.val[SYNWATCH_A_STATS_PKTS_IN]);
 	EXPECT_EQ(3, s.invalid[SYNWATCH_INVALID_FLAGS_XMAS]);
-	EXPECT_FALSE(SW_HAS(&s, SYNWATCH_A_STATS_PKTS_OUT));
+	EXPECT_FALSE(SWL_HAS(&s, SYNWATCH_A_STATS_PKTS_OUT));
 	{
 		char *out = NULL;
 		size_t len;
 		FILE *f = open_memstream(&out, &len);
-		struct sw_json j;
+		struct swl_json j;
 
-		sw_json_init(&j, f);
-		sw_json_stats(&j, &s);
+		swl_json_init(&j, f);
+		swl_json_stats(&j, &s);
 		fclose(f);
 		EXPECT_STREQ("{\"pkts_in\":100,\"conn_count_total\":250,\"conn_max\":1000,\"table_fill_pct\":25.00,\"invalid\":{\"flags_xmas\":3}}", out);
 		free(out);

@@ -9,13 +9,13 @@
 
 FIXTURE(filter)
 {
-	struct sw_filter f;
+	struct swl_filter f;
 	char err[512];
 };
 
 FIXTURE_SETUP(filter)
 {
-	sw_filter_init(&self->f);
+	swl_filter_init(&self->f);
 	self->err[0] = 0;
 }
 
@@ -24,7 +24,7 @@ FIXTURE_TEARDOWN(filter)
 }
 
 /* Parses a space-separated string of words. */
-static int parse(struct sw_filter *f, char *err, const char *words)
+static int parse(struct swl_filter *f, char *err, const char *words)
 {
 	static char buf[256];
 	char *argv[32], *save = NULL;
@@ -33,7 +33,7 @@ static int parse(struct sw_filter *f, char *err, const char *words)
 	snprintf(buf, sizeof(buf), "%s", words);
 	for (char *w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
 		argv[argc++] = w;
-	return sw_filter_parse(f, argc, argv, err, 512);
+	return swl_filter_parse(f, argc, argv, err, 512);
 }
 
 #define RANGE(r, lo, hi, inv) do {					\
@@ -73,13 +73,13 @@ TEST_F(filter, port_operators)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		sw_filter_init(&self->f);
+		swl_filter_init(&self->f);
 		ASSERT_EQ(0, parse(&self->f, self->err, cases[i].words))
 			TH_LOG("%s: %s", cases[i].words, self->err);
 		RANGE(self->f.lport, cases[i].min, cases[i].max, cases[i].invert);
 		EXPECT_FALSE(self->f.rport.set);
 	}
-	sw_filter_init(&self->f);
+	swl_filter_init(&self->f);
 	ASSERT_EQ(0, parse(&self->f, self->err, "dport = 443"));
 	RANGE(self->f.rport, 443, 443, false);
 	EXPECT_FALSE(self->f.lport.set);
@@ -94,7 +94,7 @@ TEST_F(filter, bad_ports)
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		sw_filter_init(&self->f);
+		swl_filter_init(&self->f);
 		EXPECT_EQ(-1, parse(&self->f, self->err, bad[i])) TH_LOG("%s", bad[i]);
 		EXPECT_NE(0, self->err[0]);
 	}
@@ -113,7 +113,7 @@ TEST_F(filter, prefixes)
 	EXPECT_EQ(32, self->f.remote.len);
 	EXPECT_EQ(AF_INET, self->f.family);
 
-	sw_filter_init(&self->f);
+	swl_filter_init(&self->f);
 	ASSERT_EQ(0, parse(&self->f, self->err, "src 2001:db8:ffff::1/33 dst [::1]"));
 	EXPECT_EQ(AF_INET6, self->f.local.addr.family);
 	EXPECT_EQ(33, self->f.local.len);
@@ -121,7 +121,7 @@ TEST_F(filter, prefixes)
 	EXPECT_EQ(0, memcmp(want, self->f.local.addr.raw, 16));
 	EXPECT_EQ(128, self->f.remote.len);
 
-	sw_filter_init(&self->f);
+	swl_filter_init(&self->f);
 	ASSERT_EQ(0, parse(&self->f, self->err, "src 0.0.0.0/0"));
 	EXPECT_EQ(0, self->f.local.len);
 }
@@ -135,19 +135,19 @@ TEST_F(filter, bad_prefixes)
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		sw_filter_init(&self->f);
+		swl_filter_init(&self->f);
 		EXPECT_EQ(-1, parse(&self->f, self->err, bad[i])) TH_LOG("%s", bad[i]);
 	}
 }
 
 TEST_F(filter, family_options)
 {
-	ASSERT_EQ(0, sw_filter_set_family(&self->f, AF_INET6, self->err, 512));
+	ASSERT_EQ(0, swl_filter_set_family(&self->f, AF_INET6, self->err, 512));
 	EXPECT_EQ(-1, parse(&self->f, self->err, "src 10.0.0.1"));
-	sw_filter_init(&self->f);
+	swl_filter_init(&self->f);
 	ASSERT_EQ(0, parse(&self->f, self->err, "dst 10.0.0.1"));
-	EXPECT_EQ(-1, sw_filter_set_family(&self->f, AF_INET6, self->err, 512));
-	EXPECT_EQ(0, sw_filter_set_family(&self->f, AF_INET, self->err, 512));
+	EXPECT_EQ(-1, swl_filter_set_family(&self->f, AF_INET6, self->err, 512));
+	EXPECT_EQ(0, swl_filter_set_family(&self->f, AF_INET, self->err, 512));
 }
 
 TEST_F(filter, states_and_groups)
@@ -157,27 +157,27 @@ TEST_F(filter, states_and_groups)
 	ASSERT_EQ(0, parse(&self->f, self->err, "state established state syn-sent"));
 	EXPECT_EQ((1U << SYNWATCH_STATE_ESTABLISHED) | (1U << SYNWATCH_STATE_SYN_SENT),
 		  self->f.state_mask);
-	ASSERT_EQ(0, sw_state_mask_parse("half-open", &m));
+	ASSERT_EQ(0, swl_state_mask_parse("half-open", &m));
 	EXPECT_EQ((1U << SYNWATCH_STATE_LISTEN) | (1U << SYNWATCH_STATE_SYN_SENT) |
 		  (1U << SYNWATCH_STATE_SYN_RECEIVED), m);
-	ASSERT_EQ(0, sw_state_mask_parse("closing", &m));
+	ASSERT_EQ(0, swl_state_mask_parse("closing", &m));
 	EXPECT_EQ(1U << SYNWATCH_STATE_CLOSING, m);	/* the state, as in ss */
-	ASSERT_EQ(0, sw_state_mask_parse("teardown", &m));
+	ASSERT_EQ(0, swl_state_mask_parse("teardown", &m));
 	EXPECT_EQ(6, __builtin_popcount(m));
 	EXPECT_FALSE(m & (1U << SYNWATCH_STATE_ESTABLISHED));
-	ASSERT_EQ(0, sw_state_mask_parse("connected", &m));
+	ASSERT_EQ(0, swl_state_mask_parse("connected", &m));
 	EXPECT_FALSE(m & ((1U << SYNWATCH_STATE_LISTEN) | (1U << SYNWATCH_STATE_CLOSED)));
 	EXPECT_TRUE(m & (1U << SYNWATCH_STATE_SYN_SENT));
-	ASSERT_EQ(0, sw_state_mask_parse("all", &m));
-	EXPECT_EQ(SW_STATE_MASK_ALL, m);
-	ASSERT_EQ(0, sw_state_mask_parse("SYN_RECV", &m));
+	ASSERT_EQ(0, swl_state_mask_parse("all", &m));
+	EXPECT_EQ(SWL_STATE_MASK_ALL, m);
+	ASSERT_EQ(0, swl_state_mask_parse("SYN_RECV", &m));
 	EXPECT_EQ(1U << SYNWATCH_STATE_SYN_RECEIVED, m);
-	EXPECT_EQ(-1, sw_state_mask_parse("synsent", &m));
+	EXPECT_EQ(-1, swl_state_mask_parse("synsent", &m));
 
-	sw_filter_init(&self->f);
+	swl_filter_init(&self->f);
 	ASSERT_EQ(0, parse(&self->f, self->err, "exclude time-wait"));
-	EXPECT_EQ(SW_STATE_MASK_ALL & ~(1U << SYNWATCH_STATE_TIME_WAIT), self->f.state_mask);
-	sw_filter_init(&self->f);
+	EXPECT_EQ(SWL_STATE_MASK_ALL & ~(1U << SYNWATCH_STATE_TIME_WAIT), self->f.state_mask);
+	swl_filter_init(&self->f);
 	EXPECT_EQ(-1, parse(&self->f, self->err, "exclude all"));
 	EXPECT_EQ(-1, parse(&self->f, self->err, "state"));
 	EXPECT_EQ(-1, parse(&self->f, self->err, "state bogus"));
@@ -190,27 +190,27 @@ TEST(event_masks)
 	char err[256], buf[128];
 	uint32_t m;
 
-	ASSERT_EQ(0, sw_event_mask_parse("new,destroy", &m, err, sizeof(err)));
+	ASSERT_EQ(0, swl_event_mask_parse("new,destroy", &m, err, sizeof(err)));
 	EXPECT_EQ((1U << SYNWATCH_EVENT_NEW) | (1U << SYNWATCH_EVENT_DESTROY), m);
-	ASSERT_EQ(0, sw_event_mask_parse("alert", &m, err, sizeof(err)));
-	EXPECT_EQ(SW_ALERT_EVENTS, m);
-	ASSERT_EQ(0, sw_event_mask_parse("conn,flood_start", &m, err, sizeof(err)));
-	EXPECT_EQ(SW_CONN_EVENTS | (1U << SYNWATCH_EVENT_FLOOD_START), m);
-	ASSERT_EQ(0, sw_event_mask_parse("all", &m, err, sizeof(err)));
+	ASSERT_EQ(0, swl_event_mask_parse("alert", &m, err, sizeof(err)));
+	EXPECT_EQ(SWL_ALERT_EVENTS, m);
+	ASSERT_EQ(0, swl_event_mask_parse("conn,flood_start", &m, err, sizeof(err)));
+	EXPECT_EQ(SWL_CONN_EVENTS | (1U << SYNWATCH_EVENT_FLOOD_START), m);
+	ASSERT_EQ(0, swl_event_mask_parse("all", &m, err, sizeof(err)));
 	EXPECT_EQ(SYNWATCH_EVENT_MASK_ALL, m);
 	EXPECT_STREQ("new,state,destroy,flood-start,flood-update,flood-end",
-		     sw_event_mask_format(buf, sizeof(buf), m));
-	ASSERT_EQ(0, sw_event_mask_parse("none", &m, err, sizeof(err)));
+		     swl_event_mask_format(buf, sizeof(buf), m));
+	ASSERT_EQ(0, swl_event_mask_parse("none", &m, err, sizeof(err)));
 	EXPECT_EQ(0, m);
-	EXPECT_STREQ("none", sw_event_mask_format(buf, sizeof(buf), 0));
-	EXPECT_EQ(-1, sw_event_mask_parse("new,bogus", &m, err, sizeof(err)));
+	EXPECT_STREQ("none", swl_event_mask_format(buf, sizeof(buf), 0));
+	EXPECT_EQ(-1, swl_event_mask_parse("new,bogus", &m, err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "bogus"));
 }
 
-static struct sw_conn conn4(const char *l, uint16_t lport, const char *r,
+static struct swl_conn conn4(const char *l, uint16_t lport, const char *r,
 			    uint16_t rport, uint8_t state)
 {
-	struct sw_conn c = { .family = AF_INET, .state = state,
+	struct swl_conn c = { .family = AF_INET, .state = state,
 			     .lport = lport, .rport = rport };
 
 	c.laddr.family = c.raddr.family = AF_INET;
@@ -221,28 +221,28 @@ static struct sw_conn conn4(const char *l, uint16_t lport, const char *r,
 
 TEST_F(filter, userspace_match)
 {
-	struct sw_conn c = conn4("10.1.2.3", 80, "192.0.2.7", 40000,
+	struct swl_conn c = conn4("10.1.2.3", 80, "192.0.2.7", 40000,
 				 SYNWATCH_STATE_ESTABLISHED);
 
-	EXPECT_TRUE(sw_filter_match(&self->f, &c));
+	EXPECT_TRUE(swl_filter_match(&self->f, &c));
 	ASSERT_EQ(0, parse(&self->f, self->err,
 			   "state connected sport 80 dport > 1024 src 10.0.0.0/8 dst 192.0.2.0/25"));
-	EXPECT_TRUE(sw_filter_match(&self->f, &c));
+	EXPECT_TRUE(swl_filter_match(&self->f, &c));
 	c.rport = 1000;
-	EXPECT_FALSE(sw_filter_match(&self->f, &c));
+	EXPECT_FALSE(swl_filter_match(&self->f, &c));
 	c.rport = 40000;
 	c.raddr.raw[3] = 200;		/* outside /25 */
-	EXPECT_FALSE(sw_filter_match(&self->f, &c));
+	EXPECT_FALSE(swl_filter_match(&self->f, &c));
 	c.raddr.raw[3] = 7;
 	c.state = SYNWATCH_STATE_LISTEN;
-	EXPECT_FALSE(sw_filter_match(&self->f, &c));
+	EXPECT_FALSE(swl_filter_match(&self->f, &c));
 
-	sw_filter_init(&self->f);
+	swl_filter_init(&self->f);
 	ASSERT_EQ(0, parse(&self->f, self->err, "sport != 22"));
 	c.lport = 22;
-	EXPECT_FALSE(sw_filter_match(&self->f, &c));
+	EXPECT_FALSE(swl_filter_match(&self->f, &c));
 	c.lport = 23;
-	EXPECT_TRUE(sw_filter_match(&self->f, &c));
+	EXPECT_TRUE(swl_filter_match(&self->f, &c));
 }
 
 TEST_F(filter, nest_attributes)
@@ -253,15 +253,15 @@ TEST_F(filter, nest_attributes)
 	int seen = 0;
 
 	/* nothing to say: no nest at all, "everything" */
-	sw_filter_put(nlh, &self->f);
+	swl_filter_put(nlh, &self->f);
 	EXPECT_EQ(NLMSG_HDRLEN, nlh->nlmsg_len);
 	ASSERT_EQ(0, parse(&self->f, self->err, "state all"));
-	sw_filter_put(nlh, &self->f);
+	swl_filter_put(nlh, &self->f);
 	EXPECT_EQ(NLMSG_HDRLEN, nlh->nlmsg_len);
 
-	sw_filter_init(&self->f);
+	swl_filter_init(&self->f);
 	ASSERT_EQ(0, parse(&self->f, self->err, "state half-open dport != 80 src 10.0.0.0/8"));
-	sw_filter_put(nlh, &self->f);
+	swl_filter_put(nlh, &self->f);
 	nest = mnl_nlmsg_get_payload(nlh);
 	ASSERT_EQ(SYNWATCH_A_FILTER, mnl_attr_get_type(nest));
 	mnl_attr_for_each_nested(a, nest) {

@@ -15,9 +15,9 @@
 
 static char *flags(uint8_t f)
 {
-	static char buf[SW_FMT_LEN];
+	static char buf[SWL_FMT_LEN];
 
-	return sw_fmt_tcp_flags(buf, f);
+	return swl_fmt_tcp_flags(buf, f);
 }
 
 TEST(tcp_flags_tcpdump_style)
@@ -37,47 +37,47 @@ TEST(tcp_flags_tcpdump_style)
 
 TEST(durations)
 {
-	char b[SW_FMT_LEN];
+	char b[SWL_FMT_LEN];
 
-	EXPECT_STREQ("0ms", sw_fmt_duration_ms(b, 0));
-	EXPECT_STREQ("999ms", sw_fmt_duration_ms(b, 999));
-	EXPECT_STREQ("1.0s", sw_fmt_duration_ms(b, 1000));
-	EXPECT_STREQ("12.3s", sw_fmt_duration_ms(b, 12345));
-	EXPECT_STREQ("1m00s", sw_fmt_duration_ms(b, 60000));
-	EXPECT_STREQ("5m02s", sw_fmt_duration_ms(b, 302000));
-	EXPECT_STREQ("3h04m", sw_fmt_duration_ms(b, (3 * 3600 + 4 * 60 + 5) * 1000ULL));
-	EXPECT_STREQ("2d03h", sw_fmt_duration_ms(b, (2 * 86400 + 3 * 3600) * 1000ULL));
-	EXPECT_STREQ("0.312ms", sw_fmt_rtt_us(b, 312));
-	EXPECT_STREQ("12.045ms", sw_fmt_rtt_us(b, 12045));
-	EXPECT_STREQ("0.000ms", sw_fmt_rtt_us(b, 0));
-	EXPECT_STREQ("4294967.295ms", sw_fmt_rtt_us(b, UINT32_MAX));
-	EXPECT_STREQ("59.9s", sw_fmt_duration_ms(b, 59999));
-	EXPECT_STREQ("59m59s", sw_fmt_duration_ms(b, 3599999));
-	EXPECT_STREQ("23h59m", sw_fmt_duration_ms(b, 86399999));
-	EXPECT_STREQ("213503982334d14h", sw_fmt_duration_ms(b, UINT64_MAX));
-	EXPECT_STREQ("5d", sw_fmt_seconds(b, 432000));
-	EXPECT_STREQ("2m", sw_fmt_seconds(b, 120));
-	EXPECT_STREQ("75s", sw_fmt_seconds(b, 75));
-	EXPECT_STREQ("2h", sw_fmt_seconds(b, 7200));
-	EXPECT_STREQ("0s", sw_fmt_seconds(b, 0));
-	EXPECT_STREQ("512B", sw_fmt_bytes(b, 512));
-	EXPECT_STREQ("1.5KiB", sw_fmt_bytes(b, 1536));
-	EXPECT_STREQ("3.0MiB", sw_fmt_bytes(b, 3 << 20));
+	EXPECT_STREQ("0ms", swl_fmt_duration_ms(b, 0));
+	EXPECT_STREQ("999ms", swl_fmt_duration_ms(b, 999));
+	EXPECT_STREQ("1.0s", swl_fmt_duration_ms(b, 1000));
+	EXPECT_STREQ("12.3s", swl_fmt_duration_ms(b, 12345));
+	EXPECT_STREQ("1m00s", swl_fmt_duration_ms(b, 60000));
+	EXPECT_STREQ("5m02s", swl_fmt_duration_ms(b, 302000));
+	EXPECT_STREQ("3h04m", swl_fmt_duration_ms(b, (3 * 3600 + 4 * 60 + 5) * 1000ULL));
+	EXPECT_STREQ("2d03h", swl_fmt_duration_ms(b, (2 * 86400 + 3 * 3600) * 1000ULL));
+	EXPECT_STREQ("0.312ms", swl_fmt_rtt_us(b, 312));
+	EXPECT_STREQ("12.045ms", swl_fmt_rtt_us(b, 12045));
+	EXPECT_STREQ("0.000ms", swl_fmt_rtt_us(b, 0));
+	EXPECT_STREQ("4294967.295ms", swl_fmt_rtt_us(b, UINT32_MAX));
+	EXPECT_STREQ("59.9s", swl_fmt_duration_ms(b, 59999));
+	EXPECT_STREQ("59m59s", swl_fmt_duration_ms(b, 3599999));
+	EXPECT_STREQ("23h59m", swl_fmt_duration_ms(b, 86399999));
+	EXPECT_STREQ("213503982334d14h", swl_fmt_duration_ms(b, UINT64_MAX));
+	EXPECT_STREQ("5d", swl_fmt_seconds(b, 432000));
+	EXPECT_STREQ("2m", swl_fmt_seconds(b, 120));
+	EXPECT_STREQ("75s", swl_fmt_seconds(b, 75));
+	EXPECT_STREQ("2h", swl_fmt_seconds(b, 7200));
+	EXPECT_STREQ("0s", swl_fmt_seconds(b, 0));
+	EXPECT_STREQ("512B", swl_fmt_bytes(b, 512));
+	EXPECT_STREQ("1.5KiB", swl_fmt_bytes(b, 1536));
+	EXPECT_STREQ("3.0MiB", swl_fmt_bytes(b, 3 << 20));
 }
 
 TEST(endpoints)
 {
-	struct sw_addr a = { .family = AF_INET };
-	char b[SW_FMT_LEN];
+	struct swl_addr a = { .family = AF_INET };
+	char b[SWL_FMT_LEN];
 
 	inet_pton(AF_INET, "10.0.0.1", a.raw);
-	EXPECT_STREQ("10.0.0.1:80", sw_fmt_endpoint(b, &a, 80));
+	EXPECT_STREQ("10.0.0.1:80", swl_fmt_endpoint(b, &a, 80));
 	a.family = AF_INET6;
 	inet_pton(AF_INET6, "2001:db8::1", a.raw);
-	EXPECT_STREQ("[2001:db8::1]:443", sw_fmt_endpoint(b, &a, 443));
-	EXPECT_STREQ("2001:db8::1/64", sw_fmt_prefix(b, &a, 64));
+	EXPECT_STREQ("[2001:db8::1]:443", swl_fmt_endpoint(b, &a, 443));
+	EXPECT_STREQ("2001:db8::1/64", swl_fmt_prefix(b, &a, 64));
 	a.family = 0;
-	EXPECT_STREQ("?:1", sw_fmt_endpoint(b, &a, 1));
+	EXPECT_STREQ("?:1", swl_fmt_endpoint(b, &a, 1));
 }
 
 /* The same text as "%02d:%02d:%02d.%06u" of localtime_r(), cached or not. */
@@ -88,7 +88,7 @@ TEST(wall_clock_times)
 		1700000001000000000ULL, 1700000000000001000ULL,
 		0, 1234567890123456789ULL,
 	};
-	char b[SW_FMT_LEN], want[SW_FMT_LEN];
+	char b[SWL_FMT_LEN], want[SWL_FMT_LEN];
 
 	setenv("TZ", "Europe/Paris", 1);
 	tzset();
@@ -100,7 +100,7 @@ TEST(wall_clock_times)
 		snprintf(want, sizeof(want), "%02d:%02d:%02d.%06u", tm.tm_hour,
 			 tm.tm_min, tm.tm_sec,
 			 (unsigned int)(ns[i] % 1000000000 / 1000));
-		EXPECT_STREQ(want, sw_fmt_time_ns(b, ns[i]));
+		EXPECT_STREQ(want, swl_fmt_time_ns(b, ns[i]));
 	}
 	unsetenv("TZ");
 	tzset();
@@ -110,45 +110,45 @@ TEST(wall_clock_times)
 TEST(line_builder)
 {
 	char buf[16], big[64];
-	struct sw_line l;
+	struct swl_line l;
 
-	sw_line_init(&l, big, sizeof(big));
-	sw_line_pad(&l, "ab", 4);
-	sw_line_rpad(&l, "cd", 4);
-	sw_line_pad(&l, "toolong", 3);
-	sw_line_key_u64(&l, " n=", 18446744073709551615ULL);
+	swl_line_init(&l, big, sizeof(big));
+	swl_line_pad(&l, "ab", 4);
+	swl_line_rpad(&l, "cd", 4);
+	swl_line_pad(&l, "toolong", 3);
+	swl_line_key_u64(&l, " n=", 18446744073709551615ULL);
 	EXPECT_EQ(strlen("ab    cdtoolong n=18446744073709551615"),
-		  sw_line_end(&l));
+		  swl_line_end(&l));
 	EXPECT_STREQ("ab    cdtoolong n=18446744073709551615", big);
 
 	memset(buf, 'x', sizeof(buf));
-	sw_line_init(&l, buf, 8);
-	sw_line_str(&l, "0123456789");
-	sw_line_chr(&l, 'y');
-	sw_line_u64(&l, 42);
-	sw_line_to(&l, 20);
-	EXPECT_EQ(7, sw_line_end(&l));
+	swl_line_init(&l, buf, 8);
+	swl_line_str(&l, "0123456789");
+	swl_line_chr(&l, 'y');
+	swl_line_u64(&l, 42);
+	swl_line_to(&l, 20);
+	EXPECT_EQ(7, swl_line_end(&l));
 	EXPECT_STREQ("0123456", buf);
 	EXPECT_EQ('x', buf[8]);
 
-	sw_line_init(&l, buf, 1);
-	sw_line_lit(&l, "abc");
-	EXPECT_EQ(0, sw_line_end(&l));
+	swl_line_init(&l, buf, 1);
+	swl_line_lit(&l, "abc");
+	EXPECT_EQ(0, swl_line_end(&l));
 	EXPECT_STREQ("", buf);
 
-	EXPECT_EQ(6, sw_put_u64(big, 7, 6) - big);
+	EXPECT_EQ(6, swl_put_u64(big, 7, 6) - big);
 	big[6] = 0;
 	EXPECT_STREQ("000007", big);
 }
 
 TEST(conn_flags)
 {
-	char b[SW_FMT_LEN];
+	char b[SWL_FMT_LEN];
 
-	EXPECT_STREQ("passive", sw_fmt_conn_flags(b, sizeof(b), 0));
-	EXPECT_STREQ("active", sw_fmt_conn_flags(b, sizeof(b), SYNWATCH_CONN_F_ACTIVE));
+	EXPECT_STREQ("passive", swl_fmt_conn_flags(b, sizeof(b), 0));
+	EXPECT_STREQ("active", swl_fmt_conn_flags(b, sizeof(b), SYNWATCH_CONN_F_ACTIVE));
 	EXPECT_STREQ("passive,picked-up,cookie",
-		     sw_fmt_conn_flags(b, sizeof(b), SYNWATCH_CONN_F_PICKUP |
+		     swl_fmt_conn_flags(b, sizeof(b), SYNWATCH_CONN_F_PICKUP |
 						       SYNWATCH_CONN_F_COOKIE));
 }
 
@@ -156,31 +156,31 @@ TEST(name_tables_complete)
 {
 	/* every enum value has a name: a missing initializer shows here */
 	for (unsigned int i = 0; i <= SYNWATCH_STATE_MAX; i++) {
-		ASSERT_NE(NULL, sw_state_names[i].keyword);
-		EXPECT_EQ(i, (unsigned int)sw_name_lookup(sw_state_names,
-			  sw_state_names_len, sw_state_names[i].keyword));
+		ASSERT_NE(NULL, swl_state_names[i].keyword);
+		EXPECT_EQ(i, (unsigned int)swl_name_lookup(swl_state_names,
+			  swl_state_names_len, swl_state_names[i].keyword));
 	}
-	ASSERT_EQ(SYNWATCH_STATE_MAX + 1, sw_state_names_len);
-	ASSERT_EQ(SYNWATCH_CLOSE_MAX + 1, sw_close_reason_names_len);
-	ASSERT_EQ(SYNWATCH_INVALID_MAX + 1, sw_invalid_names_len);
-	ASSERT_EQ(SYNWATCH_EVENT_MAX + 1, sw_event_names_len);
+	ASSERT_EQ(SYNWATCH_STATE_MAX + 1, swl_state_names_len);
+	ASSERT_EQ(SYNWATCH_CLOSE_MAX + 1, swl_close_reason_names_len);
+	ASSERT_EQ(SYNWATCH_INVALID_MAX + 1, swl_invalid_names_len);
+	ASSERT_EQ(SYNWATCH_EVENT_MAX + 1, swl_event_names_len);
 	for (unsigned int i = 1; i <= SYNWATCH_INVALID_MAX; i++)
-		ASSERT_NE(NULL, sw_invalid_names[i].keyword);
+		ASSERT_NE(NULL, swl_invalid_names[i].keyword);
 	for (unsigned int i = SYNWATCH_A_STATS_PKTS_IN; i <= SYNWATCH_A_STATS_MAX; i++)
-		ASSERT_NE(NULL, sw_stats_names[i].json);
-	EXPECT_STREQ("?", SW_NAME(sw_state_names, 200)->label);
+		ASSERT_NE(NULL, swl_stats_names[i].json);
+	EXPECT_STREQ("?", SWL_NAME(swl_state_names, 200)->label);
 	EXPECT_EQ(SYNWATCH_STATE_SYN_SENT,
-		  sw_name_lookup(sw_state_names, sw_state_names_len, "SYN_SENT"));
-	EXPECT_EQ(-1, sw_name_lookup(sw_state_names, sw_state_names_len, "bogus"));
+		  swl_name_lookup(swl_state_names, swl_state_names_len, "SYN_SENT"));
+	EXPECT_EQ(-1, swl_name_lookup(swl_state_names, swl_state_names_len, "bogus"));
 }
 
 /*
  * render.c writes these values at a JSON cursor, unescaped: each must be
- * a plain identifier that fits its room (json.h, SW_JC_VALUE).
+ * a plain identifier that fits its room (json.h, SWL_JC_VALUE).
  */
 static int json_plain(const char *s)
 {
-	if (!s || strlen(s) > SW_JC_VALUE - 2)
+	if (!s || strlen(s) > SWL_JC_VALUE - 2)
 		return 0;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
@@ -191,20 +191,20 @@ static int json_plain(const char *s)
 
 TEST(name_tables_json_plain)
 {
-	const struct { const struct sw_name *tab; size_t len; } tabs[] = {
-		{ sw_state_names, sw_state_names_len },
-		{ sw_close_reason_names, sw_close_reason_names_len },
-		{ sw_closer_names, sw_closer_names_len },
-		{ sw_event_names, sw_event_names_len },
-		{ sw_listener_status_names, sw_listener_status_names_len },
-		{ sw_alert_reason_names, sw_alert_reason_names_len },
-		{ sw_dir_names, sw_dir_names_len },
+	const struct { const struct swl_name *tab; size_t len; } tabs[] = {
+		{ swl_state_names, swl_state_names_len },
+		{ swl_close_reason_names, swl_close_reason_names_len },
+		{ swl_closer_names, swl_closer_names_len },
+		{ swl_event_names, swl_event_names_len },
+		{ swl_listener_status_names, swl_listener_status_names_len },
+		{ swl_alert_reason_names, swl_alert_reason_names_len },
+		{ swl_dir_names, swl_dir_names_len },
 	};
 
 	for (size_t t = 0; t < sizeof(tabs) / sizeof(tabs[0]); t++) {
 		/* one past the end: the fallback for unknown values */
 		for (unsigned int i = 0; i <= tabs[t].len; i++) {
-			const char *s = sw_name_of(tabs[t].tab, tabs[t].len, i)->json;
+			const char *s = swl_name_of(tabs[t].tab, tabs[t].len, i)->json;
 
 			EXPECT_TRUE(json_plain(s)) {
 				TH_LOG("table %zu, value %u: \"%s\"", t, i, s ?: "(null)");
@@ -212,16 +212,16 @@ TEST(name_tables_json_plain)
 		}
 	}
 	for (unsigned int f = 0; f < 64; f++)
-		EXPECT_TRUE(json_plain(sw_family_name(f)));
+		EXPECT_TRUE(json_plain(swl_family_name(f)));
 }
 
 /* Runs a writer into a string. */
 #define JSON_TO(str, code) do {						\
 	size_t _len;							\
 	FILE *_f = open_memstream(&(str), &_len);			\
-	struct sw_json _j;						\
-	sw_json_init(&_j, _f);						\
-	{ struct sw_json *j = &_j; code; }				\
+	struct swl_json _j;						\
+	swl_json_init(&_j, _f);						\
+	{ struct swl_json *j = &_j; code; }				\
 	fclose(_f);							\
 } while (0)
 
@@ -229,10 +229,10 @@ TEST(json_escaping)
 {
 	char *s = NULL;
 
-	JSON_TO(s, sw_json_str(j, "a\"b\\c\n\t\x01\x1f\x7f/é"));
+	JSON_TO(s, swl_json_str(j, "a\"b\\c\n\t\x01\x1f\x7f/é"));
 	EXPECT_STREQ("\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\\u007f/é\"", s);
 	free(s);
-	JSON_TO(s, sw_json_str(j, "\b\f\r"));
+	JSON_TO(s, swl_json_str(j, "\b\f\r"));
 	EXPECT_STREQ("\"\\b\\f\\r\"", s);
 	free(s);
 }
@@ -242,73 +242,71 @@ TEST(json_structure)
 	char *s = NULL;
 
 	JSON_TO(s, {
-		sw_json_obj_open(j);
-		sw_json_ku64(j, "a", 1);
-		sw_json_key(j, "list");
-		sw_json_arr_open(j);
-		sw_json_u64(j, 1);
-		sw_json_str(j, "x");
-		sw_json_obj_open(j);
-		sw_json_obj_close(j);
-		sw_json_arr_close(j);
-		sw_json_kbool(j, "b", false);
-		sw_json_key(j, "k\"ey");
-		sw_json_null(j);
-		sw_json_key(j, "d");
-		sw_json_double(j, 1.0 / 0.0, 2);
-		sw_json_key(j, "e");
-		sw_json_double(j, 12.345, 2);
-		sw_json_key(j, "n");
-		sw_json_i64(j, -5);
-		sw_json_obj_close(j);
+		swl_json_obj_open(j);
+		swl_json_ku64(j, "a", 1);
+		swl_json_key(j, "list");
+		swl_json_arr_open(j);
+		swl_json_u64(j, 1);
+		swl_json_str(j, "x");
+		swl_json_obj_open(j);
+		swl_json_obj_close(j);
+		swl_json_arr_close(j);
+		swl_json_kbool(j, "b", false);
+		swl_json_key(j, "k\"ey");
+		swl_json_u64(j, 0);
+		swl_json_key(j, "d");
+		swl_json_double(j, 1.0 / 0.0, 2);
+		swl_json_key(j, "e");
+		swl_json_double(j, 12.345, 2);
+		swl_json_obj_close(j);
 	});
-	EXPECT_STREQ("{\"a\":1,\"list\":[1,\"x\",{}],\"b\":false,\"k\\\"ey\":null,\"d\":null,\"e\":12.35,\"n\":-5}", s);
+	EXPECT_STREQ("{\"a\":1,\"list\":[1,\"x\",{}],\"b\":false,\"k\\\"ey\":0,\"d\":null,\"e\":12.35}", s);
 	free(s);
 }
 
 /* A cursor's members between the writer's own, commas right. */
-static void cursor_members(struct sw_json *j)
+static void cursor_members(struct swl_json *j)
 {
-	static const struct sw_json_name a = SW_JSON_NAME("a"),
-		b = SW_JSON_NAME("b"), c = SW_JSON_NAME("c");
-	struct sw_json_cur cur;
+	static const struct swl_json_name a = SWL_JSON_NAME("a"),
+		b = SWL_JSON_NAME("b"), c = SWL_JSON_NAME("c");
+	struct swl_json_cur cur;
 	char long_s[100];
 
 	memset(long_s, 'x', sizeof(long_s) - 1);
 	long_s[sizeof(long_s) - 1] = 0;
-	sw_json_obj_open(j);
+	swl_json_obj_open(j);
 	/* nothing written: the next member takes no comma */
-	if (sw_json_cur_begin(j, &cur, 0))
-		sw_json_cur_end(j, &cur);
-	if (sw_json_cur_begin(j, &cur, 2)) {
-		sw_jc_u64(&cur, &a, 1);
-		sw_jc_lit(&cur, &b, "x");
-		sw_json_cur_end(j, &cur);
+	if (swl_json_cur_begin(j, &cur, 0))
+		swl_json_cur_end(j, &cur);
+	if (swl_json_cur_begin(j, &cur, 2)) {
+		swl_jc_u64(&cur, &a, 1);
+		swl_jc_lit(&cur, &b, "x");
+		swl_json_cur_end(j, &cur);
 	}
-	sw_json_ku64(j, "n", 2);
-	sw_json_key(j, "o");
-	sw_json_obj_open(j);
-	if (sw_json_cur_begin(j, &cur, 1)) {
-		sw_jc_lit(&cur, &c, long_s);	/* cut to its room */
-		sw_json_cur_end(j, &cur);
+	swl_json_ku64(j, "n", 2);
+	swl_json_key(j, "o");
+	swl_json_obj_open(j);
+	if (swl_json_cur_begin(j, &cur, 1)) {
+		swl_jc_lit(&cur, &c, long_s);	/* cut to its room */
+		swl_json_cur_end(j, &cur);
 	}
-	sw_json_obj_close(j);
-	sw_json_obj_close(j);
+	swl_json_obj_close(j);
+	swl_json_obj_close(j);
 }
 
 TEST(json_cursor)
 {
 	char want[160], *s = NULL;
-	struct sw_json b = { 0 };
+	struct swl_json b = { 0 };
 
 	snprintf(want, sizeof(want), "{\"a\":1,\"b\":\"x\",\"n\":2,\"o\":{\"c\":\"%.*s\"}}",
-		 SW_JC_VALUE - 2,
+		 SWL_JC_VALUE - 2,
 		 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 	JSON_TO(s, cursor_members(j));
 	EXPECT_STREQ(want, s);
 	free(s);
 	/* the same into a buffer */
-	sw_json_init_buf(&b);
+	swl_json_init_buf(&b);
 	cursor_members(&b);
 	ASSERT_FALSE(b.oom);
 	ASSERT_EQ(strlen(want), b.len);
@@ -334,7 +332,7 @@ TEST(json_u64_digits)
 	for (int i = 0; i < n; i++) {
 		char *s = NULL, ref[24];
 
-		JSON_TO(s, sw_json_u64(j, v[i]));
+		JSON_TO(s, swl_json_u64(j, v[i]));
 		snprintf(ref, sizeof(ref), "%" PRIu64, v[i]);
 		EXPECT_STREQ(ref, s);
 		free(s);

@@ -26,45 +26,45 @@
 #define MS 1000000ULL
 #define SEC 1000000000ULL
 
-struct result {
-	struct sw_vec ev;	/* struct sw_event */
-	struct sw_vec conns;	/* struct sw_conn */
-	struct sw_vec lsts;	/* struct sw_listener */
-	struct sw_stats st;
+struct replay_result {
+	struct swl_vec ev;	/* struct swl_event */
+	struct swl_vec conns;	/* struct swl_conn */
+	struct swl_vec lsts;	/* struct swl_listener */
+	struct swl_stats st;
 	uint64_t count[RP_COUNTER_MAX];
 	int rc;
 	char err[512];
 	char trail[4096];
 };
 
-static void on_event(const struct sw_event *ev, void *data)
+static void on_event(const struct swl_event *ev, void *data)
 {
-	sw_vec_push(&((struct result *)data)->ev, ev);
+	swl_vec_push(&((struct replay_result *)data)->ev, ev);
 }
 
-static int keep_conn(const struct sw_conn *c, void *data)
+static int keep_conn(const struct swl_conn *c, void *data)
 {
-	return sw_vec_push(data, c);
+	return swl_vec_push(data, c);
 }
 
-static int keep_lst(const struct sw_listener *l, void *data)
+static int keep_lst(const struct swl_listener *l, void *data)
 {
-	return sw_vec_push(data, l);
+	return swl_vec_push(data, l);
 }
 
-static void result_init(struct result *r)
+static void result_init(struct replay_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->ev = (struct sw_vec)SW_VEC_INIT(struct sw_event);
-	r->conns = (struct sw_vec)SW_VEC_INIT(struct sw_conn);
-	r->lsts = (struct sw_vec)SW_VEC_INIT(struct sw_listener);
+	r->ev = (struct swl_vec)SWL_VEC_INIT(struct swl_event);
+	r->conns = (struct swl_vec)SWL_VEC_INIT(struct swl_conn);
+	r->lsts = (struct swl_vec)SWL_VEC_INIT(struct swl_listener);
 }
 
 /* Replays path with these -l prefixes (NULL-terminated) and config. */
 static int replay_cfg(const char *path, const char *const *local,
-		      const struct sw_config *cfg, struct result *r)
+		      const struct swl_config *cfg, struct replay_result *r)
 {
-	struct sw_prefix pfx[RP_MAX_LOCAL];
+	struct swl_prefix pfx[RP_MAX_LOCAL];
 	struct rp_opts o = { .on_event = on_event, .data = r, .cfg = cfg };
 	struct rp_pcap f;
 	struct rp *rp;
@@ -72,7 +72,7 @@ static int replay_cfg(const char *path, const char *const *local,
 
 	result_init(r);
 	for (; local && *local; local++)
-		if (sw_parse_prefix(*local, &pfx[o.nlocal++], err, sizeof(err)))
+		if (swl_parse_prefix(*local, &pfx[o.nlocal++], err, sizeof(err)))
 			return -1;
 	o.local = pfx;
 	rp = rp_new(&o);
@@ -93,41 +93,41 @@ static int replay_cfg(const char *path, const char *const *local,
 }
 
 static int replay(const char *path, const char *const *local,
-		  struct result *r)
+		  struct replay_result *r)
 {
 	return replay_cfg(path, local, NULL, r);
 }
 
-static void result_free(struct result *r)
+static void result_free(struct replay_result *r)
 {
-	sw_vec_free(&r->ev);
-	sw_vec_free(&r->conns);
-	sw_vec_free(&r->lsts);
+	swl_vec_free(&r->ev);
+	swl_vec_free(&r->conns);
+	swl_vec_free(&r->lsts);
 }
 
-#define EV(r, i) SW_VEC_AT(&(r)->ev, struct sw_event, i)
-#define CONN(r, i) SW_VEC_AT(&(r)->conns, struct sw_conn, i)
-#define LST(r, i) SW_VEC_AT(&(r)->lsts, struct sw_listener, i)
+#define EV(r, i) SWL_VEC_AT(&(r)->ev, struct swl_event, i)
+#define CONN(r, i) SWL_VEC_AT(&(r)->conns, struct swl_conn, i)
+#define LST(r, i) SWL_VEC_AT(&(r)->lsts, struct swl_listener, i)
 
 /* The trail of the connection with this local port (0: every one). */
-static const char *trail(struct result *r, uint16_t lport)
+static const char *trail(struct replay_result *r, uint16_t lport)
 {
 	size_t n = 0;
 	int k;
 
 	r->trail[0] = 0;
 	for (size_t i = 0; i < r->ev.n; i++) {
-		const struct sw_event *e = EV(r, i);
+		const struct swl_event *e = EV(r, i);
 		const char *w;
 
 		if (!e->has_conn || (lport && e->conn.lport != lport))
 			continue;
 		if (e->type == SYNWATCH_EVENT_NEW)
-			w = SW_NAME(sw_state_names, e->new_state)->json;
+			w = SWL_NAME(swl_state_names, e->new_state)->json;
 		else if (e->type == SYNWATCH_EVENT_STATE)
-			w = SW_NAME(sw_state_names, e->new_state)->json;
+			w = SWL_NAME(swl_state_names, e->new_state)->json;
 		else
-			w = SW_NAME(sw_close_reason_names, e->conn.close_reason)->json;
+			w = SWL_NAME(swl_close_reason_names, e->conn.close_reason)->json;
 		k = snprintf(r->trail + n, sizeof(r->trail) - n, "%s%s%s",
 			     n ? " " : "",
 			     e->type == SYNWATCH_EVENT_NEW ? "+" :
@@ -140,7 +140,7 @@ static const char *trail(struct result *r, uint16_t lport)
 	return r->trail;
 }
 
-static const struct sw_conn *find_conn(struct result *r, uint16_t lport)
+static const struct swl_conn *find_conn(struct replay_result *r, uint16_t lport)
 {
 	for (size_t i = 0; i < r->conns.n; i++)
 		if (CONN(r, i)->lport == lport)
@@ -148,7 +148,7 @@ static const struct sw_conn *find_conn(struct result *r, uint16_t lport)
 	return NULL;
 }
 
-static const struct sw_event *last_of(struct result *r, uint8_t type)
+static const struct swl_event *last_of(struct replay_result *r, uint8_t type)
 {
 	for (size_t i = r->ev.n; i-- > 0;)
 		if (EV(r, i)->type == type)
@@ -156,7 +156,7 @@ static const struct sw_event *last_of(struct result *r, uint8_t type)
 	return NULL;
 }
 
-static size_t count_of(struct result *r, uint8_t type)
+static size_t count_of(struct replay_result *r, uint8_t type)
 {
 	size_t n = 0;
 
@@ -172,7 +172,7 @@ FIXTURE(cap)
 {
 	struct pg_cap c;
 	struct pg_flow fl;
-	struct result r;
+	struct replay_result r;
 };
 
 FIXTURE_SETUP(cap)
@@ -212,7 +212,7 @@ static void exchange_close_client_first(struct pg_cap *c, struct pg_flow *fl)
 
 TEST_F(cap, active_open_local_close)
 {
-	const struct sw_conn *k;
+	const struct swl_conn *k;
 
 	handshake(&self->c, &self->fl);
 	exchange_close_client_first(&self->c, &self->fl);
@@ -231,7 +231,7 @@ TEST_F(cap, active_open_local_close)
 	EXPECT_EQ(7, k->wscale_local);
 	EXPECT_EQ(7, k->wscale_remote);
 	/* SYN at t, SYN-ACK 2 ms later: the capture's clock */
-	ASSERT_TRUE(SW_HAS(k, SYNWATCH_A_CONN_SYN_TO_SYNACK_US));
+	ASSERT_TRUE(SWL_HAS(k, SYNWATCH_A_CONN_SYN_TO_SYNACK_US));
 	EXPECT_GE(k->syn_to_synack_us, 1998U);
 	EXPECT_LE(k->syn_to_synack_us, 2002U);
 	EXPECT_EQ(100U, k->bytes_out);
@@ -269,11 +269,11 @@ TEST_F(cap, passive_open_remote_close_then_expiry)
 	EXPECT_EQ(1U, self->r.st.val[SYNWATCH_A_STATS_EXPIRED]);
 	/* CLOSED lives 10 s: the DESTROY comes at its deadline, not later */
 	{
-		const struct sw_event *d = last_of(&self->r, SYNWATCH_EVENT_DESTROY);
+		const struct swl_event *d = last_of(&self->r, SYNWATCH_EVENT_DESTROY);
 
 		ASSERT_NE(NULL, d);
 		EXPECT_EQ(SYNWATCH_DIR_NONE, d->dir);
-		EXPECT_FALSE(SW_HAS(d, SYNWATCH_A_EVENT_TCP_FLAGS));
+		EXPECT_FALSE(SWL_HAS(d, SYNWATCH_A_EVENT_TCP_FLAGS));
 		EXPECT_EQ(SYNWATCH_CLOSER_REMOTE, d->conn.closer);
 		EXPECT_STREQ("sHafAF", d->conn.history);
 		/* handshake: SYN-ACK at +2 ms, ACK at +5 ms */
@@ -310,7 +310,7 @@ TEST_F(cap, unanswered_syn_times_out)
 
 TEST_F(cap, timeouts_from_set)
 {
-	struct sw_config cfg = { 0 };
+	struct swl_config cfg = { 0 };
 	struct pg_flow other;
 
 	cfg.timeout[SYNWATCH_STATE_SYN_SENT] = 5;
@@ -328,7 +328,7 @@ TEST_F(cap, simultaneous_open_and_close)
 {
 	struct pg_flow *fl = &self->fl;
 	struct pg_cap *c = &self->c;
-	const struct sw_conn *k;
+	const struct swl_conn *k;
 
 	/* both sides send a SYN, then each a SYN-ACK (RFC 9293 fig. 8) */
 	pg_send(c, fl, false, PG_SYN, 0);
@@ -417,7 +417,7 @@ TEST_F(cap, retransmissions)
 {
 	struct pg_flow *fl = &self->fl;
 	struct pg_cap *c = &self->c;
-	const struct sw_conn *k;
+	const struct swl_conn *k;
 
 	pg_send(c, fl, false, PG_SYN, 0);
 	fl->nxt[0]--;
@@ -446,7 +446,7 @@ TEST_F(cap, retransmissions)
 
 TEST_F(cap, time_wait_reopen)
 {
-	const struct sw_event *d;
+	const struct swl_event *d;
 
 	handshake(&self->c, &self->fl);
 	exchange_close_client_first(&self->c, &self->fl);
@@ -471,7 +471,7 @@ TEST_F(cap, time_wait_reopen)
 
 TEST_F(cap, mid_stream_pickup)
 {
-	const struct sw_conn *k;
+	const struct swl_conn *k;
 
 	self->fl.nxt[0] = 123456;
 	self->fl.nxt[1] = 654321;
@@ -484,7 +484,7 @@ TEST_F(cap, mid_stream_pickup)
 	EXPECT_STREQ("+established", trail(&self->r, 80));
 	k = CONN(&self->r, 0);
 	EXPECT_TRUE(k->flags & SYNWATCH_CONN_F_PICKUP);
-	EXPECT_FALSE(SW_HAS(k, SYNWATCH_A_CONN_ISN_LOCAL));
+	EXPECT_FALSE(SWL_HAS(k, SYNWATCH_A_CONN_ISN_LOCAL));
 	EXPECT_EQ('P', k->history[0]);
 	EXPECT_EQ(500U, k->bytes_out);
 	EXPECT_EQ(1U, self->r.st.val[SYNWATCH_A_STATS_PICKUP]);
@@ -590,7 +590,7 @@ static void link_case(struct __test_metadata *_metadata, int link, bool ng,
 {
 	struct pg_cap c;
 	struct pg_flow fl;
-	struct result r;
+	struct replay_result r;
 
 	ASSERT_EQ(0, pg_open(&c, link, ng));
 	c.vlans = vlans;
@@ -630,7 +630,7 @@ TEST(link_types)
 TEST(unsupported_link_type)
 {
 	struct pg_cap c;
-	struct result r;
+	struct replay_result r;
 
 	ASSERT_EQ(0, pg_open(&c, PG_IEEE802_11, false));
 	pg_close(&c);
@@ -645,7 +645,7 @@ TEST(truncated_file)
 {
 	struct pg_cap c;
 	struct pg_flow fl;
-	struct result r;
+	struct replay_result r;
 
 	ASSERT_EQ(0, pg_open(&c, PG_ETHERNET, false));
 	pg_flow(&fl, "192.0.2.1", 40000, "192.0.2.2", 443, 1, 2);
@@ -663,7 +663,7 @@ TEST(truncated_file)
 /* --- the direct pcap reader against libpcap's ---------------------------- */
 
 /* Replays path through stdin, where libpcap reads every record. */
-static int replay_stdin(const char *path, struct result *r)
+static int replay_stdin(const char *path, struct replay_result *r)
 {
 	if (!freopen(path, "rb", stdin))
 		return -1;
@@ -674,7 +674,7 @@ static int replay_stdin(const char *path, struct result *r)
 static void same_as_libpcap(struct __test_metadata *_metadata,
 			    const char *path, int rc, const char *what)
 {
-	struct result a, b;
+	struct replay_result a, b;
 
 	EXPECT_EQ(rc, replay(path, NULL, &a)) TH_LOG("%s: %s", what, a.err);
 	EXPECT_EQ(rc, replay_stdin(path, &b)) TH_LOG("%s: %s", what, b.err);
@@ -686,7 +686,7 @@ static void same_as_libpcap(struct __test_metadata *_metadata,
 	EXPECT_EQ(a.conns.n, b.conns.n) TH_LOG("%s", what);
 	EXPECT_EQ(a.lsts.n, b.lsts.n) TH_LOG("%s", what);
 	for (size_t i = 0; i < a.ev.n && i < b.ev.n; i++) {
-		const struct sw_event *x = EV(&a, i), *y = EV(&b, i);
+		const struct swl_event *x = EV(&a, i), *y = EV(&b, i);
 
 		EXPECT_EQ(x->type, y->type);
 		EXPECT_EQ(x->time_ns, y->time_ns);
@@ -797,7 +797,7 @@ TEST(direct_reader_as_libpcap)
  */
 TEST_F(cap, syn_flood_start_end)
 {
-	const struct sw_event *e;
+	const struct swl_event *e;
 	struct pg_flow f;
 	char addr[32];
 
@@ -861,7 +861,7 @@ TEST(fuzz)
 	srandom(9293);
 	for (size_t li = 0; li < sizeof(links) / sizeof(links[0]); li++) {
 		struct pg_cap c;
-		struct result r;
+		struct replay_result r;
 		uint64_t sum = 0;
 
 		ASSERT_EQ(0, pg_open(&c, links[li], false));
@@ -1002,10 +1002,10 @@ flush:
 
 TEST(seed_netmon_trace)
 {
-	const struct sw_conn *hs, *cl;
+	const struct swl_conn *hs, *cl;
 	char seed[PATH_MAX];
 	struct pg_cap c;
-	struct result r;
+	struct replay_result r;
 
 	if (seed_file(seed, sizeof(seed)))
 		SKIP(return, "no seed 004_*.txt: not in $SYNWATCH_SEEDS nor in ../shared/seeds beside the repository");

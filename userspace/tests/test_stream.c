@@ -20,7 +20,7 @@ struct losses {
 	uint64_t total;
 };
 
-static void count_loss(struct sw_stream *s, uint64_t lost, bool overrun, void *data)
+static void count_loss(struct swl_stream *s, uint64_t lost, bool overrun, void *data)
 {
 	struct losses *l = data;
 
@@ -33,51 +33,51 @@ static void count_loss(struct sw_stream *s, uint64_t lost, bool overrun, void *d
 	l->total += lost;
 }
 
-/* A stream as sw_stream_open() leaves it, without the socket. */
-static void stream_init(struct sw_stream *s, struct losses *l, bool multicast)
+/* A stream as swl_stream_open() leaves it, without the socket. */
+static void stream_init(struct swl_stream *s, struct losses *l, bool multicast)
 {
 	memset(s, 0, sizeof(*s));
 	memset(l, 0, sizeof(*l));
 	s->o.multicast = multicast;
 	s->o.on_loss = count_loss;
 	s->o.data = l;
-	sw_filter_init(&s->filter);
+	swl_filter_init(&s->filter);
 	if (multicast) {
-		s->seq[SW_SEQ_CONN].on = true;
-		s->seq[SW_SEQ_ALERT].on = true;
+		s->seq[SWL_SEQ_CONN].on = true;
+		s->seq[SWL_SEQ_ALERT].on = true;
 	} else {
-		s->seq[SW_SEQ_SUB].on = true;
-		s->seq[SW_SEQ_SUB].have = true;
-		s->seq[SW_SEQ_SUB].next = 1;
+		s->seq[SWL_SEQ_SUB].on = true;
+		s->seq[SWL_SEQ_SUB].have = true;
+		s->seq[SWL_SEQ_SUB].next = 1;
 	}
 }
 
-static void stream_free(struct sw_stream *s)
+static void stream_free(struct swl_stream *s)
 {
-	for (int i = 0; i < SW_SEQ_N; i++)
+	for (int i = 0; i < SWL_SEQ_N; i++)
 		free(s->seq[i].holes);
 }
 
 /* Subscribe mode: SUB_SEQ counts, SEQ is the group's or 0. */
-static void sub_events(struct sw_stream *s, uint64_t from, uint64_t to,
+static void sub_events(struct swl_stream *s, uint64_t from, uint64_t to,
 		       uint64_t now_ms)
 {
 	for (uint64_t n = from; n <= to; n++) {
-		struct sw_event ev = { .type = SYNWATCH_EVENT_NEW, .sub_seq = n };
+		struct swl_event ev = { .type = SYNWATCH_EVENT_NEW, .sub_seq = n };
 
-		ev.have = SW_BIT(SYNWATCH_A_EVENT_SEQ) | SW_BIT(SYNWATCH_A_EVENT_SUB_SEQ);
-		sw_stream_account(s, &ev, now_ms);
+		ev.have = SWL_BIT(SYNWATCH_A_EVENT_SEQ) | SWL_BIT(SYNWATCH_A_EVENT_SUB_SEQ);
+		swl_stream_account(s, &ev, now_ms);
 	}
 }
 
 /* Multicast mode: SEQ of the event's group. */
-static void mc_event(struct sw_stream *s, uint8_t type, uint64_t seq,
+static void mc_event(struct swl_stream *s, uint8_t type, uint64_t seq,
 		     uint64_t now_ms)
 {
-	struct sw_event ev = { .type = type, .seq = seq };
+	struct swl_event ev = { .type = type, .seq = seq };
 
-	ev.have = SW_BIT(SYNWATCH_A_EVENT_SEQ) | SW_BIT(SYNWATCH_A_EVENT_SUB_SEQ);
-	sw_stream_account(s, &ev, now_ms);
+	ev.have = SWL_BIT(SYNWATCH_A_EVENT_SEQ) | SWL_BIT(SYNWATCH_A_EVENT_SUB_SEQ);
+	swl_stream_account(s, &ev, now_ms);
 }
 
 /*
@@ -86,7 +86,7 @@ static void mc_event(struct sw_stream *s, uint8_t type, uint64_t seq,
  */
 TEST(reordered_batches_are_no_loss)
 {
-	struct sw_stream s;
+	struct swl_stream s;
 	struct losses l;
 
 	stream_init(&s, &l, false);
@@ -96,17 +96,17 @@ TEST(reordered_batches_are_no_loss)
 	sub_events(&s, 401, 450, 1002);	/* a split fill: 301..400 */
 	sub_events(&s, 351, 400, 1002);
 	sub_events(&s, 301, 350, 1003);
-	sw_stream_settle(&s, 1003);
-	sw_stream_settle(&s, 1003 + 10 * SW_STREAM_REORDER_MS);
+	swl_stream_settle(&s, 1003);
+	swl_stream_settle(&s, 1003 + 10 * SWL_STREAM_REORDER_MS);
 	EXPECT_EQ(0, l.n);
 	EXPECT_EQ(0, s.lost);
-	EXPECT_EQ(0, sw_stream_unsettled(&s));
+	EXPECT_EQ(0, swl_stream_unsettled(&s));
 	/* one event in the middle of a hole, then the rest */
 	sub_events(&s, 460, 460, 2000);
 	sub_events(&s, 455, 455, 2000);
 	sub_events(&s, 451, 454, 2000);
 	sub_events(&s, 456, 459, 2000);
-	sw_stream_settle(&s, 2000 + SW_STREAM_REORDER_MS);
+	swl_stream_settle(&s, 2000 + SWL_STREAM_REORDER_MS);
 	EXPECT_EQ(0, l.n);
 	stream_free(&s);
 }
@@ -114,39 +114,39 @@ TEST(reordered_batches_are_no_loss)
 /* A real gap: its exact size, once proven by time (the socket drained). */
 TEST(gap_proven_by_time)
 {
-	struct sw_stream s;
+	struct swl_stream s;
 	struct losses l;
 
 	stream_init(&s, &l, false);
 	sub_events(&s, 1, 10, 5000);
 	sub_events(&s, 16, 20, 5000);	/* 11..15 never come */
 	EXPECT_EQ(0, l.n);
-	EXPECT_EQ(5, sw_stream_unsettled(&s));
-	EXPECT_EQ(SW_STREAM_REORDER_MS, sw_stream_timeout(&s, 5000));
+	EXPECT_EQ(5, swl_stream_unsettled(&s));
+	EXPECT_EQ(SWL_STREAM_REORDER_MS, swl_stream_timeout(&s, 5000));
 	/* drained, but too soon to tell */
-	sw_stream_settle(&s, 5000 + SW_STREAM_REORDER_MS - 1);
+	swl_stream_settle(&s, 5000 + SWL_STREAM_REORDER_MS - 1);
 	EXPECT_EQ(0, l.n);
-	sw_stream_settle(&s, 5000 + SW_STREAM_REORDER_MS);
+	swl_stream_settle(&s, 5000 + SWL_STREAM_REORDER_MS);
 	ASSERT_EQ(1, l.n);
 	EXPECT_EQ(5, l.lost[0]);
 	EXPECT_FALSE(l.overrun[0]);
 	EXPECT_EQ(5, s.lost);
-	EXPECT_EQ(-1, sw_stream_timeout(&s, 9000));
+	EXPECT_EQ(-1, swl_stream_timeout(&s, 9000));
 	stream_free(&s);
 }
 
 /* Under a steady stream the socket may never drain: the window proves it. */
 TEST(gap_proven_by_window)
 {
-	struct sw_stream s;
+	struct swl_stream s;
 	struct losses l;
 
 	stream_init(&s, &l, false);
 	sub_events(&s, 1, 10, 0);
 	/* 14 reveals the hole, then the window's events but one */
-	sub_events(&s, 14, 14 + SW_STREAM_REORDER_EVENTS - 1, 0);
+	sub_events(&s, 14, 14 + SWL_STREAM_REORDER_EVENTS - 1, 0);
 	EXPECT_EQ(0, l.n);
-	sub_events(&s, 14 + SW_STREAM_REORDER_EVENTS, 14 + SW_STREAM_REORDER_EVENTS, 0);
+	sub_events(&s, 14 + SWL_STREAM_REORDER_EVENTS, 14 + SWL_STREAM_REORDER_EVENTS, 0);
 	ASSERT_EQ(1, l.n);
 	EXPECT_EQ(3, l.lost[0]);
 	stream_free(&s);
@@ -155,12 +155,12 @@ TEST(gap_proven_by_window)
 /* The first batch of a subscription lost: a hole from 1. */
 TEST(first_batch_lost)
 {
-	struct sw_stream s;
+	struct swl_stream s;
 	struct losses l;
 
 	stream_init(&s, &l, false);
 	sub_events(&s, 8, 9, 0);
-	sw_stream_settle(&s, SW_STREAM_REORDER_MS);
+	swl_stream_settle(&s, SWL_STREAM_REORDER_MS);
 	ASSERT_EQ(1, l.n);
 	EXPECT_EQ(7, l.lost[0]);
 	stream_free(&s);
@@ -173,7 +173,7 @@ TEST(first_batch_lost)
  */
 TEST(two_groups_interleaved)
 {
-	struct sw_stream s;
+	struct swl_stream s;
 	struct losses l;
 	uint64_t c = 0, a = 0;
 
@@ -183,13 +183,13 @@ TEST(two_groups_interleaved)
 		if (i % 50 == 0)
 			mc_event(&s, SYNWATCH_EVENT_FLOOD_UPDATE, ++a, 100);
 	}
-	sw_stream_settle(&s, 100 + SW_STREAM_REORDER_MS);
+	swl_stream_settle(&s, 100 + SWL_STREAM_REORDER_MS);
 	EXPECT_EQ(0, l.n);
 	/* 2 alerts lost, 3 conn events lost */
 	mc_event(&s, SYNWATCH_EVENT_FLOOD_END, a + 3, 200);
 	mc_event(&s, SYNWATCH_EVENT_DESTROY, c + 4, 200);
 	mc_event(&s, SYNWATCH_EVENT_NEW, c + 5, 200);
-	sw_stream_settle(&s, 200 + SW_STREAM_REORDER_MS);
+	swl_stream_settle(&s, 200 + SWL_STREAM_REORDER_MS);
 	ASSERT_EQ(1, l.n);
 	EXPECT_EQ(5, l.lost[0]);
 	stream_free(&s);
@@ -198,15 +198,15 @@ TEST(two_groups_interleaved)
 /* One group joined: its own numbers are checked, and only those. */
 TEST(one_group)
 {
-	struct sw_stream s;
+	struct swl_stream s;
 	struct losses l;
 
 	stream_init(&s, &l, true);
-	s.seq[SW_SEQ_ALERT].on = false;
+	s.seq[SWL_SEQ_ALERT].on = false;
 	mc_event(&s, SYNWATCH_EVENT_NEW, 7, 0);
 	mc_event(&s, SYNWATCH_EVENT_NEW, 8, 0);
 	mc_event(&s, SYNWATCH_EVENT_NEW, 10, 0);
-	sw_stream_settle(&s, SW_STREAM_REORDER_MS);
+	swl_stream_settle(&s, SWL_STREAM_REORDER_MS);
 	ASSERT_EQ(1, l.n);
 	EXPECT_EQ(1, l.lost[0]);
 	stream_free(&s);
@@ -215,20 +215,20 @@ TEST(one_group)
 /* ENOBUFS: told with the count of the hole it caused, or alone. */
 TEST(overrun_is_always_told)
 {
-	struct sw_stream s;
+	struct swl_stream s;
 	struct losses l;
 
 	stream_init(&s, &l, false);
 	sub_events(&s, 1, 10, 0);
 	s.overrun_pending = true;
 	sub_events(&s, 31, 40, 0);
-	sw_stream_settle(&s, SW_STREAM_REORDER_MS);
+	swl_stream_settle(&s, SWL_STREAM_REORDER_MS);
 	ASSERT_EQ(1, l.n);
 	EXPECT_EQ(20, l.lost[0]);
 	EXPECT_TRUE(l.overrun[0]);
 	/* an overrun whose events never show a gap (the last ones) */
 	s.overrun_pending = true;
-	sw_stream_settle(&s, 2 * SW_STREAM_REORDER_MS);
+	swl_stream_settle(&s, 2 * SWL_STREAM_REORDER_MS);
 	ASSERT_EQ(2, l.n);
 	EXPECT_EQ(0, l.lost[1]);
 	EXPECT_TRUE(l.overrun[1]);
@@ -239,14 +239,14 @@ TEST(overrun_is_always_told)
 /* A counter that starts again (a new SUBSCRIBE) is a new baseline. */
 TEST(restarted_counter)
 {
-	struct sw_stream s;
+	struct swl_stream s;
 	struct losses l;
 
 	stream_init(&s, &l, false);
 	sub_events(&s, 1, 50, 0);
 	sub_events(&s, 1, 5, 0);
 	sub_events(&s, 6, 7, 0);
-	sw_stream_settle(&s, SW_STREAM_REORDER_MS);
+	swl_stream_settle(&s, SWL_STREAM_REORDER_MS);
 	EXPECT_EQ(0, l.n);
 	stream_free(&s);
 }
@@ -254,26 +254,26 @@ TEST(restarted_counter)
 /* Selection in multicast mode: the filter and the mask, after counting. */
 TEST(multicast_selection)
 {
-	struct sw_stream s;
+	struct swl_stream s;
 	struct losses l;
-	struct sw_event ev = { .type = SYNWATCH_EVENT_NEW, .seq = 1, .has_conn = true };
+	struct swl_event ev = { .type = SYNWATCH_EVENT_NEW, .seq = 1, .has_conn = true };
 	char err[128];
 	char *words[] = { "dport", "80" };
 
 	stream_init(&s, &l, true);
 	s.o.event_mask = 1U << SYNWATCH_EVENT_NEW;
-	ASSERT_EQ(0, sw_filter_parse(&s.filter, 2, words, err, sizeof(err)));
-	ev.have = SW_BIT(SYNWATCH_A_EVENT_SEQ);
+	ASSERT_EQ(0, swl_filter_parse(&s.filter, 2, words, err, sizeof(err)));
+	ev.have = SWL_BIT(SYNWATCH_A_EVENT_SEQ);
 	ev.conn.rport = 80;
-	EXPECT_TRUE(sw_stream_account(&s, &ev, 0));
+	EXPECT_TRUE(swl_stream_account(&s, &ev, 0));
 	ev.seq = 2;
 	ev.conn.rport = 81;
-	EXPECT_FALSE(sw_stream_account(&s, &ev, 0));
+	EXPECT_FALSE(swl_stream_account(&s, &ev, 0));
 	ev.seq = 5;
 	ev.type = SYNWATCH_EVENT_DESTROY;
-	EXPECT_FALSE(sw_stream_account(&s, &ev, 0));
+	EXPECT_FALSE(swl_stream_account(&s, &ev, 0));
 	/* filtered out or not, SEQ still counts: 3 and 4 were lost */
-	sw_stream_settle(&s, SW_STREAM_REORDER_MS);
+	swl_stream_settle(&s, SWL_STREAM_REORDER_MS);
 	ASSERT_EQ(1, l.n);
 	EXPECT_EQ(2, l.lost[0]);
 	stream_free(&s);

@@ -14,18 +14,18 @@
  *  - established: the same flag combinations and bad headers on the tuple
  *    of an established connection, plus an RST outside the window.
  */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
-#include "lib_engine.h"
+#include "lib/nl.h"
+#include "lib/pd.h"
 
 #define A_LPORT		9000
 #define N_INVALID	(SYNWATCH_INVALID_MAX + 1)
 
 FIXTURE(inv) {
-	struct topo t;
-	struct swnl na, ea;
-	struct evlog log;
-	struct pd pd;
+	struct st_topo t;
+	struct st_nl na, ea;
+	struct st_evlog log;
+	struct st_pd pd;
 	int lfd;
 };
 
@@ -38,24 +38,24 @@ FIXTURE_VARIANT_ADD(inv, ipv6) { .family = AF_INET6 };
 
 FIXTURE_SETUP(inv)
 {
-	ASSERT_EQ(0, topo_up(&self->t, variant->family, "inv"));
-	ASSERT_EQ(0, pd_blackhole(&self->t));
-	ASSERT_EQ(0, swnl_open_ns(&self->na, &self->t, self->t.fa));
-	ASSERT_EQ(0, swnl_open_ns(&self->ea, &self->t, self->t.fa));
+	ASSERT_EQ(0, st_topo_up(&self->t, variant->family, "inv"));
+	ASSERT_EQ(0, st_pd_blackhole(&self->t));
+	ASSERT_EQ(0, st_nl_open_ns(&self->na, &self->t, self->t.fa));
+	ASSERT_EQ(0, st_nl_open_ns(&self->ea, &self->t, self->t.fa));
 	/* every event of A */
-	ASSERT_EQ(0, sw_subscribe(&self->ea, NULL));
-	self->lfd = tcp_listen(&self->t, self->t.fa, self->t.addr_a, A_LPORT);
+	ASSERT_EQ(0, st_subscribe(&self->ea, NULL));
+	self->lfd = st_tcp_listen(&self->t, self->t.fa, self->t.addr_a, A_LPORT);
 	ASSERT_LE(0, self->lfd);
 }
 
 FIXTURE_TEARDOWN(inv)
 {
-	pd_close(&self->pd);
+	st_pd_close(&self->pd);
 	if (self->lfd > 0)
 		close(self->lfd);
-	swnl_close(&self->na);
-	swnl_close(&self->ea);
-	topo_down(&self->t);
+	st_nl_close(&self->na);
+	st_nl_close(&self->ea);
+	st_topo_down(&self->t);
 }
 
 /* One bad segment: what it is, how to build it, what it must count as. */
@@ -92,40 +92,40 @@ static const struct bad bads[] = {
 	BAD("FIN+PSH without ACK", FLAGS_FIN_NOACK, F_FIN | F_PSH, 5, 20, 0),
 };
 
-static int send_bad(struct pd *pd, const struct bad *b, uint32_t seq,
+static int send_bad(struct st_pd *pd, const struct bad *b, uint32_t seq,
 		    uint32_t ack)
 {
 	uint8_t l4[64];
 
 	memset(l4, 0, sizeof(l4));
-	put16(l4, pd->port);
-	put16(l4 + 2, pd->rport);
-	put32(l4 + 4, seq);
-	put32(l4 + 8, ack);
+	st_put16(l4, pd->port);
+	st_put16(l4 + 2, pd->rport);
+	st_put32(l4 + 4, seq);
+	st_put32(l4 + 8, ack);
 	l4[12] = (uint8_t)(b->doff << 4);
 	l4[13] = b->flags;
-	put16(l4 + 14, 1000);
+	st_put16(l4 + 14, 1000);
 	memcpy(l4 + 20, b->opt, sizeof(b->opt));
-	return pd_send_l4(pd, l4, b->hdr_len, b->hdr_len >= 20);
+	return st_pd_send_l4(pd, l4, b->hdr_len, b->hdr_len >= 20);
 }
 
 /* A non-first IPv6 fragment of a TCP segment, no TCP header in it. */
-static int send_fragment(struct pd *pd)
+static int send_fragment(struct st_pd *pd)
 {
-	const struct topo *t = pd->t;
+	const struct st_topo *t = pd->t;
 	uint8_t pkt[40 + 8 + 16];
 
 	memset(pkt, 0, sizeof(pkt));
 	pkt[0] = 0x60;
-	put16(pkt + 4, 8 + 16);
+	st_put16(pkt + 4, 8 + 16);
 	pkt[6] = 44;			/* fragment header */
 	pkt[7] = 64;
 	memcpy(pkt + 8, t->addr_b, 16);
 	memcpy(pkt + 24, t->addr_a, 16);
 	pkt[40] = IPPROTO_TCP;
-	put16(pkt + 42, 1448);		/* offset 181 * 8, last fragment */
-	put32(pkt + 44, 0x5a5a);
-	return pd_inject(pd, pkt, sizeof(pkt));
+	st_put16(pkt + 42, 1448);		/* offset 181 * 8, last fragment */
+	st_put32(pkt + 44, 0x5a5a);
+	return st_pd_inject(pd, pkt, sizeof(pkt));
 }
 
 /*
@@ -136,23 +136,23 @@ static void one_bad(struct __test_metadata *_metadata,
 		    FIXTURE_DATA(inv) *self, const struct bad *b, int reason,
 		    uint32_t seq, uint32_t ack)
 {
-	struct sw_stats s0, s1;
+	struct st_stats s0, s1;
 	uint64_t end;
 	int i;
 
-	ASSERT_EQ(0, sw_stats(&self->na, &s0));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s0));
 	if (b) {
 		ASSERT_EQ(0, send_bad(&self->pd, b, seq, ack));
 	} else {
 		ASSERT_EQ(0, send_fragment(&self->pd));
 	}
-	end = now_us() + 2000000;
+	end = st_now_us() + 2000000;
 	do {
-		ASSERT_EQ(0, sw_stats(&self->na, &s1));
+		ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 		if (s1.inval[reason] != s0.inval[reason])
 			break;
 		usleep(5000);
-	} while (now_us() < end);
+	} while (st_now_us() < end);
 	for (i = 1; i < N_INVALID; i++)
 		EXPECT_EQ(i == reason, s1.inval[i] - s0.inval[i])
 			TH_LOG("%s: invalid reason %d", b ? b->name : "fragment", i);
@@ -170,19 +170,19 @@ static void one_bad(struct __test_metadata *_metadata,
 
 TEST_F(inv, no_connection)
 {
-	struct crec c;
+	struct st_conn c;
 	unsigned int i;
 
-	ASSERT_EQ(0, pd_open(&self->pd, &self->t, PD_PORT_MIN + 1,
+	ASSERT_EQ(0, st_pd_open(&self->pd, &self->t, PD_PORT_MIN + 1,
 			     PD_A_DEAF));
 	for (i = 0; i < sizeof(bads) / sizeof(bads[0]); i++)
 		one_bad(_metadata, self, &bads[i], bads[i].reason, 1000, 2000);
 	if (variant->family == AF_INET6)
 		one_bad(_metadata, self, NULL, SYNWATCH_INVALID_FRAGMENT, 0, 0);
-	EXPECT_EQ(0, sw_find(&self->na, PD_A_DEAF, self->pd.port, &c));
-	EXPECT_EQ(0, sw_dump(&self->na, NULL, &c, 1));
-	EXPECT_EQ(0, ev_drain(&self->ea, &self->log, 50))
-		TH_LOG("%s", ev_trail(&self->log));
+	EXPECT_EQ(0, st_find(&self->na, PD_A_DEAF, self->pd.port, &c));
+	EXPECT_EQ(0, st_dump(&self->na, NULL, &c, 1));
+	EXPECT_EQ(0, st_ev_drain(&self->ea, &self->log, 50))
+		TH_LOG("%s", st_ev_trail(&self->log));
 }
 
 /*
@@ -193,22 +193,22 @@ TEST_F(inv, no_connection)
  */
 TEST_F(inv, established)
 {
-	struct tcpopts o = pd_syn_opts();
-	struct crec c0, c1;
-	struct pd *pd = &self->pd;
+	struct st_tcpopts o = st_pd_syn_opts();
+	struct st_conn c0, c1;
+	struct st_pd *pd = &self->pd;
 	struct bad rst = BAD("RST outside the window", RST_WINDOW, F_RST, 5,
 			     20, 0);
 	unsigned int i;
 	int afd;
 
-	ASSERT_EQ(0, pd_open(pd, &self->t, PD_PORT_MIN + 2, A_LPORT));
-	ASSERT_EQ(0, pd_connect(pd, &o));
-	ASSERT_EQ(1, fd_wait(self->lfd, POLLIN, 3000));
+	ASSERT_EQ(0, st_pd_open(pd, &self->t, PD_PORT_MIN + 2, A_LPORT));
+	ASSERT_EQ(0, st_pd_connect(pd, &o));
+	ASSERT_EQ(1, st_fd_wait(self->lfd, POLLIN, 3000));
 	afd = accept(self->lfd, NULL, NULL);
 	ASSERT_LE(0, afd);
-	ASSERT_EQ(0, sw_wait_state(&self->na, A_LPORT, pd->port,
+	ASSERT_EQ(0, st_wait_state(&self->na, A_LPORT, pd->port,
 				   SYNWATCH_STATE_ESTABLISHED, 2000, &c0));
-	ev_drain(&self->ea, &self->log, 50);
+	st_ev_drain(&self->ea, &self->log, 50);
 	self->log.n = 0;
 
 	for (i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
@@ -219,7 +219,7 @@ TEST_F(inv, established)
 	}
 	one_bad(_metadata, self, &rst, rst.reason, pd->snd_nxt + 0x40000000,
 		0);
-	ASSERT_EQ(1, sw_find(&self->na, A_LPORT, pd->port, &c1));
+	ASSERT_EQ(1, st_find(&self->na, A_LPORT, pd->port, &c1));
 	EXPECT_EQ(SYNWATCH_STATE_ESTABLISHED, c1.state);
 	/* A's challenge ACKs to the SYNs are its first pure ACK */
 	EXPECT_STREQ("sHa", c0.hist);
@@ -229,11 +229,11 @@ TEST_F(inv, established)
 	EXPECT_EQ(SYNWATCH_CLOSE_NONE, c1.reason);
 	EXPECT_EQ(c0.mss_r, c1.mss_r);
 	EXPECT_EQ(c0.isn_r, c1.isn_r);
-	EXPECT_EQ(0, ev_drain(&self->ea, &self->log, 50))
-		TH_LOG("%s", ev_trail(&self->log));
+	EXPECT_EQ(0, st_ev_drain(&self->ea, &self->log, 50))
+		TH_LOG("%s", st_ev_trail(&self->log));
 	/* and the connection still works: a FIN moves it on */
-	ASSERT_EQ(0, pd_send(pd, F_FIN | F_ACK, NULL, NULL, 0));
-	ASSERT_EQ(0, sw_wait_state(&self->na, A_LPORT, pd->port,
+	ASSERT_EQ(0, st_pd_send(pd, F_FIN | F_ACK, NULL, NULL, 0));
+	ASSERT_EQ(0, st_wait_state(&self->na, A_LPORT, pd->port,
 				   SYNWATCH_STATE_CLOSE_WAIT, 2000, &c1));
 	close(afd);
 }

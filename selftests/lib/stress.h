@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the reliability suite's tests (selftests/stress_*.c) share: the
- * STRESS_SCALE knob and a seeded PRNG. Include after lib_engine.h.
+ * STRESS_SCALE knob and a seeded PRNG. Include after lib/util.h.
  */
-#ifndef SW_LIB_STRESS_H
-#define SW_LIB_STRESS_H
+#ifndef ST_STRESS_H
+#define ST_STRESS_H
 
 /* STRESS_SCALE: how many times its reduced run's work a test does. */
-static inline unsigned int stress_scale(void)
+static inline unsigned int st_stress_scale(void)
 {
 	const char *s = getenv("STRESS_SCALE");
 	int v = s ? atoi(s) : 1;
@@ -15,31 +15,31 @@ static inline unsigned int stress_scale(void)
 	return v > 0 ? (unsigned int)v : 1;
 }
 
-static uint64_t rng;
+static uint64_t st_rng;
 
 /* xorshift64*: fast, and the same sequence from the same seed anywhere */
-static inline uint32_t rnd(void)
+static inline uint32_t st_rnd(void)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (uint32_t)((rng * 0x2545F4914F6CDD1DULL) >> 32);
+	st_rng ^= st_rng >> 12;
+	st_rng ^= st_rng << 25;
+	st_rng ^= st_rng >> 27;
+	return (uint32_t)((st_rng * 0x2545F4914F6CDD1DULL) >> 32);
 }
 
-static inline uint32_t rnd_below(uint32_t n)
+static inline uint32_t st_rnd_below(uint32_t n)
 {
-	return n ? rnd() % n : 0;
+	return n ? st_rnd() % n : 0;
 }
 
-static inline bool chance(unsigned int pct)
+static inline bool st_chance(unsigned int pct)
 {
-	return rnd_below(100) < pct;
+	return st_rnd_below(100) < pct;
 }
 
-static inline void rnd_bytes(uint8_t *p, size_t n)
+static inline void st_rnd_bytes(uint8_t *p, size_t n)
 {
 	while (n--)
-		*p++ = (uint8_t)rnd();
+		*p++ = (uint8_t)st_rnd();
 }
 
 /*
@@ -47,13 +47,13 @@ static inline void rnd_bytes(uint8_t *p, size_t n)
  * which: the harness runs each test in its own process, so each prints its
  * own seed.
  */
-static inline void seed_rng(struct __test_metadata *_metadata,
+static inline void st_seed_rng(struct __test_metadata *_metadata,
 			    const char *test)
 {
 	const char *s = getenv("STRESS_SEED");
-	uint64_t seed = s ? strtoull(s, NULL, 0) : now_us() ^ getpid();
+	uint64_t seed = s ? strtoull(s, NULL, 0) : st_now_us() ^ getpid();
 
-	rng = seed ? seed : 1;
+	st_rng = seed ? seed : 1;
 	TH_LOG("%s: seed %llu (STRESS_SEED=%llu replays it)", test,
 	       (unsigned long long)seed, (unsigned long long)seed);
 }

@@ -13,9 +13,8 @@
  *    are rejected with EINVAL and an extack message, and change nothing; a
  *    SET_CONFIG is applied whole or not at all.
  */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
-#include "lib_engine.h"
+#include "lib/nl.h"
 
 #include <grp.h>
 
@@ -24,8 +23,8 @@
 #define NOBODY		65534
 
 FIXTURE(np) {
-	struct topo t;
-	struct swnl na, nb;
+	struct st_topo t;
+	struct st_nl na, nb;
 	int lfd, a, b;
 	char c[48];		/* a third netns, without traffic */
 	int fc;
@@ -40,20 +39,20 @@ FIXTURE_VARIANT_ADD(np, ipv6) { .family = AF_INET6 };
 
 FIXTURE_SETUP(np)
 {
-	struct topo *t = &self->t;
+	struct st_topo *t = &self->t;
 	char path[96];
 
 	self->lfd = self->a = self->b = -1;
-	ASSERT_EQ(0, topo_up(t, variant->family, "np"));
+	ASSERT_EQ(0, st_topo_up(t, variant->family, "np"));
 	snprintf(self->c, sizeof(self->c), "swe-np-c-%d", getpid());
-	ASSERT_EQ(0, sh("ip netns add %s", self->c));
+	ASSERT_EQ(0, st_sh("ip netns add %s", self->c));
 	snprintf(path, sizeof(path), "/run/netns/%s", self->c);
 	self->fc = open(path, O_RDONLY);
 	ASSERT_LE(0, self->fc);
-	ASSERT_EQ(0, swnl_open_ns(&self->na, t, t->fa));
-	ASSERT_EQ(0, swnl_open_ns(&self->nb, t, t->fb));
+	ASSERT_EQ(0, st_nl_open_ns(&self->na, t, t->fa));
+	ASSERT_EQ(0, st_nl_open_ns(&self->nb, t, t->fb));
 	/* one established connection A -> B */
-	ASSERT_EQ(0, topo_pair(t, &self->na, &self->nb, PORT_CLI, PORT_SRV,
+	ASSERT_EQ(0, st_topo_pair(t, &self->na, &self->nb, PORT_CLI, PORT_SRV,
 			       &self->lfd, &self->a, &self->b));
 }
 
@@ -67,45 +66,45 @@ FIXTURE_TEARDOWN(np)
 		close(self->lfd);
 	if (self->fc > 0)
 		close(self->fc);
-	swnl_close(&self->na);
-	swnl_close(&self->nb);
+	st_nl_close(&self->na);
+	st_nl_close(&self->nb);
 	if (self->c[0])
-		sh("ip netns del %s", self->c);
-	topo_down(&self->t);
+		st_sh("ip netns del %s", self->c);
+	st_topo_down(&self->t);
 }
 
 /* A dump of another netns, through SYNWATCH_A_FILTER_NETNS_FD. */
-static int dump_netns(struct swnl *s, int fd, struct crec *out, int max)
+static int dump_netns(struct st_nl *s, int fd, struct st_conn *out, int max)
 {
-	struct sw_filt f = FILT_ANY;
+	struct st_filt f = FILT_ANY;
 
 	f.netns_fd = fd;
-	return sw_dump(s, &f, out, max);
+	return st_dump(s, &f, out, max);
 }
 
 TEST_F(np, isolation)
 {
-	struct topo *t = &self->t;
-	struct sw_stats sa, sb, sc;
-	struct crec r[4];
-	struct swnl nc;
+	struct st_topo *t = &self->t;
+	struct st_stats sa, sb, sc;
+	struct st_conn r[4];
+	struct st_nl nc;
 
-	ASSERT_EQ(1, sw_dump(&self->na, NULL, r, 4));
+	ASSERT_EQ(1, st_dump(&self->na, NULL, r, 4));
 	EXPECT_EQ(PORT_CLI, r[0].lport);
 	EXPECT_EQ(PORT_SRV, r[0].rport);
 	EXPECT_EQ(0, memcmp(r[0].laddr, t->addr_a, t->alen));
 	EXPECT_EQ(SYNWATCH_CONN_F_ACTIVE, r[0].flags & SYNWATCH_CONN_F_ACTIVE);
-	ASSERT_EQ(1, sw_dump(&self->nb, NULL, r, 4));
+	ASSERT_EQ(1, st_dump(&self->nb, NULL, r, 4));
 	EXPECT_EQ(PORT_SRV, r[0].lport);
 	EXPECT_EQ(PORT_CLI, r[0].rport);
 	EXPECT_EQ(0, memcmp(r[0].laddr, t->addr_b, t->alen));
 	EXPECT_EQ(0, r[0].flags & SYNWATCH_CONN_F_ACTIVE);
 
-	ASSERT_EQ(0, swnl_open_ns(&nc, t, self->fc));
-	EXPECT_EQ(0, sw_dump(&nc, NULL, r, 4));
-	ASSERT_EQ(0, sw_stats(&self->na, &sa));
-	ASSERT_EQ(0, sw_stats(&self->nb, &sb));
-	ASSERT_EQ(0, sw_stats(&nc, &sc));
+	ASSERT_EQ(0, st_nl_open_ns(&nc, t, self->fc));
+	EXPECT_EQ(0, st_dump(&nc, NULL, r, 4));
+	ASSERT_EQ(0, st_get_stats(&self->na, &sa));
+	ASSERT_EQ(0, st_get_stats(&self->nb, &sb));
+	ASSERT_EQ(0, st_get_stats(&nc, &sc));
 	EXPECT_EQ(1, sa.v[SYNWATCH_A_STATS_CONN_COUNT]);
 	EXPECT_EQ(1, sb.v[SYNWATCH_A_STATS_CONN_COUNT]);
 	EXPECT_EQ(0, sc.v[SYNWATCH_A_STATS_CONN_COUNT]);
@@ -126,7 +125,7 @@ TEST_F(np, isolation)
 	EXPECT_EQ(-EINVAL, dump_netns(&self->na, self->lfd, r, 4));
 	EXPECT_NE(0, self->na.ext[0]);
 	EXPECT_EQ(-EBADF, dump_netns(&self->na, 1000, r, 4));
-	swnl_close(&nc);
+	st_nl_close(&nc);
 }
 
 /*
@@ -141,7 +140,7 @@ static int as_nobody(FIXTURE_DATA(np) *self, int (*fn)(FIXTURE_DATA(np) *))
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		if (ns_enter(self->t.fa) || setgroups(0, NULL) ||
+		if (st_ns_enter(self->t.fa) || setgroups(0, NULL) ||
 		    setresgid(NOBODY, NOBODY, NOBODY) ||
 		    setresuid(NOBODY, NOBODY, NOBODY))
 			_exit(100);
@@ -162,14 +161,14 @@ static int as_nobody(FIXTURE_DATA(np) *self, int (*fn)(FIXTURE_DATA(np) *))
 
 static int nobody_netns_fd(FIXTURE_DATA(np) *self)
 {
-	struct crec r[4];
-	struct swnl s;
+	struct st_conn r[4];
+	struct st_nl s;
 	int fails = 0, n;
 
 	CHILD_CHECK(geteuid() == NOBODY);
-	CHILD_CHECK(swnl_open(&s) == 0);
+	CHILD_CHECK(st_nl_open(&s) == 0);
 	/* its own netns: fine */
-	CHILD_CHECK(sw_dump(&s, NULL, r, 4) == 1);
+	CHILD_CHECK(st_dump(&s, NULL, r, 4) == 1);
 	/* B's: not without CAP_NET_ADMIN over it */
 	n = dump_netns(&s, self->t.fb, r, 4);
 	CHILD_CHECK(n == -EPERM);
@@ -177,7 +176,7 @@ static int nobody_netns_fd(FIXTURE_DATA(np) *self)
 	fprintf(stderr, "# NETNS_FD as nobody: %d (%s)\n", n, s.ext);
 	/* not even its own netns through an fd */
 	CHILD_CHECK(dump_netns(&s, self->t.fa, r, 4) == -EPERM);
-	swnl_close(&s);
+	st_nl_close(&s);
 	return fails;
 }
 
@@ -188,33 +187,34 @@ TEST_F(np, netns_fd_unprivileged)
 
 static int nobody_rights(FIXTURE_DATA(np) *self)
 {
-	struct sw_stats st;
-	struct sw_filt f = FILT_ANY;
-	struct crec r[4];
-	struct swnl s;
+	struct st_stats st;
+	struct st_filt f = FILT_ANY;
+	struct st_conn r[4];
+	struct st_nl s;
 	struct nlmsghdr *nlh;
 	int fails = 0, err;
 
-	CHILD_CHECK(swnl_open(&s) == 0);
-	CHILD_CHECK(sw_stats(&s, &st) == 0);
+	(void)self;	/* as_nobody()'s callback type; this one needs none */
+	CHILD_CHECK(st_nl_open(&s) == 0);
+	CHILD_CHECK(st_get_stats(&s, &st) == 0);
 	CHILD_CHECK(st.v[SYNWATCH_A_STATS_CONN_NEW] == 1);
-	CHILD_CHECK(sw_dump(&s, NULL, r, 4) == 1);
-	CHILD_CHECK(sw_cmd(&s, SYNWATCH_CMD_GET_CONFIG) == 0);
+	CHILD_CHECK(st_dump(&s, NULL, r, 4) == 1);
+	CHILD_CHECK(st_cmd(&s, SYNWATCH_CMD_GET_CONFIG) == 0);
 	/* reading events needs no privilege */
 	f.lport = PORT_CLI;
-	CHILD_CHECK(sw_subscribe(&s, &f) == 0);
-	CHILD_CHECK(sw_cmd(&s, SYNWATCH_CMD_UNSUBSCRIBE) == 0);
+	CHILD_CHECK(st_subscribe(&s, &f) == 0);
+	CHILD_CHECK(st_cmd(&s, SYNWATCH_CMD_UNSUBSCRIBE) == 0);
 
-	err = sw_cmd(&s, SYNWATCH_CMD_RESET_STATS);
+	err = st_cmd(&s, SYNWATCH_CMD_RESET_STATS);
 	CHILD_CHECK(err == -EPERM);
-	err = sw_set_timeout(&s, SYNWATCH_STATE_ESTABLISHED, 7);
+	err = st_set_timeout(&s, SYNWATCH_STATE_ESTABLISHED, 7);
 	CHILD_CHECK(err == -EPERM);
-	err = sw_cmd(&s, SYNWATCH_CMD_FLUSH);
+	err = st_cmd(&s, SYNWATCH_CMD_FLUSH);
 	CHILD_CHECK(err == -EPERM);
-	nlh = sw_msg(&s, SYNWATCH_CMD_FLUSH, 0);
-	sw_put_filter(nlh, &f);
-	CHILD_CHECK(swnl_talk(&s, nlh, NULL, NULL) == -EPERM);
-	swnl_close(&s);
+	nlh = st_msg(&s, SYNWATCH_CMD_FLUSH, 0);
+	st_put_filter(nlh, &f);
+	CHILD_CHECK(st_nl_talk(&s, nlh, NULL, NULL) == -EPERM);
+	st_nl_close(&s);
 	return fails;
 }
 
@@ -240,10 +240,10 @@ static int cfg_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int get_cfg(struct swnl *s, struct cfgblob *b)
+static int get_cfg(struct st_nl *s, struct cfgblob *b)
 {
 	memset(b, 0, sizeof(*b));
-	return swnl_talk(s, sw_msg(s, SYNWATCH_CMD_GET_CONFIG, 0), cfg_cb, b);
+	return st_nl_talk(s, st_msg(s, SYNWATCH_CMD_GET_CONFIG, 0), cfg_cb, b);
 }
 
 /* The timeout of a state in a GET_CONFIG blob, or 0. */
@@ -263,9 +263,9 @@ static uint32_t cfg_timeout(const struct cfgblob *b, int state)
 
 TEST_F(np, unprivileged)
 {
-	struct sw_stats st;
+	struct st_stats st;
 	struct cfgblob c0, c1;
-	struct crec r[4];
+	struct st_conn r[4];
 
 	ASSERT_EQ(0, get_cfg(&self->na, &c0));
 	ASSERT_NE(0, c0.len);
@@ -274,12 +274,12 @@ TEST_F(np, unprivileged)
 	ASSERT_EQ(0, get_cfg(&self->na, &c1));
 	EXPECT_EQ(c0.len, c1.len);
 	EXPECT_EQ(0, memcmp(c0.data, c1.data, c0.len));
-	ASSERT_EQ(0, sw_stats(&self->na, &st));
+	ASSERT_EQ(0, st_get_stats(&self->na, &st));
 	EXPECT_EQ(1, st.v[SYNWATCH_A_STATS_CONN_NEW]);
-	EXPECT_EQ(1, sw_dump(&self->na, NULL, r, 4));
+	EXPECT_EQ(1, st_dump(&self->na, NULL, r, 4));
 	/* root may */
-	ASSERT_EQ(0, sw_cmd(&self->na, SYNWATCH_CMD_RESET_STATS));
-	ASSERT_EQ(0, sw_stats(&self->na, &st));
+	ASSERT_EQ(0, st_cmd(&self->na, SYNWATCH_CMD_RESET_STATS));
+	ASSERT_EQ(0, st_get_stats(&self->na, &st));
 	EXPECT_EQ(0, st.v[SYNWATCH_A_STATS_CONN_NEW]);
 	EXPECT_EQ(1, st.v[SYNWATCH_A_STATS_CONN_COUNT]);
 }
@@ -296,7 +296,7 @@ TEST_F(np, unprivileged)
 									\
 	memcpy(_req, nlh, (nlh)->nlmsg_len);	/* get_cfg reuses buf */ \
 	ASSERT_EQ(0, get_cfg(s, &_b0));					\
-	_err = swnl_talk(s, (struct nlmsghdr *)_req, NULL, NULL);	\
+	_err = st_nl_talk(s, (struct nlmsghdr *)_req, NULL, NULL);	\
 	EXPECT_EQ(want, _err) TH_LOG("%s", what);			\
 	EXPECT_NE(0, (s)->ext[0]) TH_LOG("%s: no extack", what);	\
 	TH_LOG("%s: %d \"%s\"", what, _err, (s)->ext);			\
@@ -305,16 +305,16 @@ TEST_F(np, unprivileged)
 		TH_LOG("%s changed the config", what);			\
 } while (0)
 
-static struct nlmsghdr *set_cfg_start(struct swnl *s, struct nlattr **c)
+static struct nlmsghdr *set_cfg_start(struct st_nl *s, struct nlattr **c)
 {
-	struct nlmsghdr *nlh = sw_msg(s, SYNWATCH_CMD_SET_CONFIG, 0);
+	struct nlmsghdr *nlh = st_msg(s, SYNWATCH_CMD_SET_CONFIG, 0);
 
 	*c = mnl_attr_nest_start(nlh, SYNWATCH_A_CONFIG);
 	return nlh;
 }
 
 /* SET_CONFIG of the timeouts nest with one attribute (type, len bytes). */
-static struct nlmsghdr *set_timeout_raw(struct swnl *s, uint16_t type,
+static struct nlmsghdr *set_timeout_raw(struct st_nl *s, uint16_t type,
 					const void *v, size_t len,
 					bool with_valid)
 {
@@ -332,17 +332,17 @@ static struct nlmsghdr *set_timeout_raw(struct swnl *s, uint16_t type,
 
 TEST_F(np, validation)
 {
-	struct swnl *s = &self->na;
+	struct st_nl *s = &self->na;
 	struct nlmsghdr *nlh;
 	struct nlattr *c, *f;
 	struct cfgblob b;
-	struct crec r[4];
+	struct st_conn r[4];
 	uint32_t zero = 0, big = SYNWATCH_TIMEOUT_MAX_S + 1, ok = 42;
 	uint16_t short_v = 5;
 	uint8_t addr5[5] = { 0 };
 
 	/* an unknown attribute at the top level */
-	nlh = sw_msg(s, SYNWATCH_CMD_GET_STATS, 0);
+	nlh = st_msg(s, SYNWATCH_CMD_GET_STATS, 0);
 	mnl_attr_put_u32(nlh, SYNWATCH_A_MAX + 1, 1);
 	EXPECT_REJECTED(s, nlh, "GET_STATS with an unknown attribute");
 	/* timeouts: 0, above the maximum, a short value, an unknown state */
@@ -386,58 +386,58 @@ TEST_F(np, validation)
 	mnl_attr_put_u32(nlh, SYNWATCH_A_CONFIG_FLOOD_HOLD_MS, 99);
 	mnl_attr_nest_end(nlh, c);
 	EXPECT_REJECTED_ERR(s, nlh, "hold 99 ms", -ERANGE);
-	nlh = sw_msg(s, SYNWATCH_CMD_SET_CONFIG, 0);
+	nlh = st_msg(s, SYNWATCH_CMD_SET_CONFIG, 0);
 	EXPECT_REJECTED(s, nlh, "SET_CONFIG without a config");
 
 	/* filters */
-	nlh = sw_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
+	nlh = st_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
 	f = mnl_attr_nest_start(nlh, SYNWATCH_A_FILTER);
 	mnl_attr_put_u8(nlh, SYNWATCH_A_FILTER_FAMILY, 7);
 	mnl_attr_nest_end(nlh, f);
 	EXPECT_REJECTED(s, nlh, "family 7");
-	nlh = sw_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
+	nlh = st_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
 	f = mnl_attr_nest_start(nlh, SYNWATCH_A_FILTER);
 	mnl_attr_put_u16(nlh, SYNWATCH_A_FILTER_LPORT_MIN, 10);
 	mnl_attr_put_u16(nlh, SYNWATCH_A_FILTER_LPORT_MAX, 9);
 	mnl_attr_nest_end(nlh, f);
 	EXPECT_REJECTED(s, nlh, "port range 10..9");
-	nlh = sw_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
+	nlh = st_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
 	f = mnl_attr_nest_start(nlh, SYNWATCH_A_FILTER);
 	mnl_attr_put(nlh, SYNWATCH_A_FILTER_LADDR, sizeof(addr5), addr5);
 	mnl_attr_nest_end(nlh, f);
 	EXPECT_REJECTED(s, nlh, "address of 5 bytes");
-	nlh = sw_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
+	nlh = st_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
 	f = mnl_attr_nest_start(nlh, SYNWATCH_A_FILTER);
 	mnl_attr_put_u32(nlh, SYNWATCH_A_FILTER_STATE_MASK,
 			 1U << (SYNWATCH_STATE_MAX + 1));
 	mnl_attr_nest_end(nlh, f);
 	EXPECT_REJECTED(s, nlh, "state mask beyond the states");
-	nlh = sw_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
+	nlh = st_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
 	f = mnl_attr_nest_start(nlh, SYNWATCH_A_FILTER);
 	mnl_attr_put_u32(nlh, SYNWATCH_A_FILTER_MAX + 1, 0);
 	mnl_attr_nest_end(nlh, f);
 	EXPECT_REJECTED(s, nlh, "unknown filter attribute");
-	nlh = sw_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
+	nlh = st_msg(s, SYNWATCH_CMD_GET_CONN, NLM_F_DUMP);
 	f = mnl_attr_nest_start(nlh, SYNWATCH_A_FILTER);
 	mnl_attr_put_u32(nlh, SYNWATCH_A_FILTER_LPREFIX, 24);
 	mnl_attr_nest_end(nlh, f);
 	EXPECT_REJECTED(s, nlh, "prefix of 4 bytes");
-	nlh = sw_msg(s, SYNWATCH_CMD_SUBSCRIBE, 0);
+	nlh = st_msg(s, SYNWATCH_CMD_SUBSCRIBE, 0);
 	f = mnl_attr_nest_start(nlh, SYNWATCH_A_FILTER);
 	mnl_attr_put_u32(nlh, SYNWATCH_A_FILTER_NETNS_FD, self->t.fb);
 	mnl_attr_nest_end(nlh, f);
 	EXPECT_REJECTED(s, nlh, "SUBSCRIBE with NETNS_FD");
-	nlh = sw_msg(s, SYNWATCH_CMD_FLUSH, 0);
+	nlh = st_msg(s, SYNWATCH_CMD_FLUSH, 0);
 	f = mnl_attr_nest_start(nlh, SYNWATCH_A_FILTER);
 	mnl_attr_put_u32(nlh, SYNWATCH_A_FILTER_NETNS_FD, self->t.fb);
 	mnl_attr_nest_end(nlh, f);
 	EXPECT_REJECTED(s, nlh, "FLUSH with NETNS_FD");
 	/* nothing was flushed */
-	EXPECT_EQ(1, sw_dump(s, NULL, r, 4));
-	EXPECT_EQ(1, sw_dump(&self->nb, NULL, r, 4));
+	EXPECT_EQ(1, st_dump(s, NULL, r, 4));
+	EXPECT_EQ(1, st_dump(&self->nb, NULL, r, 4));
 
 	/* and a valid one is applied */
-	ASSERT_EQ(0, sw_set_timeout(s, SYNWATCH_STATE_CLOSE_WAIT, 33));
+	ASSERT_EQ(0, st_set_timeout(s, SYNWATCH_STATE_CLOSE_WAIT, 33));
 	ASSERT_EQ(0, get_cfg(s, &b));
 	EXPECT_EQ(33, cfg_timeout(&b, SYNWATCH_STATE_CLOSE_WAIT));
 }

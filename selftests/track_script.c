@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The engine against a scripted peer (lib_engine.h's mini-packetdrill):
- * the real TCP stack runs in netns A, the peer in B is this program,
- * reading A's segments with AF_PACKET on B's veth and writing its own.
- * What A "sends" that its stack would not (an RST in any state) goes out
- * of a raw IP socket in A, through A's LOCAL_OUT hook. IPv4 and IPv6.
+ * Connection tracking against a scripted peer (selftests/lib/pd.h's
+ * mini-packetdrill): the real TCP stack runs in netns A, the peer in B is
+ * this program, reading A's segments with AF_PACKET on B's veth and
+ * writing its own. What A "sends" that its stack would not (an RST in any
+ * state) goes out of a raw IP socket in A, through A's LOCAL_OUT hook.
+ * IPv4 and IPv6.
  *
  *  - rst_in / rst_out: an RST in every state (LISTEN to TIME_WAIT, and
  *    CLOSED), received / sent by A. First one outside the window: counted
@@ -18,9 +19,9 @@
  *  - rtx_active: A's SYN goes unanswered for its 1 s RTO and is sent
  *    again; the peer retransmits its SYN-ACK once established.
  */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
-#include "lib_engine.h"
+#include "lib/nl.h"
+#include "lib/pd.h"
 
 #include <sys/socket.h>
 
@@ -43,10 +44,10 @@
 #define INV(r)	(s1.inval[SYNWATCH_INVALID_##r] - s0.inval[SYNWATCH_INVALID_##r])
 
 FIXTURE(sc) {
-	struct topo t;
-	struct swnl na;		/* requests in A */
-	struct swnl ea;		/* events of A */
-	struct evlog log;
+	struct st_topo t;
+	struct st_nl na;		/* requests in A */
+	struct st_nl ea;		/* events of A */
+	struct st_evlog log;
 	int lfd;		/* A's listener on A_LPORT */
 	int next;		/* next script port offset */
 };
@@ -60,11 +61,11 @@ FIXTURE_VARIANT_ADD(sc, ipv6) { .family = AF_INET6 };
 
 FIXTURE_SETUP(sc)
 {
-	ASSERT_EQ(0, topo_up(&self->t, variant->family, "sc"));
-	ASSERT_EQ(0, pd_blackhole(&self->t));
-	ASSERT_EQ(0, swnl_open_ns(&self->na, &self->t, self->t.fa));
-	ASSERT_EQ(0, swnl_open_ns(&self->ea, &self->t, self->t.fa));
-	self->lfd = tcp_listen(&self->t, self->t.fa, self->t.addr_a, A_LPORT);
+	ASSERT_EQ(0, st_topo_up(&self->t, variant->family, "sc"));
+	ASSERT_EQ(0, st_pd_blackhole(&self->t));
+	ASSERT_EQ(0, st_nl_open_ns(&self->na, &self->t, self->t.fa));
+	ASSERT_EQ(0, st_nl_open_ns(&self->ea, &self->t, self->t.fa));
+	self->lfd = st_tcp_listen(&self->t, self->t.fa, self->t.addr_a, A_LPORT);
 	ASSERT_LE(0, self->lfd);
 }
 
@@ -72,20 +73,20 @@ FIXTURE_TEARDOWN(sc)
 {
 	if (self->lfd > 0)
 		close(self->lfd);
-	swnl_close(&self->na);
-	swnl_close(&self->ea);
-	topo_down(&self->t);
+	st_nl_close(&self->na);
+	st_nl_close(&self->ea);
+	st_topo_down(&self->t);
 }
 
-static inline uint64_t sw_stats_delta(const struct sw_stats *a,
-				      const struct sw_stats *b, int attr)
+static inline uint64_t sw_stats_delta(const struct st_stats *a,
+				      const struct st_stats *b, int attr)
 {
 	return b->v[attr] - a->v[attr];
 }
 
 /* One scripted connection and A's socket of it. */
 struct sconn {
-	struct pd pd;
+	struct st_pd pd;
 	int afd;
 	uint16_t aport;
 };
@@ -95,7 +96,7 @@ static void sconn_close(struct sconn *c)
 	if (c->afd >= 0)
 		close(c->afd);
 	c->afd = -1;
-	pd_close(&c->pd);
+	st_pd_close(&c->pd);
 }
 
 /*
@@ -107,14 +108,14 @@ static void sconn_close(struct sconn *c)
  */
 static int watch(FIXTURE_DATA(sc) *self, struct sconn *c)
 {
-	struct sw_filt f = FILT_ANY;
+	struct st_filt f = FILT_ANY;
 	int err;
 
 	f.lport = c->aport;
 	f.rport = c->pd.port;
-	err = sw_subscribe(&self->ea, &f);
+	err = st_subscribe(&self->ea, &f);
 	/* 50 ms: events leave the kernel in batches, at most 2 ms late */
-	if (!err && ev_drain(&self->ea, &self->log, 50) < 0)
+	if (!err && st_ev_drain(&self->ea, &self->log, 50) < 0)
 		err = -1;
 	self->log.n = 0;
 	return err;
@@ -126,41 +127,41 @@ static int watch(FIXTURE_DATA(sc) *self, struct sconn *c)
  */
 static int drive(FIXTURE_DATA(sc) *self, struct sconn *c, int st)
 {
-	struct topo *t = &self->t;
-	struct tcpopts o = pd_syn_opts();
+	struct st_topo *t = &self->t;
+	struct st_tcpopts o = st_pd_syn_opts();
 	uint16_t port = PD_PORT_MIN + self->next++;
-	struct pd *pd = &c->pd;
-	struct seg s;
+	struct st_pd *pd = &c->pd;
+	struct st_seg s;
 
 	c->afd = -1;
 	if (st == LI) {
-		/* A's stack never sees it: nobody answers (pd_blackhole) */
+		/* A's stack never sees it: nobody answers (st_pd_blackhole) */
 		c->aport = PD_A_DEAF;
-		if (pd_open(pd, t, port, c->aport))
+		if (st_pd_open(pd, t, port, c->aport))
 			return -1;
-		return pd_send(pd, F_SYN, &o, NULL, 0);
+		return st_pd_send(pd, F_SYN, &o, NULL, 0);
 	}
 	if (st == SS) {
 		c->aport = A_CPORT + self->next;
-		if (pd_open(pd, t, port, c->aport))
+		if (st_pd_open(pd, t, port, c->aport))
 			return -1;
-		c->afd = tcp_connect(t, t->fa, t->addr_a, c->aport, t->addr_b,
+		c->afd = st_tcp_connect(t, t->fa, t->addr_a, c->aport, t->addr_b,
 				     port, true);
 		if (c->afd < 0)
 			return -1;
-		return pd_recv(pd, F_SYN, 3000, &s) == 1 ? 0 : -1;
+		return st_pd_recv(pd, F_SYN, 3000, &s) == 1 ? 0 : -1;
 	}
 	c->aport = A_LPORT;
-	if (pd_open(pd, t, port, c->aport))
+	if (st_pd_open(pd, t, port, c->aport))
 		return -1;
-	if (pd_send(pd, F_SYN, &o, NULL, 0) ||
-	    pd_recv(pd, F_SYN | F_ACK, 3000, &s) != 1)
+	if (st_pd_send(pd, F_SYN, &o, NULL, 0) ||
+	    st_pd_recv(pd, F_SYN | F_ACK, 3000, &s) != 1)
 		return -1;
 	pd->ts = s.o.ts;
 	if (st == SR)
 		return 0;
-	if (pd_send(pd, F_ACK, NULL, NULL, 0) ||
-	    fd_wait(self->lfd, POLLIN, 3000) != 1)
+	if (st_pd_send(pd, F_ACK, NULL, NULL, 0) ||
+	    st_fd_wait(self->lfd, POLLIN, 3000) != 1)
 		return -1;
 	c->afd = accept(self->lfd, NULL, NULL);
 	if (c->afd < 0)
@@ -173,39 +174,39 @@ static int drive(FIXTURE_DATA(sc) *self, struct sconn *c, int st)
 	case CG:
 	case TW:
 		/* A closes first */
-		if (shutdown(c->afd, SHUT_WR) || pd_recv(pd, F_FIN, 3000, &s) != 1)
+		if (shutdown(c->afd, SHUT_WR) || st_pd_recv(pd, F_FIN, 3000, &s) != 1)
 			return -1;
 		if (st == F1)
 			return 0;
 		if (st == CG) {
 			/* our FIN crosses A's: it does not ack A's FIN */
-			if (pd_send_raw(pd, F_FIN | F_ACK, pd->snd_nxt,
+			if (st_pd_send_raw(pd, F_FIN | F_ACK, pd->snd_nxt,
 					pd->rcv_nxt - 1, NULL, NULL, 0))
 				return -1;
 			pd->snd_nxt++;
-			return pd_recv(pd, F_ACK, 3000, &s) == 1 ? 0 : -1;
+			return st_pd_recv(pd, F_ACK, 3000, &s) == 1 ? 0 : -1;
 		}
-		if (pd_send(pd, F_ACK, NULL, NULL, 0))
+		if (st_pd_send(pd, F_ACK, NULL, NULL, 0))
 			return -1;
 		if (st == F2)
 			return 0;
-		if (pd_send(pd, F_FIN | F_ACK, NULL, NULL, 0))
+		if (st_pd_send(pd, F_FIN | F_ACK, NULL, NULL, 0))
 			return -1;
-		return pd_recv(pd, F_ACK, 3000, &s) == 1 ? 0 : -1;
+		return st_pd_recv(pd, F_ACK, 3000, &s) == 1 ? 0 : -1;
 	default:
 		/* the peer closes first */
-		if (pd_send(pd, F_FIN | F_ACK, NULL, NULL, 0) ||
-		    pd_recv(pd, F_ACK, 3000, &s) != 1)
+		if (st_pd_send(pd, F_FIN | F_ACK, NULL, NULL, 0) ||
+		    st_pd_recv(pd, F_ACK, 3000, &s) != 1)
 			return -1;
 		if (st == CW)
 			return 0;
 		close(c->afd);
 		c->afd = -1;
-		if (pd_recv(pd, F_FIN, 3000, &s) != 1)
+		if (st_pd_recv(pd, F_FIN, 3000, &s) != 1)
 			return -1;
 		if (st == LA)
 			return 0;
-		return pd_send(pd, F_ACK, NULL, NULL, 0);
+		return st_pd_send(pd, F_ACK, NULL, NULL, 0);
 	}
 }
 
@@ -215,34 +216,34 @@ static int drive(FIXTURE_DATA(sc) *self, struct sconn *c, int st)
  */
 static int send_rst(struct sconn *c, int st, bool in, bool good)
 {
-	struct pd *pd = &c->pd;
+	struct st_pd *pd = &c->pd;
 	uint32_t off = good ? 0 : 0x40000000;
 
 	if (in) {
 		if (st == SS)
-			return pd_send_raw(pd, F_RST | F_ACK, 0,
+			return st_pd_send_raw(pd, F_RST | F_ACK, 0,
 					   pd->rcv_nxt + off, NULL, NULL, 0);
-		return pd_send_raw(pd, F_RST, pd->snd_nxt + off, 0, NULL,
+		return st_pd_send_raw(pd, F_RST, pd->snd_nxt + off, 0, NULL,
 				   NULL, 0);
 	}
 	if (st == LI)
-		return pd_out_raw(pd, F_RST | F_ACK, 0, pd->snd_nxt + off);
-	return pd_out_raw(pd, F_RST | F_ACK, pd->rcv_nxt + off, pd->snd_nxt);
+		return st_pd_out_raw(pd, F_RST | F_ACK, 0, pd->snd_nxt + off);
+	return st_pd_out_raw(pd, F_RST | F_ACK, pd->rcv_nxt + off, pd->snd_nxt);
 }
 
 /* Poll the stats until the invalid RST_WINDOW counter moved. */
-static int wait_invalid(FIXTURE_DATA(sc) *self, const struct sw_stats *s0,
-			struct sw_stats *s1, int reason)
+static int wait_invalid(FIXTURE_DATA(sc) *self, const struct st_stats *s0,
+			struct st_stats *s1, int reason)
 {
-	uint64_t end = now_us() + 2000000;
+	uint64_t end = st_now_us() + 2000000;
 
 	do {
-		if (sw_stats(&self->na, s1))
+		if (st_get_stats(&self->na, s1))
 			return -1;
 		if (s1->inval[reason] != s0->inval[reason])
 			return 0;
 		usleep(5000);
-	} while (now_us() < end);
+	} while (st_now_us() < end);
 	return -1;
 }
 
@@ -252,18 +253,18 @@ static int wait_invalid(FIXTURE_DATA(sc) *self, const struct sw_stats *s0,
  * came in its DESTROY event, returned in old.
  */
 static int reopened(struct __test_metadata *_metadata, FIXTURE_DATA(sc) *self,
-		    struct sconn *c, struct crec *old)
+		    struct sconn *c, struct st_conn *old)
 {
-	struct crec now;
+	struct st_conn now;
 	int i;
 
-	ASSERT_EQ(1, sw_find(&self->na, c->aport, c->pd.port, &now));
+	ASSERT_EQ(1, st_find(&self->na, c->aport, c->pd.port, &now));
 	EXPECT_EQ(SS, now.state);
 	EXPECT_STREQ("S", now.hist);
-	ASSERT_EQ(1, ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_DESTROY, -1,
+	ASSERT_EQ(1, st_ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_DESTROY, -1,
 			     2000));
 	for (i = 0; i < self->log.n; i++) {
-		const struct sw_ev *e = &self->log.ev[i];
+		const struct st_ev *e = &self->log.ev[i];
 
 		if (e->type == SYNWATCH_EVENT_DESTROY && e->has_conn &&
 		    e->c.lport == c->aport && e->c.rport == c->pd.port) {
@@ -272,7 +273,7 @@ static int reopened(struct __test_metadata *_metadata, FIXTURE_DATA(sc) *self,
 		}
 	}
 	TH_LOG("no DESTROY event for the reused tuple: %s",
-	       ev_trail(&self->log));
+	       st_ev_trail(&self->log));
 	return -1;
 }
 
@@ -306,7 +307,7 @@ static bool hist_match(const char *want, const char *got, bool tee)
  * how many came by RTO.
  */
 static int check_rtx(struct __test_metadata *_metadata, int st,
-		     const struct crec *b, const struct crec *a, int expect,
+		     const struct st_conn *b, const struct st_conn *a, int expect,
 		     const char *want, bool tee)
 {
 	uint32_t syn = a->rtx_syn - b->rtx_syn;
@@ -327,19 +328,19 @@ static int check_rtx(struct __test_metadata *_metadata, int st,
 static void rst_case(struct __test_metadata *_metadata,
 		     FIXTURE_DATA(sc) *self, int st, bool in)
 {
-	struct sw_stats s0, s1;
-	struct crec before, after;
+	struct st_stats s0, s1;
+	struct st_conn before, after;
 	char want[SYNWATCH_HISTORY_LEN + 3];
 	struct sconn c;
-	struct seg s;
+	struct st_seg s;
 	int reason, closer, rtx = 0, more;
 
-	TH_LOG("RST %s in %s", in ? "received" : "sent", st_name(st));
+	TH_LOG("RST %s in %s", in ? "received" : "sent", st_state_name(st));
 	ASSERT_EQ(0, drive(self, &c, st));
-	ASSERT_EQ(0, sw_wait_state(&self->na, c.aport, c.pd.port, st, 2000,
-				   &before)) TH_LOG("in %s", st_name(before.state));
+	ASSERT_EQ(0, st_wait_state(&self->na, c.aport, c.pd.port, st, 2000,
+				   &before)) TH_LOG("in %s", st_state_name(before.state));
 	ASSERT_EQ(0, watch(self, &c));
-	ASSERT_EQ(0, sw_stats(&self->na, &s0));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s0));
 
 	/* outside the window: counted, nothing else */
 	ASSERT_EQ(0, send_rst(&c, st, in, false));
@@ -353,8 +354,8 @@ static void rst_case(struct __test_metadata *_metadata,
 		 * its SYN was lost and sends it again at once
 		 * (tcp_rcv_synsent_state_process).
 		 */
-		ASSERT_EQ(1, pd_recv(&c.pd, F_SYN, 2000, &s));
-		ASSERT_EQ(0, sw_wait_state(&self->na, c.aport, c.pd.port, st,
+		ASSERT_EQ(1, st_pd_recv(&c.pd, F_SYN, 2000, &s));
+		ASSERT_EQ(0, st_wait_state(&self->na, c.aport, c.pd.port, st,
 					   2000, &after));
 		snprintf(want, sizeof(want), "%sT", before.hist);
 		rtx = 1;
@@ -362,18 +363,18 @@ static void rst_case(struct __test_metadata *_metadata,
 		snprintf(want, sizeof(want), "%s", before.hist);
 	}
 	usleep(20000);
-	ASSERT_EQ(1, sw_find(&self->na, c.aport, c.pd.port, &after));
+	ASSERT_EQ(1, st_find(&self->na, c.aport, c.pd.port, &after));
 	EXPECT_EQ(st, after.state);
 	more = check_rtx(_metadata, st, &before, &after, rtx, want,
 			 !strchr(want, 'T'));
 	EXPECT_EQ(before.reason, after.reason);
 	EXPECT_EQ(before.pkts_in, after.pkts_in);
 	EXPECT_EQ(before.pkts_out + rtx + more, after.pkts_out);
-	EXPECT_EQ(0, ev_drain(&self->ea, &self->log, 50))
-		TH_LOG("events: %s", ev_trail(&self->log));
+	EXPECT_EQ(0, st_ev_drain(&self->ea, &self->log, 50))
+		TH_LOG("events: %s", st_ev_trail(&self->log));
 
 	/* acceptable: the connection is gone */
-	ASSERT_EQ(1, sw_find(&self->na, c.aport, c.pd.port, &before));
+	ASSERT_EQ(1, st_find(&self->na, c.aport, c.pd.port, &before));
 	ASSERT_EQ(0, send_rst(&c, st, in, true));
 	if (st != CL) {
 		const char *want_trail = in ? (st == SS ? "STATE CLOSED RA/in" :
@@ -381,10 +382,10 @@ static void rst_case(struct __test_metadata *_metadata,
 				       "STATE CLOSED RA/out";
 		char trail[1024];
 
-		ASSERT_EQ(1, ev_wait(&self->ea, &self->log,
+		ASSERT_EQ(1, st_ev_wait(&self->ea, &self->log,
 				     SYNWATCH_EVENT_STATE, CL, 2000));
-		ev_drain(&self->ea, &self->log, 20);
-		snprintf(trail, sizeof(trail), "%s", ev_trail(&self->log));
+		st_ev_drain(&self->ea, &self->log, 20);
+		snprintf(trail, sizeof(trail), "%s", st_ev_trail(&self->log));
 		/* A's SYN again, already: the reuse below, seen early */
 		if (!in && st == SS &&
 		    !strcmp(trail, "STATE CLOSED RA/out, "
@@ -400,11 +401,11 @@ static void rst_case(struct __test_metadata *_metadata,
 	 * any moment after that (see below).
 	 */
 	if (st == CL)
-		ASSERT_EQ(0, sw_wait_state(&self->na, c.aport, c.pd.port, CL,
+		ASSERT_EQ(0, st_wait_state(&self->na, c.aport, c.pd.port, CL,
 					   2000, &after));
 	usleep(20000);
-	ASSERT_EQ(1, sw_find(&self->na, c.aport, c.pd.port, &after));
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	ASSERT_EQ(1, st_find(&self->na, c.aport, c.pd.port, &after));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 	EXPECT_EQ(1, INV(RST_WINDOW));
 	if (!in && st == SS && ST(CONN_NEW)) {
 		/*
@@ -471,38 +472,38 @@ TEST_F_TIMEOUT(sc, rst_out, 120)
  */
 TEST_F_TIMEOUT(sc, rst_window_scale, 120)
 {
-	struct tcpopts o = pd_syn_opts();
-	struct sw_stats s0, s1;
-	struct crec c0, c1;
+	struct st_tcpopts o = st_pd_syn_opts();
+	struct st_stats s0, s1;
+	struct st_conn c0, c1;
 	struct sconn c;
-	struct seg s;
+	struct st_seg s;
 
 	o.ws = 7;
 	c.afd = -1;
-	ASSERT_EQ(0, pd_open(&c.pd, &self->t, PD_PORT_MIN + 999, A_LPORT));
+	ASSERT_EQ(0, st_pd_open(&c.pd, &self->t, PD_PORT_MIN + 999, A_LPORT));
 	c.aport = A_LPORT;
-	ASSERT_EQ(0, pd_send(&c.pd, F_SYN, &o, NULL, 0));
-	ASSERT_EQ(1, pd_recv(&c.pd, F_SYN | F_ACK, 3000, &s));
+	ASSERT_EQ(0, st_pd_send(&c.pd, F_SYN, &o, NULL, 0));
+	ASSERT_EQ(1, st_pd_recv(&c.pd, F_SYN | F_ACK, 3000, &s));
 	ASSERT_EQ(7, s.o.ws);
 	c.pd.ts = true;
-	ASSERT_EQ(0, pd_send(&c.pd, F_ACK, NULL, NULL, 0));
-	ASSERT_EQ(1, fd_wait(self->lfd, POLLIN, 3000));
+	ASSERT_EQ(0, st_pd_send(&c.pd, F_ACK, NULL, NULL, 0));
+	ASSERT_EQ(1, st_fd_wait(self->lfd, POLLIN, 3000));
 	c.afd = accept(self->lfd, NULL, NULL);
 	ASSERT_LE(0, c.afd);
-	ASSERT_EQ(0, sw_wait_state(&self->na, A_LPORT, c.pd.port, ES, 2000,
+	ASSERT_EQ(0, st_wait_state(&self->na, A_LPORT, c.pd.port, ES, 2000,
 				   &c0));
 	TH_LOG("A's SYN-ACK window %u, scale %d", s.win, s.o.ws);
 	ASSERT_GT(1 << 20, s.win);
 
-	ASSERT_EQ(0, sw_stats(&self->na, &s0));
-	ASSERT_EQ(0, pd_send_raw(&c.pd, F_RST, c.pd.snd_nxt + (1 << 20), 0,
+	ASSERT_EQ(0, st_get_stats(&self->na, &s0));
+	ASSERT_EQ(0, st_pd_send_raw(&c.pd, F_RST, c.pd.snd_nxt + (1 << 20), 0,
 				 NULL, NULL, 0));
 	/* A's stack is still there: it sends, the peer reads */
 	ASSERT_EQ(1, send(c.afd, "x", 1, 0));
-	ASSERT_EQ(1, pd_recv(&c.pd, 0, 3000, &s));
+	ASSERT_EQ(1, st_pd_recv(&c.pd, 0, 3000, &s));
 	EXPECT_EQ(1, s.len);
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
-	ASSERT_EQ(1, sw_find(&self->na, A_LPORT, c.pd.port, &c1));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
+	ASSERT_EQ(1, st_find(&self->na, A_LPORT, c.pd.port, &c1));
 	EXPECT_EQ(ES, c1.state) TH_LOG("hist %s", c1.hist);
 	EXPECT_EQ(1, INV(RST_WINDOW));
 	EXPECT_EQ(SYNWATCH_CLOSE_NONE, c1.reason);
@@ -517,57 +518,57 @@ TEST_F_TIMEOUT(sc, rst_window_scale, 120)
  */
 TEST_F_TIMEOUT(sc, rtx_passive, 120)
 {
-	struct tcpopts o = pd_syn_opts();
-	struct sw_stats s0, s1;
-	struct crec r;
+	struct st_tcpopts o = st_pd_syn_opts();
+	struct st_stats s0, s1;
+	struct st_conn r;
 	struct sconn c;
-	struct seg s, synack;
+	struct st_seg s, synack;
 	uint32_t fin_seq;
 
 	c.afd = -1;
-	ASSERT_EQ(0, pd_open(&c.pd, &self->t, PD_PORT_MIN + 998, A_LPORT));
+	ASSERT_EQ(0, st_pd_open(&c.pd, &self->t, PD_PORT_MIN + 998, A_LPORT));
 	c.aport = A_LPORT;
 	ASSERT_EQ(0, watch(self, &c));
-	ASSERT_EQ(0, sw_stats(&self->na, &s0));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s0));
 
-	ASSERT_EQ(0, pd_send(&c.pd, F_SYN, &o, NULL, 0));
-	ASSERT_EQ(1, pd_recv(&c.pd, F_SYN | F_ACK, 3000, &synack));
+	ASSERT_EQ(0, st_pd_send(&c.pd, F_SYN, &o, NULL, 0));
+	ASSERT_EQ(1, st_pd_recv(&c.pd, F_SYN | F_ACK, 3000, &synack));
 	/* the same SYN again: A sends its SYN-ACK again */
-	ASSERT_EQ(0, pd_send_raw(&c.pd, F_SYN, c.pd.iss, 0, &o, NULL, 0));
-	ASSERT_EQ(1, pd_recv(&c.pd, F_SYN | F_ACK, 3000, &s));
+	ASSERT_EQ(0, st_pd_send_raw(&c.pd, F_SYN, c.pd.iss, 0, &o, NULL, 0));
+	ASSERT_EQ(1, st_pd_recv(&c.pd, F_SYN | F_ACK, 3000, &s));
 	EXPECT_EQ(synack.seq, s.seq);
 	c.pd.ts = true;
-	ASSERT_EQ(0, pd_send(&c.pd, F_ACK, NULL, NULL, 0));
-	ASSERT_EQ(1, fd_wait(self->lfd, POLLIN, 3000));
+	ASSERT_EQ(0, st_pd_send(&c.pd, F_ACK, NULL, NULL, 0));
+	ASSERT_EQ(1, st_fd_wait(self->lfd, POLLIN, 3000));
 	c.afd = accept(self->lfd, NULL, NULL);
 	ASSERT_LE(0, c.afd);
 
 	/* the peer's FIN, twice */
 	fin_seq = c.pd.snd_nxt;
-	ASSERT_EQ(0, pd_send(&c.pd, F_FIN | F_ACK, NULL, NULL, 0));
-	ASSERT_EQ(1, pd_recv(&c.pd, F_ACK, 3000, &s));
-	ASSERT_EQ(0, pd_send_raw(&c.pd, F_FIN | F_ACK, fin_seq, c.pd.rcv_nxt,
+	ASSERT_EQ(0, st_pd_send(&c.pd, F_FIN | F_ACK, NULL, NULL, 0));
+	ASSERT_EQ(1, st_pd_recv(&c.pd, F_ACK, 3000, &s));
+	ASSERT_EQ(0, st_pd_send_raw(&c.pd, F_FIN | F_ACK, fin_seq, c.pd.rcv_nxt,
 				 NULL, NULL, 0));
-	ASSERT_EQ(1, pd_recv(&c.pd, F_ACK, 3000, &s));
+	ASSERT_EQ(1, st_pd_recv(&c.pd, F_ACK, 3000, &s));
 
 	/* A's FIN, not acked until A sends it again */
 	close(c.afd);
 	c.afd = -1;
-	ASSERT_EQ(1, pd_recv(&c.pd, F_FIN, 3000, &s));
+	ASSERT_EQ(1, st_pd_recv(&c.pd, F_FIN, 3000, &s));
 	fin_seq = s.seq;
-	ASSERT_EQ(1, pd_recv(&c.pd, F_FIN, 5000, &s));
+	ASSERT_EQ(1, st_pd_recv(&c.pd, F_FIN, 5000, &s));
 	EXPECT_EQ(fin_seq, s.seq);
-	ASSERT_EQ(0, pd_send(&c.pd, F_ACK, NULL, NULL, 0));
+	ASSERT_EQ(0, st_pd_send(&c.pd, F_ACK, NULL, NULL, 0));
 
-	ASSERT_EQ(1, ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_STATE, CL,
+	ASSERT_EQ(1, st_ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_STATE, CL,
 			     2000));
-	ev_drain(&self->ea, &self->log, 50);
+	st_ev_drain(&self->ea, &self->log, 50);
 	EXPECT_STREQ("NEW LISTEN S/in, STATE SYN_RECEIVED SA/out, "
 		     "STATE ESTABLISHED A/in, STATE CLOSE_WAIT FA/in, "
 		     "STATE LAST_ACK FA/out, STATE CLOSED A/in",
-		     ev_trail(&self->log));
-	ASSERT_EQ(1, sw_find(&self->na, A_LPORT, c.pd.port, &r));
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+		     st_ev_trail(&self->log));
+	ASSERT_EQ(1, st_find(&self->na, A_LPORT, c.pd.port, &r));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 	EXPECT_EQ(1, r.rtx_syn);
 	EXPECT_EQ(1, r.rtx_synack);
 	EXPECT_EQ(2, r.rtx_fin);
@@ -596,39 +597,39 @@ TEST_F_TIMEOUT(sc, rtx_passive, 120)
  */
 TEST_F_TIMEOUT(sc, rtx_active, 60)
 {
-	struct topo *t = &self->t;
-	struct tcpopts o = pd_syn_opts();
-	struct sw_stats s0, s1;
-	struct crec r;
+	struct st_topo *t = &self->t;
+	struct st_tcpopts o = st_pd_syn_opts();
+	struct st_stats s0, s1;
+	struct st_conn r;
 	struct sconn c;
-	struct seg s, syn;
+	struct st_seg s, syn;
 
 	c.aport = A_CPORT + 999;
-	ASSERT_EQ(0, pd_open(&c.pd, t, PD_PORT_MIN + 997, c.aport));
+	ASSERT_EQ(0, st_pd_open(&c.pd, t, PD_PORT_MIN + 997, c.aport));
 	ASSERT_EQ(0, watch(self, &c));
-	ASSERT_EQ(0, sw_stats(&self->na, &s0));
-	c.afd = tcp_connect(t, t->fa, t->addr_a, c.aport, t->addr_b,
+	ASSERT_EQ(0, st_get_stats(&self->na, &s0));
+	c.afd = st_tcp_connect(t, t->fa, t->addr_a, c.aport, t->addr_b,
 			    c.pd.port, true);
 	ASSERT_LE(0, c.afd);
-	ASSERT_EQ(1, pd_recv(&c.pd, F_SYN, 3000, &syn));
-	ASSERT_EQ(1, pd_recv(&c.pd, F_SYN, 5000, &s));
+	ASSERT_EQ(1, st_pd_recv(&c.pd, F_SYN, 3000, &syn));
+	ASSERT_EQ(1, st_pd_recv(&c.pd, F_SYN, 5000, &s));
 	EXPECT_EQ(syn.seq, s.seq);
 	c.pd.snd_nxt = c.pd.iss;
-	ASSERT_EQ(0, pd_send(&c.pd, F_SYN | F_ACK, &o, NULL, 0));
+	ASSERT_EQ(0, st_pd_send(&c.pd, F_SYN | F_ACK, &o, NULL, 0));
 	c.pd.ts = true;
-	ASSERT_EQ(1, pd_recv(&c.pd, F_ACK, 3000, &s));
+	ASSERT_EQ(1, st_pd_recv(&c.pd, F_ACK, 3000, &s));
 	/* our SYN-ACK again: A answers with an ACK, nothing moves */
-	ASSERT_EQ(0, pd_send_raw(&c.pd, F_SYN | F_ACK, c.pd.iss, c.pd.rcv_nxt,
+	ASSERT_EQ(0, st_pd_send_raw(&c.pd, F_SYN | F_ACK, c.pd.iss, c.pd.rcv_nxt,
 				 &o, NULL, 0));
-	ASSERT_EQ(1, pd_recv(&c.pd, F_ACK, 3000, &s));
+	ASSERT_EQ(1, st_pd_recv(&c.pd, F_ACK, 3000, &s));
 
-	ASSERT_EQ(1, ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_STATE, ES,
+	ASSERT_EQ(1, st_ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_STATE, ES,
 			     2000));
-	ev_drain(&self->ea, &self->log, 50);
+	st_ev_drain(&self->ea, &self->log, 50);
 	EXPECT_STREQ("NEW SYN_SENT S/out, STATE ESTABLISHED SA/in",
-		     ev_trail(&self->log));
-	ASSERT_EQ(1, sw_find(&self->na, c.aport, c.pd.port, &r));
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+		     st_ev_trail(&self->log));
+	ASSERT_EQ(1, st_find(&self->na, c.aport, c.pd.port, &r));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 	EXPECT_EQ(1, r.rtx_syn);
 	EXPECT_EQ(1, r.rtx_synack);
 	EXPECT_EQ(0, r.rtx_fin);

@@ -17,9 +17,9 @@
  *    unloaded and loaded again; no kernel warning (the VM runner checks
  *    the console), the slab cache is gone after each unload.
  */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
-#include "lib_engine.h"
+#include "lib/nl.h"
+#include "lib/pd.h"
 
 #include <signal.h>
 
@@ -33,14 +33,14 @@ static int module_load(const char *params)
 
 	if (!ko || !*ko)
 		return -1;
-	sh("rmmod synwatch 2>/dev/null");
-	return sh("insmod %s %s", ko, params);
+	st_sh("rmmod synwatch 2>/dev/null");
+	return st_sh("insmod %s %s", ko, params);
 }
 
 FIXTURE(rl) {
-	struct topo t;
-	struct swnl na, ea;
-	struct evlog log;
+	struct st_topo t;
+	struct st_nl na, ea;
+	struct st_evlog log;
 	int lfd;
 };
 
@@ -56,30 +56,30 @@ FIXTURE_SETUP(rl)
 	if (!getenv("SYNWATCH_KO"))
 		SKIP(return, "SYNWATCH_KO not set");
 	self->lfd = -1;
-	ASSERT_EQ(0, topo_up(&self->t, variant->family, "rl"));
-	ASSERT_EQ(0, pd_blackhole(&self->t));
+	ASSERT_EQ(0, st_topo_up(&self->t, variant->family, "rl"));
+	ASSERT_EQ(0, st_pd_blackhole(&self->t));
 }
 
 FIXTURE_TEARDOWN(rl)
 {
 	if (self->lfd >= 0)
 		close(self->lfd);
-	swnl_close(&self->na);
-	swnl_close(&self->ea);
-	topo_down(&self->t);
-	sh("nft delete table inet " KEEP_HOOKS " 2>/dev/null");
+	st_nl_close(&self->na);
+	st_nl_close(&self->ea);
+	st_topo_down(&self->t);
+	st_sh("nft delete table inet " KEEP_HOOKS " 2>/dev/null");
 	/* back to the defaults the rest of the suite expects */
 	module_load("");
 }
 
 /* A scripted connection to A's listener, accepted: ESTABLISHED. */
-static int establish(FIXTURE_DATA(rl) *self, struct pd *pd, uint16_t port,
+static int establish(FIXTURE_DATA(rl) *self, struct st_pd *pd, uint16_t port,
 		     int *afd)
 {
-	struct tcpopts o = pd_syn_opts();
+	struct st_tcpopts o = st_pd_syn_opts();
 
-	if (pd_open(pd, &self->t, port, A_LPORT) || pd_connect(pd, &o) ||
-	    fd_wait(self->lfd, POLLIN, 3000) != 1)
+	if (st_pd_open(pd, &self->t, port, A_LPORT) || st_pd_connect(pd, &o) ||
+	    st_fd_wait(self->lfd, POLLIN, 3000) != 1)
 		return -1;
 	*afd = accept(self->lfd, NULL, NULL);
 	return *afd < 0 ? -1 : 0;
@@ -88,14 +88,14 @@ static int establish(FIXTURE_DATA(rl) *self, struct pd *pd, uint16_t port,
 /* A SYN from port to A's deaf port: a half-open record in LISTEN. */
 static int half_open(FIXTURE_DATA(rl) *self, uint16_t port)
 {
-	struct tcpopts o = pd_syn_opts();
-	struct pd pd;
+	struct st_tcpopts o = st_pd_syn_opts();
+	struct st_pd pd;
 	int err;
 
-	if (pd_open(&pd, &self->t, port, PD_A_DEAF))
+	if (st_pd_open(&pd, &self->t, port, PD_A_DEAF))
 		return -1;
-	err = pd_send(&pd, F_SYN, &o, NULL, 0);
-	pd_close(&pd);
+	err = st_pd_send(&pd, F_SYN, &o, NULL, 0);
+	st_pd_close(&pd);
 	return err;
 }
 
@@ -103,19 +103,19 @@ static int half_open(FIXTURE_DATA(rl) *self, uint16_t port)
 
 TEST_F_TIMEOUT(rl, table_full, 120)
 {
-	struct sw_stats s0, s1;
-	struct pd e[5];
-	struct crec c[8];
+	struct st_stats s0, s1;
+	struct st_pd e[5];
+	struct st_conn c[8];
 	int afd[5], i, n;
 	uint16_t hp = PD_PORT_MIN + 100;
 
 	ASSERT_EQ(0, module_load("max_conns=4 hashsize=64"));
-	ASSERT_EQ(0, swnl_open_ns(&self->na, &self->t, self->t.fa));
-	ASSERT_EQ(0, swnl_open_ns(&self->ea, &self->t, self->t.fa));
-	ASSERT_EQ(0, sw_subscribe(&self->ea, NULL));
-	self->lfd = tcp_listen(&self->t, self->t.fa, self->t.addr_a, A_LPORT);
+	ASSERT_EQ(0, st_nl_open_ns(&self->na, &self->t, self->t.fa));
+	ASSERT_EQ(0, st_nl_open_ns(&self->ea, &self->t, self->t.fa));
+	ASSERT_EQ(0, st_subscribe(&self->ea, NULL));
+	self->lfd = st_tcp_listen(&self->t, self->t.fa, self->t.addr_a, A_LPORT);
 	ASSERT_LE(0, self->lfd);
-	ASSERT_EQ(0, sw_stats(&self->na, &s0));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s0));
 	ASSERT_EQ(4, s0.v[SYNWATCH_A_STATS_CONN_MAX]);
 	ASSERT_EQ(0, s0.v[SYNWATCH_A_STATS_CONN_COUNT_TOTAL]);
 
@@ -124,32 +124,32 @@ TEST_F_TIMEOUT(rl, table_full, 120)
 		ASSERT_EQ(0, establish(self, &e[i], PD_PORT_MIN + i, &afd[i]));
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, half_open(self, hp + i));
-		ASSERT_EQ(0, sw_wait_state(&self->na, PD_A_DEAF, hp + i,
+		ASSERT_EQ(0, st_wait_state(&self->na, PD_A_DEAF, hp + i,
 					   SYNWATCH_STATE_LISTEN, 2000, NULL));
 		usleep(5000);
 	}
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 	ASSERT_EQ(4, s1.v[SYNWATCH_A_STATS_CONN_COUNT]);
 	EXPECT_EQ(0, ST(EVICT));
 
 	/* 2 more SYNs: each evicts the oldest half-open record */
 	for (i = 2; i < 4; i++) {
 		self->log.n = 0;
-		ev_drain(&self->ea, &self->log, 10);
+		st_ev_drain(&self->ea, &self->log, 10);
 		self->log.n = 0;
 		ASSERT_EQ(0, half_open(self, hp + i));
-		ASSERT_EQ(1, ev_wait(&self->ea, &self->log,
+		ASSERT_EQ(1, st_ev_wait(&self->ea, &self->log,
 				     SYNWATCH_EVENT_DESTROY, -1, 2000));
 		EXPECT_EQ(SYNWATCH_CLOSE_EVICTED, self->log.ev[0].c.reason);
 		EXPECT_EQ(hp + i - 2, self->log.ev[0].c.rport)
 			TH_LOG("evicted %u, not the oldest",
 			       self->log.ev[0].c.rport);
 		EXPECT_EQ(SYNWATCH_STATE_LISTEN, self->log.ev[0].old);
-		ASSERT_EQ(0, sw_wait_state(&self->na, PD_A_DEAF, hp + i,
+		ASSERT_EQ(0, st_wait_state(&self->na, PD_A_DEAF, hp + i,
 					   SYNWATCH_STATE_LISTEN, 2000, NULL));
 		usleep(5000);
 	}
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 	EXPECT_EQ(2, ST(EVICT));
 	EXPECT_EQ(0, ST(INSERT_FAILED));
 	EXPECT_EQ(4, s1.v[SYNWATCH_A_STATS_CONN_COUNT]);
@@ -159,31 +159,31 @@ TEST_F_TIMEOUT(rl, table_full, 120)
 	 * it, not the older half-open records: an ended connection goes
 	 * first, with the reason it ended for.
 	 */
-	ASSERT_EQ(0, pd_send(&e[1], F_RST, NULL, NULL, 0));
-	ASSERT_EQ(0, sw_wait_state(&self->na, A_LPORT, PD_PORT_MIN + 1,
+	ASSERT_EQ(0, st_pd_send(&e[1], F_RST, NULL, NULL, 0));
+	ASSERT_EQ(0, st_wait_state(&self->na, A_LPORT, PD_PORT_MIN + 1,
 				   SYNWATCH_STATE_CLOSED, 2000, NULL));
 	self->log.n = 0;
-	ev_drain(&self->ea, &self->log, 10);
+	st_ev_drain(&self->ea, &self->log, 10);
 	self->log.n = 0;
 	ASSERT_EQ(0, half_open(self, hp + 4));
-	ASSERT_EQ(1, ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_DESTROY, -1,
+	ASSERT_EQ(1, st_ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_DESTROY, -1,
 			     2000));
 	EXPECT_EQ(PD_PORT_MIN + 1, self->log.ev[0].c.rport)
 		TH_LOG("evicted %u, not the CLOSED record",
 		       self->log.ev[0].c.rport);
 	EXPECT_EQ(SYNWATCH_STATE_CLOSED, self->log.ev[0].old);
 	EXPECT_EQ(SYNWATCH_CLOSE_REMOTE_RST, self->log.ev[0].c.reason);
-	ASSERT_EQ(0, sw_wait_state(&self->na, PD_A_DEAF, hp + 4,
+	ASSERT_EQ(0, st_wait_state(&self->na, PD_A_DEAF, hp + 4,
 				   SYNWATCH_STATE_LISTEN, 2000, NULL));
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 	EXPECT_EQ(3, ST(EVICT));
 
 	/* three more established connections push the half-open ones out */
 	for (i = 2; i < 5; i++)
 		ASSERT_EQ(0, establish(self, &e[i], PD_PORT_MIN + i, &afd[i]));
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 	EXPECT_EQ(6, ST(EVICT));
-	n = sw_dump(&self->na, NULL, c, 8);
+	n = st_dump(&self->na, NULL, c, 8);
 	ASSERT_EQ(4, n);
 	for (i = 0; i < n; i++)
 		EXPECT_EQ(SYNWATCH_STATE_ESTABLISHED, c[i].state);
@@ -191,47 +191,47 @@ TEST_F_TIMEOUT(rl, table_full, 120)
 	/* only established records: a new SYN cannot be inserted */
 	ASSERT_EQ(0, half_open(self, hp + 10));
 	usleep(50000);
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 	EXPECT_EQ(6, ST(EVICT));
 	EXPECT_EQ(1, ST(INSERT_FAILED));
-	EXPECT_EQ(0, sw_find(&self->na, PD_A_DEAF, hp + 10, c));
-	EXPECT_EQ(4, sw_dump(&self->na, NULL, c, 8));
+	EXPECT_EQ(0, st_find(&self->na, PD_A_DEAF, hp + 10, c));
+	EXPECT_EQ(4, st_dump(&self->na, NULL, c, 8));
 
 	/*
 	 * A scan that found nothing to evict holds further scans off for
 	 * the rest of its jiffy only: once a connection has ended (50 ms
 	 * later), a SYN takes its place.
 	 */
-	ASSERT_EQ(0, pd_send(&e[2], F_RST, NULL, NULL, 0));
-	ASSERT_EQ(0, sw_wait_state(&self->na, A_LPORT, PD_PORT_MIN + 2,
+	ASSERT_EQ(0, st_pd_send(&e[2], F_RST, NULL, NULL, 0));
+	ASSERT_EQ(0, st_wait_state(&self->na, A_LPORT, PD_PORT_MIN + 2,
 				   SYNWATCH_STATE_CLOSED, 2000, NULL));
 	ASSERT_EQ(0, half_open(self, hp + 11));
-	EXPECT_EQ(0, sw_wait_state(&self->na, PD_A_DEAF, hp + 11,
+	EXPECT_EQ(0, st_wait_state(&self->na, PD_A_DEAF, hp + 11,
 				   SYNWATCH_STATE_LISTEN, 2000, NULL));
-	ASSERT_EQ(0, sw_stats(&self->na, &s1));
+	ASSERT_EQ(0, st_get_stats(&self->na, &s1));
 	EXPECT_EQ(7, ST(EVICT));
 	EXPECT_EQ(1, ST(INSERT_FAILED));
 	for (i = 0; i < 5; i++) {
 		close(afd[i]);
-		pd_close(&e[i]);
+		st_pd_close(&e[i]);
 	}
 }
 
 TEST_F_TIMEOUT(rl, pickup, 120)
 {
-	struct topo *t = &self->t;
-	struct swnl nb, eb;
-	struct evlog lb = { .n = 0 };
-	struct sw_stats sa, sb;
-	struct crec ca, cb;
-	struct sw_filt f = FILT_ANY;
+	struct st_topo *t = &self->t;
+	struct st_nl nb, eb;
+	struct st_evlog lb = { .n = 0 };
+	struct st_stats sa, sb;
+	struct st_conn ca, cb;
+	struct st_filt f = FILT_ANY;
 	char buf[8];
 	int a, b;
 
-	sh("rmmod synwatch");
-	self->lfd = tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
+	st_sh("rmmod synwatch");
+	self->lfd = st_tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
 	ASSERT_LE(0, self->lfd);
-	a = tcp_connect(t, t->fa, t->addr_a, 43001, t->addr_b, PORT_SRV,
+	a = st_tcp_connect(t, t->fa, t->addr_a, 43001, t->addr_b, PORT_SRV,
 			false);
 	ASSERT_LE(0, a);
 	b = accept(self->lfd, NULL, NULL);
@@ -240,29 +240,29 @@ TEST_F_TIMEOUT(rl, pickup, 120)
 	ASSERT_EQ(2, recv(b, buf, sizeof(buf), 0));
 	ASSERT_EQ(0, module_load(""));
 
-	ASSERT_EQ(0, swnl_open_ns(&self->na, t, t->fa));
-	ASSERT_EQ(0, swnl_open_ns(&self->ea, t, t->fa));
-	ASSERT_EQ(0, swnl_open_ns(&nb, t, t->fb));
-	ASSERT_EQ(0, swnl_open_ns(&eb, t, t->fb));
-	ASSERT_EQ(0, sw_subscribe(&self->ea, &f));
-	ASSERT_EQ(0, sw_subscribe(&eb, &f));
-	EXPECT_EQ(0, sw_dump(&self->na, NULL, &ca, 1));
+	ASSERT_EQ(0, st_nl_open_ns(&self->na, t, t->fa));
+	ASSERT_EQ(0, st_nl_open_ns(&self->ea, t, t->fa));
+	ASSERT_EQ(0, st_nl_open_ns(&nb, t, t->fb));
+	ASSERT_EQ(0, st_nl_open_ns(&eb, t, t->fb));
+	ASSERT_EQ(0, st_subscribe(&self->ea, &f));
+	ASSERT_EQ(0, st_subscribe(&eb, &f));
+	EXPECT_EQ(0, st_dump(&self->na, NULL, &ca, 1));
 
 	ASSERT_EQ(4, send(a, "more", 4, 0));
 	ASSERT_EQ(4, recv(b, buf, sizeof(buf), 0));
-	ASSERT_EQ(0, sw_wait_state(&self->na, 43001, PORT_SRV,
+	ASSERT_EQ(0, st_wait_state(&self->na, 43001, PORT_SRV,
 				   SYNWATCH_STATE_ESTABLISHED, 2000, &ca));
-	ASSERT_EQ(0, sw_wait_state(&nb, PORT_SRV, 43001,
+	ASSERT_EQ(0, st_wait_state(&nb, PORT_SRV, 43001,
 				   SYNWATCH_STATE_ESTABLISHED, 2000, &cb));
-	ASSERT_EQ(1, ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_NEW, -1,
+	ASSERT_EQ(1, st_ev_wait(&self->ea, &self->log, SYNWATCH_EVENT_NEW, -1,
 			     2000));
-	ASSERT_EQ(1, ev_wait(&eb, &lb, SYNWATCH_EVENT_NEW, -1, 2000));
-	ev_drain(&self->ea, &self->log, 50);
-	ev_drain(&eb, &lb, 50);
-	EXPECT_STREQ("NEW ESTABLISHED PA/out", ev_trail(&self->log));
-	EXPECT_STREQ("NEW ESTABLISHED PA/in", ev_trail(&lb));
-	ASSERT_EQ(1, sw_find(&self->na, 43001, PORT_SRV, &ca));
-	ASSERT_EQ(1, sw_find(&nb, PORT_SRV, 43001, &cb));
+	ASSERT_EQ(1, st_ev_wait(&eb, &lb, SYNWATCH_EVENT_NEW, -1, 2000));
+	st_ev_drain(&self->ea, &self->log, 50);
+	st_ev_drain(&eb, &lb, 50);
+	EXPECT_STREQ("NEW ESTABLISHED PA/out", st_ev_trail(&self->log));
+	EXPECT_STREQ("NEW ESTABLISHED PA/in", st_ev_trail(&lb));
+	ASSERT_EQ(1, st_find(&self->na, 43001, PORT_SRV, &ca));
+	ASSERT_EQ(1, st_find(&nb, PORT_SRV, 43001, &cb));
 	EXPECT_EQ(SYNWATCH_CONN_F_PICKUP, ca.flags);
 	EXPECT_EQ(SYNWATCH_CONN_F_PICKUP, cb.flags);
 	EXPECT_STREQ("PDa", ca.hist);
@@ -272,8 +272,8 @@ TEST_F_TIMEOUT(rl, pickup, 120)
 	EXPECT_FALSE(ca.has_syn_rtt || cb.has_synack_rtt);
 	EXPECT_EQ(4, ca.bytes_out);
 	EXPECT_EQ(4, cb.bytes_in);
-	ASSERT_EQ(0, sw_stats(&self->na, &sa));
-	ASSERT_EQ(0, sw_stats(&nb, &sb));
+	ASSERT_EQ(0, st_get_stats(&self->na, &sa));
+	ASSERT_EQ(0, st_get_stats(&nb, &sb));
 	EXPECT_EQ(1, sa.v[SYNWATCH_A_STATS_PICKUP]);
 	EXPECT_EQ(1, sb.v[SYNWATCH_A_STATS_PICKUP]);
 
@@ -281,23 +281,23 @@ TEST_F_TIMEOUT(rl, pickup, 120)
 	ASSERT_EQ(0, shutdown(a, SHUT_WR));
 	ASSERT_EQ(0, recv(b, buf, sizeof(buf), 0));
 	close(b);
-	ASSERT_EQ(0, sw_wait_state(&self->na, 43001, PORT_SRV,
+	ASSERT_EQ(0, st_wait_state(&self->na, 43001, PORT_SRV,
 				   SYNWATCH_STATE_TIME_WAIT, 2000, &ca));
-	ASSERT_EQ(0, sw_wait_state(&nb, PORT_SRV, 43001,
+	ASSERT_EQ(0, st_wait_state(&nb, PORT_SRV, 43001,
 				   SYNWATCH_STATE_CLOSED, 2000, &cb));
 	EXPECT_EQ(SYNWATCH_CLOSE_LOCAL_FIN, ca.reason);
 	EXPECT_EQ(SYNWATCH_CLOSE_REMOTE_FIN, cb.reason);
 	EXPECT_EQ('P', ca.hist[0]);
 	close(a);
-	swnl_close(&nb);
-	swnl_close(&eb);
+	st_nl_close(&nb);
+	st_nl_close(&eb);
 }
 
 /* Connections A -> B in a loop until killed. */
-static void churn(struct topo *t, int lfd)
+static void churn(struct st_topo *t, int lfd)
 {
 	for (;;) {
-		int a = tcp_connect(t, t->fa, t->addr_a, 0, t->addr_b,
+		int a = st_tcp_connect(t, t->fa, t->addr_a, 0, t->addr_b,
 				    PORT_SRV, false);
 		int b = accept(lfd, NULL, NULL);
 
@@ -324,8 +324,8 @@ static void churn(struct topo *t, int lfd)
 static int keep_hooks(bool on)
 {
 	if (!on)
-		return sh("nft delete table inet " KEEP_HOOKS);
-	return sh("nft -f - <<'EOF'\n"
+		return st_sh("nft delete table inet " KEEP_HOOKS);
+	return st_sh("nft -f - <<'EOF'\n"
 		  "table inet " KEEP_HOOKS " {\n"
 		  " chain i { type filter hook input priority 0; }\n"
 		  " chain o { type filter hook output priority 0; }\n"
@@ -335,12 +335,12 @@ static int keep_hooks(bool on)
 
 TEST_F_TIMEOUT(rl, rmmod_under_load, 120)
 {
-	struct topo *t = &self->t;
+	struct st_topo *t = &self->t;
 	pid_t pid;
 	int i;
 
 	ASSERT_EQ(0, keep_hooks(true));
-	self->lfd = tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
+	self->lfd = st_tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
 	ASSERT_LE(0, self->lfd);
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -350,8 +350,8 @@ TEST_F_TIMEOUT(rl, rmmod_under_load, 120)
 	}
 	for (i = 0; i < 5; i++) {
 		usleep(200000);
-		EXPECT_EQ(0, sh("rmmod synwatch"));
-		EXPECT_NE(0, sh("grep -q '^synwatch_conn ' /proc/slabinfo"))
+		EXPECT_EQ(0, st_sh("rmmod synwatch"));
+		EXPECT_NE(0, st_sh("grep -q '^synwatch_conn ' /proc/slabinfo"))
 			TH_LOG("slab cache left after rmmod %d", i);
 		usleep(100000);
 		EXPECT_EQ(0, module_load(""));
@@ -361,8 +361,8 @@ TEST_F_TIMEOUT(rl, rmmod_under_load, 120)
 	waitpid(pid, NULL, 0);
 	EXPECT_EQ(0, keep_hooks(false));
 	/* the module works after all that */
-	ASSERT_EQ(0, swnl_open_ns(&self->na, t, t->fa));
-	EXPECT_LT(0, sw_dump(&self->na, NULL, NULL, 0));
+	ASSERT_EQ(0, st_nl_open_ns(&self->na, t, t->fa));
+	EXPECT_LT(0, st_dump(&self->na, NULL, NULL, 0));
 }
 
 TEST_HARNESS_MAIN

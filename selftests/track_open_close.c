@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The engine on real connections, both ends real Linux sockets in two
- * netns joined by veth, IPv4 and IPv6: the exact state sequence each end's
+ * Connection tracking on real connections, both ends real Linux sockets
+ * in two netns joined by veth, IPv4 and IPv6: the exact state sequence each end's
  * events show, and the final records (ISNs as the packets carried them,
  * SYN options, handshake RTTs, close reason, closer, history).
  *
@@ -17,9 +17,9 @@
  *  - simultaneous_close: both ends shutdown() at once, the FINs cross:
  *    FIN_WAIT_1 -> CLOSING -> TIME_WAIT on both, closer BOTH.
  */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
-#include "lib_engine.h"
+#include "lib/nl.h"
+#include "lib/pd.h"
 
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -28,10 +28,10 @@
 #define PORT_CLI	40001
 
 FIXTURE(oc) {
-	struct topo t;
-	struct swnl na, nb;	/* requests, in A and in B */
-	struct swnl ea, eb;	/* event subscriptions, in A and in B */
-	struct evlog la, lb;
+	struct st_topo t;
+	struct st_nl na, nb;	/* requests, in A and in B */
+	struct st_nl ea, eb;	/* event subscriptions, in A and in B */
+	struct st_evlog la, lb;
 	int cap;		/* AF_PACKET capture on B's veth */
 };
 
@@ -46,12 +46,12 @@ FIXTURE_SETUP(oc)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 
-	ASSERT_EQ(0, topo_up(&self->t, variant->family, "oc"));
-	ASSERT_EQ(0, swnl_open_ns(&self->na, &self->t, self->t.fa));
-	ASSERT_EQ(0, swnl_open_ns(&self->nb, &self->t, self->t.fb));
-	ASSERT_EQ(0, swnl_open_ns(&self->ea, &self->t, self->t.fa));
-	ASSERT_EQ(0, swnl_open_ns(&self->eb, &self->t, self->t.fb));
-	self->cap = ns_socket(&self->t, self->t.fb, AF_PACKET, SOCK_DGRAM,
+	ASSERT_EQ(0, st_topo_up(&self->t, variant->family, "oc"));
+	ASSERT_EQ(0, st_nl_open_ns(&self->na, &self->t, self->t.fa));
+	ASSERT_EQ(0, st_nl_open_ns(&self->nb, &self->t, self->t.fb));
+	ASSERT_EQ(0, st_nl_open_ns(&self->ea, &self->t, self->t.fa));
+	ASSERT_EQ(0, st_nl_open_ns(&self->eb, &self->t, self->t.fb));
+	self->cap = st_ns_socket(&self->t, self->t.fb, AF_PACKET, SOCK_DGRAM,
 			      htons(ETH_P_ALL));
 	ASSERT_LE(0, self->cap);
 	sll.sll_protocol = htons(ETH_P_ALL);
@@ -63,26 +63,26 @@ FIXTURE_TEARDOWN(oc)
 {
 	if (self->cap > 0)
 		close(self->cap);
-	swnl_close(&self->na);
-	swnl_close(&self->nb);
-	swnl_close(&self->ea);
-	swnl_close(&self->eb);
-	topo_down(&self->t);
+	st_nl_close(&self->na);
+	st_nl_close(&self->nb);
+	st_nl_close(&self->ea);
+	st_nl_close(&self->eb);
+	st_topo_down(&self->t);
 }
 
 /* Subscribe A to the connections towards port, B to those on it. */
 static int subscribe_both(FIXTURE_DATA(oc) *self, uint16_t port)
 {
-	struct sw_filt f = FILT_ANY;
+	struct st_filt f = FILT_ANY;
 	int err;
 
 	f.rport = port;
-	err = sw_subscribe(&self->ea, &f);
+	err = st_subscribe(&self->ea, &f);
 	if (err)
 		return err;
 	f.rport = -1;
 	f.lport = port;
-	return sw_subscribe(&self->eb, &f);
+	return st_subscribe(&self->eb, &f);
 }
 
 /*
@@ -90,20 +90,20 @@ static int subscribe_both(FIXTURE_DATA(oc) *self, uint16_t port)
  * the connection on port have been seen.
  */
 static int capture_handshake(FIXTURE_DATA(oc) *self, uint16_t port,
-			     struct seg *syn, struct seg *synack)
+			     struct st_seg *syn, struct st_seg *synack)
 {
-	uint64_t end = now_us() + 3000000;
+	uint64_t end = st_now_us() + 3000000;
 	bool got_syn = false, got_synack = false;
 	uint8_t buf[2048];
 
-	while (!(got_syn && got_synack) && now_us() < end) {
+	while (!(got_syn && got_synack) && st_now_us() < end) {
 		struct sockaddr_ll sll;
 		socklen_t sl = sizeof(sll);
-		struct topo rev = self->t;
-		struct seg s;
+		struct st_topo rev = self->t;
+		struct st_seg s;
 		ssize_t n;
 
-		if (fd_wait(self->cap, POLLIN, 100) <= 0)
+		if (st_fd_wait(self->cap, POLLIN, 100) <= 0)
 			continue;
 		n = recvfrom(self->cap, buf, sizeof(buf), 0,
 			     (struct sockaddr *)&sll, &sl);
@@ -113,14 +113,14 @@ static int capture_handshake(FIXTURE_DATA(oc) *self, uint16_t port,
 			/* B -> A: parse with the roles swapped */
 			memcpy(rev.addr_a, self->t.addr_b, 16);
 			memcpy(rev.addr_b, self->t.addr_a, 16);
-			if (seg_parse(&rev, buf, n, &s) || s.sport != port)
+			if (st_seg_parse(&rev, buf, n, &s) || s.sport != port)
 				continue;
 			if ((s.flags & (F_SYN | F_ACK)) == (F_SYN | F_ACK)) {
 				*synack = s;
 				got_synack = true;
 			}
 		} else {
-			if (seg_parse(&self->t, buf, n, &s) || s.dport != port)
+			if (st_seg_parse(&self->t, buf, n, &s) || s.dport != port)
 				continue;
 			if ((s.flags & (F_SYN | F_ACK)) == F_SYN) {
 				*syn = s;
@@ -132,11 +132,11 @@ static int capture_handshake(FIXTURE_DATA(oc) *self, uint16_t port,
 }
 
 static void log_rec(struct __test_metadata *_metadata, const char *who,
-		    const struct crec *c)
+		    const struct st_conn *c)
 {
 	TH_LOG("%s: state %s flags %#x isn %u/%u mss %u/%u ws %d/%d rtt %u/%u "
 	       "rtx %u/%u/%u pkts %llu/%llu bytes %llu/%llu reason %u closer %u "
-	       "hist %s", who, st_name(c->state), c->flags, c->isn_l, c->isn_r,
+	       "hist %s", who, st_state_name(c->state), c->flags, c->isn_l, c->isn_r,
 	       c->mss_l, c->mss_r, c->wscale_l, c->wscale_r, c->syn_rtt,
 	       c->synack_rtt, c->rtx_syn, c->rtx_synack, c->rtx_fin,
 	       (unsigned long long)c->pkts_in, (unsigned long long)c->pkts_out,
@@ -146,8 +146,8 @@ static void log_rec(struct __test_metadata *_metadata, const char *who,
 
 /* The handshake facts of a record against the SYN it sent and received. */
 static void check_syn_facts(struct __test_metadata *_metadata,
-			    const struct crec *c, const struct seg *mine,
-			    const struct seg *theirs)
+			    const struct st_conn *c, const struct st_seg *mine,
+			    const struct st_seg *theirs)
 {
 	int flags_l = (mine->o.sack ? SYNWATCH_CONN_F_SACK_LOCAL : 0) |
 		      (mine->o.ts ? SYNWATCH_CONN_F_TS_LOCAL : 0);
@@ -174,27 +174,27 @@ static void check_syn_facts(struct __test_metadata *_metadata,
 		  flags_l | flags_r);
 }
 
-static void netem(FIXTURE_DATA(oc) *self, const char *ns, int ms)
+static void netem(const char *ns, int ms)
 {
-	sh("ip netns exec %s tc qdisc replace dev veth0 root netem delay %dms",
-	   ns, ms);
+	st_sh("ip netns exec %s tc qdisc replace dev veth0 root netem delay %dms",
+	      ns, ms);
 }
 
 /* Events each end saw, against what they must be, exactly. */
 #define EXPECT_TRAIL(log, want) do {					\
-	EXPECT_STREQ(want, ev_trail(log));				\
-	EXPECT_TRUE(ev_chained(log));					\
+	EXPECT_STREQ(want, st_ev_trail(log));				\
+	EXPECT_TRUE(st_ev_chained(log));					\
 } while (0)
 
 /* Each event carries the record in the state it announces, in order. */
 static void check_events(struct __test_metadata *_metadata,
-			 const struct evlog *log, const struct topo *t,
+			 const struct st_evlog *log, const struct st_topo *t,
 			 bool a_side, uint16_t lport, uint16_t rport)
 {
 	int i;
 
 	for (i = 0; i < log->n; i++) {
-		const struct sw_ev *e = &log->ev[i];
+		const struct st_ev *e = &log->ev[i];
 
 		ASSERT_TRUE(e->has_conn);
 		EXPECT_EQ(i + 1, e->subseq);
@@ -220,27 +220,27 @@ struct pair {
 	int lfd, a, b;
 	uint64_t connect_us;	/* connect() took */
 	uint64_t accept_us;	/* from connect() to accept() returning */
-	struct seg syn, synack;
+	struct st_seg syn, synack;
 };
 
 /* A (PORT_CLI) connects to B (PORT_SRV), 5 bytes A -> B, 6 back. */
 static void open_pair(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(oc) *self, struct pair *p)
 {
-	struct topo *t = &self->t;
+	struct st_topo *t = &self->t;
 	char buf[16];
 	uint64_t t0;
 
 	ASSERT_EQ(0, subscribe_both(self, PORT_SRV));
-	p->lfd = tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
+	p->lfd = st_tcp_listen(t, t->fb, t->addr_b, PORT_SRV);
 	ASSERT_LE(0, p->lfd);
-	t0 = now_us();
-	p->a = tcp_connect(t, t->fa, t->addr_a, PORT_CLI, t->addr_b,
+	t0 = st_now_us();
+	p->a = st_tcp_connect(t, t->fa, t->addr_a, PORT_CLI, t->addr_b,
 			   PORT_SRV, false);
-	p->connect_us = now_us() - t0;
+	p->connect_us = st_now_us() - t0;
 	ASSERT_LE(0, p->a);
 	p->b = accept(p->lfd, NULL, NULL);
-	p->accept_us = now_us() - t0;
+	p->accept_us = st_now_us() - t0;
 	ASSERT_LE(0, p->b);
 	ASSERT_EQ(0, capture_handshake(self, PORT_SRV, &p->syn, &p->synack));
 	ASSERT_EQ(5, send(p->a, "hello", 5, 0));
@@ -255,33 +255,33 @@ static void open_pair(struct __test_metadata *_metadata,
  * other's.
  */
 static void close_pair(struct __test_metadata *_metadata, int x,
-		       struct swnl *ex, struct evlog *lx, int y,
-		       struct swnl *ey, struct evlog *ly)
+		       struct st_nl *ex, struct st_evlog *lx, int y,
+		       struct st_nl *ey, struct st_evlog *ly)
 {
 	char buf[16];
 
 	ASSERT_EQ(0, shutdown(x, SHUT_WR));
-	ASSERT_EQ(1, ev_wait(ex, lx, SYNWATCH_EVENT_STATE,
+	ASSERT_EQ(1, st_ev_wait(ex, lx, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_FIN_WAIT_2, 3000))
-		TH_LOG("first closer: %s", ev_trail(lx));
+		TH_LOG("first closer: %s", st_ev_trail(lx));
 	ASSERT_EQ(0, recv(y, buf, sizeof(buf), 0));
-	ASSERT_EQ(1, ev_wait(ey, ly, SYNWATCH_EVENT_STATE,
+	ASSERT_EQ(1, st_ev_wait(ey, ly, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_CLOSE_WAIT, 3000))
-		TH_LOG("second closer: %s", ev_trail(ly));
+		TH_LOG("second closer: %s", st_ev_trail(ly));
 	close(y);
-	ASSERT_EQ(1, ev_wait(ex, lx, SYNWATCH_EVENT_STATE,
+	ASSERT_EQ(1, st_ev_wait(ex, lx, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_TIME_WAIT, 3000))
-		TH_LOG("first closer: %s", ev_trail(lx));
-	ASSERT_EQ(1, ev_wait(ey, ly, SYNWATCH_EVENT_STATE,
+		TH_LOG("first closer: %s", st_ev_trail(lx));
+	ASSERT_EQ(1, st_ev_wait(ey, ly, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_CLOSED, 3000))
-		TH_LOG("second closer: %s", ev_trail(ly));
+		TH_LOG("second closer: %s", st_ev_trail(ly));
 	close(x);
-	ev_drain(ex, lx, 100);
-	ev_drain(ey, ly, 100);
+	st_ev_drain(ex, lx, 100);
+	st_ev_drain(ey, ly, 100);
 }
 
 /* Handshake RTTs: the opener's syn_to_synack, the listener's other. */
-static void check_rtt(struct __test_metadata *_metadata, const struct crec *c,
+static void check_rtt(struct __test_metadata *_metadata, const struct st_conn *c,
 		      bool active, const struct pair *p, uint32_t min_us)
 {
 	EXPECT_EQ(active, c->has_syn_rtt);
@@ -308,13 +308,13 @@ static void open_close(struct __test_metadata *_metadata,
 		       FIXTURE_DATA(oc) *self, bool a_closes)
 {
 	uint64_t a_in0, a_out0, b_in0, b_out0, a_in, a_out, b_in, b_out;
-	struct crec ca, cb;
+	struct st_conn ca, cb;
 	struct pair p;
 	char st[256];
 
-	netem(self, self->t.a, 5);
-	ASSERT_EQ(0, tcp_mib(&self->t, self->t.fa, &a_in0, &a_out0));
-	ASSERT_EQ(0, tcp_mib(&self->t, self->t.fb, &b_in0, &b_out0));
+	netem(self->t.a, 5);
+	ASSERT_EQ(0, st_tcp_mib(&self->t, self->t.fa, &a_in0, &a_out0));
+	ASSERT_EQ(0, st_tcp_mib(&self->t, self->t.fb, &b_in0, &b_out0));
 	open_pair(_metadata, self, &p);
 	if (a_closes)
 		close_pair(_metadata, p.a, &self->ea, &self->la,
@@ -324,8 +324,8 @@ static void open_close(struct __test_metadata *_metadata,
 			   p.a, &self->ea, &self->la);
 	close(p.lfd);
 
-	TH_LOG("A (client) states: %s", ev_states(&self->la, st, sizeof(st)));
-	TH_LOG("B (server) states: %s", ev_states(&self->lb, st, sizeof(st)));
+	TH_LOG("A (client) states: %s", st_ev_states(&self->la, st, sizeof(st)));
+	TH_LOG("B (server) states: %s", st_ev_states(&self->lb, st, sizeof(st)));
 	if (a_closes) {
 		EXPECT_TRAIL(&self->la, "NEW SYN_SENT S/out, "
 			     "STATE ESTABLISHED SA/in, "
@@ -354,8 +354,8 @@ static void open_close(struct __test_metadata *_metadata,
 	check_events(_metadata, &self->la, &self->t, true, PORT_CLI, PORT_SRV);
 	check_events(_metadata, &self->lb, &self->t, false, PORT_SRV, PORT_CLI);
 
-	ASSERT_EQ(1, sw_find(&self->na, PORT_CLI, PORT_SRV, &ca));
-	ASSERT_EQ(1, sw_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
+	ASSERT_EQ(1, st_find(&self->na, PORT_CLI, PORT_SRV, &ca));
+	ASSERT_EQ(1, st_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
 	log_rec(_metadata, "A", &ca);
 	log_rec(_metadata, "B", &cb);
 	check_syn_facts(_metadata, &ca, &p.syn, &p.synack);
@@ -371,8 +371,8 @@ static void open_close(struct __test_metadata *_metadata,
 	 * its delayed-ACK timer sent before the reply could carry it, seen
 	 * on PREEMPT_RT under load). Exactly what each netns' stack counted.
 	 */
-	ASSERT_EQ(0, tcp_mib(&self->t, self->t.fa, &a_in, &a_out));
-	ASSERT_EQ(0, tcp_mib(&self->t, self->t.fb, &b_in, &b_out));
+	ASSERT_EQ(0, st_tcp_mib(&self->t, self->t.fa, &a_in, &a_out));
+	ASSERT_EQ(0, st_tcp_mib(&self->t, self->t.fb, &b_in, &b_out));
 	EXPECT_LE(6, ca.pkts_out);
 	EXPECT_LE(5, ca.pkts_in);
 	EXPECT_LE(5, cb.pkts_out);
@@ -423,24 +423,24 @@ TEST_F_TIMEOUT(oc, open_close_remote_first, 120)
 /* A SYN to a port nobody listens on: B's kernel answers RST. */
 TEST_F_TIMEOUT(oc, refused, 120)
 {
-	struct topo *t = &self->t;
-	struct sw_stats sa0, sa1, sb0, sb1;
-	struct crec ca, cb;
-	struct seg syn, synack;
+	struct st_topo *t = &self->t;
+	struct st_stats sa0, sa1, sb0, sb1;
+	struct st_conn ca, cb;
+	struct st_seg syn, synack;
 	int a;
 
 	ASSERT_EQ(0, subscribe_both(self, PORT_SRV));
-	ASSERT_EQ(0, sw_stats(&self->na, &sa0));
-	ASSERT_EQ(0, sw_stats(&self->nb, &sb0));
-	a = tcp_connect(t, t->fa, t->addr_a, PORT_CLI, t->addr_b, PORT_SRV,
+	ASSERT_EQ(0, st_get_stats(&self->na, &sa0));
+	ASSERT_EQ(0, st_get_stats(&self->nb, &sb0));
+	a = st_tcp_connect(t, t->fa, t->addr_a, PORT_CLI, t->addr_b, PORT_SRV,
 			false);
 	ASSERT_EQ(-ECONNREFUSED, a);
-	ASSERT_EQ(1, ev_wait(&self->ea, &self->la, SYNWATCH_EVENT_STATE,
+	ASSERT_EQ(1, st_ev_wait(&self->ea, &self->la, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_CLOSED, 3000));
-	ASSERT_EQ(1, ev_wait(&self->eb, &self->lb, SYNWATCH_EVENT_STATE,
+	ASSERT_EQ(1, st_ev_wait(&self->eb, &self->lb, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_CLOSED, 3000));
-	ev_drain(&self->ea, &self->la, 100);
-	ev_drain(&self->eb, &self->lb, 100);
+	st_ev_drain(&self->ea, &self->la, 100);
+	st_ev_drain(&self->eb, &self->lb, 100);
 	EXPECT_TRAIL(&self->la, "NEW SYN_SENT S/out, STATE CLOSED RA/in");
 	EXPECT_TRAIL(&self->lb, "NEW LISTEN S/in, STATE CLOSED RA/out");
 	check_events(_metadata, &self->la, t, true, PORT_CLI, PORT_SRV);
@@ -449,8 +449,8 @@ TEST_F_TIMEOUT(oc, refused, 120)
 	/* the capture has the SYN; "synack" stays unset */
 	memset(&synack, 0, sizeof(synack));
 	capture_handshake(self, PORT_SRV, &syn, &synack);
-	ASSERT_EQ(1, sw_find(&self->na, PORT_CLI, PORT_SRV, &ca));
-	ASSERT_EQ(1, sw_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
+	ASSERT_EQ(1, st_find(&self->na, PORT_CLI, PORT_SRV, &ca));
+	ASSERT_EQ(1, st_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
 	log_rec(_metadata, "A", &ca);
 	log_rec(_metadata, "B", &cb);
 	EXPECT_EQ(SYNWATCH_STATE_CLOSED, ca.state);
@@ -477,8 +477,8 @@ TEST_F_TIMEOUT(oc, refused, 120)
 	EXPECT_EQ(1, ca.pkts_out);
 	EXPECT_EQ(1, ca.pkts_in);
 
-	ASSERT_EQ(0, sw_stats(&self->na, &sa1));
-	ASSERT_EQ(0, sw_stats(&self->nb, &sb1));
+	ASSERT_EQ(0, st_get_stats(&self->na, &sa1));
+	ASSERT_EQ(0, st_get_stats(&self->nb, &sb1));
 	EXPECT_EQ(1, sa1.v[SYNWATCH_A_STATS_CONN_NEW] -
 		     sa0.v[SYNWATCH_A_STATS_CONN_NEW]);
 	EXPECT_EQ(1, sb1.v[SYNWATCH_A_STATS_CONN_NEW] -
@@ -491,26 +491,26 @@ TEST_F_TIMEOUT(oc, refused, 120)
 TEST_F_TIMEOUT(oc, abort, 120)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-	struct crec ca, cb;
+	struct st_conn ca, cb;
 	struct pair p;
 
 	open_pair(_metadata, self, &p);
 	ASSERT_EQ(0, setsockopt(p.a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
 	close(p.a);
-	ASSERT_EQ(1, ev_wait(&self->ea, &self->la, SYNWATCH_EVENT_STATE,
+	ASSERT_EQ(1, st_ev_wait(&self->ea, &self->la, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_CLOSED, 3000));
-	ASSERT_EQ(1, ev_wait(&self->eb, &self->lb, SYNWATCH_EVENT_STATE,
+	ASSERT_EQ(1, st_ev_wait(&self->eb, &self->lb, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_CLOSED, 3000));
 	close(p.b);
 	close(p.lfd);
-	ev_drain(&self->ea, &self->la, 100);
-	ev_drain(&self->eb, &self->lb, 100);
+	st_ev_drain(&self->ea, &self->la, 100);
+	st_ev_drain(&self->eb, &self->lb, 100);
 	EXPECT_TRAIL(&self->la, "NEW SYN_SENT S/out, "
 		     "STATE ESTABLISHED SA/in, STATE CLOSED RA/out");
 	EXPECT_TRAIL(&self->lb, "NEW LISTEN S/in, STATE SYN_RECEIVED SA/out, "
 		     "STATE ESTABLISHED A/in, STATE CLOSED RA/in");
-	ASSERT_EQ(1, sw_find(&self->na, PORT_CLI, PORT_SRV, &ca));
-	ASSERT_EQ(1, sw_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
+	ASSERT_EQ(1, st_find(&self->na, PORT_CLI, PORT_SRV, &ca));
+	ASSERT_EQ(1, st_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
 	log_rec(_metadata, "A", &ca);
 	log_rec(_metadata, "B", &cb);
 	EXPECT_EQ(SYNWATCH_CLOSE_LOCAL_RST, ca.reason);
@@ -530,40 +530,40 @@ TEST_F_TIMEOUT(oc, abort, 120)
  */
 TEST_F_TIMEOUT(oc, simultaneous_open, 120)
 {
-	struct topo *t = &self->t;
-	struct crec ca, cb;
-	struct sw_filt f = FILT_ANY;
+	struct st_topo *t = &self->t;
+	struct st_conn ca, cb;
+	struct st_filt f = FILT_ANY;
 	uint64_t t0, took;
 	int a, b;
 
-	netem(self, t->a, 100);
-	netem(self, t->b, 100);
+	netem(t->a, 100);
+	netem(t->b, 100);
 	f.lport = PORT_CLI;
-	ASSERT_EQ(0, sw_subscribe(&self->ea, &f));
+	ASSERT_EQ(0, st_subscribe(&self->ea, &f));
 	f.lport = PORT_SRV;
-	ASSERT_EQ(0, sw_subscribe(&self->eb, &f));
-	t0 = now_us();
-	a = tcp_connect(t, t->fa, t->addr_a, PORT_CLI, t->addr_b, PORT_SRV,
+	ASSERT_EQ(0, st_subscribe(&self->eb, &f));
+	t0 = st_now_us();
+	a = st_tcp_connect(t, t->fa, t->addr_a, PORT_CLI, t->addr_b, PORT_SRV,
 			true);
-	b = tcp_connect(t, t->fb, t->addr_b, PORT_SRV, t->addr_a, PORT_CLI,
+	b = st_tcp_connect(t, t->fb, t->addr_b, PORT_SRV, t->addr_a, PORT_CLI,
 			true);
 	ASSERT_LE(0, a);
 	ASSERT_LE(0, b);
-	ASSERT_EQ(1, fd_wait(a, POLLOUT, 3000));
-	ASSERT_EQ(1, fd_wait(b, POLLOUT, 3000));
-	took = now_us() - t0;
-	ASSERT_EQ(1, ev_wait(&self->ea, &self->la, SYNWATCH_EVENT_STATE,
+	ASSERT_EQ(1, st_fd_wait(a, POLLOUT, 3000));
+	ASSERT_EQ(1, st_fd_wait(b, POLLOUT, 3000));
+	took = st_now_us() - t0;
+	ASSERT_EQ(1, st_ev_wait(&self->ea, &self->la, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_ESTABLISHED, 3000));
-	ASSERT_EQ(1, ev_wait(&self->eb, &self->lb, SYNWATCH_EVENT_STATE,
+	ASSERT_EQ(1, st_ev_wait(&self->eb, &self->lb, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_ESTABLISHED, 3000));
-	ev_drain(&self->ea, &self->la, 300);
-	ev_drain(&self->eb, &self->lb, 300);
+	st_ev_drain(&self->ea, &self->la, 300);
+	st_ev_drain(&self->eb, &self->lb, 300);
 	EXPECT_TRAIL(&self->la, "NEW SYN_SENT S/out, "
 		     "STATE SYN_RECEIVED S/in, STATE ESTABLISHED SA/in");
 	EXPECT_TRAIL(&self->lb, "NEW SYN_SENT S/out, "
 		     "STATE SYN_RECEIVED S/in, STATE ESTABLISHED SA/in");
-	ASSERT_EQ(1, sw_find(&self->na, PORT_CLI, PORT_SRV, &ca));
-	ASSERT_EQ(1, sw_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
+	ASSERT_EQ(1, st_find(&self->na, PORT_CLI, PORT_SRV, &ca));
+	ASSERT_EQ(1, st_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
 	log_rec(_metadata, "A", &ca);
 	log_rec(_metadata, "B", &cb);
 	TH_LOG("handshake took %llu us", (unsigned long long)took);
@@ -595,20 +595,20 @@ TEST_F_TIMEOUT(oc, simultaneous_open, 120)
  */
 TEST_F_TIMEOUT(oc, simultaneous_close, 120)
 {
-	struct crec ca, cb;
+	struct st_conn ca, cb;
 	struct pair p;
 
 	open_pair(_metadata, self, &p);
-	netem(self, self->t.a, 100);
-	netem(self, self->t.b, 100);
+	netem(self->t.a, 100);
+	netem(self->t.b, 100);
 	ASSERT_EQ(0, shutdown(p.a, SHUT_WR));
 	ASSERT_EQ(0, shutdown(p.b, SHUT_WR));
-	ASSERT_EQ(1, ev_wait(&self->ea, &self->la, SYNWATCH_EVENT_STATE,
+	ASSERT_EQ(1, st_ev_wait(&self->ea, &self->la, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_TIME_WAIT, 3000));
-	ASSERT_EQ(1, ev_wait(&self->eb, &self->lb, SYNWATCH_EVENT_STATE,
+	ASSERT_EQ(1, st_ev_wait(&self->eb, &self->lb, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_TIME_WAIT, 3000));
-	ev_drain(&self->ea, &self->la, 300);
-	ev_drain(&self->eb, &self->lb, 300);
+	st_ev_drain(&self->ea, &self->la, 300);
+	st_ev_drain(&self->eb, &self->lb, 300);
 	close(p.a);
 	close(p.b);
 	close(p.lfd);
@@ -618,8 +618,8 @@ TEST_F_TIMEOUT(oc, simultaneous_close, 120)
 	EXPECT_TRAIL(&self->lb, "NEW LISTEN S/in, STATE SYN_RECEIVED SA/out, "
 		     "STATE ESTABLISHED A/in, STATE FIN_WAIT_1 FA/out, "
 		     "STATE CLOSING FA/in, STATE TIME_WAIT A/in");
-	ASSERT_EQ(1, sw_find(&self->na, PORT_CLI, PORT_SRV, &ca));
-	ASSERT_EQ(1, sw_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
+	ASSERT_EQ(1, st_find(&self->na, PORT_CLI, PORT_SRV, &ca));
+	ASSERT_EQ(1, st_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
 	log_rec(_metadata, "A", &ca);
 	log_rec(_metadata, "B", &cb);
 	EXPECT_EQ(SYNWATCH_CLOSER_BOTH, ca.closer);
@@ -645,38 +645,38 @@ TEST_F_TIMEOUT(oc, simultaneous_close, 120)
  */
 TEST_F_TIMEOUT(oc, reopen_time_wait, 120)
 {
-	struct topo *t = &self->t;
-	struct sw_stats sa0, sa1, sb0, sb1;
-	struct crec ca, cb;
+	struct st_topo *t = &self->t;
+	struct st_stats sa0, sa1, sb0, sb1;
+	struct st_conn ca, cb;
 	struct pair p;
 	int a, b, i;
 
 	open_pair(_metadata, self, &p);
 	close_pair(_metadata, p.b, &self->eb, &self->lb, p.a, &self->ea,
 		   &self->la);
-	ASSERT_EQ(1, sw_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
+	ASSERT_EQ(1, st_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
 	ASSERT_EQ(SYNWATCH_STATE_TIME_WAIT, cb.state);
 	self->la.n = 0;
 	self->lb.n = 0;
-	ASSERT_EQ(0, sw_stats(&self->na, &sa0));
-	ASSERT_EQ(0, sw_stats(&self->nb, &sb0));
+	ASSERT_EQ(0, st_get_stats(&self->na, &sa0));
+	ASSERT_EQ(0, st_get_stats(&self->nb, &sb0));
 
-	a = tcp_connect(t, t->fa, t->addr_a, PORT_CLI, t->addr_b, PORT_SRV,
+	a = st_tcp_connect(t, t->fa, t->addr_a, PORT_CLI, t->addr_b, PORT_SRV,
 			false);
 	ASSERT_LE(0, a);
 	b = accept(p.lfd, NULL, NULL);
 	ASSERT_LE(0, b);
-	ASSERT_EQ(1, ev_wait(&self->ea, &self->la, SYNWATCH_EVENT_STATE,
+	ASSERT_EQ(1, st_ev_wait(&self->ea, &self->la, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_ESTABLISHED, 3000));
-	ASSERT_EQ(1, ev_wait(&self->eb, &self->lb, SYNWATCH_EVENT_STATE,
+	ASSERT_EQ(1, st_ev_wait(&self->eb, &self->lb, SYNWATCH_EVENT_STATE,
 			     SYNWATCH_STATE_ESTABLISHED, 3000));
-	ev_drain(&self->ea, &self->la, 100);
-	ev_drain(&self->eb, &self->lb, 100);
+	st_ev_drain(&self->ea, &self->la, 100);
+	st_ev_drain(&self->eb, &self->lb, 100);
 	EXPECT_STREQ("DESTROY CLOSED S/out, NEW SYN_SENT S/out, "
-		     "STATE ESTABLISHED SA/in", ev_trail(&self->la));
+		     "STATE ESTABLISHED SA/in", st_ev_trail(&self->la));
 	EXPECT_STREQ("DESTROY TIME_WAIT S/in, NEW LISTEN S/in, "
 		     "STATE SYN_RECEIVED SA/out, STATE ESTABLISHED A/in",
-		     ev_trail(&self->lb));
+		     st_ev_trail(&self->lb));
 	/* the old records, as they ended */
 	ASSERT_LE(1, self->la.n);
 	ASSERT_LE(1, self->lb.n);
@@ -688,8 +688,8 @@ TEST_F_TIMEOUT(oc, reopen_time_wait, 120)
 		EXPECT_EQ(SYNWATCH_STATE_CLOSED,
 			  (i ? self->lb : self->la).ev[0].new);
 	/* the new ones */
-	ASSERT_EQ(1, sw_find(&self->na, PORT_CLI, PORT_SRV, &ca));
-	ASSERT_EQ(1, sw_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
+	ASSERT_EQ(1, st_find(&self->na, PORT_CLI, PORT_SRV, &ca));
+	ASSERT_EQ(1, st_find(&self->nb, PORT_SRV, PORT_CLI, &cb));
 	log_rec(_metadata, "A", &ca);
 	log_rec(_metadata, "B", &cb);
 	EXPECT_STREQ("ShA", ca.hist);
@@ -697,8 +697,8 @@ TEST_F_TIMEOUT(oc, reopen_time_wait, 120)
 	EXPECT_EQ(SYNWATCH_CLOSE_NONE, ca.reason);
 	EXPECT_EQ(SYNWATCH_CLOSE_NONE, cb.reason);
 	EXPECT_NE(p.syn.seq, ca.isn_l);
-	ASSERT_EQ(0, sw_stats(&self->na, &sa1));
-	ASSERT_EQ(0, sw_stats(&self->nb, &sb1));
+	ASSERT_EQ(0, st_get_stats(&self->na, &sa1));
+	ASSERT_EQ(0, st_get_stats(&self->nb, &sb1));
 	EXPECT_EQ(1, sa1.v[SYNWATCH_A_STATS_CONN_NEW] -
 		     sa0.v[SYNWATCH_A_STATS_CONN_NEW]);
 	EXPECT_EQ(1, sa1.v[SYNWATCH_A_STATS_CONN_DESTROY] -
