@@ -427,7 +427,12 @@ static void disconnect_module(struct daemon *d)
 }
 
 /* While the module is away: try again, and say so when it worked. */
-static void reconnect(struct daemon *d, const char *why)
+/*
+ * The resync's reason says what happened, not which path noticed: back
+ * after being away is a reload, whether the NEWFAMILY notification or the
+ * retry timer found it first; the first connection is a load.
+ */
+static void reconnect(struct daemon *d)
 {
 	char dur[SWL_FMT_LEN];
 	const char *step;
@@ -451,8 +456,8 @@ static void reconnect(struct daemon *d, const char *why)
 		dlog(LOG_NOTICE, "the synwatch module is loaded: family id %u, events subscribed",
 		     d->req.family_id);
 	}
+	resync(d, d->ever_up ? "module reloaded" : "module loaded");
 	d->ever_up = true;
-	resync(d, why);
 }
 
 /* The watch saw something, or a request found no family. */
@@ -464,7 +469,7 @@ static void module_check(struct daemon *d, unsigned int bits)
 		     SYNWATCH_GENL_NAME);
 	}
 	if (!d->up)
-		reconnect(d, "module reloaded");
+		reconnect(d);
 }
 
 static int open_log(struct daemon *d)
@@ -581,7 +586,7 @@ static void run_timers(struct daemon *d)
 	uint64_t now = swl_monotonic_ms();
 
 	if (!d->up && now >= d->retry_ms)
-		reconnect(d, "module loaded");
+		reconnect(d);
 	if (d->resync_due_ms && now >= d->resync_due_ms)
 		resync(d, "events lost");
 	if ((d->lost_unlogged || d->overruns_unlogged) && now >= d->next_loss_log_ms)
