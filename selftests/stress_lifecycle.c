@@ -10,8 +10,10 @@
  *
  *  - reload_subscribers: rmmod/insmod cycles while sockets subscribe to
  *    events, hold their subscription a few ms and close, while stats,
- *    config and conns requests are in flight and connections churn, with
- *    synwatchd and a monitor attached throughout: after the last cycle
+ *    config and conns requests are in flight, connections churn and
+ *    network namespaces are made (each with a connection and a request)
+ *    and destroyed, with synwatchd and a monitor attached throughout:
+ *    after the last cycle
  *    both show a new connection, and the daemon counted reconnects. The
  *    regression test of the rmmod oops: the module's exit freed every
  *    netns's state (and its subscriber list) before it unregistered the
@@ -45,7 +47,10 @@
 #include "lib/nl.h"
 #include "lib/stress.h"
 
+#include <net/if.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -57,7 +62,7 @@
 
 /* What the workers did, in memory shared with the parent. */
 struct lc_tally {
-	unsigned long subscribed, requests, conns;
+	unsigned long subscribed, requests, conns, netns;
 	unsigned long cycle;	/* the parent's progress, for the watchdog */
 };
 
@@ -195,6 +200,42 @@ static void subscriber(int nsfd, struct lc_tally *t, unsigned int seed)
 	}
 }
 
+/* One short-lived netns: see netns_maker(). 0 when it all went as hoped. */
+static int netns_child(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct ifreq ifr = { .ifr_name = "lo" };
+	socklen_t len = sizeof(sa);
+	struct st_stats st;
+	struct st_nl s;
+	int l, c, fd;
+
+	if (unshare(CLONE_NEWNET))
+		return 1;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
+		return 1;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+		return 1;
+	close(fd);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(l, 4) || getsockname(l, (struct sockaddr *)&sa, &len))
+		return 1;
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&sa, sizeof(sa)))
+		return 1;
+	close(c);
+	/* the module may be away: no stats is no failure of the netns */
+	if (!st_nl_open(&s)) {
+		st_get_stats(&s, &st);
+		st_nl_close(&s);
+	}
+	return 0;
+}
+
 /* Stats, config and a conns dump, on a new session each round. */
 static void requester(int nsfd, struct lc_tally *t)
 {
@@ -216,6 +257,32 @@ static void requester(int nsfd, struct lc_tally *t)
 		if (st_dump(&s, NULL, NULL, 0) >= 0)
 			__atomic_add_fetch(&t->requests, 1, __ATOMIC_RELAXED);
 		st_nl_close(&s);
+	}
+}
+
+/*
+ * Network namespaces made and destroyed, until killed: each a child that
+ * unshares one, brings its loopback up, makes a connection over it (a
+ * record, if the module is there) and asks the family for its stats,
+ * then exits, and the netns goes. The module's pernet init and exit run
+ * for them while it loads and unloads (they must find the family, the
+ * table and the registry in the order main.c gives them).
+ */
+static void netns_maker(struct lc_tally *t)
+{
+	for (;;) {
+		pid_t pid = fork();
+		int status;
+
+		if (pid < 0) {
+			usleep(10000);
+			continue;
+		}
+		if (!pid)
+			_exit(netns_child());
+		if (waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		    !WEXITSTATUS(status))
+			__atomic_add_fetch(&t->netns, 1, __ATOMIC_RELAXED);
 	}
 }
 
@@ -329,6 +396,8 @@ static void spawn(FIXTURE_DATA(lc) *self, int kind, int nsfd, int i)
 			requester(nsfd, self->tally);
 		else if (kind == 3)
 			watchdog(self->tally);
+		else if (kind == 4)
+			netns_maker(self->tally);
 		else
 			churn(&self->t, self->lfd, self->tally);
 		_exit(0);
@@ -395,7 +464,7 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 {
 	unsigned int cycles = CYCLES * st_stress_scale(), busy = 0, c;
 	int ns[3] = { -1, self->t.fa, self->t.fb };
-	unsigned long subs = 0;
+	unsigned long subs = 0, netns = 0;
 	int i, j, err;
 
 	self->lfd = st_tcp_listen(&self->t, self->t.fb, self->t.addr_b, PORT_SRV);
@@ -407,7 +476,8 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 	spawn(self, 1, self->t.fa, 0);
 	spawn(self, 2, -1, 0);
 	spawn(self, 3, -1, 0);
-	ASSERT_EQ(3 * SUBS + 4, self->npids);
+	spawn(self, 4, -1, 0);
+	ASSERT_EQ(3 * SUBS + 5, self->npids);
 	ASSERT_EQ(0, start_readers(self));
 	ASSERT_TRUE(wait_grep(self, "events.jsonl", "\"event\":\"new\"", 30000))
 		TH_LOG("synwatchd logs no connection before the cycles");
@@ -430,14 +500,19 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 		err = module_load();
 		ASSERT_EQ(0, err)
 			TH_LOG("insmod failed at cycle %u: %s", c, strerror(-err));
-		/* every cycle had subscribers come and go */
+		/* every cycle had subscribers and netns come and go */
 		if (c % 5 == 4) {
 			unsigned long now = __atomic_load_n(
 				&self->tally->subscribed, __ATOMIC_RELAXED);
+			unsigned long nets = __atomic_load_n(
+				&self->tally->netns, __ATOMIC_RELAXED);
 
 			EXPECT_LT(subs, now)
 				TH_LOG("no subscription in cycles up to %u", c);
+			EXPECT_LT(netns, nets)
+				TH_LOG("no netns made in cycles up to %u", c);
 			subs = now;
+			netns = nets;
 		}
 	}
 	/*
@@ -510,9 +585,9 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 			st_sh("tail -n 30 %s/d.err %s/mon.err >&2; grep -c '\"new\"' %s/events.jsonl %s/mon.out >&2; tail -n 2 %s/events.jsonl >&2",
 			   self->dir, self->dir, self->dir, self->dir, self->dir);
 	}
-	TH_LOG("%u cycles (%u rmmod retries while in use): %lu subscriptions, %lu requests, %lu connections",
+	TH_LOG("%u cycles (%u rmmod retries while in use): %lu subscriptions, %lu requests, %lu connections, %lu netns",
 	       cycles, busy, self->tally->subscribed, self->tally->requests,
-	       self->tally->conns);
+	       self->tally->conns, self->tally->netns);
 	EXPECT_LT(0, self->tally->requests);
 	EXPECT_LT(0, self->tally->conns);
 }
