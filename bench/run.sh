@@ -43,6 +43,7 @@ WORK=${BENCH_WORK:-$ROOT/build/bench}
 start=$EPOCHREALTIME
 
 cd "$ROOT"
+mkdir -p "$ROOT/build"
 scripts/build-module.sh --kernel "$KERNEL" > "$ROOT/build/bench-module.log" 2>&1 || {
 	cat "$ROOT/build/bench-module.log"; echo "bench: module build failed" >&2; exit 1; }
 if [ -n "${BENCH_PROFILE:-}" ]; then
