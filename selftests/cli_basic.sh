@@ -11,12 +11,7 @@
 # shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-require_root
-require_cmd python3 setpriv
-need_built "$SW"
-need_module
-
-two_ns_test
+cli_test_setup
 
 b python3 -m http.server 8080 --bind "$IP4_B" >/dev/null 2>&1 &
 defer kill $!

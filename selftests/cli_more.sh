@@ -15,12 +15,7 @@
 # shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-require_root
-require_cmd python3 setpriv
-need_built "$SW"
-need_module
-
-two_ns_test
+cli_test_setup
 
 # Servers: accept and hold; a connection to :9000 is closed by B once
 # $OUT/close9000 exists.

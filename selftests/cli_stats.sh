@@ -6,12 +6,7 @@
 # shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-require_root
-require_cmd python3 setpriv
-need_built "$SW"
-need_module
-
-two_ns_test
+cli_test_setup
 
 # One counter of `synwatch stats -j` in a netns: stat NS KEY
 stat() {

@@ -297,3 +297,13 @@ while True:
 	_listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
 	busywait 30000 _listening "$1" "$3"
 }
+
+# The CLI tests' start: root, python3 and setpriv (an unprivileged user),
+# the CLI built, the module loaded, and the two namespaces A and B.
+cli_test_setup() {
+	require_root
+	require_cmd python3 setpriv
+	need_built "$SW"
+	need_module
+	two_ns_test
+}

@@ -7,8 +7,9 @@
  * state) goes out of a raw IP socket in A, through A's LOCAL_OUT hook.
  * IPv4 and IPv6.
  *
- *  - rst_in / rst_out: an RST in every state (LISTEN to TIME_WAIT, and
- *    CLOSED), received / sent by A. First one outside the window: counted
+ *  - rst_in_<state> / rst_out_<state>: an RST in each state (LISTEN to
+ *    TIME_WAIT, and CLOSED; a test of its own for each), received / sent
+ *    by A. First one outside the window: counted
  *    in the stats' invalid RST_WINDOW, no event, record unchanged. Then an
  *    acceptable one: STATE -> CLOSED, close reason and closer, history.
  *  - rst_window_scale: an RST 1 MiB past A's receive window of 64 KiB is
@@ -22,23 +23,12 @@
 #include "kselftest_harness.h"
 #include "lib/nl.h"
 #include "lib/pd.h"
+#include "lib/states.h"
 
 #include <sys/socket.h>
 
 #define A_LPORT		9000	/* A's listening socket */
 #define A_CPORT		20000	/* A's active opens: A_CPORT + n */
-
-#define LI	SYNWATCH_STATE_LISTEN
-#define SS	SYNWATCH_STATE_SYN_SENT
-#define SR	SYNWATCH_STATE_SYN_RECEIVED
-#define ES	SYNWATCH_STATE_ESTABLISHED
-#define F1	SYNWATCH_STATE_FIN_WAIT_1
-#define F2	SYNWATCH_STATE_FIN_WAIT_2
-#define CW	SYNWATCH_STATE_CLOSE_WAIT
-#define CG	SYNWATCH_STATE_CLOSING
-#define LA	SYNWATCH_STATE_LAST_ACK
-#define TW	SYNWATCH_STATE_TIME_WAIT
-#define CL	SYNWATCH_STATE_CLOSED
 
 #define ST(s)	(sw_stats_delta(&s0, &s1, SYNWATCH_A_STATS_##s))
 #define INV(r)	(s1.inval[SYNWATCH_INVALID_##r] - s0.inval[SYNWATCH_INVALID_##r])
@@ -444,24 +434,31 @@ static void rst_case(struct __test_metadata *_metadata,
 	sconn_close(&c);
 }
 
-static const int all_states[] = { LI, SS, SR, ES, F1, F2, CW, CG, LA, TW,
-				  CL };
+/*
+ * One test per state and direction, so that a failure names its state:
+ * sc.ipv4.rst_in_syn_sent, ...
+ */
+#define RST_TESTS(name, st)						\
+	TEST_F_TIMEOUT(sc, rst_in_##name, 60)				\
+	{								\
+		rst_case(_metadata, self, st, true);			\
+	}								\
+	TEST_F_TIMEOUT(sc, rst_out_##name, 60)				\
+	{								\
+		rst_case(_metadata, self, st, false);			\
+	}
 
-TEST_F_TIMEOUT(sc, rst_in, 120)
-{
-	unsigned int i;
-
-	for (i = 0; i < sizeof(all_states) / sizeof(all_states[0]); i++)
-		rst_case(_metadata, self, all_states[i], true);
-}
-
-TEST_F_TIMEOUT(sc, rst_out, 120)
-{
-	unsigned int i;
-
-	for (i = 0; i < sizeof(all_states) / sizeof(all_states[0]); i++)
-		rst_case(_metadata, self, all_states[i], false);
-}
+RST_TESTS(listen, LI)
+RST_TESTS(syn_sent, SS)
+RST_TESTS(syn_received, SR)
+RST_TESTS(established, ES)
+RST_TESTS(fin_wait_1, F1)
+RST_TESTS(fin_wait_2, F2)
+RST_TESTS(close_wait, CW)
+RST_TESTS(closing, CG)
+RST_TESTS(last_ack, LA)
+RST_TESTS(time_wait, TW)
+RST_TESTS(closed, CL)
 
 /*
  * Window scale 7 on both sides, A's receive window 64 KiB. An RST 1 MiB

@@ -2,6 +2,8 @@
 /* The flood tests' helpers: flood.h. */
 #include "flood.h"
 
+#include "records.h"
+
 uint64_t st_fl_real_ns(void)
 {
 	struct timespec ts;
@@ -71,51 +73,36 @@ void st_fl_down(struct st_fl_env *e)
 	st_topo_down(&e->t);
 }
 
-static int st_flst_attr_cb(const struct nlattr *a, void *data)
-{
-	struct st_flst *l = data;
-	int plen = mnl_attr_get_payload_len(a);
-
-	switch (mnl_attr_get_type(a)) {
-	case SYNWATCH_A_LISTENER_FAMILY: l->family = mnl_attr_get_u8(a); break;
-	case SYNWATCH_A_LISTENER_ADDR:
-		memcpy(l->addr, mnl_attr_get_payload(a), plen > 16 ? 16 : plen);
-		break;
-	case SYNWATCH_A_LISTENER_PORT: l->port = mnl_attr_get_u16(a); break;
-	case SYNWATCH_A_LISTENER_SYN_RX: l->syn_rx = mnl_attr_get_u64(a); break;
-	case SYNWATCH_A_LISTENER_SYNACK_TX:
-		l->synack_tx = mnl_attr_get_u64(a);
-		break;
-	case SYNWATCH_A_LISTENER_COMPLETED:
-		l->completed = mnl_attr_get_u64(a);
-		break;
-	case SYNWATCH_A_LISTENER_RESET: l->reset = mnl_attr_get_u64(a); break;
-	case SYNWATCH_A_LISTENER_COOKIE_COMPLETED:
-		l->cookie = mnl_attr_get_u64(a);
-		break;
-	case SYNWATCH_A_LISTENER_UNANSWERED:
-		l->unanswered = mnl_attr_get_u64(a);
-		break;
-	case SYNWATCH_A_LISTENER_HALF_OPEN:
-		l->half_open = mnl_attr_get_u32(a);
-		break;
-	case SYNWATCH_A_LISTENER_HALF_OPEN_RECENT:
-		l->recent = mnl_attr_get_u32(a);
-		break;
-	case SYNWATCH_A_LISTENER_SYN_RATE: l->rate = mnl_attr_get_u32(a); break;
-	case SYNWATCH_A_LISTENER_PEAK_RATE: l->peak = mnl_attr_get_u32(a); break;
-	case SYNWATCH_A_LISTENER_COMPLETION_PCT:
-		l->compl = mnl_attr_get_u8(a);
-		break;
-	case SYNWATCH_A_LISTENER_STATUS: l->status = mnl_attr_get_u8(a); break;
-	}
-	return MNL_CB_OK;
-}
-
-static void st_flst_parse(const struct nlattr *nest, struct st_flst *l)
+/* A listener as the tests look at it, from libsynwatch's decoding. */
+static void st_flst_from(const struct swl_listener *in, struct st_flst *l)
 {
 	memset(l, 0, sizeof(*l));
-	mnl_attr_parse_nested(nest, st_flst_attr_cb, l);
+	l->family = in->family;
+	memcpy(l->addr, in->addr.raw, sizeof(l->addr));
+	l->port = in->port;
+	l->syn_rx = in->syn_rx;
+	l->synack_tx = in->synack_tx;
+	l->completed = in->completed;
+	l->reset = in->reset;
+	l->cookie = in->cookie_completed;
+	l->unanswered = in->unanswered;
+	l->half_open = in->half_open;
+	l->recent = in->half_open_recent;
+	l->rate = in->syn_rate;
+	l->peak = in->peak_rate;
+	l->compl = in->completion_pct;
+	l->status = in->status;
+}
+
+/* A listener nest, decoded by libsynwatch: 0, or -1 if malformed. */
+static int st_flst_parse(const struct nlattr *nest, struct st_flst *l)
+{
+	struct swl_listener in;
+
+	if (swl_decode_listener(nest, &in))
+		return -1;
+	st_flst_from(&in, l);
+	return 0;
 }
 
 static int st_flst_dump_cb(const struct nlmsghdr *nlh, void *data)
@@ -127,7 +114,8 @@ static int st_flst_dump_cb(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) != SYNWATCH_A_LISTENER)
 			continue;
-		st_flst_parse(a, &l);
+		if (st_flst_parse(a, &l))
+			return MNL_CB_ERROR;
 		if (d->port >= 0 && l.port != d->port)
 			continue;
 		if (d->n < d->max)
@@ -154,62 +142,31 @@ int st_fl_listener(struct st_nl *s, uint16_t port, struct st_flst *l)
 	return n > 1 ? 1 : n;
 }
 
-static int st_fsrc_attr_cb(const struct nlattr *a, void *data)
+/* An alert event as the tests look at it, from libsynwatch's decoding. */
+static void st_falert_from(const struct swl_event *ev, struct st_falert *al)
 {
-	struct st_fsrc *s = data;
-	int plen = mnl_attr_get_payload_len(a);
+	const struct swl_alert *in = &ev->alert;
 
-	switch (mnl_attr_get_type(a)) {
-	case SYNWATCH_A_SOURCE_FAMILY: s->family = mnl_attr_get_u8(a); break;
-	case SYNWATCH_A_SOURCE_PREFIX:
-		memcpy(s->prefix, mnl_attr_get_payload(a), plen > 16 ? 16 : plen);
-		break;
-	case SYNWATCH_A_SOURCE_PREFIX_LEN: s->plen = mnl_attr_get_u8(a); break;
-	case SYNWATCH_A_SOURCE_SYNS: s->syns = mnl_attr_get_u32(a); break;
+	memset(al, 0, sizeof(*al));
+	al->type = ev->type;
+	al->seq = ev->seq;
+	al->subseq = ev->sub_seq;
+	al->time_ns = ev->time_ns;
+	al->reason = in->reason;
+	al->cookies = in->cookies;
+	al->duration_ms = in->duration_ms;
+	al->suppressed = in->suppressed;
+	al->peak = in->peak_rate;
+	st_flst_from(&in->listener, &al->l);
+	for (unsigned int i = 0; i < in->nsources &&
+	     i < SYNWATCH_MAX_TOP_SOURCES; i++) {
+		struct st_fsrc *s = &al->src[al->nsrc++];
+
+		s->family = in->sources[i].family;
+		s->plen = in->sources[i].prefix_len;
+		memcpy(s->prefix, in->sources[i].prefix.raw, sizeof(s->prefix));
+		s->syns = in->sources[i].syns;
 	}
-	return MNL_CB_OK;
-}
-
-static int st_falert_attr_cb(const struct nlattr *a, void *data)
-{
-	struct st_falert *al = data;
-	struct nlattr *one;
-
-	switch (mnl_attr_get_type(a)) {
-	case SYNWATCH_A_ALERT_LISTENER: st_flst_parse(a, &al->l); break;
-	case SYNWATCH_A_ALERT_REASON: al->reason = mnl_attr_get_u8(a); break;
-	case SYNWATCH_A_ALERT_DURATION_MS:
-		al->duration_ms = mnl_attr_get_u64(a);
-		break;
-	case SYNWATCH_A_ALERT_SUPPRESSED:
-		al->suppressed = mnl_attr_get_u64(a);
-		break;
-	case SYNWATCH_A_ALERT_COOKIES: al->cookies = mnl_attr_get_u8(a); break;
-	case SYNWATCH_A_ALERT_PEAK_RATE: al->peak = mnl_attr_get_u32(a); break;
-	case SYNWATCH_A_ALERT_TOP_SOURCES:
-		mnl_attr_for_each_nested(one, a) {
-			if (al->nsrc >= SYNWATCH_MAX_TOP_SOURCES)
-				break;
-			memset(&al->src[al->nsrc], 0, sizeof(al->src[0]));
-			mnl_attr_parse_nested(one, st_fsrc_attr_cb,
-					      &al->src[al->nsrc++]);
-		}
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-static int st_falert_ev_cb(const struct nlattr *a, void *data)
-{
-	struct st_falert *al = data;
-
-	switch (mnl_attr_get_type(a)) {
-	case SYNWATCH_A_EVENT_TYPE: al->type = mnl_attr_get_u8(a); break;
-	case SYNWATCH_A_EVENT_SEQ: al->seq = mnl_attr_get_u64(a); break;
-	case SYNWATCH_A_EVENT_SUB_SEQ: al->subseq = mnl_attr_get_u64(a); break;
-	case SYNWATCH_A_EVENT_TIME_NS: al->time_ns = mnl_attr_get_u64(a); break;
-	}
-	return MNL_CB_OK;
 }
 
 int st_fl_alert_next(struct st_nl *s, struct st_falert *al,
@@ -219,8 +176,8 @@ int st_fl_alert_next(struct st_nl *s, struct st_falert *al,
 
 	for (;;) {
 		uint64_t now = st_now_us();
+		struct swl_event ev;
 		struct nlmsghdr *m;
-		struct nlattr *a;
 		int r;
 
 		if (now >= end)
@@ -229,15 +186,13 @@ int st_fl_alert_next(struct st_nl *s, struct st_falert *al,
 		r = st_nl_ev_msg(s, &m, (int)((end - now) / 1000) + 1);
 		if (r <= 0)
 			return r;
-		memset(al, 0, sizeof(*al));
-		mnl_attr_for_each(a, m, sizeof(struct genlmsghdr)) {
-			if (mnl_attr_get_type(a) == SYNWATCH_A_EVENT)
-				mnl_attr_parse_nested(a, st_falert_ev_cb, al);
-			if (mnl_attr_get_type(a) == SYNWATCH_A_ALERT)
-				mnl_attr_parse_nested(a, st_falert_attr_cb, al);
-		}
-		if (al->type >= SYNWATCH_EVENT_FLOOD_START)
+		/* a message that does not decode fails the test */
+		if (swl_decode_event(m, &ev))
+			return -EBADMSG;
+		if (ev.type >= SYNWATCH_EVENT_FLOOD_START) {
+			st_falert_from(&ev, al);
 			return 1;
+		}
 	}
 }
 

@@ -46,13 +46,6 @@
 #include <libmnl/libmnl.h>
 #include <linux/synwatch.h>
 
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK 11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK 10
-#endif
-
 /* TCP flags, header byte 13 */
 #define F_FIN	0x01
 #define F_SYN	0x02
