@@ -96,9 +96,12 @@ _now_ms() {
 }
 
 # busywait TIMEOUT_MS CMD [ARGS...]: rerun CMD until it succeeds (status 0)
-# or TIMEOUT_MS milliseconds have passed (status 1).
+# or TIMEOUT_MS milliseconds have passed (status 1). The budget is
+# multiplied by TEST_TIMEOUT_SCALE (run_tests.sh: 5 on the KASAN debug
+# kernel), as the C tests' st_slow_scale() does: a readiness wait must
+# survive a slow kernel and a loaded host.
 busywait() {
-	local timeout_ms=$1 start
+	local timeout_ms=$(($1 * ${TEST_TIMEOUT_SCALE:-1})) start
 	shift
 	start=$(_now_ms)
 	until "$@"; do
