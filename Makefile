@@ -25,7 +25,7 @@ HAVE_USERSPACE = $(wildcard userspace/Makefile)
 
 .PHONY: all modules userspace deps modules-all vm-module selftests unit check \
 	vm-check stress style sparse dkms-check install clean distclean debug-kernel demo vm help \
-	bench bench-tools
+	bench bench-tools spec-check ynl-tree
 
 all: modules userspace
 
@@ -70,12 +70,22 @@ endif
 	$(MAKE) -C selftests unit
 
 # Everything: kernel style, sparse and DKMS builds on every supported
-# kernel, the host unit tests, then the VM suite on each kernel of KERNEL
+# kernel, the host unit tests, the YAML spec, then the VM suite on each kernel of KERNEL
 # (6.1 and 6.12 generic; KERNEL=all for the rt kernels too).
-check: style sparse dkms-check unit vm-check
+check: style sparse dkms-check unit spec-check vm-check
+
+# The YAML spec against the kernel's schema, ynl-gen-c and the uapi header
+# (scripts/spec-check.sh), with YNL from linux-source-6.12.
+spec-check:
+	scripts/spec-check.sh
+
+# linux-source-6.12's tools/net/ynl and Documentation/netlink, extracted to
+# .deps/linux-6.12 for spec-check and for selftests/ynl_drive.sh in the VM.
+ynl-tree:
+	@scripts/ynl-tree.sh >/dev/null
 
 # Boot one VM per kernel and run the whole selftests/run_tests.sh in it.
-vm-check: vm-module selftests userspace bench-tools
+vm-check: vm-module selftests userspace bench-tools ynl-tree
 	selftests/vm/vm-check.sh $(KERNELS) -- $(TESTS)
 
 style:
@@ -105,7 +115,7 @@ sparse:
 # tests do STRESS_SCALE times the work of their reduced run in make check.
 STRESS_SCALE ?= 5
 STRESS_TESTS = $(sort $(basename $(notdir $(wildcard selftests/stress_*.c selftests/stress_*.sh))))
-stress: vm-module selftests userspace bench-tools
+stress: vm-module selftests userspace bench-tools ynl-tree
 	STRESS_SCALE=$(STRESS_SCALE) selftests/vm/vm-check.sh $(KERNELS) -- $(STRESS_TESTS)
 
 # DKMS builds for every supported kernel, in a private DKMS tree.
@@ -155,12 +165,13 @@ vm: vm-module
 
 help:
 	@echo "make [all]          module (KDIR=$(KDIR)) and userspace"
-	@echo "make deps           install missing packages, extract checkpatch/kselftest"
+	@echo "make deps           install missing packages, extract checkpatch/kselftest/YNL"
 	@echo "make modules-all    module for every installed kernel flavour -> build/<release>/"
-	@echo "make check          style, sparse, DKMS, unit tests, then the selftests in a VM"
+	@echo "make check          style, sparse, DKMS, unit tests, spec-check, then the selftests in a VM"
 	@echo "                    per kernel (KERNEL='generic 6.12' by default; all: also"
 	@echo "                    rt, 6.12-rt and a built debug; or any of them; TESTS=...)"
 	@echo "make style|sparse   checkpatch --strict / sparse (every supported kernel) on kmod/"
+	@echo "make spec-check     the YAML spec vs the kernel's schema, ynl-gen-c and the uapi header"
 	@echo "make dkms-check     DKMS builds for every supported kernel, nothing installed"
 	@echo "make stress         the reliability suite in full (STRESS_SCALE=5, KERNEL=...)"
 	@echo "make install        module (updates/) and userspace"

@@ -30,6 +30,9 @@ PACKAGES=(
 	linux-perf
 	# kernel source: checkpatch, kselftest headers, the debug kernel
 	linux-source-6.1 xz-utils flex bison libelf-dev libssl-dev
+	# the kernel's YNL tools and netlink schemas (make spec-check, the
+	# ynl_drive selftest): linux-source-6.12, and what YNL's Python needs
+	linux-source-6.12 python3-yaml python3-jsonschema
 )
 
 missing=()
@@ -76,4 +79,5 @@ fi
 mkdir -p "$DEPS/kselftest"
 cp -p "$KSRC/tools/testing/selftests/kselftest_harness.h" \
 	"$KSRC/tools/testing/selftests/kselftest.h" "$DEPS/kselftest/"
-echo "deps: ready (.deps/linux-6.1, .deps/kselftest)"
+"$ROOT/scripts/ynl-tree.sh" >/dev/null
+echo "deps: ready (.deps/linux-6.1, .deps/kselftest, .deps/linux-6.12)"
