@@ -14,8 +14,9 @@
 #   -k, --kernel K   KERNEL     generic (default), rt, debug or a release
 #   -s, --smp N      VM_SMP     vCPUs (default 2)
 #   -m, --mem SIZE   VM_MEM     memory (default 2G)
-#   -t, --timeout S  VM_TIMEOUT seconds before qemu is killed (default 1800,
-#                               7200 for the debug kernel)
+#   -t, --timeout S  VM_TIMEOUT seconds before qemu is killed (default 3600:
+#                               the whole suite takes 15-20 min, more on a
+#                               loaded host; 10800 for the debug kernel)
 #   VM_BOOT_TIMEOUT=S  seconds for the guest to reach its shell (default
 #                    300, 1200 for the debug kernel; it takes 5-20 s): a
 #                    boot that stalls before it, before synwatch is loaded,
@@ -72,7 +73,7 @@ while [ $# -gt 0 ]; do
 done
 CMD=("$@")
 # KASAN + lockdep under TCG run the suite several times slower.
-[ -n "$VM_TIMEOUT" ] || { [ "$KERNEL" = debug ] && VM_TIMEOUT=7200 || VM_TIMEOUT=1800; }
+[ -n "$VM_TIMEOUT" ] || { [ "$KERNEL" = debug ] && VM_TIMEOUT=10800 || VM_TIMEOUT=3600; }
 [ -n "$VM_BOOT_TIMEOUT" ] || { [ "$KERNEL" = debug ] && VM_BOOT_TIMEOUT=1200 || VM_BOOT_TIMEOUT=300; }
 [[ $VM_BOOT_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "VM_BOOT_TIMEOUT must be a number of seconds"
 [[ $VM_BOOT_TRIES =~ ^[1-9][0-9]*$ ]] || die "VM_BOOT_TRIES must be 1 or more"
