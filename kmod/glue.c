@@ -92,35 +92,12 @@ void sw_glue_evicted(struct sw_net *vsn, struct sw_snap *s, u64 now)
  * stands, its entry starts the new one. Only closed records reopen: the
  * old one keeps its FIN or RST reason.
  */
-static void sw_glue_reopened(struct sw_net *sn, struct sw_snap *gone,
-			     const struct sw_pkt *pkt, u8 dir, u64 now)
+void sw_glue_reopened(struct sw_net *sn, struct sw_snap *gone,
+		      const struct sw_pkt *pkt, u8 dir, u64 now)
 {
 	sw_stat_inc(sn, SW_STAT_CONN_NEW);
 	sw_step_retire(&sn->host, &gone->key, &gone->rec, SYNWATCH_CLOSE_NONE,
 		       pkt->flags, dir, true, now);
-}
-
-void sw_glue_packet(struct sw_net *sn, const struct sw_key *key,
-		    enum sw_dir dir, const struct sw_pkt *pkt)
-{
-	u8 udir = dir == SW_DIR_IN ? SYNWATCH_DIR_IN : SYNWATCH_DIR_OUT;
-	struct sw_tracked t __sw_uninit;
-	u64 now, t0;
-
-	t0 = sw_prof_start();
-	now = ktime_get_ns();
-	sw_prof_end(SW_PROF_CLOCK, t0);
-	if (!sw_conntab_track(sn, key, dir, pkt, now, &t))
-		return;
-	t0 = sw_prof_start();
-	if (unlikely(t.reopened))
-		sw_glue_reopened(sn, &t.gone, pkt, udir, now);
-	if (unlikely(t.err))
-		sw_stat_invalid(sn, t.out.invalid);
-	else
-		sw_step_packet(&sn->host, key, t.copied ? &t.copy : NULL,
-			       t.born, &t.out, pkt->flags, udir, now);
-	sw_prof_end(SW_PROF_AFTER, t0);
 }
 
 struct sw_remove_arg {

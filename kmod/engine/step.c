@@ -50,10 +50,10 @@ static bool sw_step_suppressed(struct sw_host *h, const void *conn,
 	return true;
 }
 
-void sw_step_packet(struct sw_host *h, const void *conn,
-		    const struct sw_rec *copy, u32 born,
-		    const struct sw_track_out *out, u8 tcp_flags, u8 dir,
-		    u64 now)
+void __sw_step_packet(struct sw_host *h, const void *conn,
+		      const struct sw_rec *copy, u32 born,
+		      const struct sw_track_out *out, u8 tcp_flags, u8 dir,
+		      u64 now)
 {
 	if (out->what & SW_T_RTX)
 		sw_step_count_rtx(h, tcp_flags);
