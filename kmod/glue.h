@@ -19,9 +19,10 @@ void sw_glue_reopened(struct sw_net *sn, struct sw_snap *gone,
  * in the hook: the table's sw_conntab_track() is the packet's one call
  * unless the step has something to do.
  */
-static inline void sw_glue_packet(struct sw_net *sn,
-				  const struct sw_key *key, enum sw_dir dir,
-				  const struct sw_pkt *pkt)
+static __always_inline void sw_glue_packet(struct sw_net *sn,
+					   const struct sw_key *key,
+					   enum sw_dir dir,
+					   const struct sw_pkt *pkt)
 {
 	u8 udir = dir == SW_DIR_IN ? SYNWATCH_DIR_IN : SYNWATCH_DIR_OUT;
 	struct sw_tracked t __sw_uninit;

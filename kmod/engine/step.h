@@ -117,10 +117,10 @@ void __sw_step_packet(struct sw_host *h, const void *conn,
  * most packets change nothing the step acts on, and they must not pay a
  * call for it (bench/README.md).
  */
-static inline void sw_step_packet(struct sw_host *h, const void *conn,
-				  const struct sw_rec *copy, u32 born,
-				  const struct sw_track_out *out,
-				  u8 tcp_flags, u8 dir, u64 now)
+static __always_inline void sw_step_packet(struct sw_host *h, const void *conn,
+					   const struct sw_rec *copy, u32 born,
+					   const struct sw_track_out *out,
+					   u8 tcp_flags, u8 dir, u64 now)
 {
 	if (out->what & (SW_T_RTX | SW_T_NEW | SW_T_STATE) || out->half_open)
 		__sw_step_packet(h, conn, copy, born, out, tcp_flags, dir,

@@ -299,10 +299,10 @@ bool sw_track_creates(enum sw_dir dir, const struct sw_pkt *p)
 }
 
 /* A record's first packet: how it began (active, picked up, a cookie?). */
-static inline void sw_track_first(struct sw_rec *r, enum sw_dir dir,
-				  enum sw_pkt_class pc,
-				  const struct sw_pkt *p, u64 now_ns,
-				  struct sw_track_out *out)
+static __always_inline void sw_track_first(struct sw_rec *r, enum sw_dir dir,
+					   enum sw_pkt_class pc,
+					   const struct sw_pkt *p, u64 now_ns,
+					   struct sw_track_out *out)
 {
 	out->what |= SW_T_NEW;
 	if (pc == SW_PC_SYN && dir == SW_DIR_OUT)
@@ -320,9 +320,9 @@ static inline void sw_track_first(struct sw_rec *r, enum sw_dir dir,
 }
 
 /* The packet's letter(s) in the history. */
-static inline void sw_track_history(struct sw_rec *r, enum sw_dir dir,
-				    enum sw_pkt_class pc,
-				    const struct sw_pkt *p)
+static __always_inline void sw_track_history(struct sw_rec *r, enum sw_dir dir,
+					     enum sw_pkt_class pc,
+					     const struct sw_pkt *p)
 {
 	switch (pc) {
 	case SW_PC_SYN:
