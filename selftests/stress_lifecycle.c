@@ -63,6 +63,7 @@
 /* What the workers did, in memory shared with the parent. */
 struct lc_tally {
 	unsigned long subscribed, requests, conns, netns;
+	int hold;		/* requesters start no new round while set */
 	unsigned long cycle;	/* the parent's progress, for the watchdog */
 };
 
@@ -126,25 +127,36 @@ static int module_load(void)
  * rmmod, retried while the module is in use: a netlink dump holds a
  * reference to the module while it runs, and the requesters dump.
  */
-static int module_unload(unsigned int *busy)
+static int module_unload(struct lc_tally *t, unsigned int *busy)
 {
 	/*
-	 * The requesters' dumps hold the module between their rounds: rmmod
-	 * is refused (EWOULDBLOCK) while one runs, and tried again. The
-	 * budget is time, 10 s (times TEST_TIMEOUT_SCALE: a dump on the
-	 * KASAN kernel takes far longer), not a count of tries.
+	 * The requesters' dumps hold the module: rmmod is refused
+	 * (EWOULDBLOCK) while one runs, and tried again. On a fast kernel a
+	 * window comes within milliseconds. On the KASAN kernel the two
+	 * requesters' dumps overlap for good, so after a second of refusals
+	 * they are held between rounds (those in flight finish) until the
+	 * rmmod is through. The budget is time (10 s, times
+	 * TEST_TIMEOUT_SCALE), not a count of tries.
 	 */
-	uint64_t end = st_now_us() + 10000000ULL * st_slow_scale();
+	uint64_t start = st_now_us(), end = start + 10000000ULL * st_slow_scale();
+	int err = -EBUSY;
 
 	do {
-		if (!syscall(__NR_delete_module, "synwatch", O_NONBLOCK))
-			return 0;
-		if (errno != EWOULDBLOCK && errno != EBUSY)
-			return -errno;
+		if (!syscall(__NR_delete_module, "synwatch", O_NONBLOCK)) {
+			err = 0;
+			break;
+		}
+		if (errno != EWOULDBLOCK && errno != EBUSY) {
+			err = -errno;
+			break;
+		}
 		(*busy)++;
+		if (st_now_us() - start > 1000000)
+			__atomic_store_n(&t->hold, 1, __ATOMIC_RELAXED);
 		usleep(1000);
 	} while (st_now_us() < end);
-	return -EBUSY;
+	__atomic_store_n(&t->hold, 0, __ATOMIC_RELAXED);
+	return err;
 }
 
 #define KMEMLEAK	"/sys/kernel/debug/kmemleak"
@@ -251,6 +263,8 @@ static void requester(int nsfd, struct lc_tally *t)
 		struct st_stats st;
 		struct st_nl s;
 
+		while (__atomic_load_n(&t->hold, __ATOMIC_RELAXED))
+			usleep(1000);
 		if (st_nl_open(&s)) {
 			usleep(2000);
 			continue;
@@ -493,7 +507,7 @@ TEST_F_TIMEOUT(lc, reload_subscribers, 1800)
 		/* on the console too: a hang names its cycle */
 		st_sh("echo 'stress_lifecycle: cycle %u' > /dev/kmsg", c);
 		__atomic_store_n(&self->tally->cycle, c + 1, __ATOMIC_RELAXED);
-		err = module_unload(&busy);
+		err = module_unload(self->tally, &busy);
 		ASSERT_EQ(0, err)
 			TH_LOG("rmmod failed at cycle %u: %s", c, strerror(-err));
 		ASSERT_NE(0, st_sh("grep -q '^synwatch_conn ' /proc/slabinfo"))
