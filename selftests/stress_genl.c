@@ -381,22 +381,32 @@ FIXTURE_TEARDOWN(gf)
  * both (the client first). Records in A: ESTABLISHED on the way, then
  * closing states. 0 or -errno.
  */
-static int one_conn(FIXTURE_DATA(gf) *self)
+/* A connection from B's stack to A's listener, accepted: *c and *a. */
+static int conn_pair(FIXTURE_DATA(gf) *self, int *c, int *a)
 {
-	int c, a;
-
-	c = st_tcp_connect(&self->t, self->t.fb, self->t.addr_b, 0,
-			self->t.addr_a, SRV_PORT, false);
-	if (c < 0)
-		return c;
+	*c = st_tcp_connect(&self->t, self->t.fb, self->t.addr_b, 0,
+			    self->t.addr_a, SRV_PORT, false);
+	if (*c < 0)
+		return *c;
 	if (st_fd_wait(self->lfd, POLLIN, 5000 * st_slow_scale()) != 1) {
-		close(c);
+		close(*c);
 		return -ETIMEDOUT;
 	}
-	a = accept(self->lfd, NULL, NULL);
-	close(c);
-	if (a < 0)
+	*a = accept(self->lfd, NULL, NULL);
+	if (*a < 0) {
+		close(*c);
 		return -errno;
+	}
+	return 0;
+}
+
+static int one_conn(FIXTURE_DATA(gf) *self)
+{
+	int c, a, err = conn_pair(self, &c, &a);
+
+	if (err)
+		return err;
+	close(c);
 	close(a);
 	return 0;
 }
@@ -553,21 +563,10 @@ static int dump_netns_fd(struct st_nl *s, uint8_t cmd, int fd)
  */
 static int held_conn(FIXTURE_DATA(gf) *self)
 {
-	int c, a;
+	int c, a, err = conn_pair(self, &c, &a);
 
-	c = st_tcp_connect(&self->t, self->t.fb, self->t.addr_b, 0,
-			   self->t.addr_a, SRV_PORT, false);
-	if (c < 0)
-		return c;
-	if (st_fd_wait(self->lfd, POLLIN, 5000 * st_slow_scale()) != 1) {
-		close(c);
-		return -ETIMEDOUT;
-	}
-	a = accept(self->lfd, NULL, NULL);
-	if (a < 0) {
-		close(c);
-		return -errno;
-	}
+	if (err)
+		return err;
 	self->held[0] = c;
 	self->held[1] = a;
 	return 0;

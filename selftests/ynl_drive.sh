@@ -246,7 +246,10 @@ defer kill "$LOOP"
 rc=0
 wait "$MC" || rc=$?
 check "cli.py --subscribe conn: status 0" test "$rc" = 0
-wait "$LOOP" || true
+# the loop ends with cli.py; any connection it could not make fails it
+rc=0
+wait "$LOOP" || rc=$?
+check "connections made while cli.py listened: status 0" test "$rc" = 0
 jcheck "conn group: NEW decoded (syn-sent, dir out, tcp-flags 0x2, addresses)" "$OUT/mc" "
 any(e['name'] == 'event' and e['msg']['event']['type'] == 'new' and e['msg']['event']['dir'] == 'out'
     and e['msg']['event']['tcp-flags'] == '0x2' and e['msg']['event']['sub-seq'] == 0 and e['msg']['event']['seq'] >= 1
